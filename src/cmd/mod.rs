@@ -1,0 +1,31 @@
+//! One file per command. Each exposes `Args` (clap) and `run`.
+
+pub mod check;
+
+use qunshu::diag::Diagnostics;
+use qunshu::Community;
+use std::path::Path;
+
+/// Prints diagnostics to stderr, sorted by file and line.
+pub fn print_diags(diags: &Diagnostics) {
+    for d in diags.sorted() {
+        eprintln!("{d}");
+    }
+}
+
+/// Loads the community, printing every diagnostic. Fails (after printing)
+/// on errors, or on warnings with `strict`.
+pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
+    let (community, mut diags) = Community::load(root);
+    if strict {
+        diags.make_strict();
+    }
+    print_diags(&diags);
+    match community {
+        Some(c) if !diags.fails(strict) => Ok(c),
+        _ => Err(qunshu::diag::Failed {
+            errors: diags.error_count().max(1),
+        }
+        .into()),
+    }
+}

@@ -1,0 +1,827 @@
+//! Loading a community: `site.toml`, `content/**.md` and `members.yaml`
+//! become one validated [`Community`].
+//!
+//! Loading runs in three passes: files are read and their front matter
+//! parsed in parallel; then URLs are assigned and checked for duplicates
+//! (this needs every post); then Markdown is rendered in parallel with links
+//! between posts resolved. Problems are collected as diagnostics, never
+//! panics, and every one names the file, the line and the field.
+
+pub mod frontmatter;
+pub mod members;
+pub mod thread;
+
+use crate::config::SiteConfig;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
+use crate::markdown::{self, RefKind, Rendered, Resolved};
+use crate::slug::{encode_path, slugify};
+use crate::time::parse_datetime;
+use chrono::{DateTime, Utc};
+use frontmatter::{field_line, FrontMatter};
+pub use members::{Credit, Member, Members, Privacy};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+pub use thread::Status;
+use walkdir::WalkDir;
+
+/// The folder under the root that holds the posts.
+pub const CONTENT_DIR: &str = "content";
+
+/// A rendered piece of a post: its Markdown and the HTML/text made from it.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The Markdown as written.
+    pub markdown: String,
+    /// 1-based file line where it starts.
+    pub line: usize,
+    /// The rendered, sanitised result (links resolved for the archive).
+    pub rendered: Rendered,
+}
+
+/// A reply under an answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Author handle.
+    pub author: String,
+    /// The reply.
+    pub body: Section,
+}
+
+/// An answer in a thread.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// Author handle.
+    pub author: String,
+    /// The answer's own title, if it has one.
+    pub title: Option<String>,
+    /// The answer's text.
+    pub body: Section,
+    /// Replies under it.
+    pub replies: Vec<Reply>,
+    /// True for the accepted answer.
+    pub accepted: bool,
+}
+
+/// The Q&A part of a thread.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    /// Who asked.
+    pub asked_by: Option<String>,
+    /// Open or solved.
+    pub status: Status,
+    /// Handle of the accepted answer's author.
+    pub accepted: Option<String>,
+    /// Handle of the summary's author.
+    pub summary_by: Option<String>,
+    /// Answers in file order.
+    pub answers: Vec<Answer>,
+    /// The summary.
+    pub summary: Option<Section>,
+}
+
+impl Thread {
+    /// The accepted answer, if any.
+    pub fn accepted_answer(&self) -> Option<&Answer> {
+        self.answers.iter().find(|a| a.accepted)
+    }
+
+    /// Distinct handles of everyone who answered or replied.
+    pub fn answerers(&self) -> BTreeSet<&str> {
+        let mut s = BTreeSet::new();
+        for a in &self.answers {
+            s.insert(a.author.as_str());
+            for r in &a.replies {
+                s.insert(r.author.as_str());
+            }
+        }
+        s
+    }
+}
+
+/// One post: a brief, a case or a Q&A thread.
+#[derive(Debug, Clone)]
+pub struct Post {
+    /// Source file, relative to the site root (`content/qa/foo.md`).
+    pub source: PathBuf,
+    /// Kind of post.
+    pub kind: Kind,
+    /// Title.
+    pub title: String,
+    /// Slug (explicit or made from the title).
+    pub slug: String,
+    /// Output path relative to the site root (`qa/<slug>.html`), unencoded.
+    pub path: String,
+    /// Pinned publish time, if any.
+    pub publish_at: Option<DateTime<Utc>>,
+    /// Expiry time, if any.
+    pub expire_at: Option<DateTime<Utc>>,
+    /// Draft flag.
+    pub draft: bool,
+    /// Column id.
+    pub column: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Stage / cohort.
+    pub stage: Option<String>,
+    /// Author handles (for a thread: who wrote the post, if given).
+    pub authors: Vec<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Explicit queue position.
+    pub queue: Option<i64>,
+    /// The main text: the whole body of a brief or case, the question of a thread.
+    pub body: Section,
+    /// The Q&A part, for threads.
+    pub thread: Option<Thread>,
+}
+
+impl Post {
+    /// The output path percent-encoded for an `href` relative to the site root.
+    pub fn href(&self) -> String {
+        encode_path(&self.path)
+    }
+
+    /// Whether the post is a solved thread or not a thread at all.
+    pub fn is_publishable_kind(&self) -> bool {
+        match &self.thread {
+            Some(t) => t.status == Status::Solved,
+            None => true,
+        }
+    }
+
+    /// The time the post counts as published at: its pinned time, or the
+    /// delivery time recorded for a queued post.
+    pub fn effective_time(&self, delivered: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+        self.publish_at.or(delivered)
+    }
+
+    /// Every handle the post credits, with duplicates.
+    pub fn all_handles(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.authors.iter().map(|s| s.as_str()).collect();
+        if let Some(t) = &self.thread {
+            v.extend(t.asked_by.as_deref());
+            v.extend(t.summary_by.as_deref());
+            v.extend(t.accepted.as_deref());
+            for a in &t.answers {
+                v.push(&a.author);
+                v.extend(a.replies.iter().map(|r| r.author.as_str()));
+            }
+        }
+        v
+    }
+
+    /// All plain text of the post: the body, and for a thread every answer,
+    /// reply and the summary (the accepted answer counts as part of the thread).
+    pub fn full_text(&self) -> String {
+        let mut s = self.body.rendered.text.clone();
+        if let Some(t) = &self.thread {
+            for a in &t.answers {
+                s.push('\n');
+                if let Some(title) = &a.title {
+                    s.push_str(title);
+                    s.push('\n');
+                }
+                s.push_str(&a.body.rendered.text);
+                for r in &a.replies {
+                    s.push('\n');
+                    s.push_str(&r.body.rendered.text);
+                }
+            }
+            if let Some(sum) = &t.summary {
+                s.push('\n');
+                s.push_str(&sum.rendered.text);
+            }
+        }
+        s
+    }
+}
+
+/// Why a post is or is not in the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Published.
+    Published,
+    /// `draft: true`.
+    Draft,
+    /// Pinned to a time that has not come.
+    Future,
+    /// Queued without a time and not yet delivered.
+    Queued,
+    /// Past its `expire_at`.
+    Expired,
+    /// A thread that is not solved.
+    Open,
+}
+
+/// What a build includes besides published posts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IncludeOptions {
+    /// Include drafts.
+    pub drafts: bool,
+    /// Include future and queued posts.
+    pub future: bool,
+    /// Include open threads (the live preview).
+    pub open: bool,
+}
+
+/// The loaded community.
+#[derive(Debug, Clone)]
+pub struct Community {
+    /// The configuration.
+    pub config: SiteConfig,
+    /// The members.
+    pub members: Members,
+    /// All posts (published or not), sorted by source path.
+    pub posts: Vec<Post>,
+    /// Delivery times of queued posts, by source path (filled from the delivery ledger).
+    pub delivered: HashMap<PathBuf, DateTime<Utc>>,
+}
+
+impl Community {
+    /// Loads and validates the community at `root`. Returns the model when
+    /// there are no errors; the diagnostics either way.
+    pub fn load(root: &Path) -> (Option<Community>, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let config = match SiteConfig::load(root) {
+            Ok(c) => c,
+            Err(d) => return (None, d),
+        };
+        let members = Members::load(root, &config.members_file, &mut diags);
+        let posts = load_posts(&config, &members, &mut diags);
+        if diags.error_count() > 0 {
+            return (None, diags);
+        }
+        (
+            Some(Community {
+                config,
+                members,
+                posts,
+                delivered: HashMap::new(),
+            }),
+            diags,
+        )
+    }
+
+    /// The visibility of a post at instant `now`.
+    pub fn visibility(&self, post: &Post, now: DateTime<Utc>) -> Visibility {
+        if post.draft {
+            return Visibility::Draft;
+        }
+        if !post.is_publishable_kind() {
+            return Visibility::Open;
+        }
+        if let Some(exp) = post.expire_at {
+            if exp <= now {
+                return Visibility::Expired;
+            }
+        }
+        match post.effective_time(self.delivered.get(&post.source).copied()) {
+            None => Visibility::Queued,
+            Some(t) if t > now => Visibility::Future,
+            Some(_) => Visibility::Published,
+        }
+    }
+
+    /// Whether a post goes into an output built at `now` with `opts`.
+    pub fn included(&self, post: &Post, now: DateTime<Utc>, opts: IncludeOptions) -> bool {
+        match self.visibility(post, now) {
+            Visibility::Published => true,
+            Visibility::Draft => {
+                opts.drafts
+                    && (post.is_publishable_kind() || opts.open)
+                    && (post.publish_at.is_none_or(|t| t <= now) || opts.future)
+            }
+            Visibility::Future | Visibility::Queued => opts.future,
+            Visibility::Open => opts.open,
+            Visibility::Expired => false,
+        }
+    }
+
+    /// The time a post is dated with in outputs: pinned or delivered time, if any.
+    pub fn post_time(&self, post: &Post) -> Option<DateTime<Utc>> {
+        post.effective_time(self.delivered.get(&post.source).copied())
+    }
+}
+
+struct Parsed {
+    source: PathBuf,
+    kind: Kind,
+    front: FrontMatter,
+    yaml: String,
+    yaml_line: usize,
+    body: String,
+    body_line: usize,
+    publish_at: Option<DateTime<Utc>>,
+    expire_at: Option<DateTime<Utc>>,
+}
+
+/// Lists the Markdown files under `content/`, sorted, skipping hidden files.
+pub fn content_files(root: &Path) -> Vec<PathBuf> {
+    let dir = root.join(CONTENT_DIR);
+    let mut files: Vec<PathBuf> = WalkDir::new(&dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter_map(|e| e.path().strip_prefix(root).ok().map(|p| p.to_path_buf()))
+        .collect();
+    files.sort();
+    files
+}
+
+fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let abs = config.root.join(rel);
+    let bytes = std::fs::read(&abs)
+        .map_err(|e| vec![Diagnostic::error(rel, format!("cannot read the file: {e}"))])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        vec![Diagnostic::error(
+            rel,
+            "the file is not valid UTF-8 text (save it as UTF-8; GBK and other encodings are not read)",
+        )
+        .at_line(line)]
+    })?;
+    let split = frontmatter::split(&text)
+        .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
+    let front: FrontMatter = if split.yaml.trim().is_empty() {
+        FrontMatter::default()
+    } else {
+        serde_yaml::from_str(split.yaml).map_err(|e| {
+            let line = e.location().map(|l| l.line() + split.yaml_line - 1);
+            let msg = e.to_string();
+            // yaml_serde appends "at line N column M" relative to the block; drop it.
+            let msg = match msg.find(" at line ") {
+                Some(i) => msg[..i].to_string(),
+                None => msg,
+            };
+            let field = msg
+                .strip_prefix("unknown field `")
+                .and_then(|r| r.split('`').next())
+                .map(|s| s.to_string());
+            let mut d = Diagnostic::error(rel, format!("front matter: {msg}")).at_opt_line(line);
+            if let Some(f) = field {
+                d = d.field(f);
+            }
+            vec![d]
+        })?
+    };
+    let mut errs = Vec::new();
+    let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
+
+    let folder_kind = rel
+        .components()
+        .nth(1)
+        .and_then(|c| match c {
+            Component::Normal(s) => s.to_str(),
+            _ => None,
+        })
+        .and_then(Kind::from_dir);
+    let kind = match (&front.kind, folder_kind) {
+        (Some(k), _) => match Kind::parse(k) {
+            Some(k) => Some(k),
+            None => {
+                errs.push(
+                    Diagnostic::error(
+                        rel,
+                        format!("`{k}` is not a kind of post (expected `brief`, `qa` or `case`)"),
+                    )
+                    .at_opt_line(line_of("kind"))
+                    .field("kind"),
+                );
+                None
+            }
+        },
+        (None, Some(k)) => Some(k),
+        (None, None) => {
+            errs.push(Diagnostic::error(
+                rel,
+                "cannot tell what kind of post this is: put it in content/briefs/, content/qa/ or content/cases/, or add `kind: brief|qa|case`",
+            ).field("kind"));
+            None
+        }
+    };
+    match &front.title {
+        Some(t) if !t.trim().is_empty() => {}
+        _ => errs.push(
+            Diagnostic::error(
+                rel,
+                "missing title (expected `title: …` in the front matter)",
+            )
+            .at_opt_line(line_of("title").or(Some(split.yaml_line)))
+            .field("title"),
+        ),
+    }
+    let mut time_field = |name: &str, v: &Option<String>| -> Option<DateTime<Utc>> {
+        let s = v.as_ref()?;
+        match parse_datetime(s, config.tz) {
+            Ok(t) => Some(t),
+            Err(m) => {
+                errs.push(
+                    Diagnostic::error(rel, m)
+                        .at_opt_line(line_of(name))
+                        .field(name),
+                );
+                None
+            }
+        }
+    };
+    let publish_at = time_field("publish_at", &front.publish_at);
+    let expire_at = time_field("expire_at", &front.expire_at);
+    if let (Some(p), Some(e)) = (publish_at, expire_at) {
+        if e <= p {
+            errs.push(
+                Diagnostic::error(
+                    rel,
+                    "expire_at is not after publish_at; the post would never be shown",
+                )
+                .at_opt_line(line_of("expire_at"))
+                .field("expire_at"),
+            );
+        }
+    }
+    if kind != Some(Kind::Qa) {
+        for f in ["asked_by", "status", "accepted", "summary_by"] {
+            let set = match f {
+                "asked_by" => front.asked_by.is_some(),
+                "status" => front.status.is_some(),
+                "accepted" => front.accepted.is_some(),
+                _ => front.summary_by.is_some(),
+            };
+            if set && kind.is_some() {
+                errs.push(
+                    Diagnostic::error(rel, format!("`{f}` is only for Q&A threads (files in content/qa/ or with `kind: qa`)"))
+                        .at_opt_line(line_of(f))
+                        .field(f),
+                );
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(Parsed {
+        source: rel.to_path_buf(),
+        kind: kind.unwrap_or(Kind::Brief),
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front,
+        publish_at,
+        expire_at,
+    })
+}
+
+/// Normalises `a/b/../c` without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Whether a link destination is a relative reference (not a URL, not an anchor).
+pub fn is_relative_ref(dest: &str) -> bool {
+    !(dest.is_empty()
+        || dest.starts_with('#')
+        || dest.starts_with('/')
+        || dest.starts_with("//")
+        || dest.contains(':'))
+}
+
+/// Resolves a relative link destination written in `source` to a path
+/// relative to the site root, with its `#fragment` (if any).
+pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) {
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (dest, None),
+    };
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let base = source.parent().unwrap_or(Path::new(""));
+    (normalize(&base.join(path.as_ref())), frag)
+}
+
+fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
+    let files = content_files(&config.root);
+    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+        files.par_iter().map(|f| parse_file(config, f)).collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+
+    // Pass 2: columns, slugs, URLs, duplicates.
+    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
+    let mut url_of: HashMap<PathBuf, String> = HashMap::new();
+    let mut meta: Vec<(String, String, String)> = Vec::with_capacity(parsed.len());
+    for p in &parsed {
+        let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+        let title = p.front.title.clone().unwrap_or_default().trim().to_string();
+        let column = match &p.front.column {
+            Some(c) => match config.column(c) {
+                Some(col) => {
+                    if col.kind != p.kind {
+                        diags.push(
+                            Diagnostic::error(
+                                &p.source,
+                                format!(
+                                    "column `{c}` carries {} posts, but this is a {} post",
+                                    col.kind, p.kind
+                                ),
+                            )
+                            .at_opt_line(line_of("column"))
+                            .field("column"),
+                        );
+                    }
+                    c.clone()
+                }
+                None => {
+                    let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
+                    diags.push(
+                        Diagnostic::error(
+                            &p.source,
+                            format!(
+                                "there is no column `{c}` in site.toml (expected one of: {})",
+                                known.join(", ")
+                            ),
+                        )
+                        .at_opt_line(line_of("column"))
+                        .field("column"),
+                    );
+                    c.clone()
+                }
+            },
+            None => match config.default_column(p.kind) {
+                Some(c) => c.id.clone(),
+                None => {
+                    diags.push(Diagnostic::error(
+                        &p.source,
+                        format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
+                    ).field("column"));
+                    String::new()
+                }
+            },
+        };
+        let slug = match &p.front.slug {
+            Some(s) => {
+                let clean = slugify(s);
+                if clean.is_empty() {
+                    diags.push(
+                        Diagnostic::error(
+                            &p.source,
+                            format!("the slug `{s}` has no letters or digits"),
+                        )
+                        .at_opt_line(line_of("slug"))
+                        .field("slug"),
+                    );
+                }
+                clean
+            }
+            None => {
+                let s = slugify(&title);
+                if s.is_empty() {
+                    p.source
+                        .file_stem()
+                        .map(|s| slugify(&s.to_string_lossy()))
+                        .unwrap_or_default()
+                } else {
+                    s
+                }
+            }
+        };
+        let path = format!("{}/{}.html", p.kind.dir(), slug);
+        let key = path.to_lowercase();
+        if let Some(other) = by_path.get(&key) {
+            diags.push(
+                Diagnostic::error(
+                    &p.source,
+                    format!(
+                        "this post and {} would both be published at {path}; give one of them a different `slug:`",
+                        other.display()
+                    ),
+                )
+                .at_opt_line(line_of("slug").or(line_of("title")))
+                .field("slug"),
+            );
+        } else {
+            by_path.insert(key, p.source.clone());
+        }
+        url_of.insert(p.source.clone(), path.clone());
+        meta.push((title, slug, column));
+    }
+
+    // Pass 3: render Markdown, split threads, check references.
+    let content_prefix = Path::new(CONTENT_DIR);
+    let root = &config.root;
+    let out: Vec<(Option<Post>, Vec<Diagnostic>)> = parsed
+        .into_par_iter()
+        .zip(meta.into_par_iter())
+        .map(|(p, (title, slug, column))| {
+            let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
+            let src = p.source.clone();
+            let resolve = |kind: RefKind, dest: &str| -> Resolved {
+                if !is_relative_ref(dest) {
+                    return Resolved::Keep;
+                }
+                let (target, frag) = resolve_relative(&src, dest);
+                let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
+                if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
+                    return match url_of.get(&target) {
+                        Some(u) => Resolved::Rewrite(format!("../{}{frag}", encode_path(u))),
+                        None => Resolved::Missing(format!(
+                            "the link `{dest}` points to {}, which is not a post (check the file name)",
+                            target.display()
+                        )),
+                    };
+                }
+                // Other files under content/ are copied beside the pages.
+                match target.strip_prefix(content_prefix) {
+                    Ok(inside) if root.join(&target).is_file() => Resolved::Rewrite(format!(
+                        "../{}{frag}",
+                        encode_path(&inside.to_string_lossy())
+                    )),
+                    Ok(_) => Resolved::Missing(format!(
+                        "the {} `{dest}` points to {}, which does not exist",
+                        if kind == RefKind::Image { "image" } else { "link" },
+                        target.display()
+                    )),
+                    Err(_) => Resolved::Missing(format!(
+                        "the {} `{dest}` points outside content/ ({}); keep files the site uses under content/",
+                        if kind == RefKind::Image { "image" } else { "link" },
+                        target.display()
+                    )),
+                }
+            };
+            let render = |md: &str, line: usize, prefix: &str| -> Section {
+                let rendered = markdown::render(
+                    md,
+                    &markdown::RenderOptions {
+                        id_prefix: prefix,
+                        resolve: &resolve,
+                    },
+                );
+                for (l, msg) in &rendered.problems {
+                    ds.borrow_mut().push(Diagnostic::error(&src, msg.clone()).at_line(line + l - 1));
+                }
+                Section {
+                    markdown: md.to_string(),
+                    line,
+                    rendered,
+                }
+            };
+            let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+            let (body, thread) = if p.kind == Kind::Qa {
+                let raw = thread::split(&p.body);
+                for (l, msg) in &raw.problems {
+                    ds.borrow_mut().push(Diagnostic::error(&src, msg.clone()).at_line(p.body_line + l - 1));
+                }
+                let bl = |l: usize| p.body_line + l - 1;
+                let body = render(&raw.question.markdown, bl(raw.question.line), "q-");
+                let mut answers = Vec::new();
+                for (i, a) in raw.answers.iter().enumerate() {
+                    let body = render(&a.section.markdown, bl(a.section.line), &format!("a{}-", i + 1));
+                    let replies = a
+                        .replies
+                        .iter()
+                        .enumerate()
+                        .map(|(j, r)| Reply {
+                            author: r.author.clone(),
+                            body: render(&r.section.markdown, bl(r.section.line), &format!("a{}r{}-", i + 1, j + 1)),
+                        })
+                        .collect();
+                    answers.push(Answer {
+                        author: a.author.clone(),
+                        title: a.title.clone(),
+                        body,
+                        replies,
+                        accepted: false,
+                    });
+                }
+                let summary = raw
+                    .summary
+                    .as_ref()
+                    .map(|s| render(&s.markdown, bl(s.line), "s-"));
+                let status = match p.front.status.as_deref().map(str::trim) {
+                    None | Some("open") => Status::Open,
+                    Some("solved") => Status::Solved,
+                    Some(other) => {
+                        ds.borrow_mut().push(
+                            Diagnostic::error(&src, format!("`{other}` is not a thread status (expected `open` or `solved`)"))
+                                .at_opt_line(line_of("status"))
+                                .field("status"),
+                        );
+                        Status::Open
+                    }
+                };
+                let accepted = p.front.accepted.as_ref().map(|s| s.trim().trim_start_matches('@').to_string());
+                match (&accepted, status) {
+                    (None, Status::Solved) => ds.borrow_mut().push(
+                        Diagnostic::error(&src, "the thread is `solved` but names no accepted answer (expected `accepted: <handle of the answer's author>`)")
+                            .at_opt_line(line_of("status"))
+                            .field("accepted"),
+                    ),
+                    (Some(h), _) => {
+                        if let Some(a) = answers.iter_mut().find(|a| &a.author == h) {
+                            a.accepted = true;
+                        } else {
+                            let authors: Vec<String> = answers.iter().map(|a| format!("@{}", a.author)).collect();
+                            ds.borrow_mut().push(
+                                Diagnostic::error(
+                                    &src,
+                                    format!(
+                                        "`accepted: {h}` but there is no answer by @{h} in this thread (expected a `## @{h}` heading{})",
+                                        if authors.is_empty() { String::new() } else { format!("; answers are by {}", authors.join(", ")) }
+                                    ),
+                                )
+                                .at_opt_line(line_of("accepted"))
+                                .field("accepted"),
+                            );
+                        }
+                    }
+                    (None, Status::Open) => {}
+                }
+                (
+                    body,
+                    Some(Thread {
+                        asked_by: p.front.asked_by.as_ref().map(|s| s.trim().trim_start_matches('@').to_string()),
+                        status,
+                        accepted,
+                        summary_by: p.front.summary_by.as_ref().map(|s| s.trim().trim_start_matches('@').to_string()),
+                        answers,
+                        summary,
+                    }),
+                )
+            } else {
+                (render(&p.body, p.body_line, ""), None)
+            };
+            let post = Post {
+                source: p.source.clone(),
+                kind: p.kind,
+                title,
+                path: format!("{}/{}.html", p.kind.dir(), slug),
+                slug,
+                publish_at: p.publish_at,
+                expire_at: p.expire_at,
+                draft: p.front.draft,
+                column,
+                tags: p.front.tags.0.clone(),
+                stage: p.front.stage.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+                authors: p.front.authors.0.iter().map(|s| s.trim_start_matches('@').to_string()).collect(),
+                description: p.front.description.clone(),
+                queue: p.front.queue,
+                body,
+                thread,
+            };
+            // Handles that are not in members.yaml.
+            for h in post.all_handles() {
+                if !members.contains(h) && !members.is_empty() {
+                    let field = if post.authors.iter().any(|a| a == h) {
+                        Some("authors")
+                    } else if post.thread.as_ref().is_some_and(|t| t.asked_by.as_deref() == Some(h)) {
+                        Some("asked_by")
+                    } else if post.thread.as_ref().is_some_and(|t| t.summary_by.as_deref() == Some(h)) {
+                        Some("summary_by")
+                    } else {
+                        None
+                    };
+                    let line = field.and_then(line_of).or_else(|| {
+                        p.body.lines().position(|l| {
+                            l.starts_with('#') && l.trim_start_matches('#').trim().strip_prefix('@').is_some_and(|r| r.starts_with(h))
+                        }).map(|i| p.body_line + i)
+                    });
+                    let mut d = Diagnostic::warning(&src, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
+                        .at_opt_line(line);
+                    if let Some(f) = field {
+                        d = d.field(f);
+                    }
+                    if !ds.borrow().iter().any(|x: &Diagnostic| x.message == d.message) {
+                        ds.borrow_mut().push(d);
+                    }
+                }
+            }
+            (Some(post), ds.into_inner())
+        })
+        .collect();
+    let mut posts = Vec::with_capacity(out.len());
+    for (p, ds) in out {
+        diags.extend(ds);
+        posts.extend(p);
+    }
+    posts
+}

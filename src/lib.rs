@@ -1,0 +1,25 @@
+//! 群书 qunshu: schedule, archive and publish an online community's posts.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! files (site.toml, content/**, members.yaml, themes/)
+//!    └─ content::Community::load ──► Community { config, members, posts }  (+ diag::Diagnostics)
+//!                  ├─ site::build ──► pages (tera) + feeds + sitemap ──► public/
+//!                  └─ …
+//! ```
+//!
+//! Loaders never render pages, renderers never read content files, and "now"
+//! comes from one [`time::Clock`] so `--clock` reaches everything.
+
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod kind;
+pub mod markdown;
+pub mod slug;
+pub mod time;
+
+pub use config::SiteConfig;
+pub use content::Community;
+pub use kind::Kind;

@@ -1,0 +1,340 @@
+//! Markdown to safe HTML, once per piece of content.
+//!
+//! pulldown-cmark renders CommonMark with tables, footnotes, strikethrough,
+//! task lists and heading attributes; headings get stable ids (Chinese text
+//! kept); links and images are passed through a resolver so links between
+//! posts by file path (`../qa/foo.md`) become the right URLs for the output
+//! at hand; and the result goes through ammonia, so no script, event handler
+//! or `javascript:` URL from a member's text survives. The plain text is
+//! collected at the same time for search and excerpts.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// What a resolver says about one link or image destination.
+pub enum Resolved {
+    /// Leave the destination as written (external URLs, anchors).
+    Keep,
+    /// Use this destination instead.
+    Rewrite(String),
+    /// The destination points at something that does not exist.
+    Missing(String),
+}
+
+/// Whether a destination came from a link or an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    /// `[text](dest)`
+    Link,
+    /// `![alt](dest)`
+    Image,
+}
+
+/// A heading found while rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// The id given to the heading element.
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+}
+
+/// The result of rendering one piece of Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Sanitised HTML.
+    pub html: String,
+    /// Plain text (for search and excerpts).
+    pub text: String,
+    /// Headings, in order.
+    pub headings: Vec<Heading>,
+    /// Problems with destinations: (1-based line within the Markdown, message).
+    pub problems: Vec<(usize, String)>,
+}
+
+/// Options for one render.
+pub struct RenderOptions<'a> {
+    /// Prefix for heading and footnote ids, so several pieces rendered into
+    /// one page (a thread's answers, a book's chapters) never share an id.
+    pub id_prefix: &'a str,
+    /// Maps link and image destinations.
+    pub resolve: &'a (dyn Fn(RefKind, &str) -> Resolved + Sync),
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders Markdown to sanitised HTML and plain text.
+pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut has_raw_html = false;
+    // Index in `events` of the heading start being collected, with its text.
+    let mut heading: Option<(usize, HeadingLevel, String)> = None;
+
+    for (event, range) in Parser::new_ext(md, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some((events.len(), level, String::new()));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, _, text)) = heading.take() {
+                    let text = text.trim().to_string();
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
+                        let base = match id.take() {
+                            Some(given) => crate::slug::slugify(&given),
+                            None => crate::slug::slugify(&text),
+                        };
+                        let base = if base.is_empty() {
+                            "h".to_string()
+                        } else {
+                            base
+                        };
+                        let n = used_ids.entry(base.clone()).or_insert(0);
+                        let unique = if *n == 0 { base } else { format!("{base}-{n}") };
+                        *n += 1;
+                        let full = format!("{}{}", opts.id_prefix, unique);
+                        *id = Some(CowStr::from(full.clone()));
+                        out.headings.push(Heading {
+                            level: level as u8,
+                            id: full,
+                            text,
+                        });
+                    }
+                }
+                out.text.push('\n');
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve_dest(md, &range, RefKind::Link, dest_url, opts, &mut out);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = resolve_dest(md, &range, RefKind::Image, dest_url, opts, &mut out);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(CowStr::from(format!(
+                    "{}fn-{}",
+                    opts.id_prefix, label
+                ))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(
+                    format!("{}fn-{}", opts.id_prefix, label),
+                ))));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, _, h)) = heading.as_mut() {
+                    h.push_str(t);
+                }
+                out.text.push_str(t);
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                out.text.push('\n');
+                events.push(event);
+            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableCell,
+            ) => {
+                out.text.push('\n');
+                events.push(event);
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw_html = true;
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    let mut raw = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, events.into_iter());
+    // pulldown-cmark escapes text and attribute values itself, and unsafe
+    // URL schemes were removed above, so only raw HTML written by a member
+    // needs the (slower) full sanitiser.
+    out.html = if has_raw_html {
+        sanitizer().clean(&raw).to_string()
+    } else {
+        raw
+    };
+    out
+}
+
+fn resolve_dest<'a>(
+    md: &str,
+    range: &std::ops::Range<usize>,
+    kind: RefKind,
+    dest: CowStr<'a>,
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> CowStr<'a> {
+    if !is_safe_url(&dest) {
+        return CowStr::from("#");
+    }
+    match (opts.resolve)(kind, &dest) {
+        Resolved::Keep => dest,
+        Resolved::Rewrite(s) => CowStr::from(s),
+        Resolved::Missing(msg) => {
+            out.problems
+                .push((crate::diag::line_of_offset(md, range.start), msg));
+            dest
+        }
+    }
+}
+
+/// True for destinations that cannot run script: relative references and
+/// the schemes http, https, mailto and tel. Checked the way browsers read
+/// URLs: ASCII whitespace and control characters are ignored and the
+/// scheme is case-insensitive.
+pub fn is_safe_url(dest: &str) -> bool {
+    let cleaned: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if cleaned.as_bytes()[i] == b':' => {
+            matches!(&cleaned[..i], "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
+}
+
+/// A resolver that keeps every destination.
+pub fn keep_all(_: RefKind, _: &str) -> Resolved {
+    Resolved::Keep
+}
+
+/// The one sanitiser for member-written HTML.
+pub fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static CLEAN: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    CLEAN.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class"])
+            .add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .attribute_filter(|element, attribute, value| {
+                if element == "input" && attribute == "type" && value != "checkbox" {
+                    return None;
+                }
+                Some(value.into())
+            });
+        b
+    })
+}
+
+/// Strips all markup from an HTML fragment, keeping the text (for titles in feeds).
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(md: &str) -> Rendered {
+        render(
+            md,
+            &RenderOptions {
+                id_prefix: "",
+                resolve: &keep_all,
+            },
+        )
+    }
+
+    #[test]
+    fn features() {
+        let out = r("# 合伙人 问题\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~删~~ - [x] 完成\n\n脚注[^1]\n\n[^1]: 注释\n");
+        assert!(out.html.contains("id=\"合伙人-问题\""), "{}", out.html);
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("<del>"));
+        assert!(out.html.contains("fn-1"));
+        assert_eq!(out.headings[0].text, "合伙人 问题");
+    }
+
+    #[test]
+    fn hostile_html_is_cleaned() {
+        let out = r("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))\n\n<a href=\"JaVaScRiPt:alert(1)\">y</a><iframe src=\"https://e.x\"></iframe><input type=\"text\" onfocus=\"alert(1)\">");
+        let h = out.html.to_lowercase();
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("onerror"), "{h}");
+        assert!(!h.contains("javascript:"), "{h}");
+        assert!(!h.contains("<iframe"), "{h}");
+        assert!(!h.contains("onfocus"), "{h}");
+        assert!(!h.contains("type=\"text\""), "{h}");
+    }
+
+    #[test]
+    fn unsafe_schemes_without_raw_html() {
+        let out = r("[a](javascript:alert(1)) [b]( JAVA\tSCRIPT:x) ![c](data:text/html,x) [d](https://ok.example/) [e](../qa/x.md)");
+        let h = out.html.to_lowercase();
+        assert!(!h.contains("javascript"), "{h}");
+        assert!(!h.contains("data:"), "{h}");
+        assert!(h.contains("https://ok.example/"));
+        assert!(is_safe_url("mailto:a@b.c"));
+        assert!(!is_safe_url("vbscript:x"));
+    }
+
+    #[test]
+    fn duplicate_headings_unique() {
+        let out = r("## 总结\n\n## 总结\n");
+        assert_eq!(out.headings[0].id, "总结");
+        assert_eq!(out.headings[1].id, "总结-1");
+    }
+}
