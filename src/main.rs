@@ -29,6 +29,8 @@ enum Command {
     Build(cmd::build::Args),
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
+    /// Search the built archive (every post that contains the query).
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(a) => cmd::build::run(&cli.root, a),
         Command::Check(a) => cmd::check::run(&cli.root, a),
+        Command::Search(a) => cmd::search::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

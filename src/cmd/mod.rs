@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod search;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;

@@ -423,13 +423,18 @@ pub fn write_docs(
         facet_json.insert(facet.to_string(), serde_json::Value::Array(list));
     }
 
+    let chunks = super::normalize::table_chunks();
+    for (b, v) in &chunks {
+        let key = format!("n/{b}");
+        files.push((PathBuf::from(format!("{key}.js")), js_file(&key, &v.to_string())));
+    }
     let manifest = serde_json::json!({
         "v": VERSION,
         "docs": n_docs,
         "shards": shards,
         "block": BLOCK,
         "lang": lang.tag(),
-        "norm": super::normalize::table_json(),
+        "nb": chunks.keys().collect::<Vec<_>>(),
         "tl": codec::encode_list(&title_len),
         "dl": codec::encode_list(&text_len),
         "facets": facet_json,
@@ -488,7 +493,7 @@ pub fn write_docs(
         .prefix(".search-")
         .tempdir_in(parent)
         .map_err(|e| anyhow::anyhow!("cannot create a folder in {}: {e}", parent.display()))?;
-    for sub in ["s", "d", "f"] {
+    for sub in ["s", "d", "f", "n"] {
         std::fs::create_dir_all(tmp.path().join(sub))?;
     }
     let bytes: u64 = files

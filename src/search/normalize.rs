@@ -4,7 +4,7 @@
 //! the *normalised* text. Normalising one code point at a time (never looking
 //! at its neighbours) is what makes the scheme simple to share: the browser
 //! applies exactly the same table, which the index build exports into the
-//! manifest (see [`table_json`]), so Rust and JavaScript cannot disagree about
+//! index (see [`table_chunks`]), so Rust and JavaScript cannot disagree about
 //! what a character becomes, whatever Unicode version each platform ships.
 //!
 //! Each code point `c` becomes, repeated until nothing changes,
@@ -160,22 +160,33 @@ pub fn is_word(c: char) -> bool {
     c.is_ascii_lowercase() || c.is_ascii_digit() || ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
-/// The normalisation table for the browser: `{"r": [[start, len, target],
-/// ...], "x": [[code point, "string"], ...]}`. A run maps `start + i` to
-/// `target + i` for `i < len`; `x` lists code points that map to zero or
-/// several code points. Code points not listed map to themselves, except
-/// ASCII (lower-cased; controls and whitespace to a space), which the script
-/// handles inline exactly as [`push_char`] does.
-pub fn table_json() -> serde_json::Value {
+/// True for precomposed Hangul syllables, whose decomposition the script
+/// computes by the Unicode formula instead of shipping 11,172 entries.
+pub fn is_hangul_syllable(cp: u32) -> bool {
+    (0xAC00..=0xD7A3).contains(&cp)
+}
+
+/// The normalisation table for the browser, in chunks of 256 code points
+/// (`cp >> 8` → chunk), so a page loads only the chunks of the characters
+/// it meets (for Chinese text: general punctuation, CJK punctuation and
+/// full-width forms, a few kilobytes). A chunk is `{"r": [[start, len,
+/// target], ...], "x": [[code point, "string"], ...]}`: a run maps `start +
+/// i` to `target + i` for `i < len`; `x` lists code points that map to zero
+/// or several code points. Code points not listed map to themselves, except
+/// ASCII (lower-cased; controls and whitespace to a space) and Hangul
+/// syllables (decomposed by formula), which the script handles inline
+/// exactly as [`push_char`] does.
+pub fn table_chunks() -> std::collections::BTreeMap<u32, serde_json::Value> {
     let mut entries: Vec<(u32, &str)> = table()
         .iter()
-        .filter(|(c, _)| !c.is_ascii())
+        .filter(|(c, _)| !c.is_ascii() && !is_hangul_syllable(**c as u32))
         .map(|(c, s)| (*c as u32, &**s))
         .collect();
     entries.sort_unstable();
-    let mut runs: Vec<[u32; 3]> = Vec::new();
-    let mut multi: Vec<serde_json::Value> = Vec::new();
+    let mut chunks: std::collections::BTreeMap<u32, (Vec<[u32; 3]>, Vec<serde_json::Value>)> =
+        Default::default();
     for (cp, s) in entries {
+        let (runs, multi) = chunks.entry(cp >> 8).or_default();
         let mut it = s.chars();
         match (it.next(), it.next()) {
             (Some(t), None) => {
@@ -191,7 +202,10 @@ pub fn table_json() -> serde_json::Value {
             _ => multi.push(serde_json::json!([cp, s])),
         }
     }
-    serde_json::json!({ "r": runs, "x": multi })
+    chunks
+        .into_iter()
+        .map(|(k, (r, x))| (k, serde_json::json!({ "r": r, "x": x })))
+        .collect()
 }
 
 #[cfg(test)]
@@ -208,6 +222,22 @@ mod tests {
         assert_eq!(normalize("ｶﾀｶﾅ"), normalize("カタカナ"));
         assert_eq!(normalize("合\u{200B}伙"), "合伙");
         assert_eq!(normalize("①"), "1");
+    }
+
+    #[test]
+    fn hangul_formula_matches_table() {
+        for cp in 0xAC00u32..=0xD7A3 {
+            let c = char::from_u32(cp).unwrap();
+            let s = cp - 0xAC00;
+            let mut want = vec![
+                char::from_u32(0x1100 + s / 588).unwrap(),
+                char::from_u32(0x1161 + (s % 588) / 28).unwrap(),
+            ];
+            if s % 28 != 0 {
+                want.push(char::from_u32(0x11A7 + s % 28).unwrap());
+            }
+            assert_eq!(map_char(c), want.into_iter().collect::<String>(), "{c}");
+        }
     }
 
     #[test]
