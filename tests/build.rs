@@ -345,7 +345,7 @@ fn parse_tag(tag: &str) -> (String, Vec<(String, String)>) {
     let name_end = tag.find(|c: char| c.is_whitespace()).unwrap_or(tag.len());
     let name = tag[..name_end].to_string();
     let mut attrs = Vec::new();
-    let b = tag[name_end..].as_bytes();
+    let b = &tag.as_bytes()[name_end..];
     let mut i = 0;
     while i < b.len() {
         while i < b.len() && (b[i] as char).is_whitespace() {
