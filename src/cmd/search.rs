@@ -129,7 +129,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             println!(
                 "{}",
                 match lang {
-                    Lang::ZhCn => format!("（还有 {} 条；用 --limit 0 显示全部）", hits.len() - shown),
+                    Lang::ZhCn =>
+                        format!("（还有 {} 条；用 --limit 0 显示全部）", hits.len() - shown),
                     Lang::En => format!("({} more; --limit 0 shows all)", hits.len() - shown),
                 }
             );

@@ -266,6 +266,64 @@ pub fn decode(s: &str, full: bool) -> Result<Postings, CodecError> {
     Ok(p)
 }
 
+/// One-character postings: per document, the count, whether the title has
+/// the character, and the text block of its first occurrence in the body
+/// (enough to rank and to fetch the right excerpt, at a third of the cost
+/// of a position).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Unigrams {
+    /// Document ids, increasing.
+    pub docs: Vec<u32>,
+    /// Occurrences per document (title and body).
+    pub tf: Vec<u32>,
+    /// True when the title contains the character.
+    pub title: Vec<bool>,
+    /// Block of the first occurrence in the body, if the body has one.
+    pub block: Vec<Option<u32>>,
+}
+
+/// Encodes one-character postings.
+pub fn encode_unigrams(u: &Unigrams) -> String {
+    let mut w = BitWriter::new();
+    w.gamma(u.docs.len().saturating_sub(1) as u64);
+    let gaps = u.docs.iter().scan(-1i64, |prev, d| {
+        let g = (*d as i64 - *prev - 1) as u64;
+        *prev = *d as i64;
+        Some(g)
+    });
+    let k_doc = best_k(gaps.clone());
+    w.gamma(k_doc as u64);
+    for (i, g) in gaps.enumerate() {
+        w.rice(g, k_doc);
+        w.gamma(u.tf[i] as u64 - 1);
+        w.bits(u.title[i] as u64, 1);
+        w.gamma(u.block[i].map_or(0, |b| b as u64 + 1));
+    }
+    w.finish()
+}
+
+/// Decodes what [`encode_unigrams`] wrote.
+pub fn decode_unigrams(s: &str) -> Result<Unigrams, CodecError> {
+    let mut r = BitReader::new(s);
+    let n = r.gamma()? as usize + 1;
+    let k_doc = r.gamma()? as u32;
+    if k_doc > 40 || n > s.len() * 6 {
+        return Err(CodecError);
+    }
+    let mut u = Unigrams::default();
+    let mut prev: i64 = -1;
+    for _ in 0..n {
+        let d = prev + 1 + r.rice(k_doc)? as i64;
+        prev = d;
+        u.docs.push(u32::try_from(d).map_err(|_| CodecError)?);
+        u.tf.push(r.gamma()? as u32 + 1);
+        u.title.push(r.bit()? == 1);
+        let b = r.gamma()?;
+        u.block.push(b.checked_sub(1).map(|b| b as u32));
+    }
+    Ok(u)
+}
+
 /// Encodes a list of small non-negative numbers (per-document lengths).
 pub fn encode_list(values: &[u32]) -> String {
     let mut w = BitWriter::new();
@@ -310,6 +368,13 @@ mod tests {
         let u = decode(&encode(&docs, false), false).unwrap();
         assert_eq!(u.pos, vec![3, 0, 1200, 5]);
         assert_eq!(u.tf, vec![3, 1, 2, 1]);
+        let u = Unigrams {
+            docs: vec![2, 3, 900],
+            tf: vec![1, 4, 2],
+            title: vec![true, false, true],
+            block: vec![None, Some(0), Some(7)],
+        };
+        assert_eq!(decode_unigrams(&encode_unigrams(&u)).unwrap(), u);
         let l = vec![0, 5, 70000, 3];
         assert_eq!(decode_list(&encode_list(&l)).unwrap(), l);
         assert!(decode("", true).is_err());

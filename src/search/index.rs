@@ -94,7 +94,9 @@ pub fn docs_from_posts(community: &Community, posts: &[&Post]) -> Vec<Doc> {
             let time = community.post_time(p);
             let mut by = Vec::new();
             let mut credit = |h: &str| {
-                if let c @ (Credit::Named { .. } | Credit::Unlisted { .. }) = community.members.credit(h) {
+                if let c @ (Credit::Named { .. } | Credit::Unlisted { .. }) =
+                    community.members.credit(h)
+                {
                     let name = c.display(community.config.language).to_string();
                     if !by.contains(&name) {
                         by.push(name);
@@ -127,7 +129,11 @@ pub fn docs_from_posts(community: &Community, posts: &[&Post]) -> Vec<Doc> {
 
 /// Builds the search index of `posts` (the posts a build includes) into
 /// `out_dir` (normally `<output>/search`), replacing what is there.
-pub fn write_index(community: &Community, posts: &[&Post], out_dir: &Path) -> anyhow::Result<Stats> {
+pub fn write_index(
+    community: &Community,
+    posts: &[&Post],
+    out_dir: &Path,
+) -> anyhow::Result<Stats> {
     let docs = docs_from_posts(community, posts);
     let columns: Vec<(String, String)> = community
         .config
@@ -212,7 +218,10 @@ fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
 }
 
 fn js_file(key: &str, json: &str) -> String {
-    format!("qunshuSearch.load({},{json});\n", serde_json::to_string(key).unwrap_or_default())
+    format!(
+        "qunshuSearch.load({},{json});\n",
+        serde_json::to_string(key).unwrap_or_default()
+    )
 }
 
 #[derive(Serialize)]
@@ -297,14 +306,15 @@ pub fn write_docs(
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
-        let per_doc: Vec<(Vec<(u64, u32)>, usize, usize)> = chunk
+        let per_doc: Vec<(Vec<(u64, u32)>, usize, usize, Vec<usize>)> = chunk
             .par_iter()
             .map(|d| {
                 let (s, t) = doc_chars(&d.title, &d.text);
-                (doc_terms(&s), t, s.len())
+                let starts = blocks(&d.text).iter().map(|b| b.0).collect();
+                (doc_terms(&s), t, s.len(), starts)
             })
             .collect();
-        for (j, (terms, t, len)) in per_doc.into_iter().enumerate() {
+        for (j, (terms, t, len, starts)) in per_doc.into_iter().enumerate() {
             let doc = (ci * CHUNK + j) as u32;
             title_len.push(t as u32);
             text_len.push(len as u32);
@@ -319,7 +329,14 @@ pub fn write_docs(
                 varint(buf, doc as u64);
                 varint(buf, (e - i) as u64);
                 if k >> 42 == 1 {
-                    varint(buf, terms[i].1 as u64);
+                    // Title flag, then 1 + block of the first body occurrence (0: none).
+                    varint(buf, (terms[i].1 < t as u32) as u64);
+                    let body = terms[i..e].iter().find(|x| x.1 > t as u32);
+                    let block = body.map_or(0, |x| {
+                        let off = (x.1 as usize) - t - 1;
+                        starts.iter().rposition(|&s| s <= off).unwrap_or(0) + 1
+                    });
+                    varint(buf, block as u64);
                 } else {
                     let mut prev = 0;
                     for t in &terms[i..e] {
@@ -338,36 +355,40 @@ pub fn write_docs(
         .map(|(k, bytes)| {
             let full = k >> 42 != 1;
             let mut list: Vec<(u32, Vec<u32>)> = Vec::new();
+            let mut uni = codec::Unigrams::default();
             let mut r = &bytes[..];
             while !r.is_empty() {
                 let doc = read_varint(&mut r) as u32;
                 let n = read_varint(&mut r) as usize;
-                let mut pos = Vec::with_capacity(if full { n } else { 1 });
                 if full {
+                    let mut pos = Vec::with_capacity(n);
                     let mut x = 0u32;
                     for _ in 0..n {
                         x += read_varint(&mut r) as u32;
                         pos.push(x);
                     }
+                    list.push((doc, pos));
                 } else {
-                    let first = read_varint(&mut r) as u32;
-                    // Unigrams keep only the first position; the count is the length.
-                    pos.push(first);
-                    pos.resize(n, first);
+                    uni.docs.push(doc);
+                    uni.tf.push(n as u32);
+                    uni.title.push(read_varint(&mut r) == 1);
+                    uni.block.push((read_varint(&mut r) as u32).checked_sub(1));
                 }
-                list.push((doc, pos));
             }
             let s = if full {
                 codec::encode(&list, true)
             } else {
-                encode_unigram(&list)
+                codec::encode_unigrams(&uni)
             };
             (key_string(k), s)
         })
         .collect();
     let n_terms = encoded.len();
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
-    let shards = (total / SHARD_TARGET).max(1).next_power_of_two().min(1 << 16) as u32;
+    let shards = (total / SHARD_TARGET)
+        .max(1)
+        .next_power_of_two()
+        .min(1 << 16) as u32;
     let mut by_shard: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards as usize];
     for (k, v) in &encoded {
         by_shard[shard_of(k, shards) as usize].insert(k, v);
@@ -377,16 +398,35 @@ pub fn write_docs(
     let mut facets: BTreeMap<&str, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
         let i = i as u32;
-        facets.entry("kind").or_default().entry(d.kind.clone()).or_default().push(i);
-        facets.entry("column").or_default().entry(d.column.clone()).or_default().push(i);
+        facets
+            .entry("kind")
+            .or_default()
+            .entry(d.kind.clone())
+            .or_default()
+            .push(i);
+        facets
+            .entry("column")
+            .or_default()
+            .entry(d.column.clone())
+            .or_default()
+            .push(i);
         for t in &d.tags {
-            let v = facets.entry("tag").or_default().entry(t.clone()).or_default();
+            let v = facets
+                .entry("tag")
+                .or_default()
+                .entry(t.clone())
+                .or_default();
             if v.last() != Some(&i) {
                 v.push(i);
             }
         }
         if let Some(s) = &d.stage {
-            facets.entry("stage").or_default().entry(s.clone()).or_default().push(i);
+            facets
+                .entry("stage")
+                .or_default()
+                .entry(s.clone())
+                .or_default()
+                .push(i);
         }
     }
     let mut facet_json = serde_json::Map::new();
@@ -426,7 +466,10 @@ pub fn write_docs(
     let chunks = super::normalize::table_chunks();
     for (b, v) in &chunks {
         let key = format!("n/{b}");
-        files.push((PathBuf::from(format!("{key}.js")), js_file(&key, &v.to_string())));
+        files.push((
+            PathBuf::from(format!("{key}.js")),
+            js_file(&key, &v.to_string()),
+        ));
     }
     let manifest = serde_json::json!({
         "v": VERSION,
@@ -440,7 +483,10 @@ pub fn write_docs(
         "facets": facet_json,
         "ui": ui_strings(lang),
     });
-    files.push((PathBuf::from("index.js"), js_file("index", &manifest.to_string())));
+    files.push((
+        PathBuf::from("index.js"),
+        js_file("index", &manifest.to_string()),
+    ));
     for (i, m) in by_shard.iter().enumerate() {
         let key = format!("s/{i}");
         files.push((
@@ -499,8 +545,9 @@ pub fn write_docs(
     let bytes: u64 = files
         .par_iter()
         .map(|(p, s)| {
-            std::fs::write(tmp.path().join(p), s)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.path().join(p).display()))?;
+            std::fs::write(tmp.path().join(p), s).map_err(|e| {
+                anyhow::anyhow!("cannot write {}: {e}", tmp.path().join(p).display())
+            })?;
             Ok(s.len() as u64)
         })
         .collect::<anyhow::Result<Vec<u64>>>()?
@@ -521,10 +568,6 @@ pub fn write_docs(
         bytes,
         millis: started.elapsed().as_millis(),
     })
-}
-
-fn encode_unigram(list: &[(u32, Vec<u32>)]) -> String {
-    codec::encode(list, false)
 }
 
 fn varint(buf: &mut Vec<u8>, mut v: u64) {

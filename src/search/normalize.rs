@@ -60,24 +60,39 @@ fn compute(c: char) -> String {
     s
 }
 
+/// Code point ranges that hold characters with a normalisation of their
+/// own: everything below plane 4, and plane 14 (tags, variation selectors).
+/// Planes 4–13 are unassigned and 15–16 are private use; a test checks
+/// that they map to themselves, so the exported table can skip them.
+const SCANNED: [(u32, u32); 2] = [(0, 0x3FFFF), (0xE0000, 0xEFFFF)];
+
+/// Every code point whose normalised form is not itself (ASCII and CJK
+/// unified ideographs, which take fast paths, aside).
 fn table() -> &'static HashMap<char, Box<str>> {
     static T: OnceLock<HashMap<char, Box<str>>> = OnceLock::new();
     T.get_or_init(|| {
         let mut m = HashMap::new();
-        for cp in 0..=0x10FFFFu32 {
-            // CJK unified ideographs and ASCII letters take the fast path in map_char.
-            if (0x4E00..=0x9FFF).contains(&cp) {
-                continue;
-            }
-            if let Some(c) = char::from_u32(cp) {
-                let s = compute(c);
-                if s.len() != c.len_utf8() || !s.starts_with(c) {
-                    m.insert(c, s.into_boxed_str());
+        for (lo, hi) in SCANNED {
+            for cp in lo..=hi {
+                if cp < 0x80 || (0x4E00..=0x9FFF).contains(&cp) {
+                    continue;
+                }
+                if let Some(c) = char::from_u32(cp) {
+                    let s = compute(c);
+                    if s.len() != c.len_utf8() || !s.starts_with(c) {
+                        m.insert(c, s.into_boxed_str());
+                    }
                 }
             }
         }
         m
     })
+}
+
+thread_local! {
+    /// Characters met so far and what they became: most text uses a few
+    /// hundred distinct non-ASCII, non-ideograph characters.
+    static CACHE: std::cell::RefCell<HashMap<char, Box<str>>> = std::cell::RefCell::new(HashMap::new());
 }
 
 /// Appends the normalised form of `c` to `out` (possibly nothing).
@@ -98,10 +113,13 @@ pub fn push_char(c: char, out: &mut impl Extend<char>) {
         out.extend(std::iter::once(c));
         return;
     }
-    match table().get(&c) {
-        Some(s) => out.extend(s.chars()),
-        None => out.extend(std::iter::once(c)),
-    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let s = cache
+            .entry(c)
+            .or_insert_with(|| compute(c).into_boxed_str());
+        out.extend(s.chars());
+    });
 }
 
 /// The normalised form of one code point.
@@ -241,10 +259,22 @@ mod tests {
     }
 
     #[test]
+    fn unscanned_planes_map_to_themselves() {
+        for cp in (0x40000u32..0xE0000).chain(0xF0000..=0x10FFFF).step_by(7) {
+            let c = char::from_u32(cp).unwrap();
+            assert_eq!(compute(c), c.to_string());
+        }
+    }
+
+    #[test]
     fn idempotent_everywhere() {
         for (c, s) in table() {
             for o in s.chars() {
-                assert_eq!(map_char(o), o.to_string(), "{c:?} -> {s:?}: {o:?} is not stable");
+                assert_eq!(
+                    map_char(o),
+                    o.to_string(),
+                    "{c:?} -> {s:?}: {o:?} is not stable"
+                );
             }
         }
         for c in (0u8..128).map(char::from) {

@@ -99,6 +99,8 @@ pub struct Hit {
     pub density: u64,
     /// First match in the body (a document position), if known.
     pub body_first: Option<u32>,
+    /// Block of the first body match of a one-character term, if any.
+    pub body_block: Option<u32>,
 }
 
 /// An excerpt with highlighted ranges (code point offsets into `text`).
@@ -117,6 +119,7 @@ struct TermMatch {
     title: bool,
     whole: bool,
     body_first: Option<u32>,
+    body_block: Option<u32>,
 }
 
 /// Reads the JSON payload of an index script file
@@ -132,7 +135,10 @@ pub fn read_payload(path: &Path) -> anyhow::Result<serde_json::Value> {
     };
     let rest = text.strip_prefix("qunshuSearch.load(").ok_or_else(bad)?;
     let comma = rest.find(',').ok_or_else(bad)?;
-    let body = rest[comma + 1..].trim_end().strip_suffix(");").ok_or_else(bad)?;
+    let body = rest[comma + 1..]
+        .trim_end()
+        .strip_suffix(");")
+        .ok_or_else(bad)?;
     serde_json::from_str(body).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
@@ -153,12 +159,18 @@ impl Index {
                 dir.display()
             );
         }
-        let num = |k: &str| m[k].as_u64().ok_or_else(|| anyhow!("{}: `{k}` is missing", manifest.display()));
+        let num = |k: &str| {
+            m[k].as_u64()
+                .ok_or_else(|| anyhow!("{}: `{k}` is missing", manifest.display()))
+        };
         let list = |k: &str| -> anyhow::Result<Vec<u32>> {
             Ok(codec::decode_list(m[k].as_str().unwrap_or_default())?)
         };
         if num("block")? != BLOCK as u64 {
-            bail!("{}: unexpected block size; rebuild the index", manifest.display());
+            bail!(
+                "{}: unexpected block size; rebuild the index",
+                manifest.display()
+            );
         }
         let mut facets = BTreeMap::new();
         if let Some(obj) = m["facets"].as_object() {
@@ -182,7 +194,10 @@ impl Index {
         let title_len = list("tl")?;
         let text_len = list("dl")?;
         if title_len.len() != docs || text_len.len() != docs {
-            bail!("{}: the document tables are damaged; rebuild the index", manifest.display());
+            bail!(
+                "{}: the document tables are damaged; rebuild the index",
+                manifest.display()
+            );
         }
         let shards = num("shards")? as u32;
         if !shards.is_power_of_two() {
@@ -200,7 +215,7 @@ impl Index {
         })
     }
 
-    fn postings(&self, term: &str, full: bool) -> anyhow::Result<Option<Postings>> {
+    fn shard_entry(&self, term: &str) -> anyhow::Result<Option<String>> {
         let shard = shard_of(term, self.shards);
         let mut cache = self.cache.borrow_mut();
         if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(shard) {
@@ -208,8 +223,34 @@ impl Index {
             let map: HashMap<String, String> = serde_json::from_value(v)?;
             e.insert(map);
         }
-        match cache.get(&shard).and_then(|m| m.get(term)) {
-            Some(s) => Ok(Some(codec::decode(s, full)?)),
+        Ok(cache.get(&shard).and_then(|m| m.get(term)).cloned())
+    }
+
+    fn check_docs(&self, docs: &[u32]) -> anyhow::Result<()> {
+        if docs.last().is_some_and(|&d| d as usize >= self.docs) {
+            return Err(codec::CodecError.into());
+        }
+        Ok(())
+    }
+
+    fn postings(&self, term: &str) -> anyhow::Result<Option<Postings>> {
+        match self.shard_entry(term)? {
+            Some(s) => {
+                let p = codec::decode(&s, true)?;
+                self.check_docs(&p.docs)?;
+                Ok(Some(p))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn unigrams(&self, term: &str) -> anyhow::Result<Option<codec::Unigrams>> {
+        match self.shard_entry(term)? {
+            Some(s) => {
+                let u = codec::decode_unigrams(&s)?;
+                self.check_docs(&u.docs)?;
+                Ok(Some(u))
+            }
             None => Ok(None),
         }
     }
@@ -220,13 +261,16 @@ impl Index {
             .facets
             .get(facet)
             .ok_or_else(|| anyhow!("the index has no `{facet}` filter"))?;
-        let i = values.iter().position(|v| v.value == value).ok_or_else(|| {
-            let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-            anyhow!(
-                "no document has the {facet} `{value}` (expected one of: {})",
-                known.join(", ")
-            )
-        })?;
+        let i = values
+            .iter()
+            .position(|v| v.value == value)
+            .ok_or_else(|| {
+                let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                anyhow!(
+                    "no document has the {facet} `{value}` (expected one of: {})",
+                    known.join(", ")
+                )
+            })?;
         let v = read_payload(&self.dir.join(format!("f/{facet}-{i}.js")))?;
         let gaps = codec::decode_list(v.as_str().unwrap_or_default())?;
         let mut x = 0;
@@ -243,18 +287,21 @@ impl Index {
         let first = t[0];
         let last = t[t.len() - 1];
         let starts = if is_word(first) {
-            self.postings(&format!("{WORD_START}{first}"), true)?
+            self.postings(&format!("{WORD_START}{first}"))?
         } else {
             None
         };
         let ends = if is_word(last) {
-            self.postings(&format!("{WORD_END}{last}"), true)?
+            self.postings(&format!("{WORD_END}{last}"))?
         } else {
             None
         };
         let at = |p: &Option<Postings>, doc: u32, x: u32| -> bool {
             p.as_ref()
-                .and_then(|p| p.find(doc).map(|i| p.positions(i).binary_search(&x).is_ok()))
+                .and_then(|p| {
+                    p.find(doc)
+                        .map(|i| p.positions(i).binary_search(&x).is_ok())
+                })
                 .unwrap_or(false)
         };
         let whole_at = |doc: u32, p: u32| -> bool {
@@ -263,12 +310,10 @@ impl Index {
         };
         let mut out = Vec::new();
         if t.len() == 1 {
-            let Some(p) = self.postings(&first.to_string(), false)? else {
+            let Some(p) = self.unigrams(&first.to_string())? else {
                 return Ok(out);
             };
             for (i, &doc) in p.docs.iter().enumerate() {
-                let x = p.pos[i];
-                let tl = self.title_len[doc as usize];
                 // Whole word: the character alone is a word somewhere.
                 let whole = if is_word(first) {
                     match (&starts, &ends) {
@@ -287,9 +332,10 @@ impl Index {
                 out.push(TermMatch {
                     doc,
                     count: p.tf[i],
-                    title: x < tl,
+                    title: p.title[i],
                     whole,
-                    body_first: (x > tl).then_some(x),
+                    body_first: None,
+                    body_block: p.block[i],
                 });
             }
             return Ok(out);
@@ -302,7 +348,7 @@ impl Index {
             let key: String = t[i..i + 2].iter().collect();
             let idx = match loaded.get(&key) {
                 Some(&j) => j,
-                None => match self.postings(&key, true)? {
+                None => match self.postings(&key)? {
                     Some(p) => {
                         lists.push(p);
                         loaded.insert(key, lists.len() - 1);
@@ -353,6 +399,7 @@ impl Index {
                 title: matches[0] < tl,
                 whole: matches.iter().any(|&p| whole_at(doc, p)),
                 body_first: matches.iter().copied().find(|&p| p > tl),
+                body_block: None,
             });
         }
         Ok(out)
@@ -361,6 +408,15 @@ impl Index {
     /// Runs a query: every term of `query` must match; `filters` are
     /// (facet, value) pairs that must all hold. Returns ranked hits.
     pub fn search(&self, query: &str, filters: &[(String, String)]) -> anyhow::Result<Vec<Hit>> {
+        // Filters first, so a wrong filter value is reported whatever the query.
+        let mut keep: Option<Vec<u32>> = None;
+        for (facet, value) in filters {
+            let d = self.facet_docs(facet, value)?;
+            keep = Some(match keep {
+                None => d,
+                Some(k) => intersect(&k, &d),
+            });
+        }
         let terms = terms(&normalize_chars(query));
         if terms.is_empty() {
             return Ok(Vec::new());
@@ -374,14 +430,6 @@ impl Index {
             per_term.push(m);
         }
         per_term.sort_by_key(|m| m.len());
-        let mut keep: Option<Vec<u32>> = None;
-        for (facet, value) in filters {
-            let d = self.facet_docs(facet, value)?;
-            keep = Some(match keep {
-                None => d,
-                Some(k) => intersect(&k, &d),
-            });
-        }
         let mut hits: Vec<Hit> = Vec::new();
         'doc: for m0 in &per_term[0] {
             if let Some(k) = &keep {
@@ -396,6 +444,7 @@ impl Index {
                 count: 0,
                 density: 0,
                 body_first: None,
+                body_block: None,
             };
             for list in &per_term {
                 let Ok(i) = list.binary_search_by_key(&m0.doc, |m| m.doc) else {
@@ -405,10 +454,8 @@ impl Index {
                 h.title += m.title as u32;
                 h.whole += m.whole as u32;
                 h.count += m.count;
-                h.body_first = match (h.body_first, m.body_first) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
+                h.body_first = min_opt(h.body_first, m.body_first);
+                h.body_block = min_opt(h.body_block, m.body_block);
             }
             h.density = h.count as u64 * 1_000_000 / (self.text_len[h.doc as usize].max(1) as u64);
             hits.push(h);
@@ -450,11 +497,24 @@ impl Index {
         let tl = self.title_len[hit.doc as usize];
         let x = hit.body_first.map(|p| (p - tl - 1) as usize);
         let (k0, k1) = match x {
-            None => (0, 0),
+            None => {
+                let k = hit
+                    .body_block
+                    .map_or(0, |b| (b as usize).min(meta.n.saturating_sub(1)));
+                (k, k)
+            }
             Some(x) => {
                 let k = (0..meta.n).rev().find(|&k| start_of(k) <= x).unwrap_or(0);
-                let lo = if k > 0 && x - start_of(k) < 30 { k - 1 } else { k };
-                let hi = if k + 1 < meta.n && start_of(k + 1) < x + 90 { k + 1 } else { k };
+                let lo = if k > 0 && x - start_of(k) < 30 {
+                    k - 1
+                } else {
+                    k
+                };
+                let hi = if k + 1 < meta.n && start_of(k + 1) < x + 90 {
+                    k + 1
+                } else {
+                    k
+                };
                 (lo, hi)
             }
         };
@@ -462,17 +522,36 @@ impl Index {
         for k in k0..=k1 {
             text.push_str(&self.block(hit.doc, meta, k)?);
         }
-        Ok(make_excerpt(&text, x.map(|x| x - start_of(k0)), k0 > 0, k1 + 1 < meta.n, &terms))
+        Ok(make_excerpt(
+            &text,
+            x.map(|x| x - start_of(k0)),
+            k0 > 0,
+            k1 + 1 < meta.n,
+            &terms,
+        ))
     }
 }
 
 /// Cuts the excerpt window out of `text` (blocks already fetched) around
-/// the normalised offset `at`, and marks the terms. Shared rules with
-/// `search.js`: 30 characters before the match, 90 after; without a match
-/// position, the first 120.
-pub fn make_excerpt(text: &str, at: Option<usize>, cut_before: bool, cut_after: bool, terms: &[Vec<char>]) -> Excerpt {
+/// the normalised offset `at` (or, without one, the first occurrence of any
+/// term in `text`), and marks the terms. Shared rules with `search.js`: 30
+/// characters before the match, 90 after; with no match at all, the first
+/// 120.
+pub fn make_excerpt(
+    text: &str,
+    at: Option<usize>,
+    cut_before: bool,
+    cut_after: bool,
+    terms: &[Vec<char>],
+) -> Excerpt {
     let orig: Vec<char> = text.chars().collect();
     let (norm, from) = normalize_mapped(text);
+    let at = at.or_else(|| {
+        terms
+            .iter()
+            .filter_map(|t| norm.windows(t.len()).position(|w| w == &t[..]))
+            .min()
+    });
     let (ws, we) = match at {
         Some(a) => (a.saturating_sub(30), (a + 90).min(norm.len())),
         None => (0, 120.min(norm.len())),
@@ -505,8 +584,16 @@ pub fn make_excerpt(text: &str, at: Option<usize>, cut_before: bool, cut_after: 
         }
     }
     let lead = usize::from(ws > 0 || cut_before);
-    let mut out: String = if lead == 1 { "…".into() } else { String::new() };
-    out.extend(orig[os..oe].iter().map(|&c| if c.is_whitespace() { ' ' } else { c }));
+    let mut out: String = if lead == 1 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    out.extend(
+        orig[os..oe]
+            .iter()
+            .map(|&c| if c.is_whitespace() { ' ' } else { c }),
+    );
     if we < norm.len() || cut_after {
         out.push('…');
     }
@@ -516,6 +603,13 @@ pub fn make_excerpt(text: &str, at: Option<usize>, cut_before: bool, cut_after: 
             .into_iter()
             .map(|(s, e)| (s - os + lead, e - os + lead))
             .collect(),
+    }
+}
+
+fn min_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

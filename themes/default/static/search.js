@@ -92,6 +92,22 @@
     return p;
   }
 
+  function decodeUnigrams(s) {
+    var r = new Reader(s);
+    var n = r.gamma() + 1, kd = r.gamma();
+    var u = { docs: [], tf: [], title: [], block: [] }, prev = -1;
+    for (var i = 0; i < n; i++) {
+      var d = prev + 1 + r.rice(kd);
+      prev = d;
+      u.docs.push(d);
+      u.tf.push(r.gamma() + 1);
+      u.title.push(r.bit() === 1);
+      var b = r.gamma();
+      u.block.push(b > 0 ? b - 1 : null);
+    }
+    return u;
+  }
+
   function decodeList(s) {
     var r = new Reader(s);
     var n = r.gamma(), k = r.gamma(), out = [];
@@ -235,7 +251,7 @@
     var self = this;
     return self.get('s/' + shardOf(term, self.m.shards)).then(function (shard) {
       var s = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
-      return s === null ? null : decode(s, full);
+      return s === null ? null : full ? decode(s, true) : decodeUnigrams(s);
     });
   };
   Engine.prototype.facetDocs = function (facet, value) {
@@ -269,7 +285,7 @@
         var p = got[2];
         if (!p) return out;
         for (var i = 0; i < p.docs.length; i++) {
-          var doc = p.docs[i], x = p.pos[i], tl = self.tl[doc], whole = true;
+          var doc = p.docs[i], whole = true;
           if (isWord(first)) {
             whole = false;
             if (starts && ends) {
@@ -281,7 +297,7 @@
               }
             }
           }
-          out.push({ doc: doc, count: p.tf[i], title: x < tl, whole: whole, bodyFirst: x > tl ? x : null });
+          out.push({ doc: doc, count: p.tf[i], title: p.title[i], whole: whole, bodyFirst: null, bodyBlock: p.block[i] });
         }
         return out;
       }
@@ -315,7 +331,7 @@
           if (bodyFirst === null && matches[m] > tl) bodyFirst = matches[m];
           if (!whole) whole = wholeAt(doc, matches[m]);
         }
-        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: whole, bodyFirst: bodyFirst });
+        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: whole, bodyFirst: bodyFirst, bodyBlock: null });
       });
       return out;
     });
@@ -337,7 +353,7 @@
           var hits = [];
           per[0].forEach(function (m0) {
             if (keep !== null && !has(keep, m0.doc)) return;
-            var h = { doc: m0.doc, title: 0, whole: 0, count: 0, density: 0, bodyFirst: null };
+            var h = { doc: m0.doc, title: 0, whole: 0, count: 0, density: 0, bodyFirst: null, bodyBlock: null };
             for (var i = 0; i < per.length; i++) {
               var list = per[i], lo = 0, hi = list.length;
               while (lo < hi) { var mid = (lo + hi) >>> 1; if (list[mid].doc < m0.doc) lo = mid + 1; else hi = mid; }
@@ -347,6 +363,7 @@
               h.whole += m.whole ? 1 : 0;
               h.count += m.count;
               if (m.bodyFirst !== null) h.bodyFirst = h.bodyFirst === null ? m.bodyFirst : Math.min(h.bodyFirst, m.bodyFirst);
+              if (m.bodyBlock !== null) h.bodyBlock = h.bodyBlock === null ? m.bodyBlock : Math.min(h.bodyBlock, m.bodyBlock);
             }
             h.density = Math.floor((h.count * 1000000) / Math.max(self.dl[h.doc], 1));
             hits.push(h);
@@ -367,6 +384,7 @@
     var tl = self.tl[hit.doc];
     var x = hit.bodyFirst === null ? null : hit.bodyFirst - tl - 1;
     var k0 = 0, k1 = 0;
+    if (x === null && hit.bodyBlock !== null) k0 = k1 = Math.min(hit.bodyBlock, Math.max(meta.n - 1, 0));
     if (x !== null) {
       var k = 0;
       for (var j = meta.n - 1; j >= 0; j--) if (startOf(j) <= x) { k = j; break; }
@@ -403,6 +421,15 @@
   var WS = /[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
   function makeExcerpt(norm, text, at, cutBefore, cutAfter, terms) {
     var orig = Array.from(text), mp = norm.mapped(text), n = mp.cps.length;
+    if (at === null) {
+      terms.forEach(function (t) {
+        for (var s = 0; s + t.length <= n && (at === null || s < at); s++) {
+          var ok = true;
+          for (var i = 0; i < t.length && ok; i++) ok = mp.cps[s + i] === t[i];
+          if (ok) { at = s; break; }
+        }
+      });
+    }
     var ws = at === null ? 0 : Math.max(0, at - 30), we = at === null ? Math.min(120, n) : Math.min(at + 90, n);
     if (ws >= we) return { text: '', highlights: [] };
     var os = mp.from[ws], oe = mp.from[we - 1] + 1;
