@@ -110,7 +110,8 @@ impl Browser {
                 return Err("chromium did not print its DevTools address within 30 s".into());
             }
         };
-        let (ws, _) = tungstenite::connect(url.as_str()).map_err(|e| format!("connect {url}: {e}"))?;
+        let (ws, _) =
+            tungstenite::connect(url.as_str()).map_err(|e| format!("connect {url}: {e}"))?;
         if let MaybeTlsStream::Plain(s) = ws.get_ref() {
             let _ = s.set_read_timeout(Some(Duration::from_secs(60)));
         }
@@ -122,7 +123,10 @@ impl Browser {
             session: String::new(),
         };
         let target = b.call("Target.createTarget", json!({ "url": "about:blank" }))?;
-        let id = target["targetId"].as_str().ok_or("no targetId")?.to_string();
+        let id = target["targetId"]
+            .as_str()
+            .ok_or("no targetId")?
+            .to_string();
         let att = b.call(
             "Target.attachToTarget",
             json!({ "targetId": id, "flatten": true }),
@@ -205,12 +209,17 @@ impl Browser {
 
     /// The current address.
     pub fn url(&mut self) -> Result<String> {
-        Ok(self.eval("location.href")?.as_str().unwrap_or_default().to_string())
+        Ok(self
+            .eval("location.href")?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
     }
 
     /// Types text into the focused element (as an input method would).
     pub fn type_text(&mut self, text: &str) -> Result<()> {
-        self.call("Input.insertText", json!({ "text": text })).map(|_| ())
+        self.call("Input.insertText", json!({ "text": text }))
+            .map(|_| ())
     }
 
     /// Presses and releases a key: `Enter`, `Escape`, `ArrowDown`, `ArrowUp`, `Tab`.
@@ -223,7 +232,8 @@ impl Browser {
             "Tab" => 9,
             _ => 0,
         };
-        let mut down = json!({ "type": "keyDown", "key": key, "code": key, "windowsVirtualKeyCode": code });
+        let mut down =
+            json!({ "type": "keyDown", "key": key, "code": key, "windowsVirtualKeyCode": code });
         if key == "Enter" {
             down["text"] = json!("\r");
         }
@@ -260,8 +270,11 @@ impl Browser {
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": width, "height": height, "deviceScaleFactor": if mobile { 2 } else { 1 }, "mobile": mobile }),
         )?;
-        self.call("Emulation.setTouchEmulationEnabled", json!({ "enabled": mobile }))
-            .map(|_| ())
+        self.call(
+            "Emulation.setTouchEmulationEnabled",
+            json!({ "enabled": mobile }),
+        )
+        .map(|_| ())
     }
 
     /// Saves a PNG screenshot of the viewport.
