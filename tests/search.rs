@@ -375,7 +375,11 @@ fn index_files_hold_no_anonymous_member() {
         let raw = std::fs::read_to_string(e.path()).unwrap();
         let text = codec.decode(&raw);
         for a in ANONYMOUS {
-            assert!(!raw.contains(a) && !text.contains(a), "{} contains {a}", e.path().display());
+            assert!(
+                !raw.contains(a) && !text.contains(a),
+                "{} contains {a}",
+                e.path().display()
+            );
         }
         all.push_str(&text);
     }

@@ -499,7 +499,10 @@ pub fn write_docs(
     let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
     files.push((
         PathBuf::from("t.js"),
-        js_file("t", &serde_json::to_string(&codec.table.iter().collect::<String>())?),
+        js_file(
+            "t",
+            &serde_json::to_string(&codec.table.iter().collect::<String>())?,
+        ),
     ));
     let doc_files: Vec<Vec<(PathBuf, String)>> = docs
         .par_iter()
@@ -529,7 +532,10 @@ pub fn write_docs(
                 let key = format!("d/{i}-{k}");
                 out.push((
                     PathBuf::from(format!("{key}.js")),
-                    js_file(&key, &serde_json::to_string(&codec.encode(b)).unwrap_or_default()),
+                    js_file(
+                        &key,
+                        &serde_json::to_string(&codec.encode(b)).unwrap_or_default(),
+                    ),
                 ));
             }
             out
@@ -622,7 +628,11 @@ impl TextCodec {
 
     /// A codec for a given table.
     pub fn new(table: Vec<char>) -> TextCodec {
-        let rank = table.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        let rank = table
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i as u32))
+            .collect();
         TextCodec { table, rank }
     }
 
@@ -653,7 +663,12 @@ impl TextCodec {
             if c == CODE_ESCAPE {
                 out.extend(it.next());
             } else if (CODE_BASE..0x7FF).contains(&cp) {
-                out.push(self.table.get((cp - CODE_BASE) as usize).copied().unwrap_or('\u{FFFD}'));
+                out.push(
+                    self.table
+                        .get((cp - CODE_BASE) as usize)
+                        .copied()
+                        .unwrap_or('\u{FFFD}'),
+                );
             } else {
                 out.push(c);
             }

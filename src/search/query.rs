@@ -476,7 +476,9 @@ impl Index {
         let mut c = self.codec.borrow_mut();
         if c.is_none() {
             let v = read_payload(&self.dir.join("t.js"))?;
-            *c = Some(TextCodec::new(v.as_str().unwrap_or_default().chars().collect()));
+            *c = Some(TextCodec::new(
+                v.as_str().unwrap_or_default().chars().collect(),
+            ));
         }
         Ok(c.as_ref().map(|c| c.decode(s)).unwrap_or_default())
     }
