@@ -190,6 +190,9 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h & (shards - 1)
 }
 
+/// Per document: its terms, title length, total length, block starts.
+type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>);
+
 /// Terms of one document: (key, position), sorted.
 fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
     let mut v = Vec::with_capacity(s.len() * 2);
@@ -306,7 +309,7 @@ pub fn write_docs(
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
-        let per_doc: Vec<(Vec<(u64, u32)>, usize, usize, Vec<usize>)> = chunk
+        let per_doc: Vec<DocTerms> = chunk
             .par_iter()
             .map(|d| {
                 let (s, t) = doc_chars(&d.title, &d.text);

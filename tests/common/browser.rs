@@ -137,6 +137,13 @@ impl Browser {
         Ok(Some(b))
     }
 
+    /// How long to wait for any one answer from Chromium (default 60 s).
+    pub fn set_timeout(&mut self, secs: u64) {
+        if let MaybeTlsStream::Plain(s) = self.ws.get_ref() {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(secs)));
+        }
+    }
+
     /// Sends one CDP command (to the page once attached) and waits for its result.
     pub fn call(&mut self, method: &str, params: Value) -> Result<Value> {
         self.next_id += 1;
