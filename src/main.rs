@@ -27,12 +27,18 @@ struct Cli {
 enum Command {
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
+    /// Show the posting plan: slots, posts, gaps, clashes, events, duty (table, json or ics).
+    Schedule(cmd::schedule::Args),
+    /// A duty week in figures: threads asked and solved, answerers, posts out.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => cmd::check::run(&cli.root, a),
+        Command::Schedule(a) => cmd::schedule::run(&cli.root, a),
+        Command::Report(a) => cmd::report::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

@@ -1,6 +1,8 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
 pub mod check;
+pub mod report;
+pub mod schedule;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
