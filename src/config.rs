@@ -252,7 +252,7 @@ impl SiteConfig {
             );
         }
 
-        let events = crate::schedule::events::validate(&raw.events, text, &mut diags);
+        let events = crate::schedule::events::validate(&raw.events, text, tz, &mut diags);
         let rota =
             (raw.rota.as_ref()).and_then(|r| crate::schedule::rota::validate(r, text, &mut diags));
 

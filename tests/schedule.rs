@@ -871,3 +871,17 @@ fn delivered_posts_keep_their_time_and_due_lists_what_is_due() {
         PathBuf::from("content/briefs/old.md")
     );
 }
+
+#[test]
+fn until_in_the_rule_or_as_a_key_is_a_local_last_day() {
+    for ev in [
+        "[[events]]\nname = \"会\"\nstart = \"2026-10-23\"\ntime = \"20:00\"\nrule = \"FREQ=WEEKLY;UNTIL=20261106\"\n",
+        "[[events]]\nname = \"会\"\nstart = \"2026-10-23\"\ntime = \"20:00\"\nrule = \"FREQ=WEEKLY\"\nuntil = \"2026-11-06\"\n",
+        "[[events]]\nname = \"会\"\nstart = \"2026-10-23\"\ntime = \"20:00\"\nrule = \"RRULE:FREQ=WEEKLY;COUNT=3\"\n",
+    ] {
+        let d = site("Asia/Shanghai", DAILY, ev);
+        let v = json(d.path(), &["--clock", "2026-10-20 10:00", "--days", "60"]);
+        let starts: Vec<&str> = v["events"].as_array().unwrap().iter().map(|e| e["start"].as_str().unwrap()).collect();
+        assert_eq!(starts, vec!["2026-10-23T12:00:00Z", "2026-10-30T12:00:00Z", "2026-11-06T12:00:00Z"], "{ev}");
+    }
+}

@@ -90,7 +90,7 @@ fn floating(ndt: NaiveDateTime) -> DateTime<rrule::Tz> {
 }
 
 /// Validates the `[[events]]` tables; problems go to `diags` with their lines.
-pub fn validate(raw: &[RawEvent], text: &str, diags: &mut Diagnostics) -> Vec<Event> {
+pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -> Vec<Event> {
     let mut out = Vec::new();
     for (i, r) in raw.iter().enumerate() {
         let before = diags.error_count();
@@ -183,11 +183,18 @@ pub fn validate(raw: &[RawEvent], text: &str, diags: &mut Diagnostics) -> Vec<Ev
                 "the rule has its own UNTIL or COUNT and the event also sets `until` or `count`; keep one".into(),
             );
         }
+        // An UNTIL inside the rule is read as a local date or time (or UTC
+        // with `Z`), like the `until` key, since the rule runs on local time.
+        let (rule_core, rule_until) = split_until(&rule_text, tz);
+        let until_local = until
+            .map(|u| u.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)))
+            .or(rule_until);
         let set = match (start, t, diags.error_count() == before) {
-            (Some(d), Some(t), true) => match build_set(&rule_text, d.and_time(t), until, count) {
-                Ok(s) => Some(s),
-                Err(m) => {
-                    diags.push(
+            (Some(d), Some(t), true) => {
+                match build_set(&rule_core, d.and_time(t), until_local, count) {
+                    Ok(s) => Some(s),
+                    Err(m) => {
+                        diags.push(
                         Diagnostic::error(
                             CONFIG_FILE,
                             format!("`{rule_text}` is not a valid RFC 5545 recurrence rule: {m} (expected something like `FREQ=WEEKLY;INTERVAL=2;BYDAY=FR`)"),
@@ -195,9 +202,10 @@ pub fn validate(raw: &[RawEvent], text: &str, diags: &mut Diagnostics) -> Vec<Ev
                         .at_line(line_of_offset(text, r.rule.span().start))
                         .field(format!("events[{i}].rule")),
                     );
-                    None
+                        None
+                    }
                 }
-            },
+            }
             _ => None,
         };
         if let (Some(set), Some(start), Some(t), Some(duration)) = (set, start, t, duration) {
@@ -221,17 +229,48 @@ pub fn validate(raw: &[RawEvent], text: &str, diags: &mut Diagnostics) -> Vec<Ev
     out
 }
 
+/// Takes `UNTIL=…` out of a rule, reading its value as a local end:
+/// `20270630` (the whole day), `20270630T200000` (local) or
+/// `20270630T120000Z` (UTC, turned into local time in `tz`). A value that
+/// is none of these is left in the rule for the parser to report.
+fn split_until(rule: &str, tz: Tz) -> (String, Option<NaiveDateTime>) {
+    let mut until = None;
+    let mut parts = Vec::new();
+    for part in rule.split(';') {
+        let v = part
+            .split_once('=')
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case("UNTIL"))
+            .map(|(_, v)| v.trim());
+        let parsed = v.and_then(|v| {
+            if let Some(utc) = v.strip_suffix(['Z', 'z']) {
+                NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
+                    .ok()
+                    .map(|n| Utc.from_utc_datetime(&n).with_timezone(&tz).naive_local())
+            } else if let Ok(n) = NaiveDateTime::parse_from_str(v, "%Y%m%dT%H%M%S") {
+                Some(n)
+            } else {
+                NaiveDate::parse_from_str(v, "%Y%m%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(23, 59, 59))
+            }
+        });
+        match parsed {
+            Some(n) => until = Some(n),
+            None => parts.push(part),
+        }
+    }
+    (parts.join(";"), until)
+}
+
 fn build_set(
     rule: &str,
     dtstart: NaiveDateTime,
-    until: Option<NaiveDate>,
+    until: Option<NaiveDateTime>,
     count: Option<u32>,
 ) -> Result<rrule::RRuleSet, String> {
     let mut r = rrule::RRule::<rrule::Unvalidated>::from_str(rule).map_err(|e| e.to_string())?;
     if let Some(u) = until {
-        r = r.until(floating(u.and_time(
-            NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
-        )));
+        r = r.until(floating(u));
     }
     if let Some(c) = count {
         r = r.count(c);
