@@ -100,6 +100,10 @@ pub struct SiteConfig {
     pub members_file: PathBuf,
     /// The text of `site.toml`, for modules that report lines of their own sections.
     pub source: String,
+    /// Recurring events (`[[events]]`).
+    pub events: Vec<crate::schedule::Event>,
+    /// The duty rota (`[rota]`), if any.
+    pub rota: Option<crate::schedule::Rota>,
 }
 
 impl SiteConfig {
@@ -248,6 +252,10 @@ impl SiteConfig {
             );
         }
 
+        let events = crate::schedule::events::validate(&raw.events, text, tz, &mut diags);
+        let rota =
+            (raw.rota.as_ref()).and_then(|r| crate::schedule::rota::validate(r, text, &mut diags));
+
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -266,6 +274,8 @@ impl SiteConfig {
                     .unwrap_or_else(|| "content/members.yaml".to_string()),
             ),
             source: text.to_string(),
+            events,
+            rota,
         })
     }
 }
@@ -442,6 +452,9 @@ struct RawSite {
     members_file: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
+    #[serde(default)]
+    events: Vec<crate::schedule::events::RawEvent>,
+    rota: Option<crate::schedule::rota::RawRota>,
 }
 
 #[derive(Debug, Deserialize)]

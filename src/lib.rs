@@ -17,6 +17,7 @@ pub mod content;
 pub mod diag;
 pub mod kind;
 pub mod markdown;
+pub mod schedule;
 pub mod site;
 pub mod slug;
 pub mod time;

@@ -29,6 +29,10 @@ enum Command {
     Build(cmd::build::Args),
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
+    /// Show the posting plan: slots, posts, gaps, clashes, events, duty (table, json or ics).
+    Schedule(cmd::schedule::Args),
+    /// A duty week in figures: threads asked and solved, answerers, posts out.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +40,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(a) => cmd::build::run(&cli.root, a),
         Command::Check(a) => cmd::check::run(&cli.root, a),
+        Command::Schedule(a) => cmd::schedule::run(&cli.root, a),
+        Command::Report(a) => cmd::report::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,8 @@
 
 pub mod build;
 pub mod check;
+pub mod report;
+pub mod schedule;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
