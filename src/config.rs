@@ -100,6 +100,10 @@ pub struct SiteConfig {
     pub members_file: PathBuf,
     /// The text of `site.toml`, for modules that report lines of their own sections.
     pub source: String,
+    /// Delivery channels (`[[channels]]`), validated.
+    pub channels: Vec<crate::deliver::Channel>,
+    /// Delivery options (`[delivery]`).
+    pub delivery: crate::deliver::channels::DeliveryOptions,
 }
 
 impl SiteConfig {
@@ -247,6 +251,10 @@ impl SiteConfig {
                     .field("theme"),
             );
         }
+        let channels =
+            crate::deliver::channels::validate(&raw.channels, &columns, text, &mut diags);
+        let delivery =
+            crate::deliver::channels::validate_options(raw.delivery.as_ref(), text, &mut diags);
 
         if diags.error_count() > 0 {
             return Err(diags);
@@ -266,6 +274,8 @@ impl SiteConfig {
                     .unwrap_or_else(|| "content/members.yaml".to_string()),
             ),
             source: text.to_string(),
+            channels,
+            delivery,
         })
     }
 }
@@ -442,6 +452,9 @@ struct RawSite {
     members_file: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
+    #[serde(default)]
+    channels: Vec<crate::deliver::channels::RawChannel>,
+    delivery: Option<crate::deliver::channels::RawDelivery>,
 }
 
 #[derive(Debug, Deserialize)]

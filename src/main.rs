@@ -27,12 +27,24 @@ struct Cli {
 enum Command {
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
+    /// Send every post that is due now to its channels (for cron).
+    Post(cmd::post::Args),
+    /// Stay up and deliver each post when its slot comes.
+    Run(cmd::run::Args),
+    /// The delivery ledger in plain words: sent, failed, unknown, next due.
+    Status(cmd::status::Args),
+    /// Settle a delivery whose outcome is unknown: mark it sent, or send it again.
+    Resolve(cmd::resolve::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => cmd::check::run(&cli.root, a),
+        Command::Post(a) => cmd::post::run(&cli.root, a),
+        Command::Run(a) => cmd::run::run(&cli.root, a),
+        Command::Status(a) => cmd::status::run(&cli.root, a),
+        Command::Resolve(a) => cmd::resolve::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

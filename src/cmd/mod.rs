@@ -1,6 +1,10 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
 pub mod check;
+pub mod post;
+pub mod resolve;
+pub mod run;
+pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
