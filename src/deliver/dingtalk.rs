@@ -50,3 +50,28 @@ pub fn request(
 pub fn answer(r: &Reply, wait: Duration) -> Answer {
     code_answer(r, &["errcode"], &["errmsg"], &[130101], &[-1], wait)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Known answer computed independently with Python's `hmac` module:
+    /// `base64.b64encode(hmac.new(secret.encode(), (ts + "\n" + secret).encode(), hashlib.sha256).digest())`
+    /// and `urllib.parse.quote_plus` for the URL form.
+    #[test]
+    fn sign_matches_known_answer() {
+        let s = "SECtest0123456789abcdef";
+        assert_eq!(
+            super::sign(s, 1_700_000_000_000),
+            "/lfnxUUu80FwVTsIlv2F1cMGBb+PxEKAwYh/bsRxXcc="
+        );
+        let r = super::request(
+            "https://x/robot/send?access_token=t",
+            Some(s),
+            1_700_000_000_000,
+            "t",
+            "x",
+        );
+        assert!(r.url.ends_with(
+            "&timestamp=1700000000000&sign=%2FlfnxUUu80FwVTsIlv2F1cMGBb%2BPxEKAwYh%2FbsRxXcc%3D"
+        ), "{}", r.url);
+    }
+}

@@ -63,3 +63,20 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         wait,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    /// Known answers computed independently with Python's `hmac` module:
+    /// `base64.b64encode(hmac.new((ts + "\n" + secret).encode(), b"", hashlib.sha256).digest())`.
+    #[test]
+    fn sign_matches_known_answers() {
+        assert_eq!(
+            super::sign("SECtest0123456789abcdef", 1_700_000_000),
+            "R9sugg1yeI3YQr9rgdGGtTPc1xPgB+4G136nVzRFCNg="
+        );
+        assert_eq!(
+            super::sign("群书-secret", 1_800_000_000),
+            "ozC6WC+DSPi+0nJlJb/3AsFRZMDavJLVk2i7SHlqkMw="
+        );
+    }
+}

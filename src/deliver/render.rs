@@ -144,11 +144,11 @@ fn link_escaped(d: Dialect, lang: Lang, t: &str, url: &str) -> String {
     match d {
         Dialect::Plain => {
             if same {
-                format!("{url} ")
+                url.to_string()
             } else if lang == Lang::En {
-                format!("{t}: {url} ")
+                format!("{t}: {url}")
             } else {
-                format!("{t}：{url} ")
+                format!("{t}：{url}")
             }
         }
         Dialect::Telegram => format!(
@@ -207,6 +207,13 @@ struct Writer<'a> {
     in_heading: Option<u8>,
     item_first: bool,
     table_cell: usize,
+    /// A plain-text URL was just written: text that could continue it
+    /// must be kept apart by a space.
+    after_url: bool,
+    /// Whether the top-level item being written joins the previous one tightly.
+    item_tight: bool,
+    /// Top-level items written in the current list.
+    items: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -277,6 +284,11 @@ impl<'a> Writer<'a> {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(t) => {
+                if std::mem::take(&mut self.after_url)
+                    && t.starts_with(|c: char| c.is_ascii_graphic())
+                {
+                    self.cur.push(' ');
+                }
                 if self.in_heading.is_some() || !self.links.is_empty() {
                     // Headings and link texts are escaped when they close.
                     self.cur.push_str(&t);
@@ -356,13 +368,19 @@ impl<'a> Writer<'a> {
             Tag::List(start) => {
                 if self.lists.is_empty() && self.quote.is_none() {
                     self.flush(false);
+                    self.item_tight = false;
+                    self.items = 0;
                 }
                 self.lists.push(start);
             }
             Tag::Item => {
                 let depth = self.lists.len();
                 if depth == 1 && self.quote.is_none() {
-                    self.flush(true);
+                    let tight = self.item_tight;
+                    self.flush(tight);
+                    // Every item after the first joins the one before it.
+                    self.item_tight = self.items > 0;
+                    self.items += 1;
                 } else if !self.cur.is_empty() && !self.cur.ends_with('\n') {
                     self.cur.push('\n');
                 }
@@ -490,7 +508,9 @@ impl<'a> Writer<'a> {
             TagEnd::List(_) => {
                 self.lists.pop();
                 if self.lists.is_empty() && self.quote.is_none() {
-                    self.flush(true);
+                    let tight = self.item_tight;
+                    self.flush(tight);
+                    self.item_tight = false;
                 }
             }
             TagEnd::Item => {}
@@ -527,6 +547,7 @@ impl<'a> Writer<'a> {
                         Some(url) if !nested => {
                             let s = link(d, self.lang, &text, &url);
                             self.cur.push_str(&s);
+                            self.after_url = d == Dialect::Plain;
                         }
                         _ => {
                             if nested {
@@ -568,6 +589,9 @@ pub fn render_blocks(md: &str, d: Dialect, lang: Lang, resolve: Resolver<'_>) ->
         in_heading: None,
         item_first: false,
         table_cell: 0,
+        after_url: false,
+        item_tight: false,
+        items: 0,
     };
     for ev in Parser::new_ext(md, opts) {
         w.event(ev);
@@ -726,11 +750,8 @@ mod tests {
     use super::*;
 
     fn r(md: &str, d: Dialect) -> String {
-        render_blocks(md, d, Lang::ZhCn, &absolute_only)
-            .iter()
-            .map(|b| b.rendered())
-            .collect::<Vec<_>>()
-            .join("\n\n")
+        let b = render_blocks(md, d, Lang::ZhCn, &absolute_only);
+        split(&b, Limit::chars(1_000_000), Lang::ZhCn).join("")
     }
 
     #[test]
@@ -739,7 +760,7 @@ mod tests {
         let t = r(md, Dialect::Plain);
         assert!(t.contains("▍小标题"), "{t}");
         assert!(
-            t.contains("【重点】：看链接：https://e.org/a ，再看 「这里」。"),
+            t.contains("【重点】：看链接：https://e.org/a，再看 「这里」。"),
             "{t}"
         );
         assert!(t.contains("• 一\n• 二"), "{t}");
