@@ -25,6 +25,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Build the static archive into public/ (or --out DIR).
+    Build(cmd::build::Args),
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
     /// Send every post that is due now to its channels (for cron).
@@ -40,6 +42,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Build(a) => cmd::build::run(&cli.root, a),
         Command::Check(a) => cmd::check::run(&cli.root, a),
         Command::Post(a) => cmd::post::run(&cli.root, a),
         Command::Run(a) => cmd::run::run(&cli.root, a),
