@@ -765,7 +765,10 @@ fn channel_config_errors_name_the_line_and_never_echo_a_secret() {
 #[test]
 fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
     let mock = Mock::start(&[]);
-    let dir = site(&(channel("discord", "") + &channel("wechat", "")), "zh-CN");
+    let dir = site(
+        &(channel("discord", "") + &channel("wechat", "") + "\n[delivery]\nrebuild = true\n"),
+        "zh-CN",
+    );
     let r = dir.path();
     let tz: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
     let soon = |s: i64| {
@@ -811,4 +814,7 @@ fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
     assert_eq!(outbox, 2);
     let sent = records(r).iter().filter(|v| v["event"] == "sent").count();
     assert_eq!(sent, 4);
+    // `[delivery] rebuild = true`: the archive was rebuilt after the posts went out.
+    let index = std::fs::read_to_string(r.join("public/index.html")).unwrap();
+    assert!(index.contains("第二条"), "{index}");
 }

@@ -27,7 +27,11 @@ pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
     }
     print_diags(&diags);
     match community {
-        Some(c) if !diags.fails(strict) => Ok(c),
+        Some(mut c) if !diags.fails(strict) => {
+            // Delivered posts keep their delivery time in the plan and the archive.
+            qunshu::deliver::ledger::fill_delivered(&mut c).map_err(anyhow::Error::msg)?;
+            Ok(c)
+        }
         _ => Err(qunshu::diag::Failed {
             errors: diags.error_count().max(1),
         }

@@ -36,9 +36,9 @@ fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
 
 /// Loads the community and fills its delivery times from the ledger.
 pub fn load_with_ledger(root: &Path) -> anyhow::Result<(Community, Ledger)> {
-    let mut c = super::load(root, false)?;
+    // `load` fills `delivered` from the ledger already.
+    let c = super::load(root, false)?;
     let ledger = load_ledger(root)?;
-    ledger.fill(&mut c);
     Ok((c, ledger))
 }
 

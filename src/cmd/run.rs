@@ -157,6 +157,24 @@ fn cycle(
 
 /// Rebuilds the archive with the delivery times just recorded.
 fn rebuild(root: &Path) -> anyhow::Result<()> {
-    let _ = root;
+    let start = std::time::Instant::now();
+    let (c, _) = super::post::load_with_ledger(root)?;
+    let out = if c.config.delivery.out.is_absolute() {
+        c.config.delivery.out.clone()
+    } else {
+        root.join(&c.config.delivery.out)
+    };
+    let opts = qunshu::site::BuildOptions {
+        include: qunshu::content::IncludeOptions::default(),
+        clock: Clock::system(c.config.tz),
+    };
+    let site = qunshu::site::Site::new(&c, opts)?;
+    let report = qunshu::site::output::write_site(&site, &out, &|_, _| {})?;
+    eprintln!(
+        "qunshu run: rebuilt the archive: {} posts into {} in {:.2}s",
+        report.posts,
+        out.display(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
