@@ -818,3 +818,50 @@ fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
     let index = std::fs::read_to_string(r.join("public/index.html")).unwrap();
     assert!(index.contains("第二条"), "{index}");
 }
+
+#[test]
+fn sigterm_during_a_request_finishes_and_records_it_then_stops() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("discord", ""), "en");
+    let r = dir.path();
+    brief(r, "p1.md", "2026-11-24 08:00", "First", "one");
+    brief(r, "p2.md", "2026-11-24 08:10", "Second", "two");
+    mock.script("discord", vec![Script::Hold]);
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-24 08:30"])
+        .envs(env(&mock))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(mock.wait_for(1, Duration::from_secs(30)));
+    let pid = child.id().to_string();
+    assert!(std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    std::thread::sleep(Duration::from_millis(300));
+    mock.release();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    // The request in flight was answered and recorded; nothing more was sent.
+    assert_eq!(mock.got().len(), 1);
+    assert!(
+        stdout.contains("sent") && stdout.contains("p1.md"),
+        "{stdout}"
+    );
+    let recs = records(r);
+    assert!(recs
+        .iter()
+        .any(|v| v["event"] == "sent" && v["post"] == "content/briefs/p1.md"));
+    assert!(!recs.iter().any(|v| v["post"] == "content/briefs/p2.md"));
+    // The next run sends the rest.
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:31"]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert_eq!(mock.got().len(), 2);
+}

@@ -214,6 +214,8 @@ struct Writer<'a> {
     item_tight: bool,
     /// Top-level items written in the current list.
     items: usize,
+    /// Inside an inline `<script>` or `<style>` element.
+    skip_text: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -283,6 +285,7 @@ impl<'a> Writer<'a> {
         match ev {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
+            Event::Text(_) if self.skip_text => {}
             Event::Text(t) => {
                 if std::mem::take(&mut self.after_url)
                     && t.starts_with(|c: char| c.is_ascii_graphic())
@@ -325,8 +328,17 @@ impl<'a> Writer<'a> {
             Event::FootnoteReference(l) => {
                 self.cur.push_str(&format!("[{}]", escape(d, &l)));
             }
-            // Raw HTML from a post is never passed on to a platform.
-            Event::Html(_) | Event::InlineHtml(_) => {}
+            // Raw HTML from a post is never passed on to a platform, nor
+            // the text of an inline script or style element.
+            Event::Html(_) => {}
+            Event::InlineHtml(h) => {
+                let h = h.to_ascii_lowercase();
+                if h.starts_with("<script") || h.starts_with("<style") {
+                    self.skip_text = true;
+                } else if h.starts_with("</script") || h.starts_with("</style") {
+                    self.skip_text = false;
+                }
+            }
             Event::InlineMath(t) | Event::DisplayMath(t) => self.push_text(&t),
         }
     }
@@ -592,6 +604,7 @@ pub fn render_blocks(md: &str, d: Dialect, lang: Lang, resolve: Resolver<'_>) ->
         after_url: false,
         item_tight: false,
         items: 0,
+        skip_text: false,
     };
     for ev in Parser::new_ext(md, opts) {
         w.event(ev);
@@ -774,6 +787,8 @@ mod tests {
     fn telegram_escapes_html() {
         let t = r("a < b & **c**", Dialect::Telegram);
         assert_eq!(t, "a &lt; b &amp; <b>c</b>");
+        let t = r("前<script>alert(1)</script>后 <b>粗</b>", Dialect::Telegram);
+        assert_eq!(t, "前后 粗");
     }
 
     #[test]
