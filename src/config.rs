@@ -104,6 +104,10 @@ pub struct SiteConfig {
     pub channels: Vec<crate::deliver::Channel>,
     /// Delivery options (`[delivery]`).
     pub delivery: crate::deliver::channels::DeliveryOptions,
+    /// Recurring events (`[[events]]`).
+    pub events: Vec<crate::schedule::Event>,
+    /// The duty rota (`[rota]`), if any.
+    pub rota: Option<crate::schedule::Rota>,
 }
 
 impl SiteConfig {
@@ -256,6 +260,10 @@ impl SiteConfig {
         let delivery =
             crate::deliver::channels::validate_options(raw.delivery.as_ref(), text, &mut diags);
 
+        let events = crate::schedule::events::validate(&raw.events, text, tz, &mut diags);
+        let rota =
+            (raw.rota.as_ref()).and_then(|r| crate::schedule::rota::validate(r, text, &mut diags));
+
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -276,6 +284,8 @@ impl SiteConfig {
             source: text.to_string(),
             channels,
             delivery,
+            events,
+            rota,
         })
     }
 }
@@ -455,6 +465,9 @@ struct RawSite {
     #[serde(default)]
     channels: Vec<crate::deliver::channels::RawChannel>,
     delivery: Option<crate::deliver::channels::RawDelivery>,
+    #[serde(default)]
+    events: Vec<crate::schedule::events::RawEvent>,
+    rota: Option<crate::schedule::rota::RawRota>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -18,6 +18,7 @@ pub mod deliver;
 pub mod diag;
 pub mod kind;
 pub mod markdown;
+pub mod schedule;
 pub mod site;
 pub mod slug;
 pub mod time;

@@ -37,6 +37,10 @@ enum Command {
     Status(cmd::status::Args),
     /// Settle a delivery whose outcome is unknown: mark it sent, or send it again.
     Resolve(cmd::resolve::Args),
+    /// Show the posting plan: slots, posts, gaps, clashes, events, duty (table, json or ics).
+    Schedule(cmd::schedule::Args),
+    /// A duty week in figures: threads asked and solved, answerers, posts out.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +52,8 @@ fn main() -> ExitCode {
         Command::Run(a) => cmd::run::run(&cli.root, a),
         Command::Status(a) => cmd::status::run(&cli.root, a),
         Command::Resolve(a) => cmd::resolve::run(&cli.root, a),
+        Command::Schedule(a) => cmd::schedule::run(&cli.root, a),
+        Command::Report(a) => cmd::report::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

@@ -865,3 +865,41 @@ fn sigterm_during_a_request_finishes_and_records_it_then_stops() {
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert_eq!(mock.got().len(), 2);
 }
+
+#[test]
+fn a_queued_post_goes_out_in_its_slot_and_enters_the_archive_dated_by_delivery() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("discord", "columns = [\"zaobao\"]"), "en");
+    let r = dir.path();
+    std::fs::write(
+        r.join("content/briefs/q.md"),
+        "---\ntitle: Queued one\ncolumn: zaobao\n---\nFrom the queue.\n",
+    )
+    .unwrap();
+    let build = |clock: &str| {
+        let o = run(r, &mock, &["build", "--clock", clock]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        r.join("public/briefs/queued-one.html").exists()
+    };
+    assert!(
+        !build("2026-11-24 07:00"),
+        "a queued post is not in the archive before it goes out"
+    );
+    let early = run(r, &mock, &["post", "--clock", "2026-11-24 07:00"]);
+    assert!(
+        early.stdout.contains("Nothing due") && early.stdout.contains("2026-11-24 08:00"),
+        "{}",
+        early.stdout
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:03"]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(o.stdout.contains("content/briefs/q.md"), "{}", o.stdout);
+    assert_eq!(mock.got_at("discord").len(), 1);
+    assert!(build("2026-11-24 09:00"), "delivered: now in the archive");
+    let page = std::fs::read_to_string(r.join("public/briefs/queued-one.html")).unwrap();
+    assert!(page.contains("2026-11-24"), "dated by its delivery");
+    // The plan keeps it in the slot it went out in; nothing is due the next day at 08:00 but nothing is re-sent.
+    let o = run(r, &mock, &["post", "--clock", "2026-11-25 08:01"]);
+    assert_eq!(o.code, 0);
+    assert_eq!(mock.got_at("discord").len(), 1);
+}

@@ -3,8 +3,10 @@
 pub mod build;
 pub mod check;
 pub mod post;
+pub mod report;
 pub mod resolve;
 pub mod run;
+pub mod schedule;
 pub mod status;
 
 use qunshu::diag::Diagnostics;

@@ -378,8 +378,11 @@ impl Ledger {
         let mut m: HashMap<PathBuf, DateTime<Utc>> = HashMap::new();
         for d in self.deliveries.values() {
             // A post went out when its first part reached any channel, even
-            // if other parts or channels are still to follow.
-            if let Some(t) = d.first_sent {
+            // if other parts or channels are still to follow. A claim whose
+            // outcome is unknown may have gone out then too: it keeps its
+            // slot in the plan until the organiser resolves it.
+            let unknown = d.open_claim.filter(|_| !d.resend).map(|(_, t)| t);
+            if let Some(t) = d.first_sent.or(unknown) {
                 m.entry(d.post.clone())
                     .and_modify(|v| *v = (*v).min(t))
                     .or_insert(t);

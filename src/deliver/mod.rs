@@ -33,6 +33,7 @@ pub use ledger::{Ledger, State};
 
 use crate::config::Lang;
 use crate::content::{self, Community, Post};
+use crate::schedule::plan::PostStatus;
 use crate::time::Clock;
 use chrono::{DateTime, Duration, Utc};
 use http::{Answer, Prepared, Transport};
@@ -850,36 +851,35 @@ pub fn due_now(c: &Community, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
 
 /// The next planned delivery after `clock.now`, if any.
 pub fn next_due(c: &Community, clock: &Clock) -> Option<Due> {
-    planned(c, clock)
-        .into_iter()
-        .filter(|d| d.slot > clock.now)
-        .min_by_key(|d| d.slot)
+    upcoming(c, clock, 1).into_iter().next()
 }
 
 /// Upcoming deliveries after `clock.now`, soonest first.
 pub fn upcoming(c: &Community, clock: &Clock, n: usize) -> Vec<Due> {
-    let mut v: Vec<Due> = planned(c, clock)
-        .into_iter()
-        .filter(|d| d.slot > clock.now)
-        .collect();
-    v.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
-    v.truncate(n);
-    v
+    let s = crate::schedule::plan::planned_times(c, clock);
+    s.posts
+        .iter()
+        .filter(|p| p.at > clock.now && p.status != PostStatus::Delivered)
+        .take(n)
+        .map(|p| Due {
+            source: p.source.clone(),
+            column: p.column.clone(),
+            slot: p.at,
+        })
+        .collect()
 }
 
-/// The planned time of every post (from the plan).
+/// The planned time of every post, from the plan: pinned posts at their
+/// time, delivered posts in the slot they were delivered for, queued posts
+/// in their column's next free deliverable slot.
 fn planned(c: &Community, clock: &Clock) -> Vec<Due> {
-    // Until the plan lands: pinned posts only.
-    let _ = clock;
-    c.posts
-        .iter()
-        .filter(|p| !p.draft)
-        .filter_map(|p| {
-            Some(Due {
-                source: p.source.clone(),
-                column: p.column.clone(),
-                slot: p.publish_at?,
-            })
+    crate::schedule::plan::planned_times(c, clock)
+        .posts
+        .into_iter()
+        .map(|p| Due {
+            source: p.source,
+            column: p.column,
+            slot: p.at,
         })
         .collect()
 }

@@ -111,6 +111,7 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| anyhow!("a template has an error: {}", tera_error(&e)))?;
 
@@ -126,6 +127,13 @@ impl Theme {
         }
         Ok(Theme { tera, statics })
     }
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+/// (Tera's default also escapes `/`, which turns every relative link into
+/// `..&#x2F;style.css`: valid, but unreadable and slower.)
+pub fn escape_html(s: &str) -> String {
+    crate::markdown::escape_text(s)
 }
 
 /// Tera's error with its chain of causes, which hold the useful part.
