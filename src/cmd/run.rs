@@ -51,7 +51,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             }
         }
     })?;
-    watcher.watch(&root.join("site.toml"), RecursiveMode::NonRecursive)?;
+    // The root folder, not site.toml itself: editors save by replacing the file.
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
     let content = root.join(qunshu::content::CONTENT_DIR);
     if content.is_dir() {
         watcher.watch(&content, RecursiveMode::Recursive)?;

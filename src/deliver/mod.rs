@@ -469,6 +469,14 @@ impl<'a> Run<'a> {
             .map(|col| col.stale_after)
             .unwrap_or_else(|| Duration::hours(2));
         let now = self.now();
+        if let Some((failed_at, _)) = d.as_ref().and_then(|d| d.failed.as_ref()) {
+            if d.as_ref().is_some_and(|d| d.state() == State::Failed)
+                && now < *failed_at + retry_failed_after()
+            {
+                // Failed a moment ago: `status` shows it; try again later.
+                return Ok(None);
+            }
+        }
         let resend = d.as_ref().is_some_and(|d| d.resend);
         let started_sending = d.as_ref().is_some_and(|d| !d.sent.is_empty());
         if d.is_none() {
@@ -708,6 +716,12 @@ impl<'a> Run<'a> {
             }
         }
     }
+}
+
+/// How long after a failed delivery a later run tries it again (while
+/// its slot is still fresh), so a refused channel is not hammered.
+pub fn retry_failed_after() -> Duration {
+    Duration::minutes(5)
 }
 
 enum PartResult {
