@@ -16,7 +16,8 @@ BIN="$PWD/target/release/qunshu"
 WORK="$(mktemp -d)"
 trap 'kill ${SRV:-} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-t() { local s e; s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# Wall-clock and CPU time of one command (the machine is shared, so both).
+t() { local TIMEFORMAT="%R s wall, %U s user, %S s sys"; { time "$@" >/dev/null 2>&1; } 2>&1; }
 
 mk_site() { # DIR CHANNEL_TOML
   mkdir -p "$1/content/briefs"
@@ -47,9 +48,9 @@ CLOCK="2026-11-24 20:00"
 echo "== outbox: $N due posts"
 mk_site "$WORK/ob" $'[[channels]]\nid = "wx"\nkind = "outbox"'
 "$BIN" --root "$WORK/ob" post --clock "2026-11-24 08:00" >/dev/null  # starts the ledger
-echo "post (deliver $N): $(t "$BIN" --root "$WORK/ob" post --clock "$CLOCK") s"
-echo "post (nothing left): $(t "$BIN" --root "$WORK/ob" post --clock "$CLOCK") s"
-echo "status: $(t "$BIN" --root "$WORK/ob" status --clock "$CLOCK") s  ($(wc -l < "$WORK/ob/.qunshu/ledger.jsonl") ledger lines)"
+echo "post (deliver $N): $(t "$BIN" --root "$WORK/ob" post --clock "$CLOCK")"
+echo "post (nothing left): $(t "$BIN" --root "$WORK/ob" post --clock "$CLOCK")"
+echo "status: $(t "$BIN" --root "$WORK/ob" status --clock "$CLOCK")  ($(wc -l < "$WORK/ob/.qunshu/ledger.jsonl") ledger lines)"
 
 echo "== local HTTP endpoint: $N due posts"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -60,7 +61,8 @@ class H(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
+        # One write: a split header/body write meets delayed ACKs (40 ms a request).
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
     def log_message(self, *a): pass
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
 PY
@@ -69,12 +71,12 @@ sleep 0.5
 mk_site "$WORK/http" $'[[channels]]\nid = "sl"\nkind = "slack"\nurl_env = "BENCH_URL"\npace = "0s"'
 export BENCH_URL="http://127.0.0.1:$PORT/hook"
 "$BIN" --root "$WORK/http" post --clock "2026-11-24 08:00" >/dev/null
-echo "post (deliver $N over HTTP): $(t "$BIN" --root "$WORK/http" post --clock "$CLOCK") s"
+echo "post (deliver $N over HTTP): $(t "$BIN" --root "$WORK/http" post --clock "$CLOCK")"
 
 echo "== 10,000-post corpus, cron case"
 python3 scripts/gen-corpus.py "$WORK/big" 10000 >/dev/null
 printf '\n[[channels]]\nid = "wx"\nkind = "outbox"\n' >> "$WORK/big/site.toml"
 "$BIN" --root "$WORK/big" post >/dev/null || true
-echo "post (nothing due, 10k posts): $(t "$BIN" --root "$WORK/big" post) s"
-echo "post --dry-run (10k posts): $(t "$BIN" --root "$WORK/big" post --dry-run) s"
-echo "status (10k posts): $(t "$BIN" --root "$WORK/big" status) s"
+echo "post (nothing due, 10k posts): $(t "$BIN" --root "$WORK/big" post)"
+echo "post --dry-run (10k posts): $(t "$BIN" --root "$WORK/big" post --dry-run)"
+echo "status (10k posts): $(t "$BIN" --root "$WORK/big" status)"

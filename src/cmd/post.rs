@@ -119,7 +119,7 @@ pub fn human(d: chrono::Duration, lang: Lang) -> String {
 
 /// Runs `qunshu post`.
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let (c, ledger) = load_with_ledger(root)?;
+    let (mut c, ledger) = load_with_ledger(root)?;
     let lang = c.config.language;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
     if c.config.channels.is_empty() {
@@ -191,7 +191,9 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Err(e) => anyhow::bail!("{e}"),
     };
     // Read the ledger again now that no other run can write it.
-    let (c, mut ledger) = load_with_ledger(root)?;
+    let mut ledger = load_ledger(root)?;
+    c.delivered.clear();
+    ledger.fill(&mut c);
     let due = deliver::due_now(&c, &clock, &ledger);
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
