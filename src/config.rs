@@ -100,6 +100,10 @@ pub struct SiteConfig {
     pub members_file: PathBuf,
     /// The text of `site.toml`, for modules that report lines of their own sections.
     pub source: String,
+    /// Delivery channels (`[[channels]]`), validated.
+    pub channels: Vec<crate::deliver::Channel>,
+    /// Delivery options (`[delivery]`).
+    pub delivery: crate::deliver::channels::DeliveryOptions,
     /// Recurring events (`[[events]]`).
     pub events: Vec<crate::schedule::Event>,
     /// The duty rota (`[rota]`), if any.
@@ -251,6 +255,10 @@ impl SiteConfig {
                     .field("theme"),
             );
         }
+        let channels =
+            crate::deliver::channels::validate(&raw.channels, &columns, text, &mut diags);
+        let delivery =
+            crate::deliver::channels::validate_options(raw.delivery.as_ref(), text, &mut diags);
 
         let events = crate::schedule::events::validate(&raw.events, text, tz, &mut diags);
         let rota =
@@ -274,6 +282,8 @@ impl SiteConfig {
                     .unwrap_or_else(|| "content/members.yaml".to_string()),
             ),
             source: text.to_string(),
+            channels,
+            delivery,
             events,
             rota,
         })
@@ -452,6 +462,9 @@ struct RawSite {
     members_file: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
+    #[serde(default)]
+    channels: Vec<crate::deliver::channels::RawChannel>,
+    delivery: Option<crate::deliver::channels::RawDelivery>,
     #[serde(default)]
     events: Vec<crate::schedule::events::RawEvent>,
     rota: Option<crate::schedule::rota::RawRota>,

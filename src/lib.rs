@@ -14,6 +14,7 @@
 
 pub mod config;
 pub mod content;
+pub mod deliver;
 pub mod diag;
 pub mod kind;
 pub mod markdown;
