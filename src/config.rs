@@ -100,6 +100,8 @@ pub struct SiteConfig {
     pub members_file: PathBuf,
     /// The text of `site.toml`, for modules that report lines of their own sections.
     pub source: String,
+    /// The books: `[book]` and `[books.NAME]` (see `book::config`).
+    pub books: crate::book::config::Books,
 }
 
 impl SiteConfig {
@@ -248,6 +250,8 @@ impl SiteConfig {
             );
         }
 
+        let books =
+            crate::book::config::validate(raw.book.as_ref(), raw.books.as_ref(), text, &mut diags);
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -266,6 +270,7 @@ impl SiteConfig {
                     .unwrap_or_else(|| "content/members.yaml".to_string()),
             ),
             source: text.to_string(),
+            books,
         })
     }
 }
@@ -442,6 +447,8 @@ struct RawSite {
     members_file: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
+    book: Option<crate::book::config::RawBook>,
+    books: Option<std::collections::BTreeMap<Spanned<String>, crate::book::config::RawBook>>,
 }
 
 #[derive(Debug, Deserialize)]

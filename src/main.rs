@@ -27,12 +27,15 @@ struct Cli {
 enum Command {
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
+    /// Export a credited book: EPUB 3, print-ready HTML, PDF and Markdown.
+    Book(cmd::book::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => cmd::check::run(&cli.root, a),
+        Command::Book(a) => cmd::book::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
+pub mod book;
 pub mod check;
 
 use qunshu::diag::Diagnostics;
