@@ -681,7 +681,7 @@ pub(super) fn make<'c>(
                         &xhtml::Options {
                             ns: &part.ns,
                             fallback: &s.anchor,
-                            heading_shift: 3,
+                            heading_shift: 2,
                             packaged: &packaged,
                         },
                     );

@@ -144,7 +144,13 @@ pub fn transform(book: &Book<'_>, md: &str, source: &Path, own: &str, ns: &str, 
         events.push(ev);
     }
     let mut out = String::with_capacity(md.len() + 64);
-    if pulldown_cmark_to_cmark::cmark(events.iter(), &mut out, options()).is_err() {
+    let opts = pulldown_cmark_to_cmark::Options {
+        increment_ordered_list_bullets: true,
+        ..Default::default()
+    };
+    if pulldown_cmark_to_cmark::cmark_with_options(events.iter(), &mut out, options(), opts)
+        .is_err()
+    {
         // The serialiser refused the event stream: fall back to plain text.
         out.clear();
         for ev in Parser::new_ext(md, options()) {
@@ -215,7 +221,7 @@ fn section(book: &Book<'_>, out: &mut String, s: &BookSection<'_>) {
             PartRole::Reply => out.push_str(&format!("#### {}{who}\n\n", escape(l.reply))),
             PartRole::Summary => out.push_str(&format!("### {}{who}\n\n", escape(l.summary))),
         }
-        out.push_str(transform(book, part.markdown, &s.post.source, &s.anchor, &part.ns, 3).trim());
+        out.push_str(transform(book, part.markdown, &s.post.source, &s.anchor, &part.ns, 2).trim());
         out.push_str("\n\n");
     }
 }
@@ -293,11 +299,24 @@ pub fn render(book: &Book<'_>) -> String {
         for a in &p.sections {
             if let Some((ch, title)) = where_is.get(a.as_str()) {
                 if *ch != last_ch {
-                    out.push_str(if last_ch == 0 { colon } else { "；" });
-                    out.push_str(&format!("[{}](#ch{ch}) ", escape(&l.chapter(*ch))));
+                    out.push_str(if last_ch == 0 {
+                        colon
+                    } else if l.sep == "、" {
+                        "；"
+                    } else {
+                        "; "
+                    });
+                    out.push_str(&format!("[{}](#ch{ch}){colon}", escape(&l.chapter(*ch))));
                     last_ch = *ch;
+                } else {
+                    out.push_str(l.sep);
                 }
-                out.push_str(&format!(" [{}](#{a})", escape(title)));
+                let t = if l.sep == "、" {
+                    format!("《{title}》")
+                } else {
+                    format!("“{title}”")
+                };
+                out.push_str(&format!("[{}](#{a})", escape(&t)));
             }
         }
         out.push('\n');
@@ -311,5 +330,7 @@ pub fn render(book: &Book<'_>) -> String {
             ))
         ));
     }
+    // Characters that are not text (control characters a member pasted) go.
+    out.retain(|c| !c.is_control() || matches!(c, '\n' | '\t'));
     out
 }

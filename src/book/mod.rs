@@ -275,8 +275,11 @@ pub fn write(
         });
     };
     let wants = |f: Format| formats.contains(&f);
+    // The Markdown file first: rendering it registers the images it uses.
+    let md_text = wants(Format::Md).then(|| markdown_out::render(book));
     if wants(Format::Html) || wants(Format::Md) || wants(Format::Pdf) {
-        let mut files: Vec<(&String, &PathBuf)> = book.images.iter().collect();
+        let images = book.links.images();
+        let mut files: Vec<(&String, &PathBuf)> = images.iter().collect();
         if let Some(c) = &book.cover {
             files.push((&c.href, &c.source));
         }
@@ -314,8 +317,7 @@ pub fn write(
             record(Format::Html, target);
         }
     }
-    if wants(Format::Md) {
-        let text = markdown_out::render(book);
+    if let Some(text) = md_text {
         let path = out.join(format!("{name}.md"));
         write_atomic(&path, text.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
