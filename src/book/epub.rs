@@ -278,7 +278,7 @@ pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
         .unix_permissions(0o644);
     let deflated = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        .compression_level(Some(1))
         .last_modified_time(when)
         .unix_permissions(0o644);
     let io = |e: zip::result::ZipError| std::io::Error::other(e.to_string());

@@ -297,15 +297,19 @@ pub fn write(
             }
         }
     }
-    if wants(Format::Epub) {
-        let bytes = epub::render(book).context("cannot make the EPUB")?;
+    // The EPUB and the page are made on two threads.
+    let (epub_bytes, page) = rayon::join(
+        || wants(Format::Epub).then(|| epub::render(book)),
+        || (wants(Format::Html) || wants(Format::Pdf)).then(|| html::render(book)),
+    );
+    if let Some(bytes) = epub_bytes {
+        let bytes = bytes.context("cannot make the EPUB")?;
         let path = out.join(format!("{name}.epub"));
         write_atomic(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
         record(Format::Epub, path);
     }
     let html_path = out.join(format!("{name}.html"));
-    if wants(Format::Html) || wants(Format::Pdf) {
-        let page = html::render(book);
+    if let Some(page) = page {
         let target = if wants(Format::Html) {
             html_path.clone()
         } else {
