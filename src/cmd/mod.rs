@@ -1,6 +1,7 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
 pub mod build;
+pub mod book;
 pub mod check;
 pub mod post;
 pub mod report;
