@@ -20,6 +20,7 @@ pub mod diag;
 pub mod kind;
 pub mod markdown;
 pub mod schedule;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod time;

@@ -43,6 +43,8 @@ enum Command {
     Report(cmd::report::Args),
     /// Export a credited book: EPUB 3, print-ready HTML, PDF and Markdown.
     Book(cmd::book::Args),
+    /// Search the built archive (every post that contains the query).
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Schedule(a) => cmd::schedule::run(&cli.root, a),
         Command::Report(a) => cmd::report::run(&cli.root, a),
         Command::Book(a) => cmd::book::run(&cli.root, a),
+        Command::Search(a) => cmd::search::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod resolve;
 pub mod run;
 pub mod schedule;
 pub mod status;
+pub mod search;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;

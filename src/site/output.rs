@@ -101,6 +101,17 @@ pub fn write_site(
         files += 1;
     }
     files += copy_content_assets(&site.community.config.root, tmp.path())?;
+    let indexed: Vec<&crate::content::Post> = site
+        .order
+        .iter()
+        .map(|&i| &site.community.posts[i])
+        .collect();
+    files += crate::search::write_index(
+        site.community,
+        &indexed,
+        &tmp.path().join(crate::search::DIR),
+    )?
+    .files;
     write_file(
         tmp.path(),
         MARKER,
