@@ -17,6 +17,8 @@ pub mod content;
 pub mod diag;
 pub mod kind;
 pub mod markdown;
+pub mod scaffold;
+pub mod schema;
 pub mod slug;
 pub mod time;
 

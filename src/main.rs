@@ -27,12 +27,21 @@ struct Cli {
 enum Command {
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
+    /// Create a new community in DIR: site.toml, members, one post of each kind.
+    Init(cmd::init::Args),
+    /// Start a new post (a draft) with the right front matter; prints its path.
+    New(cmd::new::Args),
+    /// Write JSON Schemas for front matter, members.yaml and site.toml.
+    Schema(cmd::schema::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(a) => cmd::check::run(&cli.root, a),
+        Command::Init(a) => cmd::init::run(&cli.root, a),
+        Command::New(a) => cmd::new::run(&cli.root, a),
+        Command::Schema(a) => cmd::schema::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

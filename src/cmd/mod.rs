@@ -1,6 +1,9 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
 pub mod check;
+pub mod init;
+pub mod new;
+pub mod schema;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
