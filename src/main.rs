@@ -25,6 +25,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Build the static archive into public/ (or --out DIR).
+    Build(cmd::build::Args),
     /// Check site.toml, members and every post; write nothing.
     Check(cmd::check::Args),
     /// Create a new community in DIR: site.toml, members, one post of each kind.
@@ -38,6 +40,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Build(a) => cmd::build::run(&cli.root, a),
         Command::Check(a) => cmd::check::run(&cli.root, a),
         Command::Init(a) => cmd::init::run(&cli.root, a),
         Command::New(a) => cmd::new::run(&cli.root, a),

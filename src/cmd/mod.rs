@@ -1,5 +1,6 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
+pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
