@@ -19,6 +19,7 @@ pub mod kind;
 pub mod markdown;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod time;

@@ -35,6 +35,8 @@ enum Command {
     New(cmd::new::Args),
     /// Write JSON Schemas for front matter, members.yaml and site.toml.
     Schema(cmd::schema::Args),
+    /// Preview the archive while you write; the browser reloads on every save.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Init(a) => cmd::init::run(&cli.root, a),
         Command::New(a) => cmd::new::run(&cli.root, a),
         Command::Schema(a) => cmd::schema::run(&cli.root, a),
+        Command::Serve(a) => cmd::serve::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

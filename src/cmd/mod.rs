@@ -5,6 +5,7 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod schema;
+pub mod serve;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
