@@ -1,19 +1,19 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
-pub mod build;
 pub mod book;
+pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
 pub mod post;
 pub mod report;
 pub mod resolve;
 pub mod run;
 pub mod schedule;
-pub mod status;
-pub mod search;
-pub mod init;
-pub mod new;
 pub mod schema;
+pub mod search;
 pub mod serve;
+pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
