@@ -423,3 +423,321 @@ fn browser_and_cli_agree() {
     }
     assert!(nonempty > 250, "{nonempty}");
 }
+
+/// The side-by-side benchmark against Pagefind, run by
+/// `scripts/bench-search.sh` (which builds both indexes first):
+/// `QS_BENCH_SITE` is the built site with Pagefind's bundle in
+/// `pagefind/`, `QS_BENCH_CORPUS` the community it was built from. Prints
+/// a Markdown table and writes JSON to `QS_BENCH_OUT`.
+#[test]
+#[ignore = "benchmark; run by scripts/bench-search.sh"]
+fn search_benchmark() {
+    let site = PathBuf::from(std::env::var("QS_BENCH_SITE").expect("QS_BENCH_SITE"));
+    let corpus = PathBuf::from(std::env::var("QS_BENCH_CORPUS").expect("QS_BENCH_CORPUS"));
+    let clock = std::env::var("QS_BENCH_CLOCK").unwrap_or_else(|_| "2026-12-31 00:00".into());
+    let shown: usize = 10;
+    let mut b = Browser::launch()
+        .unwrap()
+        .expect("chromium is needed for the benchmark");
+
+    // Ground truth: exact substrings of the normalised title or text.
+    let (c, _) = Community::load(&corpus);
+    let c = c.expect("corpus loads");
+    let now = Clock::from_arg(Some(&clock), c.config.tz).unwrap().now;
+    let docs: Vec<(String, Vec<char>)> = c
+        .posts
+        .iter()
+        .filter(|p| c.included(p, now, IncludeOptions::default()))
+        .map(|p| {
+            (
+                percent_decode(&p.href()),
+                doc_chars(&p.title, &p.full_text()).0,
+            )
+        })
+        .collect();
+    let truth = |q: &str| -> std::collections::BTreeSet<String> {
+        let ts = terms(&normalize_chars(q));
+        docs.iter()
+            .filter(|(_, s)| {
+                !ts.is_empty() && ts.iter().all(|t| s.windows(t.len()).any(|w| w == &t[..]))
+            })
+            .map(|(u, _)| u.clone())
+            .collect()
+    };
+
+    // Queries: dictionary words, random 1-6 character substrings (crossing
+    // word boundaries), Latin and mixed terms, two-term queries.
+    let words: Vec<&str> = "创业 合伙人 股权 私域 流量 融资 天使轮 现金流 复购 定价 招聘 团队 客户 产品 渠道 增长 运营 社群 用户 数据 复盘 案例 供应链 门店 品牌 内容 营销 直播 小红书 抖音 视频 投放 转化 留存 会员 利润 成本 毛利 估值 投资人 协议 期权 激励 管理 效率 工具 自动化 模型 销售 服务 体验 口碑 裂变 活动 策划 文案 设计 交互 技术 研发 外包 合同 风险 税务 财务 预算".split(' ').collect();
+    let mut queries: Vec<(String, &str)> = words.iter().map(|w| (w.to_string(), "word")).collect();
+    for q in [
+        "GPT-4",
+        "gpt",
+        "B站",
+        "SaaS",
+        "saas",
+        "AI",
+        "KPI",
+        "OKR",
+        "ROI",
+        "CRM",
+        "App",
+        "API",
+        "ToB",
+        "MVP",
+        "Saa",
+        "GP",
+        "b站 运营",
+        "AI 工具",
+        "SaaS 定价",
+        "ROI 投放",
+    ] {
+        queries.push((q.to_string(), "latin/mixed"));
+    }
+    let mut rng = Rng(0xbe4c_4a11_0000_0005);
+    for _ in 0..40 {
+        let a = words[rng.below(words.len())];
+        let bw = words[rng.below(words.len())];
+        queries.push((format!("{a} {bw}"), "two terms"));
+    }
+    let mut n_sub = 0;
+    while n_sub < 180 {
+        let (_, s) = &docs[rng.below(docs.len())];
+        let len = 1 + rng.below(6);
+        if s.len() <= len {
+            continue;
+        }
+        let st = rng.below(s.len() - len);
+        let q: String = s[st..st + len].iter().collect();
+        // Skip spaces and pieces that start inside a Latin word.
+        if q.contains(' ')
+            || (st > 0 && s[st].is_ascii_alphanumeric() && s[st - 1].is_ascii_alphanumeric())
+        {
+            continue;
+        }
+        queries.push((q, "substring"));
+        n_sub += 1;
+    }
+
+    let srv = StaticServer::start(&site).unwrap();
+    std::fs::write(
+        site.join("bench-qs.html"),
+        "<!doctype html><meta charset=utf-8><script src=\"search.js\"></script>",
+    )
+    .unwrap();
+    std::fs::write(site.join("bench-pf.html"), "<!doctype html><meta charset=utf-8><script type=module>window.pf = await import('./pagefind/pagefind.js'); await window.pf.options({ basePath: './pagefind/' }); window.pfReady = true;</script>").unwrap();
+    let js_qs = |q: &str, all: bool| {
+        format!(
+            "(async () => {{ const e = window.qse || (window.qse = new qunshuSearch.Engine('search/')); const t0 = performance.now(); const hits = await e.search({q}, []); const top = hits.slice(0, {shown}); await Promise.all(top.map(async h => {{ const m = await e.doc(h.doc); return e.excerpt(h, m, {q}); }})); const ms = performance.now() - t0; let urls = null; if ({all}) urls = await Promise.all(hits.map(async h => (await e.doc(h.doc)).u)); return {{ n: hits.length, ms, urls }}; }})()",
+            q = json!(q),
+            all = all
+        )
+    };
+    let js_pf = |q: &str, all: bool| {
+        format!(
+            "(async () => {{ const t0 = performance.now(); const r = await window.pf.search({q}); const top = r.results.slice(0, {shown}); await Promise.all(top.map(x => x.data())); const ms = performance.now() - t0; let urls = null; if ({all}) urls = (await Promise.all(r.results.map(x => x.data()))).map(d => d.url); return {{ n: r.results.length, ms, urls }}; }})()",
+            q = json!(q),
+            all = all
+        )
+    };
+    struct Tool {
+        name: &'static str,
+        page: &'static str,
+        ready: &'static str,
+        engine_files: &'static [&'static str],
+    }
+    let tools = [
+        Tool {
+            name: "qunshu",
+            page: "bench-qs.html",
+            ready: "!!window.qunshuSearch",
+            engine_files: &["search.js"],
+        },
+        Tool {
+            name: "Pagefind",
+            page: "bench-pf.html",
+            ready: "window.pfReady === true",
+            engine_files: &["pagefind/"],
+        },
+    ];
+    let mut report = serde_json::Map::new();
+    let mut table = vec![];
+    for (ti, tool) in tools.iter().enumerate() {
+        let run = |b: &mut Browser, q: &str, all: bool| -> Value {
+            let js = if ti == 0 {
+                js_qs(q, all)
+            } else {
+                js_pf(q, all)
+            };
+            b.eval(&js).unwrap()
+        };
+        // Cold first query: a fresh page, then one query; every byte the
+        // server sends for the engine and its index counts.
+        let mut cold = vec![];
+        for q in ["合伙人", "私域流量", "GPT-4", "段简", "复盘"] {
+            srv.take_log();
+            b.goto(&srv.url(tool.page)).unwrap();
+            b.wait_for(tool.ready, 30).unwrap();
+            run(&mut b, q, false);
+            let bytes: u64 = srv
+                .take_log()
+                .iter()
+                .filter(|(p, _)| {
+                    !p.starts_with("bench-")
+                        && (p.starts_with("search")
+                            || p.starts_with("pagefind/")
+                            || tool.engine_files.iter().any(|f| p.starts_with(f)))
+                })
+                .map(|(_, n)| n)
+                .sum();
+            cold.push(bytes);
+        }
+        // Warm page: bytes and time per query, then the full result set.
+        b.goto(&srv.url(tool.page)).unwrap();
+        b.wait_for(tool.ready, 30).unwrap();
+        run(&mut b, "合伙人", false);
+        let mut per_query = vec![];
+        let (mut tp, mut fp, mut fneg, mut zero) = (0usize, 0usize, 0usize, 0usize);
+        let mut by_cat: std::collections::BTreeMap<&str, (usize, usize, usize, usize)> =
+            Default::default();
+        let mut times = vec![];
+        for (q, cat) in &queries {
+            srv.take_log();
+            let r = run(&mut b, q, false);
+            let bytes: u64 = srv.take_log().iter().map(|(_, n)| n).sum();
+            times.push(r["ms"].as_f64().unwrap_or(0.0));
+            let full = run(&mut b, q, true);
+            srv.take_log();
+            let got: std::collections::BTreeSet<String> = full["urls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| {
+                    percent_decode(
+                        u.as_str()
+                            .unwrap()
+                            .trim_start_matches("./")
+                            .trim_start_matches('/'),
+                    )
+                })
+                .collect();
+            let want = truth(q);
+            let t = got.intersection(&want).count();
+            tp += t;
+            fp += got.len() - t;
+            fneg += want.len() - t;
+            if got.is_empty() {
+                zero += 1;
+            }
+            let e = by_cat.entry(cat).or_default();
+            e.0 += t;
+            e.1 += got.len() - t;
+            e.2 += want.len() - t;
+            e.3 += got.is_empty() as usize;
+            per_query.push(json!({ "q": q, "cat": cat, "bytes": bytes, "results": got.len(), "truth": want.len(), "hits": t }));
+        }
+        let mut bytes: Vec<u64> = per_query
+            .iter()
+            .map(|p| p["bytes"].as_u64().unwrap())
+            .collect();
+        bytes.sort();
+        cold.sort();
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let pct = |a: usize, b: usize| {
+            if b == 0 {
+                100.0
+            } else {
+                100.0 * a as f64 / b as f64
+            }
+        };
+        let summary = json!({
+            "recall": pct(tp, tp + fneg),
+            "precision": pct(tp, tp + fp),
+            "zero_result_rate": pct(zero, queries.len()),
+            "cold_first_query_bytes_median": cold[cold.len() / 2],
+            "query_bytes_median": bytes[bytes.len() / 2],
+            "query_bytes_mean": bytes.iter().sum::<u64>() / bytes.len() as u64,
+            "query_ms_median": times[times.len() / 2],
+            "by_category": by_cat.iter().map(|(k, v)| (k.to_string(), json!({ "recall": pct(v.0, v.0 + v.2), "precision": pct(v.0, v.0 + v.1), "zero": v.3 }))).collect::<serde_json::Map<_, _>>(),
+        });
+        table.push((tool.name, summary.clone()));
+        report.insert(
+            tool.name.into(),
+            json!({ "summary": summary, "queries": per_query }),
+        );
+    }
+    println!("\n{} queries ({} dictionary words, 20 Latin/mixed, 40 two-term, 180 random substrings); first {shown} results' excerpts loaded per query\n", queries.len(), words.len());
+    println!(
+        "| | {} |",
+        table.iter().map(|t| t.0).collect::<Vec<_>>().join(" | ")
+    );
+    println!(
+        "|---|{}|",
+        table.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+    );
+    for (label, key) in [
+        ("recall", "recall"),
+        ("precision", "precision"),
+        ("zero-result rate", "zero_result_rate"),
+        (
+            "bytes, first query on a cold page (median of 5)",
+            "cold_first_query_bytes_median",
+        ),
+        ("bytes per query, warm page (median)", "query_bytes_median"),
+        ("bytes per query, warm page (mean)", "query_bytes_mean"),
+        ("query time ms, warm (median)", "query_ms_median"),
+    ] {
+        let cells: Vec<String> = table
+            .iter()
+            .map(|t| match t.1[key].as_f64() {
+                Some(v) if key.contains("bytes") => format!("{:.0}", v),
+                Some(v) => format!("{v:.2}"),
+                None => "-".into(),
+            })
+            .collect();
+        println!("| {label} | {} |", cells.join(" | "));
+    }
+    for cat in ["word", "latin/mixed", "two terms", "substring"] {
+        let cells: Vec<String> = table
+            .iter()
+            .map(|t| {
+                let c = &t.1["by_category"][cat];
+                format!(
+                    "{:.1}% / {:.1}% / {}",
+                    c["recall"].as_f64().unwrap_or(0.0),
+                    c["precision"].as_f64().unwrap_or(0.0),
+                    c["zero"]
+                )
+            })
+            .collect();
+        println!(
+            "| {cat}: recall / precision / zero-result queries | {} |",
+            cells.join(" | ")
+        );
+    }
+    if let Ok(p) = std::env::var("QS_BENCH_OUT") {
+        std::fs::write(
+            p,
+            serde_json::to_string_pretty(&Value::Object(report)).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

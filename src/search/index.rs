@@ -241,7 +241,7 @@ struct DocFile<'a> {
     n: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     o: Option<Vec<usize>>,
-    x: &'a str,
+    x: String,
 }
 
 /// Splits a body into blocks of about [`BLOCK`] normalised code points
@@ -495,7 +495,15 @@ pub fn write_docs(
         ));
     }
 
-    // Per-document files.
+    // Per-document files, their text in the site's two-byte code.
+    let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
+    files.push((
+        PathBuf::from("t.js"),
+        js_file(
+            "t",
+            &serde_json::to_string(&codec.table.iter().collect::<String>())?,
+        ),
+    ));
     let doc_files: Vec<Vec<(PathBuf, String)>> = docs
         .par_iter()
         .enumerate()
@@ -513,7 +521,7 @@ pub fn write_docs(
                 b: &d.by,
                 n: bl.len(),
                 o: (!regular).then(|| bl.iter().map(|(o, _)| *o).collect()),
-                x: bl[0].1,
+                x: codec.encode(bl[0].1),
             };
             let key = format!("d/{i}");
             let mut out = vec![(
@@ -524,7 +532,10 @@ pub fn write_docs(
                 let key = format!("d/{i}-{k}");
                 out.push((
                     PathBuf::from(format!("{key}.js")),
-                    js_file(&key, &serde_json::to_string(b).unwrap_or_default()),
+                    js_file(
+                        &key,
+                        &serde_json::to_string(&codec.encode(b)).unwrap_or_default(),
+                    ),
                 ));
             }
             out
@@ -570,6 +581,102 @@ pub fn write_docs(
     })
 }
 
+/// First code point of the two-byte range used for frequent characters.
+const CODE_BASE: u32 = 0x80;
+/// Marks a character of U+0080–U+07FF that is written as itself.
+const CODE_ESCAPE: char = '\u{7FF}';
+/// Number of characters that get a two-byte code.
+pub const CODE_SLOTS: usize = 0x7FF - 0x80;
+
+/// The text code of the per-document files. UTF-8 spends three bytes on a
+/// Chinese character; the 1,919 characters most frequent in the archive's
+/// text get a two-byte code instead (a code point in U+0080–U+07FE, by
+/// rank), which covers nearly all of a Chinese text and cuts its excerpt
+/// files by about a third, with no decompressor needed in the browser.
+/// ASCII stays itself; other characters of U+0080–U+07FF are written after
+/// the escape U+07FF; everything else stays itself. The table (`t.js`)
+/// lists the characters by rank.
+pub struct TextCodec {
+    /// The characters with codes, by rank.
+    pub table: Vec<char>,
+    rank: HashMap<char, u32>,
+}
+
+impl TextCodec {
+    /// Ranks the non-ASCII characters of `texts` by frequency.
+    pub fn train<'a>(texts: impl Iterator<Item = &'a str> + Send) -> TextCodec {
+        let texts: Vec<&str> = texts.collect();
+        let counts = texts
+            .par_iter()
+            .fold(HashMap::<char, u64>::new, |mut m, t| {
+                for c in t.chars().filter(|c| !c.is_ascii()) {
+                    *m.entry(c).or_default() += 1;
+                }
+                m
+            })
+            .reduce(HashMap::new, |mut a, b| {
+                for (c, n) in b {
+                    *a.entry(c).or_default() += n;
+                }
+                a
+            });
+        let mut by: Vec<(char, u64)> = counts.into_iter().collect();
+        by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let table: Vec<char> = by.into_iter().take(CODE_SLOTS).map(|(c, _)| c).collect();
+        TextCodec::new(table)
+    }
+
+    /// A codec for a given table.
+    pub fn new(table: Vec<char>) -> TextCodec {
+        let rank = table
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i as u32))
+            .collect();
+        TextCodec { table, rank }
+    }
+
+    /// Encodes text.
+    pub fn encode(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_ascii() {
+                out.push(c);
+            } else if let Some(r) = self.rank.get(&c) {
+                out.push(char::from_u32(CODE_BASE + r).unwrap_or(CODE_ESCAPE));
+            } else {
+                if (0x80..0x800).contains(&(c as u32)) {
+                    out.push(CODE_ESCAPE);
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Decodes what [`TextCodec::encode`] wrote.
+    pub fn decode(&self, s: &str) -> String {
+        let mut out = String::with_capacity(s.len() * 3 / 2);
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            let cp = c as u32;
+            if c == CODE_ESCAPE {
+                out.extend(it.next());
+            } else if (CODE_BASE..0x7FF).contains(&cp) {
+                out.push(
+                    self.table
+                        .get((cp - CODE_BASE) as usize)
+                        .copied()
+                        .unwrap_or('\u{FFFD}'),
+                );
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
 fn varint(buf: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         buf.push((v as u8) | 0x80);
@@ -607,6 +714,19 @@ mod tests {
         let b = blocks(&odd);
         assert_eq!(b[1].0, BLOCK + 2);
         assert_eq!(blocks("").len(), 1);
+    }
+
+    #[test]
+    fn text_code_round_trip() {
+        let texts = ["合伙人合伙人私域 GPT-4 é×·", "合伙 ß ǅ 𝐀"];
+        let c = TextCodec::train(texts.iter().copied());
+        for t in texts {
+            let e = c.encode(t);
+            assert_eq!(c.decode(&e), t);
+            assert!(e.len() < t.len());
+        }
+        let small = TextCodec::new(vec!['合']);
+        assert_eq!(small.decode(&small.encode("合é伙")), "合é伙");
     }
 
     #[test]

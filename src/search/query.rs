@@ -18,7 +18,7 @@
 //! then recency (documents are numbered newest first).
 
 use super::codec::{self, Postings};
-use super::index::{shard_of, BLOCK, VERSION, WORD_END, WORD_START};
+use super::index::{shard_of, TextCodec, BLOCK, VERSION, WORD_END, WORD_START};
 use super::normalize::{is_word, normalize_chars, normalize_mapped, terms};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,7 @@ pub struct Index {
     /// Interface language tag of the site.
     pub lang: String,
     cache: RefCell<HashMap<u32, HashMap<String, String>>>,
+    codec: RefCell<Option<TextCodec>>,
 }
 
 /// A document's stored details (its `d/<id>.js` file).
@@ -212,6 +213,7 @@ impl Index {
             facets,
             lang: m["lang"].as_str().unwrap_or("zh-CN").to_string(),
             cache: RefCell::new(HashMap::new()),
+            codec: RefCell::new(None),
         })
     }
 
@@ -470,10 +472,23 @@ impl Index {
         Ok(hits)
     }
 
-    /// The stored details of document `doc`.
+    fn decode_text(&self, s: &str) -> anyhow::Result<String> {
+        let mut c = self.codec.borrow_mut();
+        if c.is_none() {
+            let v = read_payload(&self.dir.join("t.js"))?;
+            *c = Some(TextCodec::new(
+                v.as_str().unwrap_or_default().chars().collect(),
+            ));
+        }
+        Ok(c.as_ref().map(|c| c.decode(s)).unwrap_or_default())
+    }
+
+    /// The stored details of document `doc` (its first block decoded).
     pub fn doc(&self, doc: u32) -> anyhow::Result<DocMeta> {
         let v = read_payload(&self.dir.join(format!("d/{doc}.js")))?;
-        Ok(serde_json::from_value(v)?)
+        let mut m: DocMeta = serde_json::from_value(v)?;
+        m.x = self.decode_text(&m.x)?;
+        Ok(m)
     }
 
     fn block(&self, doc: u32, meta: &DocMeta, k: usize) -> anyhow::Result<String> {
@@ -481,7 +496,7 @@ impl Index {
             return Ok(meta.x.clone());
         }
         let v = read_payload(&self.dir.join(format!("d/{doc}-{k}.js")))?;
-        Ok(v.as_str().unwrap_or_default().to_string())
+        self.decode_text(v.as_str().unwrap_or_default())
     }
 
     /// An excerpt of a hit's text around its first body match, with every

@@ -376,7 +376,37 @@
       });
     });
   };
-  Engine.prototype.doc = function (doc) { return this.get('d/' + doc); };
+  /* Per-document text is in the site's two-byte code (TextCodec in
+   * src/search/index.rs): U+0080–U+07FE stand for the characters of t.js
+   * by rank, U+07FF escapes the next character. */
+  Engine.prototype.decodeText = function (s) {
+    var self = this;
+    return (self.table ? Promise.resolve(self.table) : self.get('t').then(function (t) {
+      self.table = Array.from(t);
+      return self.table;
+    })).then(function (table) {
+      var out = '', esc = false;
+      for (var ch of s) {
+        var cp = ch.codePointAt(0);
+        if (esc) { out += ch; esc = false; }
+        else if (cp === 0x7ff) esc = true;
+        else if (cp >= 0x80 && cp < 0x7ff) out += table[cp - 0x80] || '\ufffd';
+        else out += ch;
+      }
+      return out;
+    });
+  };
+  Engine.prototype.doc = function (doc) {
+    var self = this;
+    return self.get('d/' + doc).then(function (m) {
+      if (m.text !== undefined) return m;
+      return self.decodeText(m.x).then(function (x) {
+        var c = Object.assign({}, m);
+        c.text = x;
+        return c;
+      });
+    });
+  };
   /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points. */
   Engine.prototype.excerpt = function (hit, meta, query) {
     var self = this, B = self.m.block;
@@ -392,7 +422,9 @@
       k1 = k + 1 < meta.n && startOf(k + 1) < x + 90 ? k + 1 : k;
     }
     var parts = [];
-    for (var b = k0; b <= k1; b++) parts.push(b === 0 ? Promise.resolve(meta.x) : self.get('d/' + hit.doc + '-' + b));
+    for (var b = k0; b <= k1; b++) {
+      parts.push(b === 0 ? Promise.resolve(meta.text) : self.get('d/' + hit.doc + '-' + b).then(function (t) { return self.decodeText(t); }));
+    }
     return Promise.all(parts).then(function (texts) {
       return self.norm.need(texts.concat([query, meta.t])).then(function () { return texts; });
     }).then(function (texts) {
