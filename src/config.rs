@@ -108,6 +108,8 @@ pub struct SiteConfig {
     pub events: Vec<crate::schedule::Event>,
     /// The duty rota (`[rota]`), if any.
     pub rota: Option<crate::schedule::Rota>,
+    /// The books: `[book]` and `[books.NAME]` (see `book::config`).
+    pub books: crate::book::config::Books,
 }
 
 impl SiteConfig {
@@ -264,6 +266,8 @@ impl SiteConfig {
         let rota =
             (raw.rota.as_ref()).and_then(|r| crate::schedule::rota::validate(r, text, &mut diags));
 
+        let books =
+            crate::book::config::validate(raw.book.as_ref(), raw.books.as_ref(), text, &mut diags);
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -286,6 +290,7 @@ impl SiteConfig {
             delivery,
             events,
             rota,
+            books,
         })
     }
 }
@@ -468,6 +473,8 @@ struct RawSite {
     #[serde(default)]
     events: Vec<crate::schedule::events::RawEvent>,
     rota: Option<crate::schedule::rota::RawRota>,
+    book: Option<crate::book::config::RawBook>,
+    books: Option<std::collections::BTreeMap<Spanned<String>, crate::book::config::RawBook>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,6 +12,7 @@
 //! Loaders never render pages, renderers never read content files, and "now"
 //! comes from one [`time::Clock`] so `--clock` reaches everything.
 
+pub mod book;
 pub mod config;
 pub mod content;
 pub mod deliver;
@@ -19,6 +20,7 @@ pub mod diag;
 pub mod kind;
 pub mod markdown;
 pub mod schedule;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod time;

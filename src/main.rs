@@ -41,6 +41,10 @@ enum Command {
     Schedule(cmd::schedule::Args),
     /// A duty week in figures: threads asked and solved, answerers, posts out.
     Report(cmd::report::Args),
+    /// Export a credited book: EPUB 3, print-ready HTML, PDF and Markdown.
+    Book(cmd::book::Args),
+    /// Search the built archive (every post that contains the query).
+    Search(cmd::search::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +58,8 @@ fn main() -> ExitCode {
         Command::Resolve(a) => cmd::resolve::run(&cli.root, a),
         Command::Schedule(a) => cmd::schedule::run(&cli.root, a),
         Command::Report(a) => cmd::report::run(&cli.root, a),
+        Command::Book(a) => cmd::book::run(&cli.root, a),
+        Command::Search(a) => cmd::search::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

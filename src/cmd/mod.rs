@@ -1,6 +1,7 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
 pub mod build;
+pub mod book;
 pub mod check;
 pub mod post;
 pub mod report;
@@ -8,6 +9,7 @@ pub mod resolve;
 pub mod run;
 pub mod schedule;
 pub mod status;
+pub mod search;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;

@@ -21,6 +21,7 @@ macro_rules! embed {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "macros.html",
+    "card.html",
     "index.html",
     "post.html",
     "thread.html",
@@ -32,10 +33,20 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static files, compiled in (path under `static/`, bytes).
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.css",
+        include_bytes!("../../themes/default/static/search.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+];
 
 /// A loaded theme: templates ready to render and the static files to copy.
 pub struct Theme {
