@@ -8,8 +8,8 @@ pub mod report;
 pub mod resolve;
 pub mod run;
 pub mod schedule;
-pub mod status;
 pub mod search;
+pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
