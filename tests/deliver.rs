@@ -150,6 +150,13 @@ fn qunshu(root: &Path, mock: &Mock) -> Command {
     c
 }
 
+/// Sends SIGTERM to a child process.
+fn sigterm(pid: u32) {
+    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
+    let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(r, 0, "kill failed");
+}
+
 struct Out {
     code: i32,
     stdout: String,
@@ -799,12 +806,7 @@ fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
         "new post not picked up"
     );
     std::thread::sleep(Duration::from_millis(500));
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    sigterm(child.id());
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
     let got = mock.got_at("discord");
@@ -838,12 +840,7 @@ fn sigterm_during_a_request_finishes_and_records_it_then_stops() {
         .spawn()
         .unwrap();
     assert!(mock.wait_for(1, Duration::from_secs(30)));
-    let pid = child.id().to_string();
-    assert!(std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    sigterm(child.id());
     std::thread::sleep(Duration::from_millis(300));
     mock.release();
     let out = child.wait_with_output().unwrap();

@@ -518,6 +518,11 @@ impl<'a> Run<'a> {
             return self.outbox(item, post, ch, &msg).map(|o| Some(report(o)));
         }
         let first = d.as_ref().map(|d| d.next_part()).unwrap_or(1);
+        if first > parts {
+            // The post was edited after its first parts went out and is now
+            // shorter: nothing of it is left to send.
+            return Ok(None);
+        }
         let mut ids: Vec<String> = d
             .as_ref()
             .map(|d| d.message_ids().iter().map(|s| s.to_string()).collect())
