@@ -30,12 +30,19 @@ solved=$(grep -rl "^status: solved" "$DIR/site/content" | wc -l)
 echo "corpus: $N posts, $solved solved threads"
 run() { "$BIN" --root "$DIR/site" book --format epub,html --out "$DIR/out" --clock "2030-01-01 00:00" "$@"; }
 run >/dev/null 2>&1 # warm-up (file cache)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 for i in $(seq "$RUNS"); do
   start=$(date +%s%N)
-  run > "$DIR/run.log" 2>&1
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "cpu %U s user + %S s sys, max RSS %M KB" -o "$DIR/time.log" "$BIN" --root "$DIR/site" book --format epub,html --out "$DIR/out" --clock "2030-01-01 00:00" > "$DIR/run.log" 2>&1
+  else
+    run > "$DIR/run.log" 2>&1
+    echo "" > "$DIR/time.log"
+  fi
   end=$(date +%s%N)
-  echo "run $i: $(( (end - start) / 1000000 )) ms   ($(grep -E '^book|^done' "$DIR/run.log" | tr '\n' ' '))"
+  echo "run $i: $(( (end - start) / 1000000 )) ms wall, $(cat "$DIR/time.log")   [$(grep -E '^done' "$DIR/run.log")]"
 done
+grep -E '^book' "$DIR/run.log"
 ls -l "$DIR/out"
 if [ "${BENCH_CHECK:-0}" = 1 ]; then
   java -jar /usr/share/java/epubcheck.jar "$DIR/out/book.epub" 2>&1 | tail -3
