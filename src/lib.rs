@@ -15,9 +15,13 @@
 pub mod book;
 pub mod config;
 pub mod content;
+pub mod deliver;
 pub mod diag;
 pub mod kind;
 pub mod markdown;
+pub mod schedule;
+pub mod search;
+pub mod site;
 pub mod slug;
 pub mod time;
 
