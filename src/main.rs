@@ -45,6 +45,14 @@ enum Command {
     Book(cmd::book::Args),
     /// Search the built archive (every post that contains the query).
     Search(cmd::search::Args),
+    /// Create a new community in DIR: site.toml, members, one post of each kind.
+    Init(cmd::init::Args),
+    /// Start a new post (a draft) with the right front matter; prints its path.
+    New(cmd::new::Args),
+    /// Write JSON Schemas for front matter, members.yaml and site.toml.
+    Schema(cmd::schema::Args),
+    /// Preview the archive while you write; the browser reloads on every save.
+    Serve(cmd::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +68,10 @@ fn main() -> ExitCode {
         Command::Report(a) => cmd::report::run(&cli.root, a),
         Command::Book(a) => cmd::book::run(&cli.root, a),
         Command::Search(a) => cmd::search::run(&cli.root, a),
+        Command::Init(a) => cmd::init::run(&cli.root, a),
+        Command::New(a) => cmd::new::run(&cli.root, a),
+        Command::Schema(a) => cmd::schema::run(&cli.root, a),
+        Command::Serve(a) => cmd::serve::run(&cli.root, a),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,10 @@ pub mod run;
 pub mod schedule;
 pub mod status;
 pub mod search;
+pub mod init;
+pub mod new;
+pub mod schema;
+pub mod serve;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use frontmatter::{field_line, FrontMatter};
 pub use members::{Credit, Member, Members, Privacy};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 pub use thread::Status;
 use walkdir::WalkDir;
@@ -263,6 +263,60 @@ impl Community {
             }),
             diags,
         )
+    }
+
+    /// Like [`Community::load`], but fills `cache` for later
+    /// [`Community::reload_content`] calls, and returns the community even
+    /// when some posts have errors (those posts are left out); `None` only
+    /// when `site.toml` cannot be used.
+    pub fn load_with_cache(root: &Path, cache: &mut LoadCache) -> (Option<Community>, Diagnostics) {
+        let config = match SiteConfig::load(root) {
+            Ok(c) => c,
+            Err(d) => return (None, d),
+        };
+        let mut mdiags = Diagnostics::new();
+        let members = Members::load(root, &config.members_file, &mut mdiags);
+        cache.members_diags = mdiags.iter().cloned().collect();
+        let mut diags = mdiags;
+        let posts = load_posts_cached(&config, &members, cache, None, HashMap::new(), &mut diags);
+        (
+            Some(Community {
+                config,
+                members,
+                posts,
+                delivered: HashMap::new(),
+            }),
+            diags,
+        )
+    }
+
+    /// Re-reads the content paths in `changed` (relative to the root: files
+    /// or folders under `content/` that were written, created, renamed or
+    /// removed) and re-renders only those posts and the posts whose links or
+    /// images point at them. `site.toml` and the members file are not
+    /// re-read: when they change, load again. Returns every diagnostic of the
+    /// community as it now is. The result equals a fresh
+    /// [`Community::load_with_cache`].
+    pub fn reload_content(
+        &mut self,
+        cache: &mut LoadCache,
+        changed: &BTreeSet<PathBuf>,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        diags.extend(cache.members_diags.iter().cloned());
+        let old: HashMap<PathBuf, Post> = std::mem::take(&mut self.posts)
+            .into_iter()
+            .map(|p| (p.source.clone(), p))
+            .collect();
+        self.posts = load_posts_cached(
+            &self.config,
+            &self.members,
+            cache,
+            Some(changed),
+            old,
+            &mut diags,
+        );
+        diags
     }
 
     /// The visibility of a post at instant `now`.
@@ -515,14 +569,125 @@ pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) 
 }
 
 fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
-    let files = content_files(&config.root);
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        files.par_iter().map(|f| parse_file(config, f)).collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
+    let mut cache = LoadCache::default();
+    load_posts_cached(config, members, &mut cache, None, HashMap::new(), diags)
+}
+
+/// What loading learnt about each content file, kept between loads so that
+/// `serve` re-reads and re-renders only the files that changed (and the
+/// posts whose links point at them). See [`Community::reload_content`].
+#[derive(Default)]
+pub struct LoadCache {
+    files: BTreeMap<PathBuf, FileState>,
+    members_diags: Vec<Diagnostic>,
+    rendered: BTreeSet<PathBuf>,
+}
+
+struct FileState {
+    parsed: Result<Parsed, Vec<Diagnostic>>,
+    /// Diagnostics of the last render of this file.
+    render_diags: Vec<Diagnostic>,
+    /// Files (relative to the root) its links and images point at.
+    refs: Vec<PathBuf>,
+}
+
+impl LoadCache {
+    /// Number of content files known.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no content file is known.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The posts (source paths) the last load or reload rendered.
+    pub fn rendered(&self) -> &BTreeSet<PathBuf> {
+        &self.rendered
+    }
+}
+
+fn is_hidden_under_content(rel: &Path) -> bool {
+    rel.components()
+        .skip(1)
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+/// Loads the posts, reusing `cache`. With `changed` = `None` every file is
+/// read and rendered; otherwise only the listed paths (relative to the root;
+/// files or folders, written, created or removed) are re-read, and only those
+/// posts and the posts that link to them are rendered again — the others are
+/// taken from `old`.
+fn load_posts_cached(
+    config: &SiteConfig,
+    members: &Members,
+    cache: &mut LoadCache,
+    changed: Option<&BTreeSet<PathBuf>>,
+    mut old: HashMap<PathBuf, Post>,
+    diags: &mut Diagnostics,
+) -> Vec<Post> {
+    let new_state = |r| FileState {
+        parsed: r,
+        render_diags: Vec::new(),
+        refs: Vec::new(),
+    };
+    let mut reparsed: BTreeSet<PathBuf> = BTreeSet::new();
+    match changed {
+        None => {
+            let files = content_files(&config.root);
+            let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+                files.par_iter().map(|f| parse_file(config, f)).collect();
+            cache.files = files
+                .into_iter()
+                .zip(results.into_iter().map(new_state))
+                .collect();
+            reparsed.extend(cache.files.keys().cloned());
+        }
+        Some(changed) => {
+            let content = Path::new(CONTENT_DIR);
+            let mut todo: BTreeSet<PathBuf> = BTreeSet::new();
+            for rel in changed {
+                if !rel.starts_with(content) || is_hidden_under_content(rel) {
+                    continue;
+                }
+                let abs = config.root.join(rel);
+                // Forget what was at or under this path; re-add what is there now.
+                let gone: Vec<PathBuf> = cache
+                    .files
+                    .range(rel.clone()..)
+                    .take_while(|(k, _)| k.starts_with(rel))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in gone {
+                    cache.files.remove(&k);
+                    old.remove(&k);
+                }
+                if abs.is_dir() {
+                    let sub: Vec<PathBuf> = content_files(&config.root)
+                        .into_iter()
+                        .filter(|f| f.starts_with(rel))
+                        .collect();
+                    todo.extend(sub);
+                } else if abs.is_file() && rel.extension().is_some_and(|x| x == "md") {
+                    todo.insert(rel.clone());
+                }
+            }
+            let todo: Vec<PathBuf> = todo.into_iter().collect();
+            let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+                todo.par_iter().map(|f| parse_file(config, f)).collect();
+            for (f, r) in todo.into_iter().zip(results) {
+                old.remove(&f);
+                reparsed.insert(f.clone());
+                cache.files.insert(f, new_state(r));
+            }
+        }
+    }
+    let mut parsed: Vec<&Parsed> = Vec::with_capacity(cache.files.len());
+    for st in cache.files.values() {
+        match &st.parsed {
             Ok(p) => parsed.push(p),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => diags.extend(ds.iter().cloned()),
         }
     }
 
@@ -626,13 +791,28 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
         meta.push((title, slug, column));
     }
 
-    // Pass 3: render Markdown, split threads, check references.
+    // Pass 3: render Markdown, split threads, check references — only for
+    // posts that were re-read, that link to a changed path, or that are new.
     let content_prefix = Path::new(CONTENT_DIR);
     let root = &config.root;
-    let out: Vec<(Option<Post>, Vec<Diagnostic>)> = parsed
+    let touched = |st: &FileState| -> bool {
+        changed.is_some_and(|ch| st.refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
+    };
+    let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
+        .iter()
+        .zip(meta)
+        .enumerate()
+        .filter(|(_, (p, _))| {
+            reparsed.contains(&p.source)
+                || !old.contains_key(&p.source)
+                || cache.files.get(&p.source).is_some_and(touched)
+        })
+        .map(|(i, (p, m))| (i, *p, m))
+        .collect();
+    let out: Vec<(usize, Post, Vec<Diagnostic>, Vec<PathBuf>)> = todo
         .into_par_iter()
-        .zip(meta.into_par_iter())
-        .map(|(p, (title, slug, column))| {
+        .map(|(idx, p, (title, slug, column))| {
+            let refs = std::sync::Mutex::new(Vec::<PathBuf>::new());
             let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
             let src = p.source.clone();
             let resolve = |kind: RefKind, dest: &str| -> Resolved {
@@ -640,6 +820,9 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
                     return Resolved::Keep;
                 }
                 let (target, frag) = resolve_relative(&src, dest);
+                if let Ok(mut r) = refs.lock() {
+                    r.push(target.clone());
+                }
                 let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
                 if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
                     return match url_of.get(&target) {
@@ -815,13 +998,33 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
                     }
                 }
             }
-            (Some(post), ds.into_inner())
+            let refs = refs.into_inner().unwrap_or_default();
+            (idx, post, ds.into_inner(), refs)
         })
         .collect();
-    let mut posts = Vec::with_capacity(out.len());
-    for (p, ds) in out {
-        diags.extend(ds);
-        posts.extend(p);
+    let sources: Vec<PathBuf> = parsed.iter().map(|p| p.source.clone()).collect();
+    let mut fresh: HashMap<usize, Post> = HashMap::with_capacity(out.len());
+    cache.rendered.clear();
+    for (idx, post, ds, refs) in out {
+        cache.rendered.insert(post.source.clone());
+        if let Some(st) = cache.files.get_mut(&post.source) {
+            st.render_diags = ds;
+            st.refs = refs;
+        }
+        fresh.insert(idx, post);
+    }
+    let mut posts = Vec::with_capacity(sources.len());
+    for (i, src) in sources.into_iter().enumerate() {
+        if let Some(st) = cache.files.get(&src) {
+            diags.extend(st.render_diags.iter().cloned());
+        }
+        match fresh.remove(&i).or_else(|| old.remove(&src)) {
+            Some(p) => posts.push(p),
+            None => diags.push(Diagnostic::error(
+                &src,
+                "internal: post missing from the reload",
+            )),
+        }
     }
     posts
 }

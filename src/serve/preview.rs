@@ -1,0 +1,433 @@
+//! The live preview's site, kept in memory and updated incrementally.
+//!
+//! A full render makes every page of the archive (with drafts, future and
+//! queued posts and open threads, each marked by the theme's banner). After
+//! that, a change to posts re-reads only the changed files
+//! ([`Community::reload_content`]) and re-renders only the pages whose
+//! inputs changed. Each page job gets a *key*: the posts it shows (a post
+//! page: its own post; a listing page: the posts on that page, with the
+//! total and page count; a contributor page: the posts in their record).
+//! A page is rendered again when its key differs from the last render or
+//! names a post that changed; the handful of pages that summarise the whole
+//! site (home, term indexes, members index, feed, sitemap, 404) are always
+//! rendered again. Pages that no longer exist are dropped. Changes to
+//! `site.toml`, the members file or the theme render everything.
+//!
+//! The browser never sees a half-updated site: the page map is swapped in
+//! whole by the server ([`Preview::pages`] is read under a lock).
+
+use crate::content::{Community, IncludeOptions, LoadCache, CONTENT_DIR};
+use crate::diag::Diagnostics;
+use crate::site::theme::StaticSource;
+use crate::site::{BuildOptions, Job, Site};
+use crate::time::Clock;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Output path (relative, unencoded) → file contents.
+pub type Pages = BTreeMap<String, Arc<Vec<u8>>>;
+
+/// What the preview shows.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviewOptions {
+    /// Unpublished posts to include (the preview shows them all by default).
+    pub include: IncludeOptions,
+    /// A fixed "now"; `None` takes the system time at each full render.
+    pub clock: Option<DateTime<Utc>>,
+}
+
+impl Default for PreviewOptions {
+    fn default() -> Self {
+        PreviewOptions {
+            include: IncludeOptions {
+                drafts: true,
+                future: true,
+                open: true,
+            },
+            clock: None,
+        }
+    }
+}
+
+/// What changed on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `site.toml`, the members file or the theme: render everything.
+    Full,
+    /// Files or folders under `content/` (relative to the root).
+    Content(BTreeSet<PathBuf>),
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateReport {
+    /// True when everything was rendered.
+    pub full: bool,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Pages removed.
+    pub removed: usize,
+    /// Output paths whose bytes changed, were added or removed; `None` when
+    /// every page may have changed (full render, error page shown or cleared).
+    pub changed: Option<Vec<String>>,
+    /// True when the content has errors (the error page is shown).
+    pub failed: bool,
+    /// Time taken.
+    pub elapsed: std::time::Duration,
+}
+
+/// How a job's output depends on posts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    /// Rendered on every update (pages that summarise the whole site).
+    Always,
+    /// The ids of the posts it shows, plus numbers (total, page count).
+    Posts(Vec<u64>),
+}
+
+struct State {
+    community: Community,
+    cache: LoadCache,
+}
+
+/// The in-memory preview site.
+pub struct Preview {
+    root: PathBuf,
+    opts: PreviewOptions,
+    state: Option<State>,
+    /// The last good render: pages, theme static files and content assets.
+    pages: Pages,
+    /// Keys of the rendered jobs, by output path.
+    keys: HashMap<String, Key>,
+    /// Output paths of rendered jobs (not statics or assets).
+    job_paths: HashSet<String>,
+    /// Posts changed since the last good render (ids).
+    dirty: HashSet<u64>,
+    /// The last render was not made from the current model: render all next time.
+    need_full_render: bool,
+    now: DateTime<Utc>,
+    /// Diagnostics (errors and warnings) of the current content.
+    diags: Diagnostics,
+    /// A render error (template) when the content itself is fine.
+    render_error: Option<String>,
+}
+
+fn id_of(source: &Path) -> u64 {
+    let mut h = DefaultHasher::new();
+    source.hash(&mut h);
+    h.finish()
+}
+
+impl Preview {
+    /// Loads and renders the site at `root`. Errors do not fail: they are
+    /// kept, and [`Preview::error`] tells them.
+    pub fn new(root: &Path, opts: PreviewOptions) -> Preview {
+        let mut p = Preview {
+            root: root.to_path_buf(),
+            opts,
+            state: None,
+            pages: Pages::new(),
+            keys: HashMap::new(),
+            job_paths: HashSet::new(),
+            dirty: HashSet::new(),
+            need_full_render: true,
+            now: opts.clock.unwrap_or_else(Utc::now),
+            diags: Diagnostics::new(),
+            render_error: None,
+        };
+        p.update(Change::Full);
+        p
+    }
+
+    /// The site's pages as last rendered without errors.
+    pub fn pages(&self) -> &Pages {
+        &self.pages
+    }
+
+    /// Diagnostics of the current content (errors and warnings).
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diags
+    }
+
+    /// The problems to show instead of the site, if any: content errors
+    /// (file:line: message) or a template error.
+    pub fn error(&self) -> Option<Vec<String>> {
+        if self.diags.error_count() > 0 || self.state.is_none() {
+            let v: Vec<String> = self
+                .diags
+                .sorted()
+                .into_iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.to_string())
+                .collect();
+            return Some(if v.is_empty() {
+                vec!["site.toml cannot be read".into()]
+            } else {
+                v
+            });
+        }
+        self.render_error.as_ref().map(|e| vec![e.clone()])
+    }
+
+    /// The loaded community, if `site.toml` could be read.
+    pub fn community(&self) -> Option<&Community> {
+        self.state.as_ref().map(|s| &s.community)
+    }
+
+    /// The site's interface language (English when `site.toml` is broken).
+    pub fn lang(&self) -> crate::config::Lang {
+        self.community()
+            .map(|c| c.config.language)
+            .unwrap_or(crate::config::Lang::En)
+    }
+
+    /// Applies a change from disk and re-renders what it affects.
+    pub fn update(&mut self, change: Change) -> UpdateReport {
+        let start = Instant::now();
+        let had_error = self.error().is_some();
+        let mut report = match (change, self.state.is_some()) {
+            (Change::Content(paths), true) => self.update_content(&paths),
+            _ => self.update_full(),
+        };
+        report.failed = self.error().is_some();
+        if report.failed || had_error {
+            report.changed = None;
+        }
+        report.elapsed = start.elapsed();
+        report
+    }
+
+    fn update_full(&mut self) -> UpdateReport {
+        let mut cache = LoadCache::default();
+        let (community, diags) = Community::load_with_cache(&self.root, &mut cache);
+        self.diags = diags;
+        self.state = community.map(|community| State { community, cache });
+        self.need_full_render = true;
+        self.dirty.clear();
+        if self.opts.clock.is_none() {
+            self.now = Utc::now();
+        }
+        self.render()
+    }
+
+    fn update_content(&mut self, paths: &BTreeSet<PathBuf>) -> UpdateReport {
+        let Some(state) = self.state.as_mut() else {
+            return self.update_full();
+        };
+        self.diags = state.community.reload_content(&mut state.cache, paths);
+        self.dirty.extend(paths.iter().map(|p| id_of(p)));
+        self.dirty
+            .extend(state.cache.rendered().iter().map(|p| id_of(p)));
+        // Attachments (images…) under content/ are served beside the pages.
+        let content = self.root.join(CONTENT_DIR);
+        let mut assets_changed = Vec::new();
+        for rel in paths {
+            let Ok(inside) = rel.strip_prefix(CONTENT_DIR) else {
+                continue;
+            };
+            let key = inside.to_string_lossy().replace('\\', "/");
+            let prefix = format!("{key}/");
+            let before = self.pages.len();
+            self.pages.retain(|k, _| {
+                self.job_paths.contains(k) || (*k != key && !k.starts_with(&prefix))
+            });
+            if self.pages.len() != before {
+                assets_changed.push(key.clone());
+            }
+            for (out, abs) in content_assets(&content.join(inside), &content) {
+                if let Ok(bytes) = std::fs::read(&abs) {
+                    self.pages.insert(out.clone(), Arc::new(bytes));
+                    assets_changed.push(out);
+                }
+            }
+        }
+        let mut r = self.render();
+        if let Some(ch) = r.changed.as_mut() {
+            ch.extend(assets_changed);
+        }
+        r
+    }
+
+    /// Renders what is needed, if the content has no errors.
+    fn render(&mut self) -> UpdateReport {
+        let mut report = UpdateReport::default();
+        let Some(state) = self.state.as_ref() else {
+            return report;
+        };
+        if self.diags.error_count() > 0 {
+            return report;
+        }
+        let c = &state.community;
+        let site = match Site::new(
+            c,
+            BuildOptions {
+                include: self.opts.include,
+                clock: Clock::new(self.now, c.config.tz),
+            },
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                self.render_error = Some(format!("{e:#}"));
+                return report;
+            }
+        };
+        let ids: Vec<u64> = c.posts.iter().map(|p| id_of(&p.source)).collect();
+        let full = self.need_full_render;
+        let jobs = site.jobs();
+        let mut todo: Vec<(Job, String, Key)> = Vec::new();
+        let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
+        for job in jobs {
+            let path = site.path_of(&job);
+            let key = job_key(&site, &job, &ids);
+            let again = full
+                || match (&key, self.keys.get(&path)) {
+                    (Key::Always, _) => true,
+                    (k, Some(old)) if k == old => match k {
+                        Key::Posts(v) => v.iter().any(|i| self.dirty.contains(i)),
+                        Key::Always => true,
+                    },
+                    _ => true,
+                };
+            if again {
+                todo.push((job, path.clone(), key.clone()));
+            }
+            new_keys.insert(path, key);
+        }
+        let rendered: Vec<anyhow::Result<crate::site::Page>> = todo
+            .par_iter()
+            .map(|(job, _, _)| site.render(job))
+            .collect();
+        let mut pages = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            match r {
+                Ok(p) => pages.push(p),
+                Err(e) => {
+                    self.render_error = Some(format!("{e:#}"));
+                    return report;
+                }
+            }
+        }
+        self.render_error = None;
+        let mut changed = Vec::new();
+        if full {
+            self.pages.clear();
+            for (rel, src) in &site.theme.statics {
+                let bytes = match src {
+                    StaticSource::Embedded(b) => b.to_vec(),
+                    StaticSource::File(p) => std::fs::read(p).unwrap_or_default(),
+                };
+                self.pages.insert(rel.clone(), Arc::new(bytes));
+            }
+            let content = self.root.join(CONTENT_DIR);
+            for (out, abs) in content_assets(&content, &content) {
+                if let Ok(bytes) = std::fs::read(&abs) {
+                    self.pages.insert(out, Arc::new(bytes));
+                }
+            }
+        }
+        report.rendered = pages.len();
+        for p in pages {
+            let differs = self
+                .pages
+                .get(&p.path)
+                .is_none_or(|old| old.as_slice() != p.bytes.as_slice());
+            if differs {
+                changed.push(p.path.clone());
+                self.pages.insert(p.path, Arc::new(p.bytes));
+            }
+        }
+        let gone: Vec<String> = self
+            .job_paths
+            .iter()
+            .filter(|p| !new_keys.contains_key(*p))
+            .cloned()
+            .collect();
+        for p in &gone {
+            self.pages.remove(p);
+        }
+        report.removed = gone.len();
+        changed.extend(gone);
+        self.job_paths = new_keys.keys().cloned().collect();
+        self.keys = new_keys;
+        self.dirty.clear();
+        report.full = full;
+        report.changed = if full { None } else { Some(changed) };
+        self.need_full_render = false;
+        report
+    }
+}
+
+/// The key of a job: which posts it shows.
+fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
+    match job {
+        Job::Post(i) => Key::Posts(vec![ids[*i]]),
+        Job::Listing { listing, page } => {
+            let l = &site.listings[*listing];
+            let per = site.community.config.paginate;
+            let start = (page - 1) * per;
+            let end = (start + per).min(l.items.len());
+            let mut v: Vec<u64> = l.items[start.min(end)..end]
+                .iter()
+                .map(|&i| ids[i])
+                .collect();
+            v.push(l.items.len() as u64);
+            v.push(l.pages(per) as u64);
+            Key::Posts(v)
+        }
+        Job::Member(m) => {
+            let r = &site.contributors[*m].record;
+            let mut v = Vec::new();
+            for group in [
+                &r.accepted,
+                &r.answered,
+                &r.summaries,
+                &r.cases,
+                &r.briefs,
+                &r.asked,
+            ] {
+                v.extend(group.iter().map(|&i| ids[i]));
+                v.push(u64::MAX);
+            }
+            Key::Posts(v)
+        }
+        _ => Key::Always,
+    }
+}
+
+/// Files under `dir` (a file or folder inside `content`) that the archive
+/// copies beside its pages: everything but Markdown, YAML and TOML, and
+/// nothing hidden. Returns (output path, file).
+fn content_assets(dir: &Path, content: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
+            !matches!(ext, "md" | "yaml" | "yml" | "toml")
+        })
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(content).ok()?;
+            if rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            {
+                return None;
+            }
+            Some((
+                rel.to_string_lossy().replace('\\', "/"),
+                e.path().to_path_buf(),
+            ))
+        })
+        .collect()
+}
