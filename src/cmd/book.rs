@@ -67,6 +67,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         eprintln!("note: {}", book::pdf::PdfError::NoBrowser);
     }
     let c = super::load(root, args.strict)?;
+    let loaded = started.elapsed();
     if args.list {
         let b = &c.config.books;
         if let Some(d) = &b.default {
@@ -142,9 +143,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     println!(
-        "done in {} ms (content {} ms)",
+        "done in {} ms (load {} ms, book {} ms, write {} ms)",
         started.elapsed().as_millis(),
-        made.as_millis()
+        loaded.as_millis(),
+        (made - loaded).as_millis(),
+        (started.elapsed() - made).as_millis()
     );
     if let Some(e) = pdf_problem {
         eprintln!("error: {e}");
