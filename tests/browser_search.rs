@@ -132,7 +132,7 @@ fn type_a_query_see_highlights_and_follow_a_result() {
         .iter()
         .filter(|(p, _)| p.starts_with("search/s/"))
         .count();
-    assert!(shards >= 1 && shards <= 2, "{search_files:?}");
+    assert!((1..=2).contains(&shards), "{search_files:?}");
     let total_shards = std::fs::read_dir(index.join("s")).unwrap().count();
     assert!(shards < total_shards);
     shot(&mut b, "search-desktop.png");
