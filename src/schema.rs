@@ -190,7 +190,9 @@ pub fn site() -> Value {
                         "stale_after": { "type": "string", "description": "How late a delivery may still go out after its slot.", "default": "2h", "examples": ["2h", "90m"] }
                     }
                 }
-            }
+            },
+            "book": crate::book::config::json_schema(),
+            "books": { "type": "object", "description": "More books, picked with `qunshu book NAME`.", "additionalProperties": crate::book::config::json_schema() }
         }
     })
 }
