@@ -147,7 +147,6 @@ pub fn members() -> Value {
 
 /// The schema of `site.toml`.
 pub fn site() -> Value {
-    let book = book_schema();
     let time = json!({ "type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", "examples": ["08:00", "20:30"] });
     let day_names = [
         "mon", "tue", "wed", "thu", "fri", "sat", "sun", "周一", "周二", "周三", "周四", "周五",
@@ -254,46 +253,8 @@ pub fn site() -> Value {
                     "out": { "type": "string", "default": "public" }
                 }
             },
-            "book": book.clone(),
-            "books": { "type": "object", "description": "More books: `qunshu book NAME`.", "additionalProperties": book }
-        }
-    })
-}
-
-/// The schema of one book definition (`[book]`, `[books.NAME]`).
-fn book_schema() -> Value {
-    let date = json!({ "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}" });
-    json!({
-        "type": "object",
-        "additionalProperties": false,
-        "properties": {
-            "title": { "type": "string" },
-            "subtitle": { "type": "string" },
-            "description": { "type": "string" },
-            "editors": { "type": "array", "items": { "type": "string" } },
-            "language": { "type": "string", "enum": ["zh-CN", "en"] },
-            "cover": { "type": "string", "description": "Cover image path, relative to site.toml." },
-            "preface": { "type": "string", "description": "Preface Markdown file, relative to site.toml." },
-            "kinds": { "type": "array", "items": { "type": "string", "enum": ["brief", "qa", "case"] } },
-            "tags": { "type": "array", "items": { "type": "string" } },
-            "stages": { "type": "array", "items": { "type": "string" } },
-            "from": date,
-            "to": date,
-            "group_by": { "type": "string", "enum": ["tag", "stage", "column", "kind"] },
-            "other_answers": { "type": "boolean" },
-            "replies": { "type": "boolean" },
-            "chapters": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["title", "posts"],
-                    "properties": {
-                        "title": { "type": "string" },
-                        "posts": { "type": "array", "items": { "type": "string" }, "description": "Posts by slug or path, e.g. qa/first-cofounder." }
-                    }
-                }
-            }
+            "book": crate::book::config::json_schema(),
+            "books": { "type": "object", "description": "More books, picked with `qunshu book NAME`.", "additionalProperties": crate::book::config::json_schema() }
         }
     })
 }

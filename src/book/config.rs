@@ -446,3 +446,112 @@ fn validate_one(
         replies: raw.replies.unwrap_or(true),
     })
 }
+
+/// The JSON Schema of a `[book]` / `[books.NAME]` table (used by `qunshu schema`).
+pub fn json_schema() -> serde_json::Value {
+    let list = serde_json::json!({ "type": "array", "items": { "type": "string" } });
+    let date = serde_json::json!({ "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "examples": ["2026-10-01"] });
+    serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "description": "A book made by `qunshu book` ([book] is the default; [books.NAME] more books).",
+        "properties": {
+            "title": { "type": "string", "description": "Title (default: the site title)." },
+            "subtitle": { "type": "string" },
+            "description": { "type": "string", "description": "Shown on the title page and in the EPUB metadata (default: the site description)." },
+            "editors": { "type": "array", "items": { "type": "string" }, "description": "Member handles (credited as their privacy allows) or names." },
+            "language": { "type": "string", "enum": ["zh-CN", "zh-cn", "zh", "zh-Hans", "zh_CN", "en", "en-US", "en-GB"], "description": "The book's words (default: the site language)." },
+            "cover": { "type": "string", "description": "A PNG, JPEG, GIF or SVG image, relative to site.toml.", "examples": ["book/cover.png"] },
+            "preface": { "type": "string", "description": "A Markdown file, relative to site.toml (outside content/).", "examples": ["book/preface.md"] },
+            "kinds": { "type": "array", "items": { "type": "string", "enum": ["qa", "case", "brief"] }, "default": ["qa", "case"] },
+            "tags": list.clone(),
+            "stages": list,
+            "from": date.clone(),
+            "to": date,
+            "group_by": { "type": "string", "enum": ["tag", "stage", "column", "kind"], "default": "tag", "description": "How chapters are made (or list them in `chapters`)." },
+            "other_answers": { "type": "boolean", "default": false, "description": "Also print the answers that were not accepted." },
+            "replies": { "type": "boolean", "default": true, "description": "Print the replies under printed answers." },
+            "chapters": {
+                "type": "array",
+                "description": "An explicit ordered list of chapters.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["title", "posts"],
+                    "properties": {
+                        "title": { "type": "string" },
+                        "posts": { "type": "array", "items": { "type": "string" }, "description": "Posts by path (qa/equity-split), file name or slug.", "examples": [["qa/equity-split", "cofounder-exit"]] }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn accepted(text: &str) -> BTreeSet<String> {
+        let e = SiteConfig::from_str(Path::new("."), text).unwrap_err();
+        let msg = e.sorted()[0].message.clone();
+        let list = msg.split("expected").nth(1).unwrap_or_default().to_string();
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+        v["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn schema_matches_loader() {
+        let s = json_schema();
+        assert_eq!(keys(&s), accepted("title = \"x\"\n[book]\nzz_nope = 1\n"));
+        assert_eq!(
+            keys(&s["properties"]["chapters"]["items"]),
+            accepted("title = \"x\"\n[[book.chapters]]\ntitle = \"a\"\nposts = []\nzz_nope = 1\n")
+        );
+    }
+
+    #[test]
+    fn errors_have_lines() {
+        let text = "title = \"x\"\n[book]\nkinds = [\"qa\", \"poem\"]\nfrom = \"2026-13-01\"\ngroup_by = \"weekly\"\n[books.\"bad name\"]\ntitle = \"y\"\n";
+        let e = SiteConfig::from_str(Path::new("."), text).unwrap_err();
+        let all: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(all.len(), 4, "{all:?}");
+        assert!(all[0].contains(":3") && all[0].contains("poem"), "{all:?}");
+        assert!(
+            all[1].contains(":4") && all[1].contains("2026-13-01"),
+            "{all:?}"
+        );
+        assert!(
+            all[2].contains(":5") && all[2].contains("weekly"),
+            "{all:?}"
+        );
+        assert!(
+            all[3].contains(":6") && all[3].contains("bad name"),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn pick() {
+        let text = "title = \"x\"\n[books.a]\ntitle = \"A\"\n[books.b]\ntitle = \"B\"\n";
+        let c = SiteConfig::from_str(Path::new("."), text).unwrap();
+        assert!(c.books.pick(None).unwrap_err().contains("a, b"));
+        assert_eq!(c.books.pick(Some("b")).unwrap().title.as_deref(), Some("B"));
+        assert!(c.books.pick(Some("zz")).is_err());
+        let none = SiteConfig::from_str(Path::new("."), "title = \"x\"\n").unwrap();
+        assert_eq!(none.books.pick(None).unwrap(), BookConfig::fallback());
+    }
+}
