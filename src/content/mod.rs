@@ -278,7 +278,7 @@ impl Community {
         let members = Members::load(root, &config.members_file, &mut mdiags);
         cache.members_diags = mdiags.iter().cloned().collect();
         let mut diags = mdiags;
-        let posts = load_posts_cached(&config, &members, cache, None, HashMap::new(), &mut diags);
+        let posts = load_posts_cached(&config, &members, cache, None, Vec::new(), &mut diags);
         (
             Some(Community {
                 config,
@@ -304,10 +304,8 @@ impl Community {
     ) -> Diagnostics {
         let mut diags = Diagnostics::new();
         diags.extend(cache.members_diags.iter().cloned());
-        let old: HashMap<PathBuf, Post> = std::mem::take(&mut self.posts)
-            .into_iter()
-            .map(|p| (p.source.clone(), p))
-            .collect();
+        // Posts are sorted by source, as the loader needs them.
+        let old = std::mem::take(&mut self.posts);
         self.posts = load_posts_cached(
             &self.config,
             &self.members,
@@ -570,7 +568,7 @@ pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) 
 
 fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
     let mut cache = LoadCache::default();
-    load_posts_cached(config, members, &mut cache, None, HashMap::new(), diags)
+    load_posts_cached(config, members, &mut cache, None, Vec::new(), diags)
 }
 
 /// What loading learnt about each content file, kept between loads so that
@@ -624,7 +622,7 @@ fn load_posts_cached(
     members: &Members,
     cache: &mut LoadCache,
     changed: Option<&BTreeSet<PathBuf>>,
-    mut old: HashMap<PathBuf, Post>,
+    old: Vec<Post>,
     diags: &mut Diagnostics,
 ) -> Vec<Post> {
     let new_state = |r| FileState {
@@ -661,7 +659,6 @@ fn load_posts_cached(
                     .collect();
                 for k in gone {
                     cache.files.remove(&k);
-                    old.remove(&k);
                 }
                 if abs.is_dir() {
                     let sub: Vec<PathBuf> = content_files(&config.root)
@@ -677,17 +674,33 @@ fn load_posts_cached(
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
                 todo.par_iter().map(|f| parse_file(config, f)).collect();
             for (f, r) in todo.into_iter().zip(results) {
-                old.remove(&f);
                 reparsed.insert(f.clone());
                 cache.files.insert(f, new_state(r));
             }
         }
     }
     let mut parsed: Vec<&Parsed> = Vec::with_capacity(cache.files.len());
+    let mut refs_of: Vec<&[PathBuf]> = Vec::with_capacity(cache.files.len());
     for st in cache.files.values() {
         match &st.parsed {
-            Ok(p) => parsed.push(p),
+            Ok(p) => {
+                parsed.push(p);
+                refs_of.push(&st.refs);
+            }
             Err(ds) => diags.extend(ds.iter().cloned()),
+        }
+    }
+    // The previous post of each file, if any: a merge of two lists sorted
+    // by source (no per-post map lookups: this runs on every live edit).
+    let mut olds: Vec<Option<Post>> = Vec::with_capacity(parsed.len());
+    {
+        let mut prev = old.into_iter().peekable();
+        for p in &parsed {
+            while prev.peek().is_some_and(|o| o.source < p.source) {
+                prev.next();
+            }
+            let same = prev.peek().is_some_and(|o| o.source == p.source);
+            olds.push(if same { prev.next() } else { None });
         }
     }
 
@@ -795,17 +808,15 @@ fn load_posts_cached(
     // posts that were re-read, that link to a changed path, or that are new.
     let content_prefix = Path::new(CONTENT_DIR);
     let root = &config.root;
-    let touched = |st: &FileState| -> bool {
-        changed.is_some_and(|ch| st.refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
+    let touched = |refs: &[PathBuf]| -> bool {
+        changed.is_some_and(|ch| refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
     };
     let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
         .iter()
         .zip(meta)
         .enumerate()
-        .filter(|(_, (p, _))| {
-            reparsed.contains(&p.source)
-                || !old.contains_key(&p.source)
-                || cache.files.get(&p.source).is_some_and(touched)
+        .filter(|(i, (p, _))| {
+            olds[*i].is_none() || touched(refs_of[*i]) || reparsed.contains(&p.source)
         })
         .map(|(i, (p, m))| (i, *p, m))
         .collect();
@@ -1002,7 +1013,8 @@ fn load_posts_cached(
             (idx, post, ds.into_inner(), refs)
         })
         .collect();
-    let sources: Vec<PathBuf> = parsed.iter().map(|p| p.source.clone()).collect();
+    drop(refs_of);
+    let count = parsed.len();
     let mut fresh: HashMap<usize, Post> = HashMap::with_capacity(out.len());
     cache.rendered.clear();
     for (idx, post, ds, refs) in out {
@@ -1013,18 +1025,12 @@ fn load_posts_cached(
         }
         fresh.insert(idx, post);
     }
-    let mut posts = Vec::with_capacity(sources.len());
-    for (i, src) in sources.into_iter().enumerate() {
-        if let Some(st) = cache.files.get(&src) {
-            diags.extend(st.render_diags.iter().cloned());
-        }
-        match fresh.remove(&i).or_else(|| old.remove(&src)) {
-            Some(p) => posts.push(p),
-            None => diags.push(Diagnostic::error(
-                &src,
-                "internal: post missing from the reload",
-            )),
-        }
+    for st in cache.files.values() {
+        diags.extend(st.render_diags.iter().cloned());
+    }
+    let mut posts = Vec::with_capacity(count);
+    for (i, prev) in olds.into_iter().enumerate() {
+        posts.extend(fresh.remove(&i).or(prev));
     }
     posts
 }

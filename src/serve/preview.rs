@@ -19,7 +19,7 @@
 use crate::content::{Community, IncludeOptions, LoadCache, CONTENT_DIR};
 use crate::diag::Diagnostics;
 use crate::site::theme::StaticSource;
-use crate::site::{BuildOptions, Job, Site};
+use crate::site::{BuildOptions, Card, Job, Site};
 use crate::time::Clock;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -80,6 +80,8 @@ pub struct UpdateReport {
     pub failed: bool,
     /// Time taken.
     pub elapsed: std::time::Duration,
+    /// Time taken by each phase, in order (for `QUNSHU_TRACE=1`).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How a job's output depends on posts.
@@ -87,6 +89,8 @@ pub struct UpdateReport {
 enum Key {
     /// Rendered on every update (pages that summarise the whole site).
     Always,
+    /// A post's own page.
+    One(u64),
     /// The ids of the posts it shows, plus numbers (total, page count).
     Posts(Vec<u64>),
 }
@@ -105,8 +109,9 @@ pub struct Preview {
     pages: Pages,
     /// Keys of the rendered jobs, by output path.
     keys: HashMap<String, Key>,
-    /// Output paths of rendered jobs (not statics or assets).
-    job_paths: HashSet<String>,
+    /// Cards (listing entries) of the last page model, by source, reused
+    /// for posts that did not change.
+    cards: HashMap<PathBuf, Card>,
     /// Posts changed since the last good render (ids).
     dirty: HashSet<u64>,
     /// The last render was not made from the current model: render all next time.
@@ -120,7 +125,7 @@ pub struct Preview {
 
 fn id_of(source: &Path) -> u64 {
     let mut h = DefaultHasher::new();
-    source.hash(&mut h);
+    source.as_os_str().hash(&mut h);
     h.finish()
 }
 
@@ -134,7 +139,7 @@ impl Preview {
             state: None,
             pages: Pages::new(),
             keys: HashMap::new(),
-            job_paths: HashSet::new(),
+            cards: HashMap::new(),
             dirty: HashSet::new(),
             need_full_render: true,
             now: opts.clock.unwrap_or_else(Utc::now),
@@ -210,6 +215,7 @@ impl Preview {
         self.state = community.map(|community| State { community, cache });
         self.need_full_render = true;
         self.dirty.clear();
+        self.cards.clear();
         if self.opts.clock.is_none() {
             self.now = Utc::now();
         }
@@ -220,7 +226,9 @@ impl Preview {
         let Some(state) = self.state.as_mut() else {
             return self.update_full();
         };
+        let t = Instant::now();
         self.diags = state.community.reload_content(&mut state.cache, paths);
+        let reload_time = t.elapsed();
         self.dirty.extend(paths.iter().map(|p| id_of(p)));
         self.dirty
             .extend(state.cache.rendered().iter().map(|p| id_of(p)));
@@ -234,9 +242,8 @@ impl Preview {
             let key = inside.to_string_lossy().replace('\\', "/");
             let prefix = format!("{key}/");
             let before = self.pages.len();
-            self.pages.retain(|k, _| {
-                self.job_paths.contains(k) || (*k != key && !k.starts_with(&prefix))
-            });
+            self.pages
+                .retain(|k, _| self.keys.contains_key(k) || (*k != key && !k.starts_with(&prefix)));
             if self.pages.len() != before {
                 assets_changed.push(key.clone());
             }
@@ -248,6 +255,7 @@ impl Preview {
             }
         }
         let mut r = self.render();
+        r.phases.insert(0, ("reload content", reload_time));
         if let Some(ch) = r.changed.as_mut() {
             ch.extend(assets_changed);
         }
@@ -264,12 +272,27 @@ impl Preview {
             return report;
         }
         let c = &state.community;
-        let site = match Site::new(
+        let mut t = Instant::now();
+        let mut phase = |name: &'static str, report: &mut UpdateReport| {
+            report.phases.push((name, t.elapsed()));
+            t = Instant::now();
+        };
+        let full = self.need_full_render;
+        let (dirty, cards) = (&self.dirty, &mut self.cards);
+        let mut reuse = |_: usize, p: &crate::content::Post| -> Option<Card> {
+            if full || dirty.contains(&id_of(&p.source)) {
+                None
+            } else {
+                cards.remove(&p.source)
+            }
+        };
+        let mut site = match Site::new_reusing(
             c,
             BuildOptions {
                 include: self.opts.include,
                 clock: Clock::new(self.now, c.config.tz),
             },
+            &mut reuse,
         ) {
             Ok(s) => s,
             Err(e) => {
@@ -277,8 +300,8 @@ impl Preview {
                 return report;
             }
         };
+        phase("page model", &mut report);
         let ids: Vec<u64> = c.posts.iter().map(|p| id_of(&p.source)).collect();
-        let full = self.need_full_render;
         let jobs = site.jobs();
         let mut todo: Vec<(Job, String, Key)> = Vec::new();
         let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
@@ -290,6 +313,7 @@ impl Preview {
                     (Key::Always, _) => true,
                     (k, Some(old)) if k == old => match k {
                         Key::Posts(v) => v.iter().any(|i| self.dirty.contains(i)),
+                        Key::One(i) => self.dirty.contains(i),
                         Key::Always => true,
                     },
                     _ => true,
@@ -299,6 +323,7 @@ impl Preview {
             }
             new_keys.insert(path, key);
         }
+        phase("job keys", &mut report);
         let rendered: Vec<anyhow::Result<crate::site::Page>> = todo
             .par_iter()
             .map(|(job, _, _)| site.render(job))
@@ -313,6 +338,7 @@ impl Preview {
                 }
             }
         }
+        phase("render", &mut report);
         self.render_error = None;
         let mut changed = Vec::new();
         if full {
@@ -343,8 +369,8 @@ impl Preview {
             }
         }
         let gone: Vec<String> = self
-            .job_paths
-            .iter()
+            .keys
+            .keys()
             .filter(|p| !new_keys.contains_key(*p))
             .cloned()
             .collect();
@@ -353,9 +379,13 @@ impl Preview {
         }
         report.removed = gone.len();
         changed.extend(gone);
-        self.job_paths = new_keys.keys().cloned().collect();
         self.keys = new_keys;
+        self.cards = std::mem::take(&mut site.cards)
+            .into_iter()
+            .map(|(i, card)| (c.posts[i].source.clone(), card))
+            .collect();
         self.dirty.clear();
+        phase("store", &mut report);
         report.full = full;
         report.changed = if full { None } else { Some(changed) };
         self.need_full_render = false;
@@ -366,7 +396,7 @@ impl Preview {
 /// The key of a job: which posts it shows.
 fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
     match job {
-        Job::Post(i) => Key::Posts(vec![ids[*i]]),
+        Job::Post(i) => Key::One(ids[*i]),
         Job::Listing { listing, page } => {
             let l = &site.listings[*listing];
             let per = site.community.config.paginate;

@@ -252,9 +252,31 @@ fn term_slug(s: &str) -> String {
 
 /// Cuts `text` to about `n` characters at a character boundary.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().take(n).collect();
-    if flat.chars().count() > n {
+    // Same as joining all words with single spaces and cutting at `n`
+    // characters, without flattening the whole text first (this runs for
+    // every post on every build, and on every live-preview update).
+    let mut out = String::new();
+    let mut count = 0;
+    let mut more = false;
+    'words: for (k, w) in text.split_whitespace().enumerate() {
+        if k > 0 {
+            if count == n {
+                more = true;
+                break;
+            }
+            out.push(' ');
+            count += 1;
+        }
+        for ch in w.chars() {
+            if count == n {
+                more = true;
+                break 'words;
+            }
+            out.push(ch);
+            count += 1;
+        }
+    }
+    if more {
         out.push('…');
     }
     out
@@ -263,6 +285,18 @@ pub fn excerpt(text: &str, n: usize) -> String {
 impl<'a> Site<'a> {
     /// Builds the page model: what is published, listings, contributor records.
     pub fn new(community: &'a Community, opts: BuildOptions) -> anyhow::Result<Site<'a>> {
+        Self::new_reusing(community, opts, &mut |_, _| None)
+    }
+
+    /// Like [`Site::new`], but takes an included post's card from `reuse`
+    /// when it returns one: the live preview passes the cards of the posts
+    /// that did not change since its last model (same clock, config and
+    /// members), so an edit does not rebuild ten thousand cards.
+    pub fn new_reusing(
+        community: &'a Community,
+        opts: BuildOptions,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> anyhow::Result<Site<'a>> {
         let c = community;
         let theme = Theme::load(&c.config.root, &c.config.theme)?;
         let lang = c.config.language;
@@ -281,6 +315,10 @@ impl<'a> Site<'a> {
         let mut cards = HashMap::with_capacity(order.len());
         for &i in &order {
             let p = &c.posts[i];
+            if let Some(card) = reuse(i, p) {
+                cards.insert(i, card);
+                continue;
+            }
             let t = time_of(i);
             let local = t.map(|t| t.with_timezone(&tz));
             let people: Vec<Person> = match &p.thread {
