@@ -20,10 +20,15 @@ SERVER=$!
 for _ in $(seq 600); do grep -q serving "$WORK/serve.log" && break; sleep 0.1; done
 grep -E "built|serving" "$WORK/serve.log"
 
-python3 - "$PORT" "$WORK/site" "$EDITS" <<'PY'
+python3 - "$PORT" "$WORK/site" "$EDITS" "$SERVER" <<'PY'
 import base64, os, random, socket, statistics, sys, time
 
-port, root, edits = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+port, root, edits, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+
+def cpu_seconds():
+    # utime + stime of the server process (all threads), in seconds.
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 s = socket.create_connection(("127.0.0.1", port))
 key = base64.b64encode(os.urandom(16)).decode()
 s.sendall((f"GET /__qunshu/live HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
@@ -68,12 +73,15 @@ def timed(path, change):
     return (time.perf_counter() - t0) * 1000, msg
 
 lat = []
+cpu0 = cpu_seconds()
 for i in range(edits):
     p = rng.choice(posts)
     ms, msg = timed(p, lambda t: t + f"\n\n基准测试追加的第 {i} 段。\n")
     lat.append(ms)
     time.sleep(0.3)
+cpu = (cpu_seconds() - cpu0) / edits * 1000
 lat.sort()
+print(f"server CPU time per save (all threads): {cpu:.0f} ms; load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 print(f"edit one post's text ({edits} saves, {len(posts)} posts): "
       f"min {lat[0]:.0f} ms, median {statistics.median(lat):.0f} ms, "
       f"p90 {lat[int(len(lat) * 0.9) - 1]:.0f} ms, max {lat[-1]:.0f} ms")

@@ -368,6 +368,7 @@ struct Parsed {
     body_line: usize,
     publish_at: Option<DateTime<Utc>>,
     expire_at: Option<DateTime<Utc>>,
+    meta: FileMeta,
 }
 
 /// Lists the Markdown files under `content/`, sorted, skipping hidden files.
@@ -517,7 +518,7 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
     if !errs.is_empty() {
         return Err(errs);
     }
-    Ok(Parsed {
+    let mut parsed = Parsed {
         source: rel.to_path_buf(),
         kind: kind.unwrap_or(Kind::Brief),
         yaml: split.yaml.to_string(),
@@ -527,7 +528,17 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
         front,
         publish_at,
         expire_at,
-    })
+        meta: FileMeta {
+            title: String::new(),
+            slug: String::new(),
+            column: String::new(),
+            path: String::new(),
+            key: String::new(),
+            diags: Vec::new(),
+        },
+    };
+    parsed.meta = file_meta(config, &parsed);
+    Ok(parsed)
 }
 
 /// Normalises `a/b/../c` without touching the file system.
@@ -564,6 +575,106 @@ pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) 
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let base = source.parent().unwrap_or(Path::new(""));
     (normalize(&base.join(path.as_ref())), frag)
+}
+
+/// What pass 2 needs of one file, computed once when the file is read
+/// (it depends only on the file and `site.toml`).
+struct FileMeta {
+    title: String,
+    slug: String,
+    column: String,
+    path: String,
+    /// The path lower-cased: two posts whose paths differ only in case clash.
+    key: String,
+    diags: Vec<Diagnostic>,
+}
+
+fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+    let title = p.front.title.clone().unwrap_or_default().trim().to_string();
+    let column = match &p.front.column {
+        Some(c) => match config.column(c) {
+            Some(col) => {
+                if col.kind != p.kind {
+                    out.push(
+                        Diagnostic::error(
+                            &p.source,
+                            format!(
+                                "column `{c}` carries {} posts, but this is a {} post",
+                                col.kind, p.kind
+                            ),
+                        )
+                        .at_opt_line(line_of("column"))
+                        .field("column"),
+                    );
+                }
+                c.clone()
+            }
+            None => {
+                let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
+                out.push(
+                    Diagnostic::error(
+                        &p.source,
+                        format!(
+                            "there is no column `{c}` in site.toml (expected one of: {})",
+                            known.join(", ")
+                        ),
+                    )
+                    .at_opt_line(line_of("column"))
+                    .field("column"),
+                );
+                c.clone()
+            }
+        },
+        None => match config.default_column(p.kind) {
+            Some(c) => c.id.clone(),
+            None => {
+                out.push(Diagnostic::error(
+                    &p.source,
+                    format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
+                ).field("column"));
+                String::new()
+            }
+        },
+    };
+    let slug = match &p.front.slug {
+        Some(s) => {
+            let clean = slugify(s);
+            if clean.is_empty() {
+                out.push(
+                    Diagnostic::error(
+                        &p.source,
+                        format!("the slug `{s}` has no letters or digits"),
+                    )
+                    .at_opt_line(line_of("slug"))
+                    .field("slug"),
+                );
+            }
+            clean
+        }
+        None => {
+            let s = slugify(&title);
+            if s.is_empty() {
+                p.source
+                    .file_stem()
+                    .map(|s| slugify(&s.to_string_lossy()))
+                    .unwrap_or_default()
+            } else {
+                s
+            }
+        }
+    };
+    let path = format!("{}/{}.html", p.kind.dir(), slug);
+    let key = path.to_lowercase();
+    FileMeta {
+        title,
+        slug,
+        column,
+        path,
+        key,
+        diags: out,
+    }
 }
 
 fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
@@ -704,104 +815,30 @@ fn load_posts_cached(
         }
     }
 
-    // Pass 2: columns, slugs, URLs, duplicates.
-    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
-    let mut url_of: HashMap<PathBuf, String> = HashMap::new();
-    let mut meta: Vec<(String, String, String)> = Vec::with_capacity(parsed.len());
+    // Pass 2: URLs and duplicates (columns and slugs were checked per file).
+    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(parsed.len());
+    let mut url_of: HashMap<&std::ffi::OsStr, &str> = HashMap::with_capacity(parsed.len());
     for p in &parsed {
-        let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
-        let title = p.front.title.clone().unwrap_or_default().trim().to_string();
-        let column = match &p.front.column {
-            Some(c) => match config.column(c) {
-                Some(col) => {
-                    if col.kind != p.kind {
-                        diags.push(
-                            Diagnostic::error(
-                                &p.source,
-                                format!(
-                                    "column `{c}` carries {} posts, but this is a {} post",
-                                    col.kind, p.kind
-                                ),
-                            )
-                            .at_opt_line(line_of("column"))
-                            .field("column"),
-                        );
-                    }
-                    c.clone()
-                }
-                None => {
-                    let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
-                    diags.push(
-                        Diagnostic::error(
-                            &p.source,
-                            format!(
-                                "there is no column `{c}` in site.toml (expected one of: {})",
-                                known.join(", ")
-                            ),
-                        )
-                        .at_opt_line(line_of("column"))
-                        .field("column"),
-                    );
-                    c.clone()
-                }
-            },
-            None => match config.default_column(p.kind) {
-                Some(c) => c.id.clone(),
-                None => {
-                    diags.push(Diagnostic::error(
-                        &p.source,
-                        format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
-                    ).field("column"));
-                    String::new()
-                }
-            },
-        };
-        let slug = match &p.front.slug {
-            Some(s) => {
-                let clean = slugify(s);
-                if clean.is_empty() {
-                    diags.push(
-                        Diagnostic::error(
-                            &p.source,
-                            format!("the slug `{s}` has no letters or digits"),
-                        )
-                        .at_opt_line(line_of("slug"))
-                        .field("slug"),
-                    );
-                }
-                clean
-            }
-            None => {
-                let s = slugify(&title);
-                if s.is_empty() {
-                    p.source
-                        .file_stem()
-                        .map(|s| slugify(&s.to_string_lossy()))
-                        .unwrap_or_default()
-                } else {
-                    s
-                }
-            }
-        };
-        let path = format!("{}/{}.html", p.kind.dir(), slug);
-        let key = path.to_lowercase();
-        if let Some(other) = by_path.get(&key) {
+        let m = &p.meta;
+        diags.extend(m.diags.iter().cloned());
+        if let Some(other) = by_path.get(m.key.as_str()) {
+            let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
             diags.push(
                 Diagnostic::error(
                     &p.source,
                     format!(
-                        "this post and {} would both be published at {path}; give one of them a different `slug:`",
-                        other.display()
+                        "this post and {} would both be published at {}; give one of them a different `slug:`",
+                        other.display(),
+                        m.path
                     ),
                 )
                 .at_opt_line(line_of("slug").or(line_of("title")))
                 .field("slug"),
             );
         } else {
-            by_path.insert(key, p.source.clone());
+            by_path.insert(&m.key, &p.source);
         }
-        url_of.insert(p.source.clone(), path.clone());
-        meta.push((title, slug, column));
+        url_of.insert(p.source.as_os_str(), &m.path);
     }
 
     // Pass 3: render Markdown, split threads, check references — only for
@@ -813,12 +850,12 @@ fn load_posts_cached(
     };
     let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
         .iter()
-        .zip(meta)
         .enumerate()
-        .filter(|(i, (p, _))| {
-            olds[*i].is_none() || touched(refs_of[*i]) || reparsed.contains(&p.source)
+        .filter(|(i, p)| olds[*i].is_none() || touched(refs_of[*i]) || reparsed.contains(&p.source))
+        .map(|(i, p)| {
+            let m = &p.meta;
+            (i, *p, (m.title.clone(), m.slug.clone(), m.column.clone()))
         })
-        .map(|(i, (p, m))| (i, *p, m))
         .collect();
     let out: Vec<(usize, Post, Vec<Diagnostic>, Vec<PathBuf>)> = todo
         .into_par_iter()
@@ -836,7 +873,7 @@ fn load_posts_cached(
                 }
                 let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
                 if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
-                    return match url_of.get(&target) {
+                    return match url_of.get(target.as_os_str()) {
                         Some(u) => Resolved::Rewrite(format!("../{}{frag}", encode_path(u))),
                         None => Resolved::Missing(format!(
                             "the link `{dest}` points to {}, which is not a post (check the file name)",

@@ -7,10 +7,11 @@
 //! inputs changed. Each page job gets a *key*: the posts it shows (a post
 //! page: its own post; a listing page: the posts on that page, with the
 //! total and page count; a contributor page: the posts in their record).
-//! A page is rendered again when its key differs from the last render or
-//! names a post that changed; the handful of pages that summarise the whole
-//! site (home, term indexes, members index, feed, sitemap, 404) are always
-//! rendered again. Pages that no longer exist are dropped. Changes to
+//! A post page is rendered again when its post changed; a listing or
+//! contributor page when its key differs from the last render or it shows a
+//! post whose card (title, date, excerpt, tags…) changed; the sitemap when
+//! the list of pages or a post's date changed; the few pages that summarise
+//! the whole site (home, term and member indexes, feed, 404) every time. Pages that no longer exist are dropped. Changes to
 //! `site.toml`, the members file or the theme render everything.
 //!
 //! The browser never sees a half-updated site: the page map is swapped in
@@ -111,7 +112,7 @@ pub struct Preview {
     keys: HashMap<String, Key>,
     /// Cards (listing entries) of the last page model, by source, reused
     /// for posts that did not change.
-    cards: HashMap<PathBuf, Card>,
+    cards: HashMap<u64, Card>,
     /// Posts changed since the last good render (ids).
     dirty: HashSet<u64>,
     /// The last render was not made from the current model: render all next time.
@@ -280,10 +281,11 @@ impl Preview {
         let full = self.need_full_render;
         let (dirty, cards) = (&self.dirty, &mut self.cards);
         let mut reuse = |_: usize, p: &crate::content::Post| -> Option<Card> {
-            if full || dirty.contains(&id_of(&p.source)) {
+            let id = id_of(&p.source);
+            if full || dirty.contains(&id) {
                 None
             } else {
-                cards.remove(&p.source)
+                cards.remove(&id)
             }
         };
         let mut site = match Site::new_reusing(
@@ -302,17 +304,55 @@ impl Preview {
         };
         phase("page model", &mut report);
         let ids: Vec<u64> = c.posts.iter().map(|p| id_of(&p.source)).collect();
+        // Listing and contributor pages show only cards: a changed post
+        // whose card is the same (say, an edit deep in its text) leaves them
+        // as they are; its own page is rendered again regardless.
+        let card_changed: HashSet<u64> = if full {
+            HashSet::new()
+        } else {
+            site.cards
+                .iter()
+                .filter(|(i, _)| self.dirty.contains(&ids[**i]))
+                .filter(|(i, card)| {
+                    self.cards.get(&ids[**i]).is_none_or(|old| {
+                        serde_json::to_value(old).ok() != serde_json::to_value(card).ok()
+                    })
+                })
+                .map(|(i, _)| ids[*i])
+                .collect()
+        };
         let jobs = site.jobs();
+        // The sitemap lists every page and each post's date: render it again
+        // only when the list of pages or a changed post's date differs.
+        let mut fp = DefaultHasher::new();
+        let mut dates_changed = false;
         let mut todo: Vec<(Job, String, Key)> = Vec::new();
         let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
+        let mut sitemap = None;
         for job in jobs {
             let path = site.path_of(&job);
+            match job {
+                Job::Sitemap => {
+                    sitemap = Some(path);
+                    continue;
+                }
+                Job::NotFound | Job::Feed => {}
+                Job::Post(i) => {
+                    path.hash(&mut fp);
+                    if !full && self.dirty.contains(&ids[i]) {
+                        let new = site.cards.get(&i).and_then(|k| k.iso.as_ref());
+                        let old = self.cards.get(&ids[i]).map(|k| k.iso.as_ref());
+                        dates_changed |= old != Some(new);
+                    }
+                }
+                _ => path.hash(&mut fp),
+            }
             let key = job_key(&site, &job, &ids);
             let again = full
                 || match (&key, self.keys.get(&path)) {
                     (Key::Always, _) => true,
                     (k, Some(old)) if k == old => match k {
-                        Key::Posts(v) => v.iter().any(|i| self.dirty.contains(i)),
+                        Key::Posts(v) => v.iter().any(|i| card_changed.contains(i)),
                         Key::One(i) => self.dirty.contains(i),
                         Key::Always => true,
                     },
@@ -320,6 +360,13 @@ impl Preview {
                 };
             if again {
                 todo.push((job, path.clone(), key.clone()));
+            }
+            new_keys.insert(path, key);
+        }
+        if let Some(path) = sitemap {
+            let key = Key::One(fp.finish());
+            if full || dates_changed || self.keys.get(&path) != Some(&key) {
+                todo.push((Job::Sitemap, path.clone(), key.clone()));
             }
             new_keys.insert(path, key);
         }
@@ -382,7 +429,7 @@ impl Preview {
         self.keys = new_keys;
         self.cards = std::mem::take(&mut site.cards)
             .into_iter()
-            .map(|(i, card)| (c.posts[i].source.clone(), card))
+            .map(|(i, card)| (ids[i], card))
             .collect();
         self.dirty.clear();
         phase("store", &mut report);

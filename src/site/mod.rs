@@ -408,17 +408,27 @@ impl<'a> Site<'a> {
         }
         let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        // Slug each distinct term once (a large community repeats a few dozen tags).
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for &i in &order {
             let p = &c.posts[i];
             for tag in &p.tags {
-                tags.entry(term_slug(tag))
+                let slug = slugs
+                    .entry(tag.as_str())
+                    .or_insert_with(|| term_slug(tag))
+                    .clone();
+                tags.entry(slug)
                     .or_insert_with(|| (tag.clone(), Vec::new()))
                     .1
                     .push(i);
             }
             if let Some(s) = &p.stage {
+                let slug = slugs
+                    .entry(s.as_str())
+                    .or_insert_with(|| term_slug(s))
+                    .clone();
                 stages
-                    .entry(term_slug(s))
+                    .entry(slug)
                     .or_insert_with(|| (s.clone(), Vec::new()))
                     .1
                     .push(i);
@@ -442,25 +452,28 @@ impl<'a> Site<'a> {
         }
 
         // Contributor records.
-        let mut records: BTreeMap<String, Contribution> = BTreeMap::new();
+        let mut records: HashMap<&str, Contribution> = HashMap::new();
         let mut anonymous: BTreeSet<&str> = BTreeSet::new();
         for &i in &order {
             let p = &c.posts[i];
             for h in p.all_handles() {
-                if c.members.credit(h).is_anonymous() {
+                if c.members
+                    .get(h)
+                    .is_some_and(|m| m.privacy == crate::content::Privacy::Anonymous)
+                {
                     anonymous.insert(h);
                 }
             }
             match &p.thread {
                 Some(th) => {
                     if let Some(h) = &th.asked_by {
-                        records.entry(h.clone()).or_default().asked.push(i);
+                        records.entry(h.as_str()).or_default().asked.push(i);
                     }
                     if let Some(h) = &th.summary_by {
-                        records.entry(h.clone()).or_default().summaries.push(i);
+                        records.entry(h.as_str()).or_default().summaries.push(i);
                     }
                     for h in th.answerers() {
-                        let r = records.entry(h.to_string()).or_default();
+                        let r = records.entry(h).or_default();
                         if th.accepted.as_deref() == Some(h) {
                             r.accepted.push(i);
                         } else {
@@ -470,7 +483,7 @@ impl<'a> Site<'a> {
                 }
                 None => {
                     for h in &p.authors {
-                        let r = records.entry(h.clone()).or_default();
+                        let r = records.entry(h.as_str()).or_default();
                         if p.kind == Kind::Case {
                             r.cases.push(i);
                         } else {
