@@ -147,6 +147,7 @@ pub fn members() -> Value {
 
 /// The schema of `site.toml`.
 pub fn site() -> Value {
+    let book = book_schema();
     let time = json!({ "type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", "examples": ["08:00", "20:30"] });
     let day_names = [
         "mon", "tue", "wed", "thu", "fri", "sat", "sun", "周一", "周二", "周三", "周四", "周五",
@@ -188,6 +189,108 @@ pub fn site() -> Value {
                         },
                         "start": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "First day the slots exist.", "examples": ["2026-12-01"] },
                         "stale_after": { "type": "string", "description": "How late a delivery may still go out after its slot.", "default": "2h", "examples": ["2h", "90m"] }
+                    }
+                }
+            },
+            "events": {
+                "type": "array",
+                "description": "Recurring events (RFC 5545 rules), shown on the plan and the calendar.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["name", "start", "time", "rule"],
+                    "properties": {
+                        "name": { "type": "string" },
+                        "start": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "First date." },
+                        "time": time,
+                        "duration": { "type": "string", "default": "1h", "examples": ["90m", "2h"] },
+                        "rule": { "type": "string", "description": "RFC 5545 RRULE.", "examples": ["FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"] },
+                        "until": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
+                        "count": { "type": "integer", "minimum": 1 },
+                        "capacity": { "type": "integer", "minimum": 1 },
+                        "location": { "type": "string" },
+                        "description": { "type": "string" }
+                    }
+                }
+            },
+            "rota": {
+                "type": "object",
+                "description": "The admin duty rota (群管轮值).",
+                "additionalProperties": false,
+                "required": ["members", "start"],
+                "properties": {
+                    "members": { "type": "array", "items": { "type": "string" }, "description": "Handles in sign-up order." },
+                    "start": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
+                    "period": { "type": "string", "default": "weekly", "examples": ["weekly", "fortnightly", "daily", "10d", "2w"] }
+                }
+            },
+            "channels": {
+                "type": "array",
+                "description": "Where posts are delivered. Secrets come from environment variables named here.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["id", "kind"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "kind": { "type": "string", "enum": ["wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "outbox"] },
+                        "columns": { "type": "array", "items": { "type": "string" } },
+                        "url_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "description": "Name of the environment variable holding the webhook URL or bot token." },
+                        "secret_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+                        "chat_id_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
+                        "pace": { "type": "string", "examples": ["3s"] },
+                        "timeout": { "type": "string", "examples": ["10s"] },
+                        "retries": { "type": "integer", "minimum": 0 },
+                        "retry_after": { "type": "string" },
+                        "dir": { "type": "string", "default": "outbox" }
+                    }
+                }
+            },
+            "delivery": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "rebuild": { "type": "boolean", "description": "Rebuild the archive after posts go out (qunshu run)." },
+                    "out": { "type": "string", "default": "public" }
+                }
+            },
+            "book": book.clone(),
+            "books": { "type": "object", "description": "More books: `qunshu book NAME`.", "additionalProperties": book }
+        }
+    })
+}
+
+/// The schema of one book definition (`[book]`, `[books.NAME]`).
+fn book_schema() -> Value {
+    let date = json!({ "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}" });
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "title": { "type": "string" },
+            "subtitle": { "type": "string" },
+            "description": { "type": "string" },
+            "editors": { "type": "array", "items": { "type": "string" } },
+            "language": { "type": "string", "enum": ["zh-CN", "en"] },
+            "cover": { "type": "string", "description": "Cover image path, relative to site.toml." },
+            "preface": { "type": "string", "description": "Preface Markdown file, relative to site.toml." },
+            "kinds": { "type": "array", "items": { "type": "string", "enum": ["brief", "qa", "case"] } },
+            "tags": { "type": "array", "items": { "type": "string" } },
+            "stages": { "type": "array", "items": { "type": "string" } },
+            "from": date,
+            "to": date,
+            "group_by": { "type": "string", "enum": ["tag", "stage", "column", "kind"] },
+            "other_answers": { "type": "boolean" },
+            "replies": { "type": "boolean" },
+            "chapters": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["title", "posts"],
+                    "properties": {
+                        "title": { "type": "string" },
+                        "posts": { "type": "array", "items": { "type": "string" }, "description": "Posts by slug or path, e.g. qa/first-cofounder." }
                     }
                 }
             }

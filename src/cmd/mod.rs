@@ -1,11 +1,19 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
+pub mod book;
 pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod post;
+pub mod report;
+pub mod resolve;
+pub mod run;
+pub mod schedule;
 pub mod schema;
+pub mod search;
 pub mod serve;
+pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
@@ -27,7 +35,11 @@ pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
     }
     print_diags(&diags);
     match community {
-        Some(c) if !diags.fails(strict) => Ok(c),
+        Some(mut c) if !diags.fails(strict) => {
+            // Delivered posts keep their delivery time in the plan and the archive.
+            qunshu::deliver::ledger::fill_delivered(&mut c).map_err(anyhow::Error::msg)?;
+            Ok(c)
+        }
         _ => Err(qunshu::diag::Failed {
             errors: diags.error_count().max(1),
         }

@@ -80,6 +80,8 @@ const KEYS: &[(&str, &str, &str)] = &[
     ("count_items", "共 {n} 篇", "{n} posts"),
     ("stats", "社群沉淀", "Archive"),
     ("skip", "跳到正文", "Skip to content"),
+    ("search", "搜索", "Search"),
+    ("search_placeholder", "搜索全部内容", "Search the archive"),
 ];
 
 /// The interface text table for `lang`.

@@ -24,9 +24,13 @@ use crate::kind::Kind;
 use crate::slug::{encode_path, slugify};
 use crate::time::Clock;
 use anyhow::anyhow;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use theme::{tera_error, Theme};
+
+/// Stands for a page's `root` in pre-rendered fragments (cards).
+pub const ROOT_MARK: &str = "\u{1}ROOT\u{1}";
 
 /// What a build includes and how.
 #[derive(Debug, Clone, Copy)]
@@ -207,6 +211,9 @@ pub struct Site<'a> {
     pub order: Vec<usize>,
     /// Cards of included posts, by post index.
     pub cards: HashMap<usize, Card>,
+    /// Each card rendered once with `card.html`, links prefixed with
+    /// [`ROOT_MARK`] (replaced by each page's own `root`).
+    pub card_html: HashMap<usize, String>,
     /// Listings (kinds, columns, tags, stages).
     pub listings: Vec<Listing>,
     /// Members with pages, most active first.
@@ -512,12 +519,33 @@ impl<'a> Site<'a> {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
 
+        // A card appears on up to a dozen listing pages; render it once.
+        let card_html: HashMap<usize, String> = {
+            let mut base = tera::Context::new();
+            base.insert("root", ROOT_MARK);
+            base.insert("t", &t);
+            let rendered: Vec<anyhow::Result<(usize, String)>> = cards
+                .par_iter()
+                .map(|(i, card)| {
+                    let mut ctx = base.clone();
+                    ctx.insert("c", card);
+                    theme
+                        .tera
+                        .render("card.html", &ctx)
+                        .map(|h| (*i, h))
+                        .map_err(|e| anyhow!("rendering card.html: {}", tera_error(&e)))
+                })
+                .collect();
+            rendered.into_iter().collect::<anyhow::Result<_>>()?
+        };
+
         Ok(Site {
             community,
             opts,
             theme,
             order,
             cards,
+            card_html,
             listings,
             contributors,
             anonymous_count: anonymous.len(),
@@ -565,12 +593,7 @@ impl<'a> Site<'a> {
 
     fn base_context(&self, path: &str) -> tera::Context {
         let cfg = &self.community.config;
-        let depth = path.matches('/').count();
-        let root = if *path == *"404.html" {
-            cfg.base_url.clone()
-        } else {
-            "../".repeat(depth)
-        };
+        let root = self.root_of(path);
         let mut ctx = tera::Context::new();
         ctx.insert("root", &root);
         ctx.insert("path", path);
@@ -596,8 +619,24 @@ impl<'a> Site<'a> {
         ctx
     }
 
-    fn cards_of(&self, items: &[usize]) -> Vec<&Card> {
-        items.iter().filter_map(|i| self.cards.get(i)).collect()
+    /// The pre-rendered cards of `items`, for a page whose root is `root`.
+    fn cards_html(&self, items: &[usize], root: &str) -> String {
+        let mut s = String::with_capacity(items.len() * 1024);
+        for i in items {
+            if let Some(h) = self.card_html.get(i) {
+                s.push_str(h);
+            }
+        }
+        s.replace(ROOT_MARK, root)
+    }
+
+    /// `root` of the page at `path`.
+    fn root_of(&self, path: &str) -> String {
+        if path == "404.html" {
+            self.community.config.base_url.clone()
+        } else {
+            "../".repeat(path.matches('/').count())
+        }
     }
 
     fn render_template(&self, name: &str, ctx: &tera::Context) -> anyhow::Result<Vec<u8>> {
@@ -617,17 +656,22 @@ impl<'a> Site<'a> {
             Job::Sitemap => feed::sitemap(self),
             Job::Home => {
                 let mut ctx = self.base_context(&path);
-                let pick = |k: Kind, n: usize| -> Vec<&Card> {
+                let pick = |k: Kind, n: usize| -> Vec<usize> {
                     self.order
                         .iter()
-                        .filter(|&&i| c.posts[i].kind == k)
+                        .copied()
+                        .filter(|&i| c.posts[i].kind == k)
                         .take(n)
-                        .filter_map(|i| self.cards.get(i))
                         .collect()
                 };
-                ctx.insert("briefs", &pick(Kind::Brief, 6));
-                ctx.insert("threads", &pick(Kind::Qa, 8));
-                ctx.insert("cases", &pick(Kind::Case, 4));
+                let briefs: Vec<&Card> = pick(Kind::Brief, 6)
+                    .iter()
+                    .filter_map(|i| self.cards.get(i))
+                    .collect();
+                ctx.insert("briefs", &briefs);
+                let root = self.root_of(&path);
+                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root));
+                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root));
                 let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
                 ctx.insert(
                     "counts",
@@ -650,7 +694,7 @@ impl<'a> Site<'a> {
                 let mut ctx = self.base_context(&path);
                 ctx.insert("title", &l.title);
                 ctx.insert("group", l.group);
-                ctx.insert("cards", &self.cards_of(items));
+                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path)));
                 ctx.insert("total", &l.items.len().to_string());
                 ctx.insert(
                     "pager",
@@ -736,17 +780,25 @@ impl<'a> Site<'a> {
                 let r = &m.record;
                 let mut ctx = self.base_context(&path);
                 ctx.insert("profile", &profile);
-                ctx.insert(
-                    "groups",
-                    &[
-                        ("accepted_answers", self.cards_of(&r.accepted)),
-                        ("answers_given", self.cards_of(&r.answered)),
-                        ("summaries", self.cards_of(&r.summaries)),
-                        ("cases_written", self.cards_of(&r.cases)),
-                        ("briefs_written", self.cards_of(&r.briefs)),
-                        ("questions_asked", self.cards_of(&r.asked)),
-                    ],
-                );
+                let root = self.root_of(&path);
+                let groups: Vec<serde_json::Value> = [
+                    ("accepted_answers", &r.accepted),
+                    ("answers_given", &r.answered),
+                    ("summaries", &r.summaries),
+                    ("cases_written", &r.cases),
+                    ("briefs_written", &r.briefs),
+                    ("questions_asked", &r.asked),
+                ]
+                .into_iter()
+                .map(|(key, items)| {
+                    serde_json::json!({
+                        "key": key,
+                        "count": items.len(),
+                        "html": self.cards_html(items, &root),
+                    })
+                })
+                .collect();
+                ctx.insert("groups", &groups);
                 self.render_template("member.html", &ctx)?
             }
             Job::NotFound => {

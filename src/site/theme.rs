@@ -21,6 +21,7 @@ macro_rules! embed {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "macros.html",
+    "card.html",
     "index.html",
     "post.html",
     "thread.html",
@@ -32,10 +33,20 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static files, compiled in (path under `static/`, bytes).
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.css",
+        include_bytes!("../../themes/default/static/search.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+];
 
 /// A loaded theme: templates ready to render and the static files to copy.
 pub struct Theme {
@@ -111,6 +122,7 @@ impl Theme {
 
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| anyhow!("a template has an error: {}", tera_error(&e)))?;
 
@@ -126,6 +138,13 @@ impl Theme {
         }
         Ok(Theme { tera, statics })
     }
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+/// (Tera's default also escapes `/`, which turns every relative link into
+/// `..&#x2F;style.css`: valid, but unreadable and slower.)
+pub fn escape_html(s: &str) -> String {
+    crate::markdown::escape_text(s)
 }
 
 /// Tera's error with its chain of causes, which hold the useful part.

@@ -1,0 +1,648 @@
+//! Answering a query from a built index directory.
+//!
+//! This is the Rust twin of the query engine in
+//! `themes/default/static/search.js`: same normalisation table (the one the
+//! index carries), same terms, same shard hash, same decoding, same
+//! verification and same ranking, step for step, so `qunshu search` and the
+//! search box return the same documents in the same order. A test runs both
+//! over hundreds of queries and compares.
+//!
+//! A query is split into terms at spaces; every term must match. A term of
+//! one character uses its unigram postings. A longer term uses its bigrams:
+//! the rarest first, intersecting document lists, then every candidate is
+//! verified by position (bigram `i` must start at `p + i`), so a document is
+//! a result exactly when its normalised title or text contains the term.
+//!
+//! Ranking: more terms found in the title first, then more terms matched
+//! as whole Latin words, then density (matches per million characters),
+//! then recency (documents are numbered newest first).
+
+use super::codec::{self, Postings};
+use super::index::{shard_of, TextCodec, BLOCK, VERSION, WORD_END, WORD_START};
+use super::normalize::{is_word, normalize_chars, normalize_mapped, terms};
+use anyhow::{anyhow, bail, Context};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// A value of a facet (kind, column, tag, stage) with its label and count.
+#[derive(Debug, Clone)]
+pub struct FacetValue {
+    /// The value as stored (`qa`, `hot`, `股权`).
+    pub value: String,
+    /// What to show.
+    pub label: String,
+    /// Documents with it.
+    pub count: usize,
+}
+
+/// An opened index directory.
+pub struct Index {
+    dir: PathBuf,
+    /// Number of documents.
+    pub docs: usize,
+    shards: u32,
+    title_len: Vec<u32>,
+    text_len: Vec<u32>,
+    /// Facets: name → values.
+    pub facets: BTreeMap<String, Vec<FacetValue>>,
+    /// Interface language tag of the site.
+    pub lang: String,
+    cache: RefCell<HashMap<u32, HashMap<String, String>>>,
+    codec: RefCell<Option<TextCodec>>,
+}
+
+/// A document's stored details (its `d/<id>.js` file).
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocMeta {
+    /// URL relative to the site root.
+    pub u: String,
+    /// Title.
+    pub t: String,
+    /// Kind id.
+    pub k: String,
+    /// Column id.
+    pub c: String,
+    /// Date.
+    #[serde(default)]
+    pub d: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub g: Vec<String>,
+    /// Stage.
+    #[serde(default)]
+    pub s: Option<String>,
+    /// Credited names.
+    #[serde(default)]
+    pub b: Vec<String>,
+    /// Number of text blocks.
+    pub n: usize,
+    /// Block start offsets, when not multiples of the block size.
+    #[serde(default)]
+    pub o: Option<Vec<usize>>,
+    /// The first block's text.
+    pub x: String,
+}
+
+/// One result, with what ranked it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    /// Document number.
+    pub doc: u32,
+    /// Terms found in the title.
+    pub title: u32,
+    /// Terms found as whole words.
+    pub whole: u32,
+    /// Matches of all terms.
+    pub count: u32,
+    /// Matches per million characters.
+    pub density: u64,
+    /// First match in the body (a document position), if known.
+    pub body_first: Option<u32>,
+    /// Block of the first body match of a one-character term, if any.
+    pub body_block: Option<u32>,
+}
+
+/// An excerpt with highlighted ranges (code point offsets into `text`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Excerpt {
+    /// The excerpt, with `…` where text was cut.
+    pub text: String,
+    /// `[start, end)` ranges to highlight, in code points.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+#[derive(Debug, Clone)]
+struct TermMatch {
+    doc: u32,
+    count: u32,
+    title: bool,
+    whole: bool,
+    body_first: Option<u32>,
+    body_block: Option<u32>,
+}
+
+/// Reads the JSON payload of an index script file
+/// (`qunshuSearch.load("key",<json>);`).
+pub fn read_payload(path: &Path) -> anyhow::Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the search index file {}", path.display()))?;
+    let bad = || {
+        anyhow!(
+            "{} is not a qunshu search index file; rebuild the site with `qunshu build`",
+            path.display()
+        )
+    };
+    let rest = text.strip_prefix("qunshuSearch.load(").ok_or_else(bad)?;
+    let comma = rest.find(',').ok_or_else(bad)?;
+    let body = rest[comma + 1..]
+        .trim_end()
+        .strip_suffix(");")
+        .ok_or_else(bad)?;
+    serde_json::from_str(body).map_err(|e| anyhow!("{}: {e}", path.display()))
+}
+
+impl Index {
+    /// Opens the index in `dir` (the `search` folder of a built site).
+    pub fn open(dir: &Path) -> anyhow::Result<Index> {
+        let manifest = dir.join("index.js");
+        if !manifest.is_file() {
+            bail!(
+                "there is no search index at {} (expected index.js there); build the site first with `qunshu build`",
+                dir.display()
+            );
+        }
+        let m = read_payload(&manifest)?;
+        if m["v"].as_u64() != Some(VERSION as u64) {
+            bail!(
+                "the search index at {} was made by another version of qunshu; rebuild it with `qunshu build`",
+                dir.display()
+            );
+        }
+        let num = |k: &str| {
+            m[k].as_u64()
+                .ok_or_else(|| anyhow!("{}: `{k}` is missing", manifest.display()))
+        };
+        let list = |k: &str| -> anyhow::Result<Vec<u32>> {
+            Ok(codec::decode_list(m[k].as_str().unwrap_or_default())?)
+        };
+        if num("block")? != BLOCK as u64 {
+            bail!(
+                "{}: unexpected block size; rebuild the index",
+                manifest.display()
+            );
+        }
+        let mut facets = BTreeMap::new();
+        if let Some(obj) = m["facets"].as_object() {
+            for (name, values) in obj {
+                let vals = values
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|v| FacetValue {
+                                value: v[0].as_str().unwrap_or_default().to_string(),
+                                label: v[1].as_str().unwrap_or_default().to_string(),
+                                count: v[2].as_u64().unwrap_or(0) as usize,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                facets.insert(name.clone(), vals);
+            }
+        }
+        let docs = num("docs")? as usize;
+        let title_len = list("tl")?;
+        let text_len = list("dl")?;
+        if title_len.len() != docs || text_len.len() != docs {
+            bail!(
+                "{}: the document tables are damaged; rebuild the index",
+                manifest.display()
+            );
+        }
+        let shards = num("shards")? as u32;
+        if !shards.is_power_of_two() {
+            bail!("{}: bad shard count; rebuild the index", manifest.display());
+        }
+        Ok(Index {
+            dir: dir.to_path_buf(),
+            docs,
+            shards,
+            title_len,
+            text_len,
+            facets,
+            lang: m["lang"].as_str().unwrap_or("zh-CN").to_string(),
+            cache: RefCell::new(HashMap::new()),
+            codec: RefCell::new(None),
+        })
+    }
+
+    fn shard_entry(&self, term: &str) -> anyhow::Result<Option<String>> {
+        let shard = shard_of(term, self.shards);
+        let mut cache = self.cache.borrow_mut();
+        if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(shard) {
+            let v = read_payload(&self.dir.join(format!("s/{shard}.js")))?;
+            let map: HashMap<String, String> = serde_json::from_value(v)?;
+            e.insert(map);
+        }
+        Ok(cache.get(&shard).and_then(|m| m.get(term)).cloned())
+    }
+
+    fn check_docs(&self, docs: &[u32]) -> anyhow::Result<()> {
+        if docs.last().is_some_and(|&d| d as usize >= self.docs) {
+            return Err(codec::CodecError.into());
+        }
+        Ok(())
+    }
+
+    fn postings(&self, term: &str) -> anyhow::Result<Option<Postings>> {
+        match self.shard_entry(term)? {
+            Some(s) => {
+                let p = codec::decode(&s, true)?;
+                self.check_docs(&p.docs)?;
+                Ok(Some(p))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn unigrams(&self, term: &str) -> anyhow::Result<Option<codec::Unigrams>> {
+        match self.shard_entry(term)? {
+            Some(s) => {
+                let u = codec::decode_unigrams(&s)?;
+                self.check_docs(&u.docs)?;
+                Ok(Some(u))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Documents that have `value` for `facet`.
+    pub fn facet_docs(&self, facet: &str, value: &str) -> anyhow::Result<Vec<u32>> {
+        let values = self
+            .facets
+            .get(facet)
+            .ok_or_else(|| anyhow!("the index has no `{facet}` filter"))?;
+        let i = values
+            .iter()
+            .position(|v| v.value == value)
+            .ok_or_else(|| {
+                let known: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
+                anyhow!(
+                    "no document has the {facet} `{value}` (expected one of: {})",
+                    known.join(", ")
+                )
+            })?;
+        let v = read_payload(&self.dir.join(format!("f/{facet}-{i}.js")))?;
+        let gaps = codec::decode_list(v.as_str().unwrap_or_default())?;
+        let mut x = 0;
+        Ok(gaps
+            .into_iter()
+            .map(|g| {
+                x += g;
+                x
+            })
+            .collect())
+    }
+
+    fn eval_term(&self, t: &[char]) -> anyhow::Result<Vec<TermMatch>> {
+        let first = t[0];
+        let last = t[t.len() - 1];
+        let starts = if is_word(first) {
+            self.postings(&format!("{WORD_START}{first}"))?
+        } else {
+            None
+        };
+        let ends = if is_word(last) {
+            self.postings(&format!("{WORD_END}{last}"))?
+        } else {
+            None
+        };
+        let at = |p: &Option<Postings>, doc: u32, x: u32| -> bool {
+            p.as_ref()
+                .and_then(|p| {
+                    p.find(doc)
+                        .map(|i| p.positions(i).binary_search(&x).is_ok())
+                })
+                .unwrap_or(false)
+        };
+        let whole_at = |doc: u32, p: u32| -> bool {
+            (!is_word(first) || at(&starts, doc, p))
+                && (!is_word(last) || at(&ends, doc, p + t.len() as u32 - 1))
+        };
+        let mut out = Vec::new();
+        if t.len() == 1 {
+            let Some(p) = self.unigrams(&first.to_string())? else {
+                return Ok(out);
+            };
+            for (i, &doc) in p.docs.iter().enumerate() {
+                // Whole word: the character alone is a word somewhere.
+                let whole = if is_word(first) {
+                    match (&starts, &ends) {
+                        (Some(s), Some(e)) => match (s.find(doc), e.find(doc)) {
+                            (Some(a), Some(b)) => {
+                                let eb = e.positions(b);
+                                s.positions(a).iter().any(|x| eb.binary_search(x).is_ok())
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    }
+                } else {
+                    true
+                };
+                out.push(TermMatch {
+                    doc,
+                    count: p.tf[i],
+                    title: p.title[i],
+                    whole,
+                    body_first: None,
+                    body_block: p.block[i],
+                });
+            }
+            return Ok(out);
+        }
+        // Bigrams, each fetched once.
+        let mut grams: Vec<(usize, Postings)> = Vec::new();
+        let mut loaded: HashMap<String, usize> = HashMap::new();
+        let mut lists: Vec<Postings> = Vec::new();
+        for i in 0..t.len() - 1 {
+            let key: String = t[i..i + 2].iter().collect();
+            let idx = match loaded.get(&key) {
+                Some(&j) => j,
+                None => match self.postings(&key)? {
+                    Some(p) => {
+                        lists.push(p);
+                        loaded.insert(key, lists.len() - 1);
+                        lists.len() - 1
+                    }
+                    None => return Ok(out),
+                },
+            };
+            grams.push((i, lists[idx].clone()));
+        }
+        // Rarest first.
+        grams.sort_by_key(|(i, p)| (p.docs.len(), *i));
+        let mut cand: Vec<u32> = grams[0].1.docs.clone();
+        for (_, p) in &grams[1..] {
+            cand = intersect(&cand, &p.docs);
+            if cand.is_empty() {
+                return Ok(out);
+            }
+        }
+        let (r, rare) = &grams[0];
+        for doc in cand {
+            let idx: Vec<usize> = grams
+                .iter()
+                .map(|(_, p)| p.find(doc).unwrap_or(0))
+                .collect();
+            let mut matches = Vec::new();
+            for &x in rare.positions(idx[0]) {
+                if (x as usize) < *r {
+                    continue;
+                }
+                let p = x - *r as u32;
+                let ok = grams
+                    .iter()
+                    .zip(&idx)
+                    .skip(1)
+                    .all(|((o, g), &j)| g.positions(j).binary_search(&(p + *o as u32)).is_ok());
+                if ok {
+                    matches.push(p);
+                }
+            }
+            if matches.is_empty() {
+                continue;
+            }
+            let tl = self.title_len[doc as usize];
+            out.push(TermMatch {
+                doc,
+                count: matches.len() as u32,
+                title: matches[0] < tl,
+                whole: matches.iter().any(|&p| whole_at(doc, p)),
+                body_first: matches.iter().copied().find(|&p| p > tl),
+                body_block: None,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Runs a query: every term of `query` must match; `filters` are
+    /// (facet, value) pairs that must all hold. Returns ranked hits.
+    pub fn search(&self, query: &str, filters: &[(String, String)]) -> anyhow::Result<Vec<Hit>> {
+        // Filters first, so a wrong filter value is reported whatever the query.
+        let mut keep: Option<Vec<u32>> = None;
+        for (facet, value) in filters {
+            let d = self.facet_docs(facet, value)?;
+            keep = Some(match keep {
+                None => d,
+                Some(k) => intersect(&k, &d),
+            });
+        }
+        let terms = terms(&normalize_chars(query));
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut per_term = Vec::new();
+        for t in &terms {
+            let m = self.eval_term(t)?;
+            if m.is_empty() {
+                return Ok(Vec::new());
+            }
+            per_term.push(m);
+        }
+        per_term.sort_by_key(|m| m.len());
+        let mut hits: Vec<Hit> = Vec::new();
+        'doc: for m0 in &per_term[0] {
+            if let Some(k) = &keep {
+                if k.binary_search(&m0.doc).is_err() {
+                    continue;
+                }
+            }
+            let mut h = Hit {
+                doc: m0.doc,
+                title: 0,
+                whole: 0,
+                count: 0,
+                density: 0,
+                body_first: None,
+                body_block: None,
+            };
+            for list in &per_term {
+                let Ok(i) = list.binary_search_by_key(&m0.doc, |m| m.doc) else {
+                    continue 'doc;
+                };
+                let m = &list[i];
+                h.title += m.title as u32;
+                h.whole += m.whole as u32;
+                h.count += m.count;
+                h.body_first = min_opt(h.body_first, m.body_first);
+                h.body_block = min_opt(h.body_block, m.body_block);
+            }
+            h.density = h.count as u64 * 1_000_000 / (self.text_len[h.doc as usize].max(1) as u64);
+            hits.push(h);
+        }
+        hits.sort_by(|a, b| {
+            b.title
+                .cmp(&a.title)
+                .then(b.whole.cmp(&a.whole))
+                .then(b.density.cmp(&a.density))
+                .then(a.doc.cmp(&b.doc))
+        });
+        Ok(hits)
+    }
+
+    fn decode_text(&self, s: &str) -> anyhow::Result<String> {
+        let mut c = self.codec.borrow_mut();
+        if c.is_none() {
+            let v = read_payload(&self.dir.join("t.js"))?;
+            *c = Some(TextCodec::new(
+                v.as_str().unwrap_or_default().chars().collect(),
+            ));
+        }
+        Ok(c.as_ref().map(|c| c.decode(s)).unwrap_or_default())
+    }
+
+    /// The stored details of document `doc` (its first block decoded).
+    pub fn doc(&self, doc: u32) -> anyhow::Result<DocMeta> {
+        let v = read_payload(&self.dir.join(format!("d/{doc}.js")))?;
+        let mut m: DocMeta = serde_json::from_value(v)?;
+        m.x = self.decode_text(&m.x)?;
+        Ok(m)
+    }
+
+    fn block(&self, doc: u32, meta: &DocMeta, k: usize) -> anyhow::Result<String> {
+        if k == 0 {
+            return Ok(meta.x.clone());
+        }
+        let v = read_payload(&self.dir.join(format!("d/{doc}-{k}.js")))?;
+        self.decode_text(v.as_str().unwrap_or_default())
+    }
+
+    /// An excerpt of a hit's text around its first body match, with every
+    /// term's occurrences highlighted.
+    pub fn excerpt(&self, hit: &Hit, meta: &DocMeta, query: &str) -> anyhow::Result<Excerpt> {
+        let terms = terms(&normalize_chars(query));
+        let start_of = |k: usize| -> usize {
+            meta.o
+                .as_ref()
+                .and_then(|o| o.get(k).copied())
+                .unwrap_or(k * BLOCK)
+        };
+        let tl = self.title_len[hit.doc as usize];
+        let x = hit.body_first.map(|p| (p - tl - 1) as usize);
+        let (k0, k1) = match x {
+            None => {
+                let k = hit
+                    .body_block
+                    .map_or(0, |b| (b as usize).min(meta.n.saturating_sub(1)));
+                (k, k)
+            }
+            Some(x) => {
+                let k = (0..meta.n).rev().find(|&k| start_of(k) <= x).unwrap_or(0);
+                let lo = if k > 0 && x - start_of(k) < 30 {
+                    k - 1
+                } else {
+                    k
+                };
+                let hi = if k + 1 < meta.n && start_of(k + 1) < x + 90 {
+                    k + 1
+                } else {
+                    k
+                };
+                (lo, hi)
+            }
+        };
+        let mut text = String::new();
+        for k in k0..=k1 {
+            text.push_str(&self.block(hit.doc, meta, k)?);
+        }
+        Ok(make_excerpt(
+            &text,
+            x.map(|x| x - start_of(k0)),
+            k0 > 0,
+            k1 + 1 < meta.n,
+            &terms,
+        ))
+    }
+}
+
+/// Cuts the excerpt window out of `text` (blocks already fetched) around
+/// the normalised offset `at` (or, without one, the first occurrence of any
+/// term in `text`), and marks the terms. Shared rules with `search.js`: 30
+/// characters before the match, 90 after; with no match at all, the first
+/// 120.
+pub fn make_excerpt(
+    text: &str,
+    at: Option<usize>,
+    cut_before: bool,
+    cut_after: bool,
+    terms: &[Vec<char>],
+) -> Excerpt {
+    let orig: Vec<char> = text.chars().collect();
+    let (norm, from) = normalize_mapped(text);
+    let at = at.or_else(|| {
+        terms
+            .iter()
+            .filter_map(|t| norm.windows(t.len()).position(|w| w == &t[..]))
+            .min()
+    });
+    let (ws, we) = match at {
+        Some(a) => (a.saturating_sub(30), (a + 90).min(norm.len())),
+        None => (0, 120.min(norm.len())),
+    };
+    if ws >= we {
+        return Excerpt {
+            text: String::new(),
+            highlights: Vec::new(),
+        };
+    }
+    let os = from[ws];
+    let oe = from[we - 1] + 1;
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for t in terms {
+        if t.len() > we - ws {
+            continue;
+        }
+        for s in ws..=we - t.len() {
+            if norm[s..s + t.len()] == t[..] {
+                ranges.push((from[s], from[s + t.len() - 1] + 1));
+            }
+        }
+    }
+    ranges.sort();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(l) if r.0 <= l.1 => l.1 = l.1.max(r.1),
+            _ => merged.push(r),
+        }
+    }
+    let lead = usize::from(ws > 0 || cut_before);
+    let mut out: String = if lead == 1 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    out.extend(
+        orig[os..oe]
+            .iter()
+            .map(|&c| if c.is_whitespace() { ' ' } else { c }),
+    );
+    if we < norm.len() || cut_after {
+        out.push('…');
+    }
+    Excerpt {
+        text: out,
+        highlights: merged
+            .into_iter()
+            .map(|(s, e)| (s - os + lead, e - os + lead))
+            .collect(),
+    }
+}
+
+fn min_opt(a: Option<u32>, b: Option<u32>) -> Option<u32> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut out = Vec::with_capacity(small.len());
+    let mut lo = 0;
+    for &x in small {
+        match big[lo..].binary_search(&x) {
+            Ok(i) => {
+                out.push(x);
+                lo += i + 1;
+            }
+            Err(i) => lo += i,
+        }
+        if lo >= big.len() {
+            break;
+        }
+    }
+    out
+}

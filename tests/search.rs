@@ -1,0 +1,420 @@
+//! Search: property tests of the index (every document containing a
+//! substring is found, and nothing else), and `qunshu search` on the built
+//! demo (results, filters, JSON, errors, privacy of the index files).
+
+use assert_cmd::Command;
+use proptest::prelude::*;
+use qunshu::config::Lang;
+use qunshu::content::IncludeOptions;
+use qunshu::search::index::{doc_chars, write_docs, Doc, TextCodec};
+use qunshu::search::normalize::{normalize_chars, terms};
+use qunshu::search::Index;
+use qunshu::time::Clock;
+use qunshu::Community;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const CLOCK: &str = "2026-11-23 12:00";
+const ANONYMOUS: &[&str] = &[
+    "欧阳秋菊",
+    "司马青云",
+    "诸葛婉清",
+    "nightowl",
+    "sailor",
+    "pinecone",
+];
+
+fn qunshu() -> Command {
+    Command::cargo_bin("qunshu").expect("binary")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The documents whose normalised title or text contains every term of `q`.
+fn brute_force(docs: &[(String, String)], q: &str) -> Vec<usize> {
+    let ts = terms(&normalize_chars(q));
+    if ts.is_empty() {
+        return Vec::new();
+    }
+    docs.iter()
+        .enumerate()
+        .filter(|(_, (title, text))| {
+            let (s, _) = doc_chars(title, text);
+            ts.iter().all(|t| s.windows(t.len()).any(|w| w == &t[..]))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Builds an index of `docs` (title, text) with urls `d<i>` and returns the
+/// result sets of every query, as indexes into `docs`.
+fn run_queries(docs: &[(String, String)], queries: &[String]) -> Vec<Vec<usize>> {
+    let dir = TempDir::new().unwrap();
+    let input: Vec<Doc> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, (title, text))| Doc {
+            url: format!("d{i}"),
+            title: title.clone(),
+            text: text.clone(),
+            kind: ["brief", "qa", "case"][i % 3].to_string(),
+            column: "c".into(),
+            time: (i as i64 * 7919) % 1000,
+            ..Doc::default()
+        })
+        .collect();
+    let out = dir.path().join("search");
+    write_docs(input, &[], Lang::ZhCn, &out).unwrap();
+    let index = Index::open(&out).unwrap();
+    queries
+        .iter()
+        .map(|q| {
+            let mut v: Vec<usize> = index
+                .search(q, &[])
+                .unwrap()
+                .iter()
+                .map(|h| index.doc(h.doc).unwrap().u[1..].parse::<usize>().unwrap())
+                .collect();
+            v.sort();
+            v
+        })
+        .collect()
+}
+
+/// Text from a small alphabet so that bigrams repeat across documents and
+/// candidates often contain every bigram of a query without containing it:
+/// the position check is what must get those right.
+fn text_strategy(max: usize) -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            8 => proptest::sample::select(vec!['合', '伙', '人', '私', '域', '流', '量', '的']),
+            2 => proptest::sample::select(vec!['a', 'b', 'G', 'p', 't', '-', '4']),
+            1 => proptest::sample::select(vec!['Ａ', 'ｇ', '　', ' ', '\n', '。', 'ﬁ', 'É', 'e', '\u{301}', '①', '\u{200B}']),
+        ],
+        0..max,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// For random documents and random substrings of them (and random
+    /// strings), search returns exactly the documents that contain them.
+    #[test]
+    fn finds_every_document_that_contains_the_query(
+        docs in proptest::collection::vec((text_strategy(6), text_strategy(120)), 1..25),
+        picks in proptest::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 1usize..7), 1..30),
+        extra in proptest::collection::vec(text_strategy(5), 0..8),
+    ) {
+        let mut queries: Vec<String> = Vec::new();
+        for (d, start, len) in &picks {
+            let (title, text) = &docs[d.index(docs.len())];
+            let src: Vec<char> = if start.index(2) == 0 && !title.is_empty() { title.chars().collect() } else { text.chars().collect() };
+            if src.is_empty() { continue; }
+            let s = start.index(src.len());
+            let e = (s + len).min(src.len());
+            queries.push(src[s..e].iter().collect());
+        }
+        // Two-term queries and random strings.
+        if queries.len() >= 2 {
+            queries.push(format!("{} {}", queries[0], queries[1]));
+        }
+        queries.extend(extra);
+        let got = run_queries(&docs, &queries);
+        for (q, g) in queries.iter().zip(&got) {
+            prop_assert_eq!(g, &brute_force(&docs, q), "query {:?}", q);
+        }
+    }
+}
+
+#[test]
+fn long_documents_and_repeats() {
+    let long = "合伙人".repeat(500) + "私域流量" + &"的".repeat(700) + "GPT-4o 和 GPT-4";
+    let docs = vec![
+        (String::from("合伙人协议"), long.clone()),
+        (
+            String::from("无关"),
+            "合伙 伙人 合人 私域 域流 流量".to_string(),
+        ),
+        (String::from("Ｂ站运营"), "在B站做内容".to_string()),
+        (String::new(), "哈哈哈哈".to_string()),
+    ];
+    let qs: Vec<String> = [
+        "合伙人",
+        "伙人合",
+        "私域流量",
+        "域流",
+        "gpt-4",
+        "ＧＰＴ－４Ｏ",
+        "b站",
+        "哈哈哈",
+        "哈哈哈哈哈",
+        "的的的",
+        "人私",
+        "4o 和",
+        "合伙 流量",
+        "B站 内容",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let got = run_queries(&docs, &qs);
+    for (q, g) in qs.iter().zip(&got) {
+        assert_eq!(g, &brute_force(&docs, q), "query {q}");
+    }
+    assert_eq!(got[1], vec![0]);
+    assert_eq!(got[3], vec![0, 1]);
+    assert_eq!(got[4], vec![0]);
+    assert_eq!(got[6], vec![2]);
+    assert!(got[8].is_empty());
+}
+
+fn build_demo() -> (TempDir, PathBuf) {
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("public");
+    qunshu()
+        .args(["--root"])
+        .arg(repo())
+        .args(["build", "--quiet", "--clock", CLOCK, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    (t, out)
+}
+
+fn search_json(index: &Path, args: &[&str]) -> serde_json::Value {
+    let out = qunshu()
+        .arg("--root")
+        .arg(repo())
+        .args(["search", "--json", "--limit", "0", "--index"])
+        .arg(index)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().unwrap_or(9) <= 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn urls(v: &serde_json::Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The demo posts the build includes, as (url, title, text).
+fn demo_docs() -> Vec<(String, String, String, String, Vec<String>)> {
+    let (c, _) = Community::load(&repo());
+    let c = c.unwrap();
+    let clock = Clock::from_arg(Some(CLOCK), c.config.tz).unwrap();
+    c.posts
+        .iter()
+        .filter(|p| c.included(p, clock.now, IncludeOptions::default()))
+        .map(|p| {
+            (
+                p.href(),
+                p.title.clone(),
+                p.full_text(),
+                p.kind.id().to_string(),
+                p.tags.clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cli_on_the_demo() {
+    let (_t, out) = build_demo();
+    let index = out.join("search");
+    let docs = demo_docs();
+    let pairs: Vec<(String, String)> = docs.iter().map(|d| (d.1.clone(), d.2.clone())).collect();
+    for q in [
+        "私域",
+        "合伙人",
+        "段简",
+        "GPT-4",
+        "ｇｐｔ－４",
+        "B站",
+        "股权 融资",
+        "的",
+        "现金流 复购",
+        "SaaS",
+        "不存在的词组",
+    ] {
+        let v = search_json(&index, &[q]);
+        let mut got = urls(&v);
+        got.sort();
+        let mut want: Vec<String> = brute_force(&pairs, q)
+            .into_iter()
+            .map(|i| docs[i].0.clone())
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "query {q}");
+        assert_eq!(v["total"].as_u64().unwrap() as usize, want.len());
+    }
+    // The words the issue names all exist in the demo.
+    for q in ["私域", "合伙人", "段简", "GPT-4", "B站"] {
+        assert!(!urls(&search_json(&index, &[q])).is_empty(), "{q}");
+    }
+    // Full-width and case folding: the same results.
+    assert_eq!(
+        urls(&search_json(&index, &["ＧＰＴ－４"])),
+        urls(&search_json(&index, &["gpt-4"]))
+    );
+
+    // Excerpt highlights the match.
+    let v = search_json(&index, &["合伙人"]);
+    let first = &v["results"][0];
+    let ex: Vec<char> = first["excerpt"].as_str().unwrap().chars().collect();
+    let h = &first["highlights"][0];
+    let (s, e) = (
+        h[0].as_u64().unwrap() as usize,
+        h[1].as_u64().unwrap() as usize,
+    );
+    assert_eq!(ex[s..e].iter().collect::<String>(), "合伙人");
+    assert!(
+        first["title"].as_str().unwrap().contains("合伙人"),
+        "title matches rank first"
+    );
+
+    // Filters.
+    let v = search_json(&index, &["--kind", "qa", "合伙人"]);
+    assert!(!urls(&v).is_empty());
+    assert!(v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["kind"] == "qa"));
+    let v = search_json(&index, &["--tag", "股权", "合伙人"]);
+    let want: Vec<&String> = docs
+        .iter()
+        .filter(|d| {
+            d.4.contains(&"股权".to_string())
+                && brute_force(&[(d.1.clone(), d.2.clone())], "合伙人") == vec![0]
+        })
+        .map(|d| &d.0)
+        .collect();
+    assert_eq!(urls(&v).len(), want.len());
+    assert!(v["results"].as_array().unwrap().iter().all(|r| r["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "股权")));
+
+    // Plain output and exit codes.
+    qunshu()
+        .arg("--root")
+        .arg(repo())
+        .args(["search", "--index"])
+        .arg(&index)
+        .arg("合伙人")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("条结果"))
+        .stdout(predicates::str::contains("https://example.org/tongxing/"));
+    qunshu()
+        .arg("--root")
+        .arg(repo())
+        .args(["search", "--index"])
+        .arg(&index)
+        .arg("没有这个词组的内容")
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("没有找到"));
+    qunshu()
+        .args(["search", "--kind", "blog", "--index"])
+        .arg(&index)
+        .arg("x")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "`blog` is not a kind (expected brief, qa or case)",
+        ));
+    qunshu()
+        .args(["search", "--tag", "没有的标签", "--index"])
+        .arg(&index)
+        .arg("x")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "no document has the tag `没有的标签`",
+        ));
+    qunshu()
+        .args(["search", "--index"])
+        .arg(out.join("nowhere"))
+        .arg("x")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("there is no search index"));
+}
+
+#[test]
+fn index_files_hold_no_anonymous_member() {
+    let (_t, out) = build_demo();
+    let dir = out.join("search");
+    // Text in the per-document files is in the site's two-byte code: decode it.
+    let table = qunshu::search::query::read_payload(&dir.join("t.js")).unwrap();
+    let codec = TextCodec::new(table.as_str().unwrap().chars().collect());
+    let mut n = 0;
+    let mut all = String::new();
+    for e in walkdir::WalkDir::new(&dir) {
+        let e = e.unwrap();
+        if !e.file_type().is_file() {
+            continue;
+        }
+        n += 1;
+        let raw = std::fs::read_to_string(e.path()).unwrap();
+        let text = codec.decode(&raw);
+        for a in ANONYMOUS {
+            assert!(
+                !raw.contains(a) && !text.contains(a),
+                "{} contains {a}",
+                e.path().display()
+            );
+        }
+        all.push_str(&text);
+    }
+    assert!(n > 30);
+    // Credited (public) names and the text are there, so the check above can fail.
+    assert!(all.contains("王晓雯"));
+    assert!(all.contains("出资和出力应该怎么折算"));
+}
+
+#[test]
+fn damaged_index_is_an_error_not_a_panic() {
+    let (_t, out) = build_demo();
+    let index = out.join("search");
+    for e in std::fs::read_dir(index.join("s")).unwrap() {
+        std::fs::write(
+            e.unwrap().path(),
+            "qunshuSearch.load(\"s/0\",{\"合伙\":\"!!\",\"伙人\":\"\"});\n",
+        )
+        .unwrap();
+    }
+    qunshu()
+        .args(["search", "--index"])
+        .arg(&index)
+        .arg("合伙人")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("damaged"));
+    std::fs::write(index.join("index.js"), "garbage").unwrap();
+    qunshu()
+        .args(["search", "--index"])
+        .arg(&index)
+        .arg("合伙人")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "is not a qunshu search index file",
+        ));
+}

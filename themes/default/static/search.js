@@ -1,0 +1,661 @@
+/* 群书 qunshu search box.
+ *
+ * The query engine here is the twin of src/search/query.rs: the same
+ * normalisation table (shipped in the index), the same terms, shard hash,
+ * decoding, position checks and ranking, so the box and `qunshu search`
+ * return the same posts in the same order (tests/browser_search.rs checks).
+ *
+ * Every index file is a script that calls qunshuSearch.load(key, data), so
+ * the archive searches the same way from a web server and from file://
+ * (where browsers refuse fetch). Only the shards a query needs are loaded,
+ * and only the per-post files of the results shown.
+ */
+(function () {
+  'use strict';
+  var Q = (window.qunshuSearch = window.qunshuSearch || {});
+  var store = Object.create(null);
+  var waiting = Object.create(null);
+
+  Q.load = function (key, data) {
+    store[key] = data;
+    var w = waiting[key];
+    delete waiting[key];
+    if (w) w.forEach(function (f) { f[0](data); });
+  };
+
+  function loader(base) {
+    return function get(key) {
+      if (key in store) return Promise.resolve(store[key]);
+      return new Promise(function (resolve, reject) {
+        if (waiting[key]) { waiting[key].push([resolve, reject]); return; }
+        waiting[key] = [[resolve, reject]];
+        var s = document.createElement('script');
+        s.src = base + key + '.js';
+        s.async = true;
+        var fail = function () {
+          var w = waiting[key];
+          delete waiting[key];
+          if (w) w.forEach(function (f) { f[1](new Error('cannot load ' + s.src)); });
+        };
+        s.onerror = fail;
+        s.onload = function () { s.remove(); if (waiting[key]) fail(); };
+        document.head.appendChild(s);
+      });
+    };
+  }
+
+  /* ---- bit streams (src/search/codec.rs) ---- */
+  var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  var VAL = new Int8Array(128);
+  for (var i = 0; i < 64; i++) VAL[ALPHA.charCodeAt(i)] = i;
+
+  function Reader(s) { this.s = s; this.p = 0; }
+  Reader.prototype.bit = function () {
+    var i = (this.p / 6) | 0;
+    if (i >= this.s.length) throw new Error('damaged index');
+    var b = (VAL[this.s.charCodeAt(i) & 127] >> (5 - (this.p % 6))) & 1;
+    this.p++;
+    return b;
+  };
+  Reader.prototype.bits = function (k) {
+    var v = 0;
+    for (var i = 0; i < k; i++) v = v * 2 + this.bit();
+    return v;
+  };
+  Reader.prototype.gamma = function () {
+    var z = 0;
+    while (this.bit() === 0) { if (++z > 40) throw new Error('damaged index'); }
+    return Math.pow(2, z) + this.bits(z) - 1;
+  };
+  Reader.prototype.rice = function (k) {
+    var q = 0;
+    while (this.bit() === 1) q++;
+    return q * Math.pow(2, k) + this.bits(k);
+  };
+
+  function decode(s, full) {
+    var r = new Reader(s);
+    var n = r.gamma() + 1, kd = r.gamma(), kf = r.gamma(), kg = full ? r.gamma() : 0;
+    var p = { docs: [], tf: [], starts: [0], pos: [] };
+    var prev = -1;
+    for (var i = 0; i < n; i++) {
+      var d = prev + 1 + r.rice(kd);
+      prev = d;
+      var tf = r.gamma() + 1;
+      var x = r.rice(kf);
+      p.pos.push(x);
+      if (full) for (var j = 1; j < tf; j++) { x += r.rice(kg) + 1; p.pos.push(x); }
+      p.docs.push(d);
+      p.tf.push(tf);
+      p.starts.push(p.pos.length);
+    }
+    return p;
+  }
+
+  function decodeUnigrams(s) {
+    var r = new Reader(s);
+    var n = r.gamma() + 1, kd = r.gamma();
+    var u = { docs: [], tf: [], title: [], block: [] }, prev = -1;
+    for (var i = 0; i < n; i++) {
+      var d = prev + 1 + r.rice(kd);
+      prev = d;
+      u.docs.push(d);
+      u.tf.push(r.gamma() + 1);
+      u.title.push(r.bit() === 1);
+      var b = r.gamma();
+      u.block.push(b > 0 ? b - 1 : null);
+    }
+    return u;
+  }
+
+  function decodeList(s) {
+    var r = new Reader(s);
+    var n = r.gamma(), k = r.gamma(), out = [];
+    for (var i = 0; i < n; i++) out.push(r.rice(k));
+    return out;
+  }
+
+  function bsearch(a, x, lo, hi) {
+    lo = lo || 0;
+    hi = hi === undefined ? a.length : hi;
+    while (lo < hi) {
+      var m = (lo + hi) >>> 1;
+      if (a[m] < x) lo = m + 1; else hi = m;
+    }
+    return lo;
+  }
+  function has(a, x, lo, hi) {
+    var i = bsearch(a, x, lo, hi);
+    return i < (hi === undefined ? a.length : hi) && a[i] === x;
+  }
+  function findDoc(p, doc) {
+    var i = bsearch(p.docs, doc);
+    return i < p.docs.length && p.docs[i] === doc ? i : -1;
+  }
+  function atPos(p, doc, x) {
+    if (!p) return false;
+    var i = findDoc(p, doc);
+    return i >= 0 && has(p.pos, x, p.starts[i], p.starts[i + 1]);
+  }
+  function intersect(a, b) {
+    var small = a.length <= b.length ? a : b, big = a.length <= b.length ? b : a;
+    var out = [], lo = 0;
+    for (var i = 0; i < small.length && lo < big.length; i++) {
+      var j = bsearch(big, small[i], lo);
+      if (j < big.length && big[j] === small[i]) { out.push(small[i]); lo = j + 1; } else lo = j;
+    }
+    return out;
+  }
+
+  /* ---- normalisation (src/search/normalize.rs) ---- */
+  /* The table comes in chunks of 256 code points (n/<cp >> 8>.js); need()
+   * loads the chunks a string's characters fall in, before mapping it. */
+  function Norm(get, blocks) {
+    this.m = new Map();
+    this.get = get;
+    this.avail = {};
+    this.done = {};
+    var self = this;
+    blocks.forEach(function (b) { self.avail[b] = 1; });
+  }
+  Norm.prototype.need = function (strings) {
+    var self = this, want = {}, loads = [];
+    strings.forEach(function (s) {
+      for (var ch of s) {
+        var cp = ch.codePointAt(0), b = cp >> 8;
+        if (cp >= 128 && self.avail[b] && !self.done[b]) want[b] = 1;
+      }
+    });
+    Object.keys(want).forEach(function (b) {
+      loads.push(self.get('n/' + b).then(function (t) {
+        t.r.forEach(function (r) { for (var i = 0; i < r[1]; i++) self.m.set(r[0] + i, [r[2] + i]); });
+        t.x.forEach(function (e) { self.m.set(e[0], Array.from(e[1]).map(function (c) { return c.codePointAt(0); })); });
+        self.done[b] = 1;
+      }));
+    });
+    return Promise.all(loads);
+  };
+  Norm.prototype.push = function (cp, out) {
+    if (cp < 128) {
+      if (cp >= 65 && cp <= 90) out.push(cp + 32);
+      else if (cp <= 32 || cp === 127) out.push(32);
+      else out.push(cp);
+      return;
+    }
+    if (cp >= 0x4e00 && cp <= 0x9fff) { out.push(cp); return; }
+    if (cp >= 0xac00 && cp <= 0xd7a3) {
+      var s = cp - 0xac00;
+      out.push(0x1100 + ((s / 588) | 0), 0x1161 + (((s % 588) / 28) | 0));
+      if (s % 28) out.push(0x11a7 + (s % 28));
+      return;
+    }
+    var v = this.m.get(cp);
+    if (v === undefined) out.push(cp); else for (var i = 0; i < v.length; i++) out.push(v[i]);
+  };
+  /* Normalised code points of s, and for each the index of its source code point. */
+  Norm.prototype.mapped = function (s) {
+    var cps = [], from = [], i = 0;
+    for (var ch of s) {
+      var before = cps.length;
+      this.push(ch.codePointAt(0), cps);
+      for (var j = before; j < cps.length; j++) from.push(i);
+      i++;
+    }
+    return { cps: cps, from: from };
+  };
+  Norm.prototype.terms = function (q) {
+    var cps = this.mapped(q).cps, out = [], seen = {}, cur = [];
+    cps.push(32);
+    cps.forEach(function (c) {
+      if (c !== 32) { cur.push(c); return; }
+      if (cur.length) {
+        var k = String.fromCodePoint.apply(null, cur);
+        if (!seen[k]) { seen[k] = 1; out.push(cur); }
+      }
+      cur = [];
+    });
+    return out;
+  };
+  function isWord(c) { return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x300 && c <= 0x36f); }
+
+  function shardOf(term, n) {
+    var h = 0x811c9dc5;
+    for (var ch of term) { h ^= ch.codePointAt(0); h = Math.imul(h, 16777619); }
+    h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return (h >>> 0) & (n - 1);
+  }
+
+  /* ---- the engine (src/search/query.rs) ---- */
+  function Engine(base) {
+    this.get = loader(base);
+    this.ready = null;
+  }
+  Engine.prototype.open = function () {
+    var self = this;
+    if (!self.ready) {
+      self.ready = self.get('index').then(function (m) {
+        if (m.v !== 1) throw new Error('index version');
+        self.m = m;
+        self.norm = new Norm(self.get, m.nb);
+        self.tl = decodeList(m.tl);
+        self.dl = decodeList(m.dl);
+        return self;
+      });
+      self.ready.catch(function () { self.ready = null; });
+    }
+    return self.ready;
+  };
+  Engine.prototype.postings = function (term, full) {
+    var self = this;
+    return self.get('s/' + shardOf(term, self.m.shards)).then(function (shard) {
+      var s = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+      return s === null ? null : full ? decode(s, true) : decodeUnigrams(s);
+    });
+  };
+  Engine.prototype.facetDocs = function (facet, value) {
+    var vals = (this.m.facets[facet] || []), i = -1;
+    for (var j = 0; j < vals.length; j++) if (vals[j][0] === value) i = j;
+    if (i < 0) return Promise.resolve([]);
+    return this.get('f/' + facet + '-' + i).then(function (s) {
+      var x = 0;
+      return decodeList(s).map(function (g) { x += g; return x; });
+    });
+  };
+  Engine.prototype.evalTerm = function (t) {
+    var self = this, first = t[0], last = t[t.length - 1], len = t.length;
+    var cp = function (a) { return String.fromCodePoint.apply(null, a); };
+    var need = [
+      isWord(first) ? self.postings(cp([1, first]), true) : Promise.resolve(null),
+      isWord(last) ? self.postings(cp([2, last]), true) : Promise.resolve(null),
+    ];
+    var keys = [];
+    if (len === 1) need.push(self.postings(cp(t), false));
+    else for (var i = 0; i < len - 1; i++) {
+      var k = cp(t.slice(i, i + 2));
+      if (keys.indexOf(k) < 0) { keys.push(k); need.push(self.postings(k, true)); }
+    }
+    return Promise.all(need).then(function (got) {
+      var starts = got[0], ends = got[1], out = [];
+      var wholeAt = function (doc, p) {
+        return (!isWord(first) || atPos(starts, doc, p)) && (!isWord(last) || atPos(ends, doc, p + len - 1));
+      };
+      if (len === 1) {
+        var p = got[2];
+        if (!p) return out;
+        for (var i = 0; i < p.docs.length; i++) {
+          var doc = p.docs[i], whole = true;
+          if (isWord(first)) {
+            whole = false;
+            if (starts && ends) {
+              var a = findDoc(starts, doc), b = findDoc(ends, doc);
+              if (a >= 0 && b >= 0) {
+                for (var j = starts.starts[a]; j < starts.starts[a + 1] && !whole; j++) {
+                  whole = has(ends.pos, starts.pos[j], ends.starts[b], ends.starts[b + 1]);
+                }
+              }
+            }
+          }
+          out.push({ doc: doc, count: p.tf[i], title: p.title[i], whole: whole, bodyFirst: null, bodyBlock: p.block[i] });
+        }
+        return out;
+      }
+      var lists = got.slice(2);
+      if (lists.some(function (l) { return !l; })) return out;
+      var grams = [];
+      for (var o = 0; o < len - 1; o++) grams.push([o, lists[keys.indexOf(cp(t.slice(o, o + 2)))]]);
+      grams.sort(function (a, b) { return a[1].docs.length - b[1].docs.length || a[0] - b[0]; });
+      var cand = grams[0][1].docs;
+      for (var g = 1; g < grams.length; g++) {
+        cand = intersect(cand, grams[g][1].docs);
+        if (!cand.length) return out;
+      }
+      var r = grams[0][0], rare = grams[0][1];
+      cand.forEach(function (doc) {
+        var idx = grams.map(function (gr) { return findDoc(gr[1], doc); });
+        var matches = [];
+        for (var q = rare.starts[idx[0]]; q < rare.starts[idx[0] + 1]; q++) {
+          var x = rare.pos[q];
+          if (x < r) continue;
+          var p = x - r, ok = true;
+          for (var g = 1; g < grams.length && ok; g++) {
+            var gp = grams[g][1];
+            ok = has(gp.pos, p + grams[g][0], gp.starts[idx[g]], gp.starts[idx[g] + 1]);
+          }
+          if (ok) matches.push(p);
+        }
+        if (!matches.length) return;
+        var tl = self.tl[doc], bodyFirst = null, whole = false;
+        for (var m = 0; m < matches.length; m++) {
+          if (bodyFirst === null && matches[m] > tl) bodyFirst = matches[m];
+          if (!whole) whole = wholeAt(doc, matches[m]);
+        }
+        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: whole, bodyFirst: bodyFirst, bodyBlock: null });
+      });
+      return out;
+    });
+  };
+  /* Ranked hits for a query; filters is a list of [facet, value]. */
+  Engine.prototype.search = function (query, filters) {
+    var self = this;
+    return self.open().then(function () {
+      return self.norm.need([query]);
+    }).then(function () {
+      var terms = self.norm.terms(query);
+      if (!terms.length) return [];
+      return Promise.all(terms.map(function (t) { return self.evalTerm(t); })).then(function (per) {
+        if (per.some(function (m) { return !m.length; })) return [];
+        return Promise.all((filters || []).map(function (f) { return self.facetDocs(f[0], f[1]); })).then(function (fs) {
+          per.sort(function (a, b) { return a.length - b.length; });
+          var keep = null;
+          fs.forEach(function (d) { keep = keep === null ? d : intersect(keep, d); });
+          var hits = [];
+          per[0].forEach(function (m0) {
+            if (keep !== null && !has(keep, m0.doc)) return;
+            var h = { doc: m0.doc, title: 0, whole: 0, count: 0, density: 0, bodyFirst: null, bodyBlock: null };
+            for (var i = 0; i < per.length; i++) {
+              var list = per[i], lo = 0, hi = list.length;
+              while (lo < hi) { var mid = (lo + hi) >>> 1; if (list[mid].doc < m0.doc) lo = mid + 1; else hi = mid; }
+              if (lo >= list.length || list[lo].doc !== m0.doc) return;
+              var m = list[lo];
+              h.title += m.title ? 1 : 0;
+              h.whole += m.whole ? 1 : 0;
+              h.count += m.count;
+              if (m.bodyFirst !== null) h.bodyFirst = h.bodyFirst === null ? m.bodyFirst : Math.min(h.bodyFirst, m.bodyFirst);
+              if (m.bodyBlock !== null) h.bodyBlock = h.bodyBlock === null ? m.bodyBlock : Math.min(h.bodyBlock, m.bodyBlock);
+            }
+            h.density = Math.floor((h.count * 1000000) / Math.max(self.dl[h.doc], 1));
+            hits.push(h);
+          });
+          hits.sort(function (a, b) {
+            return b.title - a.title || b.whole - a.whole || b.density - a.density || a.doc - b.doc;
+          });
+          return hits;
+        });
+      });
+    });
+  };
+  /* Per-document text is in the site's two-byte code (TextCodec in
+   * src/search/index.rs): U+0080–U+07FE stand for the characters of t.js
+   * by rank, U+07FF escapes the next character. */
+  Engine.prototype.decodeText = function (s) {
+    var self = this;
+    return (self.table ? Promise.resolve(self.table) : self.get('t').then(function (t) {
+      self.table = Array.from(t);
+      return self.table;
+    })).then(function (table) {
+      var out = '', esc = false;
+      for (var ch of s) {
+        var cp = ch.codePointAt(0);
+        if (esc) { out += ch; esc = false; }
+        else if (cp === 0x7ff) esc = true;
+        else if (cp >= 0x80 && cp < 0x7ff) out += table[cp - 0x80] || '\ufffd';
+        else out += ch;
+      }
+      return out;
+    });
+  };
+  Engine.prototype.doc = function (doc) {
+    var self = this;
+    return self.get('d/' + doc).then(function (m) {
+      if (m.text !== undefined) return m;
+      return self.decodeText(m.x).then(function (x) {
+        var c = Object.assign({}, m);
+        c.text = x;
+        return c;
+      });
+    });
+  };
+  /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points. */
+  Engine.prototype.excerpt = function (hit, meta, query) {
+    var self = this, B = self.m.block;
+    var startOf = function (k) { return meta.o && meta.o[k] !== undefined ? meta.o[k] : k * B; };
+    var tl = self.tl[hit.doc];
+    var x = hit.bodyFirst === null ? null : hit.bodyFirst - tl - 1;
+    var k0 = 0, k1 = 0;
+    if (x === null && hit.bodyBlock !== null) k0 = k1 = Math.min(hit.bodyBlock, Math.max(meta.n - 1, 0));
+    if (x !== null) {
+      var k = 0;
+      for (var j = meta.n - 1; j >= 0; j--) if (startOf(j) <= x) { k = j; break; }
+      k0 = k > 0 && x - startOf(k) < 30 ? k - 1 : k;
+      k1 = k + 1 < meta.n && startOf(k + 1) < x + 90 ? k + 1 : k;
+    }
+    var parts = [];
+    for (var b = k0; b <= k1; b++) {
+      parts.push(b === 0 ? Promise.resolve(meta.text) : self.get('d/' + hit.doc + '-' + b).then(function (t) { return self.decodeText(t); }));
+    }
+    return Promise.all(parts).then(function (texts) {
+      return self.norm.need(texts.concat([query, meta.t])).then(function () { return texts; });
+    }).then(function (texts) {
+      return makeExcerpt(self.norm, texts.join(''), x === null ? null : x - startOf(k0), k0 > 0, k1 + 1 < meta.n, self.norm.terms(query));
+    });
+  };
+  function findRanges(norm, text, terms, ws, we) {
+    var mp = norm.mapped(text), n = mp.cps, ranges = [];
+    if (we === undefined) { ws = 0; we = n.length; }
+    terms.forEach(function (t) {
+      for (var s = ws; s + t.length <= we; s++) {
+        var ok = true;
+        for (var i = 0; i < t.length && ok; i++) ok = n[s + i] === t[i];
+        if (ok) ranges.push([mp.from[s], mp.from[s + t.length - 1] + 1]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    ranges.forEach(function (r) {
+      var l = merged[merged.length - 1];
+      if (l && r[0] <= l[1]) l[1] = Math.max(l[1], r[1]); else merged.push([r[0], r[1]]);
+    });
+    return { merged: merged, mp: mp };
+  }
+  /* Exactly the characters Rust's char::is_whitespace accepts. */
+  var WS = /[\t-\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+  function makeExcerpt(norm, text, at, cutBefore, cutAfter, terms) {
+    var orig = Array.from(text), mp = norm.mapped(text), n = mp.cps.length;
+    if (at === null) {
+      terms.forEach(function (t) {
+        for (var s = 0; s + t.length <= n && (at === null || s < at); s++) {
+          var ok = true;
+          for (var i = 0; i < t.length && ok; i++) ok = mp.cps[s + i] === t[i];
+          if (ok) { at = s; break; }
+        }
+      });
+    }
+    var ws = at === null ? 0 : Math.max(0, at - 30), we = at === null ? Math.min(120, n) : Math.min(at + 90, n);
+    if (ws >= we) return { text: '', highlights: [] };
+    var os = mp.from[ws], oe = mp.from[we - 1] + 1;
+    var merged = findRanges(norm, text, terms.filter(function (t) { return t.length <= we - ws; }), ws, we).merged;
+    var lead = ws > 0 || cutBefore ? 1 : 0;
+    var out = (lead ? '…' : '') + orig.slice(os, oe).map(function (c) { return WS.test(c) ? ' ' : c; }).join('');
+    if (we < n || cutAfter) out += '…';
+    return { text: out, highlights: merged.map(function (r) { return [r[0] - os + lead, r[1] - os + lead]; }) };
+  }
+  Q.Engine = Engine;
+
+  /* ---- the box ---- */
+  var PAGE = 10;
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function marked(parent, text, ranges) {
+    var cps = Array.from(text), at = 0;
+    ranges.forEach(function (r) {
+      if (r[0] > at) parent.appendChild(document.createTextNode(cps.slice(at, r[0]).join('')));
+      parent.appendChild(el('mark', null, cps.slice(r[0], r[1]).join('')));
+      at = r[1];
+    });
+    if (at < cps.length) parent.appendChild(document.createTextNode(cps.slice(at).join('')));
+  }
+  function fmt(s, vars) { return s.replace(/\{(\w+)\}/g, function (_, k) { return vars[k]; }); }
+
+  function Box(root) {
+    var self = this;
+    self.root = root;
+    self.siteRoot = root.getAttribute('data-root') || '';
+    self.engine = new Engine(self.siteRoot + 'search/');
+    self.input = root.querySelector('.qs-input');
+    self.panel = root.querySelector('.qs-panel');
+    self.status = root.querySelector('.qs-status');
+    self.list = root.querySelector('.qs-results');
+    self.filters = root.querySelector('.qs-filters');
+    self.more = root.querySelector('.qs-more');
+    self.seq = 0;
+    self.active = -1;
+    self.hits = [];
+    self.shown = 0;
+    var timer = 0;
+    self.input.addEventListener('focus', function () { self.engine.open().then(function () { self.setup(); }, function () {}); });
+    self.input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { self.run(); }, 120);
+    });
+    self.input.addEventListener('keydown', function (e) { self.key(e); });
+    self.more.addEventListener('click', function () { self.page(); });
+    document.addEventListener('click', function (e) { if (!root.contains(e.target)) self.close(); });
+    root.querySelector('form').addEventListener('submit', function (e) { e.preventDefault(); self.go(); });
+  }
+  Box.prototype.setup = function () {
+    var self = this, m = self.engine.m;
+    if (self.ui) return;
+    self.ui = m.ui;
+    self.more.textContent = m.ui.more;
+    ['kind', 'column', 'tag', 'stage'].forEach(function (f) {
+      var vals = m.facets[f];
+      if (!vals || vals.length < 2) return;
+      var sel = el('select', 'qs-filter');
+      sel.setAttribute('aria-label', m.ui[f]);
+      sel.name = f;
+      var all = el('option', null, m.ui[f] + ' · ' + m.ui.all);
+      all.value = '';
+      sel.appendChild(all);
+      vals.forEach(function (v) {
+        var o = el('option', null, (f === 'kind' ? m.ui[v[0]] || v[1] : v[1]) + ' (' + v[2] + ')');
+        o.value = v[0];
+        sel.appendChild(o);
+      });
+      sel.addEventListener('change', function () { self.run(); });
+      self.filters.appendChild(sel);
+    });
+  };
+  Box.prototype.chosen = function () {
+    var out = [];
+    this.filters.querySelectorAll('select').forEach(function (s) { if (s.value) out.push([s.name, s.value]); });
+    return out;
+  };
+  Box.prototype.open = function () {
+    this.panel.hidden = false;
+    this.input.setAttribute('aria-expanded', 'true');
+  };
+  Box.prototype.close = function () {
+    this.panel.hidden = true;
+    this.input.setAttribute('aria-expanded', 'false');
+    this.input.removeAttribute('aria-activedescendant');
+  };
+  Box.prototype.run = function () {
+    var self = this, q = self.input.value, seq = ++self.seq;
+    if (!q.trim()) { self.close(); self.list.textContent = ''; return; }
+    self.engine.open().then(function () {
+      self.setup();
+      self.open();
+      self.root.setAttribute('aria-busy', 'true');
+      return self.engine.search(q, self.chosen()).then(function (hits) {
+        if (seq !== self.seq) return;
+        self.query = q;
+        self.hits = hits;
+        self.shown = 0;
+        self.active = -1;
+        self.list.textContent = '';
+        self.status.textContent = hits.length ? fmt(self.ui.results, { n: hits.length }) : fmt(self.ui.none, { q: q.trim() });
+        return self.page(seq);
+      });
+    }).catch(function (e) {
+      self.open();
+      self.status.textContent = (self.ui ? self.ui.error : 'Search index could not be loaded') + ' (' + e.message + ')';
+    }).then(function () {
+      if (seq === self.seq) self.root.removeAttribute('aria-busy');
+    });
+  };
+  Box.prototype.page = function (seq) {
+    var self = this, eng = self.engine, from = self.shown, part = self.hits.slice(from, from + PAGE);
+    seq = seq || self.seq;
+    self.shown += part.length;
+    self.more.hidden = self.shown >= self.hits.length;
+    return Promise.all(part.map(function (h) {
+      return eng.doc(h.doc).then(function (meta) {
+        return eng.excerpt(h, meta, self.query).then(function (ex) { return [h, meta, ex]; });
+      });
+    })).then(function (rows) {
+      if (seq !== self.seq) return;
+      rows.forEach(function (row, i) { self.list.appendChild(self.item(row[1], row[2], from + i)); });
+    });
+  };
+  Box.prototype.item = function (meta, ex, n) {
+    var ui = this.ui, terms = this.engine.norm.terms(this.query);
+    var li = el('li', 'qs-item');
+    li.id = 'qs-r' + n;
+    li.setAttribute('role', 'option');
+    var a = el('a', 'qs-link');
+    a.href = this.siteRoot + meta.u;
+    var t = el('span', 'qs-title');
+    marked(t, meta.t, findRanges(this.engine.norm, meta.t, terms).merged);
+    a.appendChild(t);
+    var info = el('span', 'qs-meta');
+    info.appendChild(el('span', 'qs-kind qs-kind-' + meta.k, ui[meta.k] || meta.k));
+    if (meta.d) info.appendChild(el('span', null, meta.d));
+    if (meta.b && meta.b.length) info.appendChild(el('span', null, meta.b.join('、')));
+    (meta.g || []).forEach(function (g) { info.appendChild(el('span', 'qs-tag', '#' + g)); });
+    a.appendChild(info);
+    var x = el('span', 'qs-excerpt');
+    marked(x, ex.text, ex.highlights);
+    a.appendChild(x);
+    li.appendChild(a);
+    return li;
+  };
+  Box.prototype.items = function () { return this.list.querySelectorAll('.qs-item'); };
+  Box.prototype.select = function (i) {
+    var items = this.items();
+    if (!items.length) return;
+    i = Math.max(0, Math.min(items.length - 1, i));
+    if (this.active >= 0 && items[this.active]) {
+      items[this.active].classList.remove('qs-active');
+      items[this.active].setAttribute('aria-selected', 'false');
+    }
+    this.active = i;
+    items[i].classList.add('qs-active');
+    items[i].setAttribute('aria-selected', 'true');
+    this.input.setAttribute('aria-activedescendant', items[i].id);
+    items[i].scrollIntoView({ block: 'nearest' });
+  };
+  Box.prototype.go = function () {
+    var items = this.items(), it = items[this.active >= 0 ? this.active : 0];
+    if (it) window.location.href = it.querySelector('a').href;
+  };
+  Box.prototype.key = function (e) {
+    if (e.key === 'ArrowDown') { e.preventDefault(); this.open(); this.select(this.active + 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); this.select(this.active - 1); }
+    else if (e.key === 'Enter') { e.preventDefault(); this.go(); }
+    else if (e.key === 'Escape') {
+      if (!this.panel.hidden) this.close(); else { this.input.value = ''; this.list.textContent = ''; }
+    }
+  };
+
+  function start() {
+    var boxes = [];
+    document.querySelectorAll('.qs').forEach(function (r) { boxes.push(new Box(r)); });
+    Q.boxes = boxes;
+    document.addEventListener('keydown', function (e) {
+      var t = e.target;
+      if (e.key === '/' && boxes.length && !(t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) {
+        e.preventDefault();
+        boxes[0].input.focus();
+      }
+    });
+    var q = new URLSearchParams(window.location.search).get('q');
+    if (q && boxes.length) { boxes[0].input.value = q; boxes[0].run(); }
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+})();
