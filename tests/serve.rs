@@ -427,3 +427,31 @@ fn ctrl_c_stops_cleanly() {
     assert!(status.success(), "{status:?}");
     s.wait_line("stopped");
 }
+
+#[test]
+fn fast_excerpt_matches_the_plain_definition() {
+    // The page model cuts excerpts without flattening the whole text; it
+    // must equal "join the words with single spaces, cut at n characters".
+    let plain = |text: &str, n: usize| {
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut out: String = flat.chars().take(n).collect();
+        if flat.chars().count() > n {
+            out.push('…');
+        }
+        out
+    };
+    let texts = [
+        "",
+        "   ",
+        "一二三",
+        "一二三 四五",
+        "  一二三\n\n四五  六 ",
+        "abc def",
+        "股权 到底 怎么 分 才 不出 问题",
+    ];
+    for t in texts {
+        for n in 0..12 {
+            assert_eq!(qunshu::site::excerpt(t, n), plain(t, n), "{t:?} {n}");
+        }
+    }
+}

@@ -278,7 +278,7 @@ impl Community {
         let members = Members::load(root, &config.members_file, &mut mdiags);
         cache.members_diags = mdiags.iter().cloned().collect();
         let mut diags = mdiags;
-        let posts = load_posts_cached(&config, &members, cache, None, HashMap::new(), &mut diags);
+        let posts = load_posts_cached(&config, &members, cache, None, Vec::new(), &mut diags);
         (
             Some(Community {
                 config,
@@ -304,10 +304,8 @@ impl Community {
     ) -> Diagnostics {
         let mut diags = Diagnostics::new();
         diags.extend(cache.members_diags.iter().cloned());
-        let old: HashMap<PathBuf, Post> = std::mem::take(&mut self.posts)
-            .into_iter()
-            .map(|p| (p.source.clone(), p))
-            .collect();
+        // Posts are sorted by source, as the loader needs them.
+        let old = std::mem::take(&mut self.posts);
         self.posts = load_posts_cached(
             &self.config,
             &self.members,
@@ -370,6 +368,7 @@ struct Parsed {
     body_line: usize,
     publish_at: Option<DateTime<Utc>>,
     expire_at: Option<DateTime<Utc>>,
+    meta: FileMeta,
 }
 
 /// Lists the Markdown files under `content/`, sorted, skipping hidden files.
@@ -519,7 +518,7 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
     if !errs.is_empty() {
         return Err(errs);
     }
-    Ok(Parsed {
+    let mut parsed = Parsed {
         source: rel.to_path_buf(),
         kind: kind.unwrap_or(Kind::Brief),
         yaml: split.yaml.to_string(),
@@ -529,7 +528,17 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
         front,
         publish_at,
         expire_at,
-    })
+        meta: FileMeta {
+            title: String::new(),
+            slug: String::new(),
+            column: String::new(),
+            path: String::new(),
+            key: String::new(),
+            diags: Vec::new(),
+        },
+    };
+    parsed.meta = file_meta(config, &parsed);
+    Ok(parsed)
 }
 
 /// Normalises `a/b/../c` without touching the file system.
@@ -568,9 +577,109 @@ pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) 
     (normalize(&base.join(path.as_ref())), frag)
 }
 
+/// What pass 2 needs of one file, computed once when the file is read
+/// (it depends only on the file and `site.toml`).
+struct FileMeta {
+    title: String,
+    slug: String,
+    column: String,
+    path: String,
+    /// The path lower-cased: two posts whose paths differ only in case clash.
+    key: String,
+    diags: Vec<Diagnostic>,
+}
+
+fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+    let title = p.front.title.clone().unwrap_or_default().trim().to_string();
+    let column = match &p.front.column {
+        Some(c) => match config.column(c) {
+            Some(col) => {
+                if col.kind != p.kind {
+                    out.push(
+                        Diagnostic::error(
+                            &p.source,
+                            format!(
+                                "column `{c}` carries {} posts, but this is a {} post",
+                                col.kind, p.kind
+                            ),
+                        )
+                        .at_opt_line(line_of("column"))
+                        .field("column"),
+                    );
+                }
+                c.clone()
+            }
+            None => {
+                let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
+                out.push(
+                    Diagnostic::error(
+                        &p.source,
+                        format!(
+                            "there is no column `{c}` in site.toml (expected one of: {})",
+                            known.join(", ")
+                        ),
+                    )
+                    .at_opt_line(line_of("column"))
+                    .field("column"),
+                );
+                c.clone()
+            }
+        },
+        None => match config.default_column(p.kind) {
+            Some(c) => c.id.clone(),
+            None => {
+                out.push(Diagnostic::error(
+                    &p.source,
+                    format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
+                ).field("column"));
+                String::new()
+            }
+        },
+    };
+    let slug = match &p.front.slug {
+        Some(s) => {
+            let clean = slugify(s);
+            if clean.is_empty() {
+                out.push(
+                    Diagnostic::error(
+                        &p.source,
+                        format!("the slug `{s}` has no letters or digits"),
+                    )
+                    .at_opt_line(line_of("slug"))
+                    .field("slug"),
+                );
+            }
+            clean
+        }
+        None => {
+            let s = slugify(&title);
+            if s.is_empty() {
+                p.source
+                    .file_stem()
+                    .map(|s| slugify(&s.to_string_lossy()))
+                    .unwrap_or_default()
+            } else {
+                s
+            }
+        }
+    };
+    let path = format!("{}/{}.html", p.kind.dir(), slug);
+    let key = path.to_lowercase();
+    FileMeta {
+        title,
+        slug,
+        column,
+        path,
+        key,
+        diags: out,
+    }
+}
+
 fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
     let mut cache = LoadCache::default();
-    load_posts_cached(config, members, &mut cache, None, HashMap::new(), diags)
+    load_posts_cached(config, members, &mut cache, None, Vec::new(), diags)
 }
 
 /// What loading learnt about each content file, kept between loads so that
@@ -624,7 +733,7 @@ fn load_posts_cached(
     members: &Members,
     cache: &mut LoadCache,
     changed: Option<&BTreeSet<PathBuf>>,
-    mut old: HashMap<PathBuf, Post>,
+    old: Vec<Post>,
     diags: &mut Diagnostics,
 ) -> Vec<Post> {
     let new_state = |r| FileState {
@@ -661,7 +770,6 @@ fn load_posts_cached(
                     .collect();
                 for k in gone {
                     cache.files.remove(&k);
-                    old.remove(&k);
                 }
                 if abs.is_dir() {
                     let sub: Vec<PathBuf> = content_files(&config.root)
@@ -677,137 +785,77 @@ fn load_posts_cached(
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
                 todo.par_iter().map(|f| parse_file(config, f)).collect();
             for (f, r) in todo.into_iter().zip(results) {
-                old.remove(&f);
                 reparsed.insert(f.clone());
                 cache.files.insert(f, new_state(r));
             }
         }
     }
     let mut parsed: Vec<&Parsed> = Vec::with_capacity(cache.files.len());
+    let mut refs_of: Vec<&[PathBuf]> = Vec::with_capacity(cache.files.len());
     for st in cache.files.values() {
         match &st.parsed {
-            Ok(p) => parsed.push(p),
+            Ok(p) => {
+                parsed.push(p);
+                refs_of.push(&st.refs);
+            }
             Err(ds) => diags.extend(ds.iter().cloned()),
         }
     }
+    // The previous post of each file, if any: a merge of two lists sorted
+    // by source (no per-post map lookups: this runs on every live edit).
+    let mut olds: Vec<Option<Post>> = Vec::with_capacity(parsed.len());
+    {
+        let mut prev = old.into_iter().peekable();
+        for p in &parsed {
+            while prev.peek().is_some_and(|o| o.source < p.source) {
+                prev.next();
+            }
+            let same = prev.peek().is_some_and(|o| o.source == p.source);
+            olds.push(if same { prev.next() } else { None });
+        }
+    }
 
-    // Pass 2: columns, slugs, URLs, duplicates.
-    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
-    let mut url_of: HashMap<PathBuf, String> = HashMap::new();
-    let mut meta: Vec<(String, String, String)> = Vec::with_capacity(parsed.len());
+    // Pass 2: URLs and duplicates (columns and slugs were checked per file).
+    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(parsed.len());
+    let mut url_of: HashMap<&std::ffi::OsStr, &str> = HashMap::with_capacity(parsed.len());
     for p in &parsed {
-        let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
-        let title = p.front.title.clone().unwrap_or_default().trim().to_string();
-        let column = match &p.front.column {
-            Some(c) => match config.column(c) {
-                Some(col) => {
-                    if col.kind != p.kind {
-                        diags.push(
-                            Diagnostic::error(
-                                &p.source,
-                                format!(
-                                    "column `{c}` carries {} posts, but this is a {} post",
-                                    col.kind, p.kind
-                                ),
-                            )
-                            .at_opt_line(line_of("column"))
-                            .field("column"),
-                        );
-                    }
-                    c.clone()
-                }
-                None => {
-                    let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
-                    diags.push(
-                        Diagnostic::error(
-                            &p.source,
-                            format!(
-                                "there is no column `{c}` in site.toml (expected one of: {})",
-                                known.join(", ")
-                            ),
-                        )
-                        .at_opt_line(line_of("column"))
-                        .field("column"),
-                    );
-                    c.clone()
-                }
-            },
-            None => match config.default_column(p.kind) {
-                Some(c) => c.id.clone(),
-                None => {
-                    diags.push(Diagnostic::error(
-                        &p.source,
-                        format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
-                    ).field("column"));
-                    String::new()
-                }
-            },
-        };
-        let slug = match &p.front.slug {
-            Some(s) => {
-                let clean = slugify(s);
-                if clean.is_empty() {
-                    diags.push(
-                        Diagnostic::error(
-                            &p.source,
-                            format!("the slug `{s}` has no letters or digits"),
-                        )
-                        .at_opt_line(line_of("slug"))
-                        .field("slug"),
-                    );
-                }
-                clean
-            }
-            None => {
-                let s = slugify(&title);
-                if s.is_empty() {
-                    p.source
-                        .file_stem()
-                        .map(|s| slugify(&s.to_string_lossy()))
-                        .unwrap_or_default()
-                } else {
-                    s
-                }
-            }
-        };
-        let path = format!("{}/{}.html", p.kind.dir(), slug);
-        let key = path.to_lowercase();
-        if let Some(other) = by_path.get(&key) {
+        let m = &p.meta;
+        diags.extend(m.diags.iter().cloned());
+        if let Some(other) = by_path.get(m.key.as_str()) {
+            let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
             diags.push(
                 Diagnostic::error(
                     &p.source,
                     format!(
-                        "this post and {} would both be published at {path}; give one of them a different `slug:`",
-                        other.display()
+                        "this post and {} would both be published at {}; give one of them a different `slug:`",
+                        other.display(),
+                        m.path
                     ),
                 )
                 .at_opt_line(line_of("slug").or(line_of("title")))
                 .field("slug"),
             );
         } else {
-            by_path.insert(key, p.source.clone());
+            by_path.insert(&m.key, &p.source);
         }
-        url_of.insert(p.source.clone(), path.clone());
-        meta.push((title, slug, column));
+        url_of.insert(p.source.as_os_str(), &m.path);
     }
 
     // Pass 3: render Markdown, split threads, check references — only for
     // posts that were re-read, that link to a changed path, or that are new.
     let content_prefix = Path::new(CONTENT_DIR);
     let root = &config.root;
-    let touched = |st: &FileState| -> bool {
-        changed.is_some_and(|ch| st.refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
+    let touched = |refs: &[PathBuf]| -> bool {
+        changed.is_some_and(|ch| refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
     };
     let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
         .iter()
-        .zip(meta)
         .enumerate()
-        .filter(|(_, (p, _))| {
-            reparsed.contains(&p.source)
-                || !old.contains_key(&p.source)
-                || cache.files.get(&p.source).is_some_and(touched)
+        .filter(|(i, p)| olds[*i].is_none() || touched(refs_of[*i]) || reparsed.contains(&p.source))
+        .map(|(i, p)| {
+            let m = &p.meta;
+            (i, *p, (m.title.clone(), m.slug.clone(), m.column.clone()))
         })
-        .map(|(i, (p, m))| (i, *p, m))
         .collect();
     let out: Vec<(usize, Post, Vec<Diagnostic>, Vec<PathBuf>)> = todo
         .into_par_iter()
@@ -825,7 +873,7 @@ fn load_posts_cached(
                 }
                 let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
                 if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
-                    return match url_of.get(&target) {
+                    return match url_of.get(target.as_os_str()) {
                         Some(u) => Resolved::Rewrite(format!("../{}{frag}", encode_path(u))),
                         None => Resolved::Missing(format!(
                             "the link `{dest}` points to {}, which is not a post (check the file name)",
@@ -1002,7 +1050,8 @@ fn load_posts_cached(
             (idx, post, ds.into_inner(), refs)
         })
         .collect();
-    let sources: Vec<PathBuf> = parsed.iter().map(|p| p.source.clone()).collect();
+    drop(refs_of);
+    let count = parsed.len();
     let mut fresh: HashMap<usize, Post> = HashMap::with_capacity(out.len());
     cache.rendered.clear();
     for (idx, post, ds, refs) in out {
@@ -1013,18 +1062,12 @@ fn load_posts_cached(
         }
         fresh.insert(idx, post);
     }
-    let mut posts = Vec::with_capacity(sources.len());
-    for (i, src) in sources.into_iter().enumerate() {
-        if let Some(st) = cache.files.get(&src) {
-            diags.extend(st.render_diags.iter().cloned());
-        }
-        match fresh.remove(&i).or_else(|| old.remove(&src)) {
-            Some(p) => posts.push(p),
-            None => diags.push(Diagnostic::error(
-                &src,
-                "internal: post missing from the reload",
-            )),
-        }
+    for st in cache.files.values() {
+        diags.extend(st.render_diags.iter().cloned());
+    }
+    let mut posts = Vec::with_capacity(count);
+    for (i, prev) in olds.into_iter().enumerate() {
+        posts.extend(fresh.remove(&i).or(prev));
     }
     posts
 }

@@ -5,11 +5,12 @@
   if (page === "" || page.slice(-1) === "/") page += "index.html";
   var key = "qunshu-scroll:" + location.pathname;
   var y = sessionStorage.getItem(key);
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
   if (y !== null) {
     sessionStorage.removeItem(key);
     var restore = function () { window.scrollTo(0, parseFloat(y) || 0); };
     restore();
-    window.addEventListener("load", restore);
+    window.addEventListener("load", function () { restore(); requestAnimationFrame(restore); });
   }
   var wasClosed = false;
   function reload() {

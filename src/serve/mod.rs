@@ -152,10 +152,12 @@ pub fn run(root: &Path, opts: ServeOptions) -> anyhow::Result<()> {
             continue;
         };
         let what = describe(&root, &change);
-        let report = preview.update(change);
+        let mut report = preview.update(change);
+        let t = Instant::now();
         if let Ok(mut s) = snapshot.write() {
             *s = Arc::new(snapshot_of(&preview));
         }
+        report.phases.push(("snapshot", t.elapsed()));
         let msg = match &report.changed {
             Some(v) if v.is_empty() => None,
             Some(v) => Some(serde_json::json!({ "reload": true, "pages": v }).to_string()),
@@ -264,6 +266,14 @@ fn report_update(
                 "{what}: rendered {} pages ({how}), {changed} changed, {} removed in {ms:.1} ms; reload sent to {sent} tab(s)",
                 r.rendered, r.removed
             );
+            if std::env::var_os("QUNSHU_TRACE").is_some() {
+                let phases: Vec<String> = r
+                    .phases
+                    .iter()
+                    .map(|(n, d)| format!("{n} {:.1} ms", d.as_secs_f64() * 1000.0))
+                    .collect();
+                println!("  phases: {}", phases.join(", "));
+            }
         }
     }
 }

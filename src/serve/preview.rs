@@ -7,10 +7,11 @@
 //! inputs changed. Each page job gets a *key*: the posts it shows (a post
 //! page: its own post; a listing page: the posts on that page, with the
 //! total and page count; a contributor page: the posts in their record).
-//! A page is rendered again when its key differs from the last render or
-//! names a post that changed; the handful of pages that summarise the whole
-//! site (home, term indexes, members index, feed, sitemap, 404) are always
-//! rendered again. Pages that no longer exist are dropped. Changes to
+//! A post page is rendered again when its post changed; a listing or
+//! contributor page when its key differs from the last render or it shows a
+//! post whose card (title, date, excerpt, tags…) changed; the sitemap when
+//! the list of pages or a post's date changed; the few pages that summarise
+//! the whole site (home, term and member indexes, feed, 404) every time. Pages that no longer exist are dropped. Changes to
 //! `site.toml`, the members file or the theme render everything.
 //!
 //! The browser never sees a half-updated site: the page map is swapped in
@@ -19,7 +20,7 @@
 use crate::content::{Community, IncludeOptions, LoadCache, CONTENT_DIR};
 use crate::diag::Diagnostics;
 use crate::site::theme::StaticSource;
-use crate::site::{BuildOptions, Job, Site};
+use crate::site::{BuildOptions, Card, Job, Site};
 use crate::time::Clock;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -80,6 +81,8 @@ pub struct UpdateReport {
     pub failed: bool,
     /// Time taken.
     pub elapsed: std::time::Duration,
+    /// Time taken by each phase, in order (for `QUNSHU_TRACE=1`).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How a job's output depends on posts.
@@ -87,6 +90,8 @@ pub struct UpdateReport {
 enum Key {
     /// Rendered on every update (pages that summarise the whole site).
     Always,
+    /// A post's own page.
+    One(u64),
     /// The ids of the posts it shows, plus numbers (total, page count).
     Posts(Vec<u64>),
 }
@@ -105,8 +110,9 @@ pub struct Preview {
     pages: Pages,
     /// Keys of the rendered jobs, by output path.
     keys: HashMap<String, Key>,
-    /// Output paths of rendered jobs (not statics or assets).
-    job_paths: HashSet<String>,
+    /// Cards (listing entries) of the last page model, by source, reused
+    /// for posts that did not change.
+    cards: HashMap<u64, Card>,
     /// Posts changed since the last good render (ids).
     dirty: HashSet<u64>,
     /// The last render was not made from the current model: render all next time.
@@ -120,7 +126,7 @@ pub struct Preview {
 
 fn id_of(source: &Path) -> u64 {
     let mut h = DefaultHasher::new();
-    source.hash(&mut h);
+    source.as_os_str().hash(&mut h);
     h.finish()
 }
 
@@ -134,7 +140,7 @@ impl Preview {
             state: None,
             pages: Pages::new(),
             keys: HashMap::new(),
-            job_paths: HashSet::new(),
+            cards: HashMap::new(),
             dirty: HashSet::new(),
             need_full_render: true,
             now: opts.clock.unwrap_or_else(Utc::now),
@@ -210,6 +216,7 @@ impl Preview {
         self.state = community.map(|community| State { community, cache });
         self.need_full_render = true;
         self.dirty.clear();
+        self.cards.clear();
         if self.opts.clock.is_none() {
             self.now = Utc::now();
         }
@@ -220,7 +227,9 @@ impl Preview {
         let Some(state) = self.state.as_mut() else {
             return self.update_full();
         };
+        let t = Instant::now();
         self.diags = state.community.reload_content(&mut state.cache, paths);
+        let reload_time = t.elapsed();
         self.dirty.extend(paths.iter().map(|p| id_of(p)));
         self.dirty
             .extend(state.cache.rendered().iter().map(|p| id_of(p)));
@@ -234,9 +243,8 @@ impl Preview {
             let key = inside.to_string_lossy().replace('\\', "/");
             let prefix = format!("{key}/");
             let before = self.pages.len();
-            self.pages.retain(|k, _| {
-                self.job_paths.contains(k) || (*k != key && !k.starts_with(&prefix))
-            });
+            self.pages
+                .retain(|k, _| self.keys.contains_key(k) || (*k != key && !k.starts_with(&prefix)));
             if self.pages.len() != before {
                 assets_changed.push(key.clone());
             }
@@ -248,6 +256,7 @@ impl Preview {
             }
         }
         let mut r = self.render();
+        r.phases.insert(0, ("reload content", reload_time));
         if let Some(ch) = r.changed.as_mut() {
             ch.extend(assets_changed);
         }
@@ -264,12 +273,28 @@ impl Preview {
             return report;
         }
         let c = &state.community;
-        let site = match Site::new(
+        let mut t = Instant::now();
+        let mut phase = |name: &'static str, report: &mut UpdateReport| {
+            report.phases.push((name, t.elapsed()));
+            t = Instant::now();
+        };
+        let full = self.need_full_render;
+        let (dirty, cards) = (&self.dirty, &mut self.cards);
+        let mut reuse = |_: usize, p: &crate::content::Post| -> Option<Card> {
+            let id = id_of(&p.source);
+            if full || dirty.contains(&id) {
+                None
+            } else {
+                cards.remove(&id)
+            }
+        };
+        let mut site = match Site::new_reusing(
             c,
             BuildOptions {
                 include: self.opts.include,
                 clock: Clock::new(self.now, c.config.tz),
             },
+            &mut reuse,
         ) {
             Ok(s) => s,
             Err(e) => {
@@ -277,19 +302,58 @@ impl Preview {
                 return report;
             }
         };
+        phase("page model", &mut report);
         let ids: Vec<u64> = c.posts.iter().map(|p| id_of(&p.source)).collect();
-        let full = self.need_full_render;
+        // Listing and contributor pages show only cards: a changed post
+        // whose card is the same (say, an edit deep in its text) leaves them
+        // as they are; its own page is rendered again regardless.
+        let card_changed: HashSet<u64> = if full {
+            HashSet::new()
+        } else {
+            site.cards
+                .iter()
+                .filter(|(i, _)| self.dirty.contains(&ids[**i]))
+                .filter(|(i, card)| {
+                    self.cards.get(&ids[**i]).is_none_or(|old| {
+                        serde_json::to_value(old).ok() != serde_json::to_value(card).ok()
+                    })
+                })
+                .map(|(i, _)| ids[*i])
+                .collect()
+        };
         let jobs = site.jobs();
+        // The sitemap lists every page and each post's date: render it again
+        // only when the list of pages or a changed post's date differs.
+        let mut fp = DefaultHasher::new();
+        let mut dates_changed = false;
         let mut todo: Vec<(Job, String, Key)> = Vec::new();
         let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
+        let mut sitemap = None;
         for job in jobs {
             let path = site.path_of(&job);
+            match job {
+                Job::Sitemap => {
+                    sitemap = Some(path);
+                    continue;
+                }
+                Job::NotFound | Job::Feed => {}
+                Job::Post(i) => {
+                    path.hash(&mut fp);
+                    if !full && self.dirty.contains(&ids[i]) {
+                        let new = site.cards.get(&i).and_then(|k| k.iso.as_ref());
+                        let old = self.cards.get(&ids[i]).map(|k| k.iso.as_ref());
+                        dates_changed |= old != Some(new);
+                    }
+                }
+                _ => path.hash(&mut fp),
+            }
             let key = job_key(&site, &job, &ids);
             let again = full
                 || match (&key, self.keys.get(&path)) {
                     (Key::Always, _) => true,
                     (k, Some(old)) if k == old => match k {
-                        Key::Posts(v) => v.iter().any(|i| self.dirty.contains(i)),
+                        Key::Posts(v) => v.iter().any(|i| card_changed.contains(i)),
+                        Key::One(i) => self.dirty.contains(i),
                         Key::Always => true,
                     },
                     _ => true,
@@ -299,6 +363,14 @@ impl Preview {
             }
             new_keys.insert(path, key);
         }
+        if let Some(path) = sitemap {
+            let key = Key::One(fp.finish());
+            if full || dates_changed || self.keys.get(&path) != Some(&key) {
+                todo.push((Job::Sitemap, path.clone(), key.clone()));
+            }
+            new_keys.insert(path, key);
+        }
+        phase("job keys", &mut report);
         let rendered: Vec<anyhow::Result<crate::site::Page>> = todo
             .par_iter()
             .map(|(job, _, _)| site.render(job))
@@ -313,6 +385,7 @@ impl Preview {
                 }
             }
         }
+        phase("render", &mut report);
         self.render_error = None;
         let mut changed = Vec::new();
         if full {
@@ -343,8 +416,8 @@ impl Preview {
             }
         }
         let gone: Vec<String> = self
-            .job_paths
-            .iter()
+            .keys
+            .keys()
             .filter(|p| !new_keys.contains_key(*p))
             .cloned()
             .collect();
@@ -353,9 +426,13 @@ impl Preview {
         }
         report.removed = gone.len();
         changed.extend(gone);
-        self.job_paths = new_keys.keys().cloned().collect();
         self.keys = new_keys;
+        self.cards = std::mem::take(&mut site.cards)
+            .into_iter()
+            .map(|(i, card)| (ids[i], card))
+            .collect();
         self.dirty.clear();
+        phase("store", &mut report);
         report.full = full;
         report.changed = if full { None } else { Some(changed) };
         self.need_full_render = false;
@@ -366,7 +443,7 @@ impl Preview {
 /// The key of a job: which posts it shows.
 fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
     match job {
-        Job::Post(i) => Key::Posts(vec![ids[*i]]),
+        Job::Post(i) => Key::One(ids[*i]),
         Job::Listing { listing, page } => {
             let l = &site.listings[*listing];
             let per = site.community.config.paginate;

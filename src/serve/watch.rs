@@ -19,7 +19,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 /// How long the debouncer waits for a burst of events to end.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Folders whose changes mean "render everything".
 const FULL_DIRS: [&str; 3] = ["themes", "templates", "static"];
@@ -38,7 +38,7 @@ impl Watcher {
     /// is relative to the root.
     pub fn start(root: &Path, members_file: &Path) -> anyhow::Result<Watcher> {
         let (tx, rx) = std::sync::mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 3), tx)
+        let mut debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), tx)
             .map_err(|e| anyhow::anyhow!("cannot watch files: {e}"))?;
         let w = &mut debouncer;
         w.watch(root, RecursiveMode::NonRecursive)

@@ -259,9 +259,31 @@ fn term_slug(s: &str) -> String {
 
 /// Cuts `text` to about `n` characters at a character boundary.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().take(n).collect();
-    if flat.chars().count() > n {
+    // Same as joining all words with single spaces and cutting at `n`
+    // characters, without flattening the whole text first (this runs for
+    // every post on every build, and on every live-preview update).
+    let mut out = String::new();
+    let mut count = 0;
+    let mut more = false;
+    'words: for (k, w) in text.split_whitespace().enumerate() {
+        if k > 0 {
+            if count == n {
+                more = true;
+                break;
+            }
+            out.push(' ');
+            count += 1;
+        }
+        for ch in w.chars() {
+            if count == n {
+                more = true;
+                break 'words;
+            }
+            out.push(ch);
+            count += 1;
+        }
+    }
+    if more {
         out.push('…');
     }
     out
@@ -270,6 +292,18 @@ pub fn excerpt(text: &str, n: usize) -> String {
 impl<'a> Site<'a> {
     /// Builds the page model: what is published, listings, contributor records.
     pub fn new(community: &'a Community, opts: BuildOptions) -> anyhow::Result<Site<'a>> {
+        Self::new_reusing(community, opts, &mut |_, _| None)
+    }
+
+    /// Like [`Site::new`], but takes an included post's card from `reuse`
+    /// when it returns one: the live preview passes the cards of the posts
+    /// that did not change since its last model (same clock, config and
+    /// members), so an edit does not rebuild ten thousand cards.
+    pub fn new_reusing(
+        community: &'a Community,
+        opts: BuildOptions,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> anyhow::Result<Site<'a>> {
         let c = community;
         let theme = Theme::load(&c.config.root, &c.config.theme)?;
         let lang = c.config.language;
@@ -288,6 +322,10 @@ impl<'a> Site<'a> {
         let mut cards = HashMap::with_capacity(order.len());
         for &i in &order {
             let p = &c.posts[i];
+            if let Some(card) = reuse(i, p) {
+                cards.insert(i, card);
+                continue;
+            }
             let t = time_of(i);
             let local = t.map(|t| t.with_timezone(&tz));
             let people: Vec<Person> = match &p.thread {
@@ -377,17 +415,27 @@ impl<'a> Site<'a> {
         }
         let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        // Slug each distinct term once (a large community repeats a few dozen tags).
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for &i in &order {
             let p = &c.posts[i];
             for tag in &p.tags {
-                tags.entry(term_slug(tag))
+                let slug = slugs
+                    .entry(tag.as_str())
+                    .or_insert_with(|| term_slug(tag))
+                    .clone();
+                tags.entry(slug)
                     .or_insert_with(|| (tag.clone(), Vec::new()))
                     .1
                     .push(i);
             }
             if let Some(s) = &p.stage {
+                let slug = slugs
+                    .entry(s.as_str())
+                    .or_insert_with(|| term_slug(s))
+                    .clone();
                 stages
-                    .entry(term_slug(s))
+                    .entry(slug)
                     .or_insert_with(|| (s.clone(), Vec::new()))
                     .1
                     .push(i);
@@ -411,25 +459,28 @@ impl<'a> Site<'a> {
         }
 
         // Contributor records.
-        let mut records: BTreeMap<String, Contribution> = BTreeMap::new();
+        let mut records: HashMap<&str, Contribution> = HashMap::new();
         let mut anonymous: BTreeSet<&str> = BTreeSet::new();
         for &i in &order {
             let p = &c.posts[i];
             for h in p.all_handles() {
-                if c.members.credit(h).is_anonymous() {
+                if c.members
+                    .get(h)
+                    .is_some_and(|m| m.privacy == crate::content::Privacy::Anonymous)
+                {
                     anonymous.insert(h);
                 }
             }
             match &p.thread {
                 Some(th) => {
                     if let Some(h) = &th.asked_by {
-                        records.entry(h.clone()).or_default().asked.push(i);
+                        records.entry(h.as_str()).or_default().asked.push(i);
                     }
                     if let Some(h) = &th.summary_by {
-                        records.entry(h.clone()).or_default().summaries.push(i);
+                        records.entry(h.as_str()).or_default().summaries.push(i);
                     }
                     for h in th.answerers() {
-                        let r = records.entry(h.to_string()).or_default();
+                        let r = records.entry(h).or_default();
                         if th.accepted.as_deref() == Some(h) {
                             r.accepted.push(i);
                         } else {
@@ -439,7 +490,7 @@ impl<'a> Site<'a> {
                 }
                 None => {
                     for h in &p.authors {
-                        let r = records.entry(h.clone()).or_default();
+                        let r = records.entry(h.as_str()).or_default();
                         if p.kind == Kind::Case {
                             r.cases.push(i);
                         } else {
