@@ -24,9 +24,9 @@ use crate::kind::Kind;
 use crate::slug::{encode_path, slugify};
 use crate::time::Clock;
 use anyhow::anyhow;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 use theme::{tera_error, Theme};
 
 /// Stands for a page's `root` in pre-rendered fragments (cards).
@@ -211,9 +211,9 @@ pub struct Site<'a> {
     pub order: Vec<usize>,
     /// Cards of included posts, by post index.
     pub cards: HashMap<usize, Card>,
-    /// Each card rendered once with `card.html`, links prefixed with
-    /// [`ROOT_MARK`] (replaced by each page's own `root`).
-    pub card_html: HashMap<usize, String>,
+    /// Each card rendered once with `card.html` (on first use), links
+    /// prefixed with [`ROOT_MARK`] (replaced by each page's own `root`).
+    card_html: HashMap<usize, OnceLock<Result<String, String>>>,
     /// Listings (kinds, columns, tags, stages).
     pub listings: Vec<Listing>,
     /// Members with pages, most active first.
@@ -519,25 +519,10 @@ impl<'a> Site<'a> {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
 
-        // A card appears on up to a dozen listing pages; render it once.
-        let card_html: HashMap<usize, String> = {
-            let mut base = tera::Context::new();
-            base.insert("root", ROOT_MARK);
-            base.insert("t", &t);
-            let rendered: Vec<anyhow::Result<(usize, String)>> = cards
-                .par_iter()
-                .map(|(i, card)| {
-                    let mut ctx = base.clone();
-                    ctx.insert("c", card);
-                    theme
-                        .tera
-                        .render("card.html", &ctx)
-                        .map(|h| (*i, h))
-                        .map_err(|e| anyhow!("rendering card.html: {}", tera_error(&e)))
-                })
-                .collect();
-            rendered.into_iter().collect::<anyhow::Result<_>>()?
-        };
+        // A card appears on up to a dozen listing pages: render it once,
+        // when a page first needs it (an incremental rebuild renders few).
+        let card_html: HashMap<usize, OnceLock<Result<String, String>>> =
+            cards.keys().map(|&i| (i, OnceLock::new())).collect();
 
         Ok(Site {
             community,
@@ -619,15 +604,32 @@ impl<'a> Site<'a> {
         ctx
     }
 
-    /// The pre-rendered cards of `items`, for a page whose root is `root`.
-    fn cards_html(&self, items: &[usize], root: &str) -> String {
+    /// The card of post `i` rendered with `card.html`, links prefixed with
+    /// [`ROOT_MARK`]; rendered on first use, then shared by every page.
+    fn card_html(&self, i: usize) -> anyhow::Result<&str> {
+        let (Some(card), Some(slot)) = (self.cards.get(&i), self.card_html.get(&i)) else {
+            return Ok("");
+        };
+        let html = slot.get_or_init(|| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("root", ROOT_MARK);
+            ctx.insert("t", &self.t);
+            ctx.insert("c", card);
+            self.theme
+                .tera
+                .render("card.html", &ctx)
+                .map_err(|e| format!("rendering card.html: {}", tera_error(&e)))
+        });
+        html.as_deref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// The cards of `items`, for a page whose root is `root`.
+    fn cards_html(&self, items: &[usize], root: &str) -> anyhow::Result<String> {
         let mut s = String::with_capacity(items.len() * 1024);
-        for i in items {
-            if let Some(h) = self.card_html.get(i) {
-                s.push_str(h);
-            }
+        for &i in items {
+            s.push_str(self.card_html(i)?);
         }
-        s.replace(ROOT_MARK, root)
+        Ok(s.replace(ROOT_MARK, root))
     }
 
     /// `root` of the page at `path`.
@@ -670,8 +672,8 @@ impl<'a> Site<'a> {
                     .collect();
                 ctx.insert("briefs", &briefs);
                 let root = self.root_of(&path);
-                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root));
-                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root));
+                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
+                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
                 let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
                 ctx.insert(
                     "counts",
@@ -694,7 +696,7 @@ impl<'a> Site<'a> {
                 let mut ctx = self.base_context(&path);
                 ctx.insert("title", &l.title);
                 ctx.insert("group", l.group);
-                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path)));
+                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path))?);
                 ctx.insert("total", &l.items.len().to_string());
                 ctx.insert(
                     "pager",
@@ -791,13 +793,13 @@ impl<'a> Site<'a> {
                 ]
                 .into_iter()
                 .map(|(key, items)| {
-                    serde_json::json!({
+                    Ok(serde_json::json!({
                         "key": key,
                         "count": items.len(),
-                        "html": self.cards_html(items, &root),
-                    })
+                        "html": self.cards_html(items, &root)?,
+                    }))
                 })
-                .collect();
+                .collect::<anyhow::Result<_>>()?;
                 ctx.insert("groups", &groups);
                 self.render_template("member.html", &ctx)?
             }
