@@ -3,6 +3,12 @@
 
 mod cmd;
 
+/// mimalloc: many small allocations from several threads (parsing and
+/// rendering thousands of posts in parallel) cost a third less than with
+/// the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -29,7 +29,18 @@ pub fn print_diags(diags: &Diagnostics) {
 /// Loads the community, printing every diagnostic. Fails (after printing)
 /// on errors, or on warnings with `strict`.
 pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
-    let (community, mut diags) = Community::load(root);
+    finish_load(Community::load(root), strict)
+}
+
+/// Like [`load`], without rendering Markdown (for commands that only plan).
+pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Community> {
+    finish_load(Community::load_metadata(root), strict)
+}
+
+fn finish_load(
+    (community, mut diags): (Option<Community>, Diagnostics),
+    strict: bool,
+) -> anyhow::Result<Community> {
     if strict {
         diags.make_strict();
     }

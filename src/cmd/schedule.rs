@@ -132,7 +132,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
 
 /// Loads the community and checks the rota's handles against the members.
 pub fn load(root: &Path) -> anyhow::Result<Community> {
-    let c = super::load(root, false)?;
+    // The plan needs no HTML: text for the calendar is rendered on demand.
+    let c = super::load_metadata(root, false)?;
     let problems = schedule::check(&c);
     if !problems.is_empty() {
         for d in &problems {

@@ -36,8 +36,27 @@ pub struct Section {
     pub markdown: String,
     /// 1-based file line where it starts.
     pub line: usize,
-    /// The rendered, sanitised result (links resolved for the archive).
+    /// The rendered, sanitised result (links resolved for the archive);
+    /// empty after [`Community::load_metadata`].
     pub rendered: Rendered,
+}
+
+impl Section {
+    /// The section's plain text: the rendered text, or, when the section was
+    /// loaded without rendering, the text of a fresh render.
+    pub fn plain_text(&self) -> std::borrow::Cow<'_, str> {
+        if !self.rendered.text.is_empty() || self.markdown.trim().is_empty() {
+            return std::borrow::Cow::Borrowed(&self.rendered.text);
+        }
+        let r = markdown::render(
+            &self.markdown,
+            &markdown::RenderOptions {
+                id_prefix: "",
+                resolve: &markdown::keep_all,
+            },
+        );
+        std::borrow::Cow::Owned(r.text)
+    }
 }
 
 /// A reply under an answer.
@@ -244,13 +263,25 @@ impl Community {
     /// Loads and validates the community at `root`. Returns the model when
     /// there are no errors; the diagnostics either way.
     pub fn load(root: &Path) -> (Option<Community>, Diagnostics) {
+        Self::load_mode(root, false)
+    }
+
+    /// Like [`Community::load`], but leaves the Markdown of every post
+    /// unrendered: front matter, threads' answers and metadata only, for
+    /// commands that need no HTML (the plan). Links between posts are not
+    /// checked. Text is rendered on demand by [`Section::plain_text`].
+    pub fn load_metadata(root: &Path) -> (Option<Community>, Diagnostics) {
+        Self::load_mode(root, true)
+    }
+
+    fn load_mode(root: &Path, metadata_only: bool) -> (Option<Community>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config = match SiteConfig::load(root) {
             Ok(c) => c,
             Err(d) => return (None, d),
         };
         let members = Members::load(root, &config.members_file, &mut diags);
-        let posts = load_posts(&config, &members, &mut diags);
+        let posts = load_posts(&config, &members, metadata_only, &mut diags);
         if diags.error_count() > 0 {
             return (None, diags);
         }
@@ -677,8 +708,16 @@ fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
     }
 }
 
-fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
-    let mut cache = LoadCache::default();
+fn load_posts(
+    config: &SiteConfig,
+    members: &Members,
+    metadata_only: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Post> {
+    let mut cache = LoadCache {
+        metadata_only,
+        ..LoadCache::default()
+    };
     load_posts_cached(config, members, &mut cache, None, Vec::new(), diags)
 }
 
@@ -687,6 +726,8 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
 /// posts whose links point at them). See [`Community::reload_content`].
 #[derive(Default)]
 pub struct LoadCache {
+    /// Leave Markdown unrendered (see [`Community::load_metadata`]).
+    metadata_only: bool,
     files: BTreeMap<PathBuf, FileState>,
     members_diags: Vec<Diagnostic>,
     rendered: BTreeSet<PathBuf>,
@@ -736,6 +777,7 @@ fn load_posts_cached(
     old: Vec<Post>,
     diags: &mut Diagnostics,
 ) -> Vec<Post> {
+    let metadata_only = cache.metadata_only;
     let new_state = |r| FileState {
         parsed: r,
         render_diags: Vec::new(),
@@ -900,6 +942,13 @@ fn load_posts_cached(
                 }
             };
             let render = |md: &str, line: usize, prefix: &str| -> Section {
+                if metadata_only {
+                    return Section {
+                        markdown: md.to_string(),
+                        line,
+                        rendered: Rendered::default(),
+                    };
+                }
                 let rendered = markdown::render(
                     md,
                     &markdown::RenderOptions {

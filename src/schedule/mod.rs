@@ -51,7 +51,7 @@ pub fn copy_text(post: &Post, members: &Members, lang: Lang) -> String {
     let mut s = String::new();
     s.push_str(post.title.trim());
     s.push_str("\n\n");
-    s.push_str(post.body.rendered.text.trim());
+    s.push_str(post.body.plain_text().trim());
     if let Some(a) = post.thread.as_ref().and_then(|t| t.accepted_answer()) {
         let who = members.credit(&a.author);
         let label = match lang {
@@ -65,7 +65,7 @@ pub fn copy_text(post: &Post, members: &Members, lang: Lang) -> String {
             s.push_str(t.trim());
             s.push('\n');
         }
-        s.push_str(a.body.rendered.text.trim());
+        s.push_str(a.body.plain_text().trim());
     }
     s.push('\n');
     s
