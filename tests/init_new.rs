@@ -44,6 +44,16 @@ fn init_makes_a_community_that_checks_clean() {
         .success()
         .stdout(predicate::str::contains("3 posts (3 published"))
         .stderr("");
+    // …and builds: every example post gets its page.
+    qunshu(&dir).args(["build", "--quiet"]).assert().success();
+    let count = |d: &str| {
+        std::fs::read_dir(dir.join("public").join(d))
+            .unwrap()
+            .count()
+    };
+    for d in ["briefs", "qa", "cases"] {
+        assert!(count(d) >= 2, "public/{d}: a post page and the listing");
+    }
 }
 
 #[test]

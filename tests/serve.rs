@@ -53,7 +53,12 @@ fn changed(paths: &[&str]) -> Change {
 }
 
 /// Asserts the incrementally updated preview equals a fresh full build.
-fn assert_same_as_full(step: &str, root: &Path, inc: &Preview) {
+fn assert_same_as_full(step: &str, root: &Path, inc: &mut Preview) {
+    inc.refresh_search().unwrap();
+    assert!(
+        inc.pages().keys().any(|k| k.starts_with("search/")),
+        "{step}: no search index"
+    );
     let full = Preview::new(root, opts());
     assert!(full.error().is_none(), "{step}: {:?}", full.error());
     assert!(inc.error().is_none(), "{step}: {:?}", inc.error());
@@ -110,7 +115,7 @@ fn incremental_updates_equal_a_full_build() {
         changed_pages.iter().any(|c| c.starts_with("cases/")),
         "{changed_pages:?}"
     );
-    assert_same_as_full("edit body", root, &p);
+    assert_same_as_full("edit body", root, &mut p);
 
     // 2. Retitle a thread other posts link to: its URL moves, the links follow.
     edit(root, "content/qa/first-cofounder.md", |t| {
@@ -121,7 +126,7 @@ fn incremental_updates_equal_a_full_build() {
     assert!(
         page_of(&p, "content/qa/equity-split.md").contains(&qunshu::slug::encode_path("改名后"))
     );
-    assert_same_as_full("retitle linked thread", root, &p);
+    assert_same_as_full("retitle linked thread", root, &mut p);
 
     // 3. Add a post with a new tag and stage.
     std::fs::write(
@@ -132,7 +137,7 @@ fn incremental_updates_equal_a_full_build() {
     let r = p.update(changed(&["content/briefs/2026-11-22-new.md"]));
     assert!(!r.full, "{r:?}");
     assert!(p.pages().contains_key("tags/全新标签/index.html"));
-    assert_same_as_full("add", root, &p);
+    assert_same_as_full("add", root, &mut p);
 
     // 4. Rename a file (its slug comes from the title, so only the source moves).
     std::fs::rename(
@@ -144,14 +149,14 @@ fn incremental_updates_equal_a_full_build() {
         "content/briefs/2026-11-22-new.md",
         "content/briefs/2026-11-22-renamed.md",
     ]));
-    assert_same_as_full("rename", root, &p);
+    assert_same_as_full("rename", root, &mut p);
 
     // 5. Move a post in time: listings reorder.
     edit(root, "content/briefs/2026-10-24-ai-tools.md", |t| {
         t.replace("publish_at: 2026-10-24", "publish_at: 2026-11-21")
     });
     p.update(changed(&["content/briefs/2026-10-24-ai-tools.md"]));
-    assert_same_as_full("re-date", root, &p);
+    assert_same_as_full("re-date", root, &mut p);
 
     // 6. Break a post, edit another meanwhile, then fix the first.
     edit(root, "content/cases/cofounder-exit.md", |t| {
@@ -174,7 +179,7 @@ fn incremental_updates_equal_a_full_build() {
     });
     let r = p.update(changed(&["content/cases/cofounder-exit.md"]));
     assert!(!r.failed, "{r:?}");
-    assert_same_as_full("error then fix", root, &p);
+    assert_same_as_full("error then fix", root, &mut p);
 
     // 7. Delete a post that others link to: the linking posts now have errors…
     std::fs::remove_file(root.join("content/qa/first-cofounder.md")).unwrap();
@@ -188,7 +193,7 @@ fn incremental_updates_equal_a_full_build() {
         p.update(changed(&[&f]));
     }
     assert!(p.error().is_none(), "{:?}", p.error());
-    assert_same_as_full("delete", root, &p);
+    assert_same_as_full("delete", root, &mut p);
 
     // 8. A member turns anonymous: a full render, and their name is gone.
     edit(root, "content/members.yaml", |t| {
@@ -206,7 +211,7 @@ fn incremental_updates_equal_a_full_build() {
         .pages()
         .values()
         .all(|b| !String::from_utf8_lossy(b).contains("陈杰")));
-    assert_same_as_full("privacy", root, &p);
+    assert_same_as_full("privacy", root, &mut p);
 }
 
 /// Content files (relative paths) whose text mentions `needle`.

@@ -131,9 +131,29 @@ pub fn run(root: &Path, opts: ServeOptions) -> anyhow::Result<()> {
         .unwrap_or_else(|| PathBuf::from("content/members.yaml"));
     let watcher = watch::Watcher::start(&root, &members_file)?;
     while !stop.load(Ordering::SeqCst) {
-        let batch = match watcher.events.recv_timeout(Duration::from_millis(200)) {
+        let batch = match watcher.events.recv_timeout(Duration::from_millis(500)) {
             Ok(b) => b,
-            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Timeout) => {
+                // Quiet for a moment: bring the search index up to date.
+                if preview.search_stale() {
+                    let t = Instant::now();
+                    match preview.refresh_search() {
+                        Ok(()) => {
+                            if let Ok(mut s) = snapshot.write() {
+                                *s = Arc::new(snapshot_of(&preview));
+                            }
+                            if std::env::var_os("QUNSHU_TRACE").is_some() {
+                                println!(
+                                    "  search index rebuilt in {:.0} ms",
+                                    t.elapsed().as_secs_f64() * 1000.0
+                                );
+                            }
+                        }
+                        Err(e) => eprintln!("search index: {e:#}"),
+                    }
+                }
+                continue;
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         };
         let seen = Instant::now();

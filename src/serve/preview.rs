@@ -117,6 +117,10 @@ pub struct Preview {
     dirty: HashSet<u64>,
     /// The last render was not made from the current model: render all next time.
     need_full_render: bool,
+    /// Included posts of the last render, newest first (for the search index).
+    order: Vec<usize>,
+    /// The search index does not reflect the last render yet.
+    search_stale: bool,
     now: DateTime<Utc>,
     /// Diagnostics (errors and warnings) of the current content.
     diags: Diagnostics,
@@ -141,6 +145,8 @@ impl Preview {
             pages: Pages::new(),
             keys: HashMap::new(),
             cards: HashMap::new(),
+            order: Vec::new(),
+            search_stale: false,
             dirty: HashSet::new(),
             need_full_render: true,
             now: opts.clock.unwrap_or_else(Utc::now),
@@ -148,7 +154,48 @@ impl Preview {
             render_error: None,
         };
         p.update(Change::Full);
+        if let Err(e) = p.refresh_search() {
+            p.render_error = Some(format!("{e:#}"));
+        }
         p
+    }
+
+    /// True when posts changed since the search index was last built.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Rebuilds the search index (the `search/` files the theme's search box
+    /// reads) from the posts of the last render. `serve` calls this when no
+    /// file has changed for a moment, so it never delays a reload.
+    pub fn refresh_search(&mut self) -> anyhow::Result<()> {
+        if !self.search_stale || self.error().is_some() {
+            return Ok(());
+        }
+        let Some(state) = self.state.as_ref() else {
+            return Ok(());
+        };
+        let c = &state.community;
+        let posts: Vec<&crate::content::Post> = self.order.iter().map(|&i| &c.posts[i]).collect();
+        let tmp = tempfile::tempdir()?;
+        crate::search::write_index(c, &posts, tmp.path())?;
+        let prefix = format!("{}/", crate::search::DIR);
+        self.pages.retain(|k, _| !k.starts_with(&prefix));
+        for e in walkdir::WalkDir::new(tmp.path()) {
+            let e = e?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = e
+                .path()
+                .strip_prefix(tmp.path())?
+                .to_string_lossy()
+                .replace('\\', "/");
+            self.pages
+                .insert(format!("{prefix}{rel}"), Arc::new(std::fs::read(e.path())?));
+        }
+        self.search_stale = false;
+        Ok(())
     }
 
     /// The site's pages as last rendered without errors.
@@ -389,6 +436,8 @@ impl Preview {
         self.render_error = None;
         let mut changed = Vec::new();
         if full {
+            // The search index goes too (a member may have become
+            // anonymous); `refresh_search` rebuilds it.
             self.pages.clear();
             for (rel, src) in &site.theme.statics {
                 let bytes = match src {
@@ -431,9 +480,11 @@ impl Preview {
             .into_iter()
             .map(|(i, card)| (ids[i], card))
             .collect();
+        self.search_stale |= full || !self.dirty.is_empty();
         self.dirty.clear();
         phase("store", &mut report);
         report.full = full;
+        self.order = site.order.clone();
         report.changed = if full { None } else { Some(changed) };
         self.need_full_render = false;
         report
