@@ -8,7 +8,7 @@
 #    release `qunshu build` (pages + search index), timed;
 # 2. installs Pagefind with `npm install pagefind` and runs it over
 #    qunshu's post pages (every page has lang="zh-CN", so Pagefind segments
-#    Chinese), timed;
+#    Chinese; `<main>` marked data-pagefind-body), timed;
 # 3. runs both engines in headless Chromium against a local HTTP server
 #    (tests/browser_search.rs, `search_benchmark`): a few hundred queries,
 #    recall and precision against exact-substring ground truth, zero-result
@@ -38,7 +38,11 @@ PF="$WORK/node/node_modules/.bin/pagefind"
 [ -x "$PF" ] || npm install --silent --prefix "$WORK/node" pagefind@1.6.0
 rm -rf "$WORK/pfsrc" && mkdir -p "$WORK/pfsrc"
 (cd "$SITE" && find briefs qa cases -maxdepth 1 -name '*.html' ! -name index.html -print0 \
-  | xargs -0 cp --parents -l -t "$WORK/pfsrc")
+  | xargs -0 cp --parents -t "$WORK/pfsrc")
+# Index the article only (not the header, navigation and footer every page
+# repeats), as a Pagefind site would with data-pagefind-body.
+find "$WORK/pfsrc" -name '*.html' -print0 | xargs -0 sed -i 's/<main id="main"/<main data-pagefind-body id="main"/'
+
 echo "post pages: $(find "$WORK/pfsrc" -name '*.html' | wc -l) (qunshu indexed $(ls "$SITE/search/d" | grep -c -v -- '-'))"
 /usr/bin/time -f "pagefind: %e s wall, %M KB peak" \
   "$PF" --site "$WORK/pfsrc" --output-path "$SITE/pagefind" --silent

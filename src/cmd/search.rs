@@ -3,7 +3,8 @@
 use qunshu::config::{Lang, SiteConfig};
 use qunshu::kind::Kind;
 use qunshu::search::{self, Index};
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -83,6 +84,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         let ex = index.excerpt(h, &meta, &query)?;
         results.push((meta, ex));
     }
+    let mut text = String::new();
     if args.json {
         let list: Vec<serde_json::Value> = results
             .iter()
@@ -103,30 +105,32 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             })
             .collect();
         let out = serde_json::json!({ "query": query, "total": hits.len(), "results": list });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        let _ = writeln!(text, "{}", serde_json::to_string_pretty(&out)?);
     } else {
         let color = std::io::stdout().is_terminal();
         if hits.is_empty() {
-            println!("{}", s("none").replace("{q}", &query));
+            let _ = writeln!(text, "{}", s("none").replace("{q}", &query));
         } else {
-            println!("{}", s("results").replace("{n}", &hits.len().to_string()));
+            let _ = writeln!(
+                text,
+                "{}",
+                s("results").replace("{n}", &hits.len().to_string())
+            );
         }
         for (i, (m, ex)) in results.iter().enumerate() {
             let kind = s(&m.k);
             let mut facts = vec![kind];
             facts.extend(m.d.clone());
             facts.extend(m.g.iter().map(|t| format!("#{t}")));
-            println!();
-            println!("{}. {}  [{}]", i + 1, m.t, facts.join(" · "));
-            match &base_url {
-                Some(b) => println!("   {b}{}", m.u),
-                None => println!("   {}", m.u),
-            }
-            println!("   {}", mark(&ex.text, &ex.highlights, color));
+            let _ = writeln!(text);
+            let _ = writeln!(text, "{}. {}  [{}]", i + 1, m.t, facts.join(" · "));
+            let _ = writeln!(text, "   {}{}", base_url.as_deref().unwrap_or(""), m.u);
+            let _ = writeln!(text, "   {}", mark(&ex.text, &ex.highlights, color));
         }
         if shown < hits.len() {
-            println!();
-            println!(
+            let _ = writeln!(text);
+            let _ = writeln!(
+                text,
                 "{}",
                 match lang {
                     Lang::ZhCn =>
@@ -135,6 +139,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 }
             );
         }
+    }
+    // A closed pipe (`| head`) is not an error worth a message.
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
     }
     Ok(if hits.is_empty() {
         ExitCode::FAILURE

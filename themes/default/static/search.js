@@ -396,16 +396,20 @@
       return out;
     });
   };
+  /* A post's details, with the first block of its text decoded (as m.text). */
   Engine.prototype.doc = function (doc) {
-    var self = this;
-    return self.get('d/' + doc).then(function (m) {
-      if (m.text !== undefined) return m;
-      return self.decodeText(m.x).then(function (x) {
-        var c = Object.assign({}, m);
-        c.text = x;
-        return c;
+    var self = this, docs = self.docs || (self.docs = {});
+    if (!docs[doc]) {
+      docs[doc] = self.get('d/' + doc).then(function (m) {
+        return self.decodeText(m.x).then(function (x) {
+          var c = Object.assign({}, m);
+          c.text = x;
+          return c;
+        });
       });
-    });
+      docs[doc].catch(function () { delete docs[doc]; });
+    }
+    return docs[doc];
   };
   /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points. */
   Engine.prototype.excerpt = function (hit, meta, query) {
