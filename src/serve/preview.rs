@@ -25,14 +25,26 @@ use crate::time::Clock;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
 /// Output path (relative, unencoded) → file contents.
-pub type Pages = BTreeMap<String, Arc<Vec<u8>>>;
+///
+/// The pages of the preview by output path. A persistent map: taking a
+/// snapshot for the HTTP server after an update is O(1), not a copy of
+/// tens of thousands of entries.
+pub type Pages = imbl::OrdMap<String, Arc<Vec<u8>>>;
+
+/// Keeps only the pages whose path satisfies `keep`.
+fn retain_pages(pages: &mut Pages, keep: impl Fn(&String) -> bool) {
+    let gone: Vec<String> = pages.keys().filter(|k| !keep(k)).cloned().collect();
+    for k in gone {
+        pages.remove(&k);
+    }
+}
 
 /// What the preview shows.
 #[derive(Debug, Clone, Copy)]
@@ -180,7 +192,7 @@ impl Preview {
         let tmp = tempfile::tempdir()?;
         crate::search::write_index(c, &posts, tmp.path())?;
         let prefix = format!("{}/", crate::search::DIR);
-        self.pages.retain(|k, _| !k.starts_with(&prefix));
+        retain_pages(&mut self.pages, |k| !k.starts_with(&prefix));
         for e in walkdir::WalkDir::new(tmp.path()) {
             let e = e?;
             if !e.file_type().is_file() {
@@ -290,8 +302,10 @@ impl Preview {
             let key = inside.to_string_lossy().replace('\\', "/");
             let prefix = format!("{key}/");
             let before = self.pages.len();
-            self.pages
-                .retain(|k, _| self.keys.contains_key(k) || (*k != key && !k.starts_with(&prefix)));
+            let keys = &self.keys;
+            retain_pages(&mut self.pages, |k| {
+                keys.contains_key(k) || (*k != key && !k.starts_with(&prefix))
+            });
             if self.pages.len() != before {
                 assets_changed.push(key.clone());
             }
