@@ -100,6 +100,16 @@ pub struct SiteConfig {
     pub members_file: PathBuf,
     /// The text of `site.toml`, for modules that report lines of their own sections.
     pub source: String,
+    /// Delivery channels (`[[channels]]`), validated.
+    pub channels: Vec<crate::deliver::Channel>,
+    /// Delivery options (`[delivery]`).
+    pub delivery: crate::deliver::channels::DeliveryOptions,
+    /// Recurring events (`[[events]]`).
+    pub events: Vec<crate::schedule::Event>,
+    /// The duty rota (`[rota]`), if any.
+    pub rota: Option<crate::schedule::Rota>,
+    /// The books: `[book]` and `[books.NAME]` (see `book::config`).
+    pub books: crate::book::config::Books,
 }
 
 impl SiteConfig {
@@ -247,7 +257,17 @@ impl SiteConfig {
                     .field("theme"),
             );
         }
+        let channels =
+            crate::deliver::channels::validate(&raw.channels, &columns, text, &mut diags);
+        let delivery =
+            crate::deliver::channels::validate_options(raw.delivery.as_ref(), text, &mut diags);
 
+        let events = crate::schedule::events::validate(&raw.events, text, tz, &mut diags);
+        let rota =
+            (raw.rota.as_ref()).and_then(|r| crate::schedule::rota::validate(r, text, &mut diags));
+
+        let books =
+            crate::book::config::validate(raw.book.as_ref(), raw.books.as_ref(), text, &mut diags);
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -266,6 +286,11 @@ impl SiteConfig {
                     .unwrap_or_else(|| "content/members.yaml".to_string()),
             ),
             source: text.to_string(),
+            channels,
+            delivery,
+            events,
+            rota,
+            books,
         })
     }
 }
@@ -442,6 +467,14 @@ struct RawSite {
     members_file: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
+    #[serde(default)]
+    channels: Vec<crate::deliver::channels::RawChannel>,
+    delivery: Option<crate::deliver::channels::RawDelivery>,
+    #[serde(default)]
+    events: Vec<crate::schedule::events::RawEvent>,
+    rota: Option<crate::schedule::rota::RawRota>,
+    book: Option<crate::book::config::RawBook>,
+    books: Option<std::collections::BTreeMap<Spanned<String>, crate::book::config::RawBook>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,12 +12,18 @@
 //! Loaders never render pages, renderers never read content files, and "now"
 //! comes from one [`time::Clock`] so `--clock` reaches everything.
 
+pub mod book;
 pub mod config;
 pub mod content;
+pub mod deliver;
 pub mod diag;
 pub mod kind;
 pub mod markdown;
+pub mod scaffold;
+pub mod schedule;
+pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod time;

@@ -1,8 +1,19 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
+pub mod book;
 pub mod build;
 pub mod check;
+pub mod init;
+pub mod new;
+pub mod post;
+pub mod report;
+pub mod resolve;
+pub mod run;
+pub mod schedule;
+pub mod schema;
 pub mod search;
+pub mod serve;
+pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
@@ -18,13 +29,28 @@ pub fn print_diags(diags: &Diagnostics) {
 /// Loads the community, printing every diagnostic. Fails (after printing)
 /// on errors, or on warnings with `strict`.
 pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
-    let (community, mut diags) = Community::load(root);
+    finish_load(Community::load(root), strict)
+}
+
+/// Like [`load`], without rendering Markdown (for commands that only plan).
+pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Community> {
+    finish_load(Community::load_metadata(root), strict)
+}
+
+fn finish_load(
+    (community, mut diags): (Option<Community>, Diagnostics),
+    strict: bool,
+) -> anyhow::Result<Community> {
     if strict {
         diags.make_strict();
     }
     print_diags(&diags);
     match community {
-        Some(c) if !diags.fails(strict) => Ok(c),
+        Some(mut c) if !diags.fails(strict) => {
+            // Delivered posts keep their delivery time in the plan and the archive.
+            qunshu::deliver::ledger::fill_delivered(&mut c).map_err(anyhow::Error::msg)?;
+            Ok(c)
+        }
         _ => Err(qunshu::diag::Failed {
             errors: diags.error_count().max(1),
         }

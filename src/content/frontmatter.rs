@@ -7,7 +7,7 @@ use serde::Deserialize;
 /// Unknown fields are rejected so a misspelt `pubish_at` never passes
 /// silently. Times stay strings here; the loader reads them in the site's
 /// time zone and reports bad ones with their line.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Title (required).

@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 /// How a member chose to be shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Privacy {
     /// Shown by name, with a profile page.
@@ -26,7 +28,7 @@ pub enum Privacy {
 }
 
 /// One member as written in `members.yaml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// Real display name.

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use frontmatter::{field_line, FrontMatter};
 pub use members::{Credit, Member, Members, Privacy};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 pub use thread::Status;
 use walkdir::WalkDir;
@@ -36,8 +36,27 @@ pub struct Section {
     pub markdown: String,
     /// 1-based file line where it starts.
     pub line: usize,
-    /// The rendered, sanitised result (links resolved for the archive).
+    /// The rendered, sanitised result (links resolved for the archive);
+    /// empty after [`Community::load_metadata`].
     pub rendered: Rendered,
+}
+
+impl Section {
+    /// The section's plain text: the rendered text, or, when the section was
+    /// loaded without rendering, the text of a fresh render.
+    pub fn plain_text(&self) -> std::borrow::Cow<'_, str> {
+        if !self.rendered.text.is_empty() || self.markdown.trim().is_empty() {
+            return std::borrow::Cow::Borrowed(&self.rendered.text);
+        }
+        let r = markdown::render(
+            &self.markdown,
+            &markdown::RenderOptions {
+                id_prefix: "",
+                resolve: &markdown::keep_all,
+            },
+        );
+        std::borrow::Cow::Owned(r.text)
+    }
 }
 
 /// A reply under an answer.
@@ -244,13 +263,25 @@ impl Community {
     /// Loads and validates the community at `root`. Returns the model when
     /// there are no errors; the diagnostics either way.
     pub fn load(root: &Path) -> (Option<Community>, Diagnostics) {
+        Self::load_mode(root, false)
+    }
+
+    /// Like [`Community::load`], but leaves the Markdown of every post
+    /// unrendered: front matter, threads' answers and metadata only, for
+    /// commands that need no HTML (the plan). Links between posts are not
+    /// checked. Text is rendered on demand by [`Section::plain_text`].
+    pub fn load_metadata(root: &Path) -> (Option<Community>, Diagnostics) {
+        Self::load_mode(root, true)
+    }
+
+    fn load_mode(root: &Path, metadata_only: bool) -> (Option<Community>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config = match SiteConfig::load(root) {
             Ok(c) => c,
             Err(d) => return (None, d),
         };
         let members = Members::load(root, &config.members_file, &mut diags);
-        let posts = load_posts(&config, &members, &mut diags);
+        let posts = load_posts(&config, &members, metadata_only, &mut diags);
         if diags.error_count() > 0 {
             return (None, diags);
         }
@@ -263,6 +294,58 @@ impl Community {
             }),
             diags,
         )
+    }
+
+    /// Like [`Community::load`], but fills `cache` for later
+    /// [`Community::reload_content`] calls, and returns the community even
+    /// when some posts have errors (those posts are left out); `None` only
+    /// when `site.toml` cannot be used.
+    pub fn load_with_cache(root: &Path, cache: &mut LoadCache) -> (Option<Community>, Diagnostics) {
+        let config = match SiteConfig::load(root) {
+            Ok(c) => c,
+            Err(d) => return (None, d),
+        };
+        let mut mdiags = Diagnostics::new();
+        let members = Members::load(root, &config.members_file, &mut mdiags);
+        cache.members_diags = mdiags.iter().cloned().collect();
+        let mut diags = mdiags;
+        let posts = load_posts_cached(&config, &members, cache, None, Vec::new(), &mut diags);
+        (
+            Some(Community {
+                config,
+                members,
+                posts,
+                delivered: HashMap::new(),
+            }),
+            diags,
+        )
+    }
+
+    /// Re-reads the content paths in `changed` (relative to the root: files
+    /// or folders under `content/` that were written, created, renamed or
+    /// removed) and re-renders only those posts and the posts whose links or
+    /// images point at them. `site.toml` and the members file are not
+    /// re-read: when they change, load again. Returns every diagnostic of the
+    /// community as it now is. The result equals a fresh
+    /// [`Community::load_with_cache`].
+    pub fn reload_content(
+        &mut self,
+        cache: &mut LoadCache,
+        changed: &BTreeSet<PathBuf>,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        diags.extend(cache.members_diags.iter().cloned());
+        // Posts are sorted by source, as the loader needs them.
+        let old = std::mem::take(&mut self.posts);
+        self.posts = load_posts_cached(
+            &self.config,
+            &self.members,
+            cache,
+            Some(changed),
+            old,
+            &mut diags,
+        );
+        diags
     }
 
     /// The visibility of a post at instant `now`.
@@ -316,6 +399,7 @@ struct Parsed {
     body_line: usize,
     publish_at: Option<DateTime<Utc>>,
     expire_at: Option<DateTime<Utc>>,
+    meta: FileMeta,
 }
 
 /// Lists the Markdown files under `content/`, sorted, skipping hidden files.
@@ -465,7 +549,7 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
     if !errs.is_empty() {
         return Err(errs);
     }
-    Ok(Parsed {
+    let mut parsed = Parsed {
         source: rel.to_path_buf(),
         kind: kind.unwrap_or(Kind::Brief),
         yaml: split.yaml.to_string(),
@@ -475,7 +559,17 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
         front,
         publish_at,
         expire_at,
-    })
+        meta: FileMeta {
+            title: String::new(),
+            slug: String::new(),
+            column: String::new(),
+            path: String::new(),
+            key: String::new(),
+            diags: Vec::new(),
+        },
+    };
+    parsed.meta = file_meta(config, &parsed);
+    Ok(parsed)
 }
 
 /// Normalises `a/b/../c` without touching the file system.
@@ -514,125 +608,301 @@ pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) 
     (normalize(&base.join(path.as_ref())), frag)
 }
 
-fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -> Vec<Post> {
-    let files = content_files(&config.root);
-    let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
-        files.par_iter().map(|f| parse_file(config, f)).collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(p) => parsed.push(p),
-            Err(ds) => diags.extend(ds),
-        }
-    }
+/// What pass 2 needs of one file, computed once when the file is read
+/// (it depends only on the file and `site.toml`).
+struct FileMeta {
+    title: String,
+    slug: String,
+    column: String,
+    path: String,
+    /// The path lower-cased: two posts whose paths differ only in case clash.
+    key: String,
+    diags: Vec<Diagnostic>,
+}
 
-    // Pass 2: columns, slugs, URLs, duplicates.
-    let mut by_path: HashMap<String, PathBuf> = HashMap::new();
-    let mut url_of: HashMap<PathBuf, String> = HashMap::new();
-    let mut meta: Vec<(String, String, String)> = Vec::with_capacity(parsed.len());
-    for p in &parsed {
-        let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
-        let title = p.front.title.clone().unwrap_or_default().trim().to_string();
-        let column = match &p.front.column {
-            Some(c) => match config.column(c) {
-                Some(col) => {
-                    if col.kind != p.kind {
-                        diags.push(
-                            Diagnostic::error(
-                                &p.source,
-                                format!(
-                                    "column `{c}` carries {} posts, but this is a {} post",
-                                    col.kind, p.kind
-                                ),
-                            )
-                            .at_opt_line(line_of("column"))
-                            .field("column"),
-                        );
-                    }
-                    c.clone()
-                }
-                None => {
-                    let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
-                    diags.push(
+fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+    let title = p.front.title.clone().unwrap_or_default().trim().to_string();
+    let column = match &p.front.column {
+        Some(c) => match config.column(c) {
+            Some(col) => {
+                if col.kind != p.kind {
+                    out.push(
                         Diagnostic::error(
                             &p.source,
                             format!(
-                                "there is no column `{c}` in site.toml (expected one of: {})",
-                                known.join(", ")
+                                "column `{c}` carries {} posts, but this is a {} post",
+                                col.kind, p.kind
                             ),
                         )
                         .at_opt_line(line_of("column"))
                         .field("column"),
                     );
-                    c.clone()
                 }
-            },
-            None => match config.default_column(p.kind) {
-                Some(c) => c.id.clone(),
-                None => {
-                    diags.push(Diagnostic::error(
-                        &p.source,
-                        format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
-                    ).field("column"));
-                    String::new()
-                }
-            },
-        };
-        let slug = match &p.front.slug {
-            Some(s) => {
-                let clean = slugify(s);
-                if clean.is_empty() {
-                    diags.push(
-                        Diagnostic::error(
-                            &p.source,
-                            format!("the slug `{s}` has no letters or digits"),
-                        )
-                        .at_opt_line(line_of("slug"))
-                        .field("slug"),
-                    );
-                }
-                clean
+                c.clone()
             }
             None => {
-                let s = slugify(&title);
-                if s.is_empty() {
-                    p.source
-                        .file_stem()
-                        .map(|s| slugify(&s.to_string_lossy()))
-                        .unwrap_or_default()
-                } else {
-                    s
+                let known: Vec<&str> = config.columns.iter().map(|c| c.id.as_str()).collect();
+                out.push(
+                    Diagnostic::error(
+                        &p.source,
+                        format!(
+                            "there is no column `{c}` in site.toml (expected one of: {})",
+                            known.join(", ")
+                        ),
+                    )
+                    .at_opt_line(line_of("column"))
+                    .field("column"),
+                );
+                c.clone()
+            }
+        },
+        None => match config.default_column(p.kind) {
+            Some(c) => c.id.clone(),
+            None => {
+                out.push(Diagnostic::error(
+                    &p.source,
+                    format!("no column in site.toml carries {} posts; add one with `kind = \"{}\"` or set `column:`", p.kind, p.kind),
+                ).field("column"));
+                String::new()
+            }
+        },
+    };
+    let slug = match &p.front.slug {
+        Some(s) => {
+            let clean = slugify(s);
+            if clean.is_empty() {
+                out.push(
+                    Diagnostic::error(
+                        &p.source,
+                        format!("the slug `{s}` has no letters or digits"),
+                    )
+                    .at_opt_line(line_of("slug"))
+                    .field("slug"),
+                );
+            }
+            clean
+        }
+        None => {
+            let s = slugify(&title);
+            if s.is_empty() {
+                p.source
+                    .file_stem()
+                    .map(|s| slugify(&s.to_string_lossy()))
+                    .unwrap_or_default()
+            } else {
+                s
+            }
+        }
+    };
+    let path = format!("{}/{}.html", p.kind.dir(), slug);
+    let key = path.to_lowercase();
+    FileMeta {
+        title,
+        slug,
+        column,
+        path,
+        key,
+        diags: out,
+    }
+}
+
+fn load_posts(
+    config: &SiteConfig,
+    members: &Members,
+    metadata_only: bool,
+    diags: &mut Diagnostics,
+) -> Vec<Post> {
+    let mut cache = LoadCache {
+        metadata_only,
+        ..LoadCache::default()
+    };
+    load_posts_cached(config, members, &mut cache, None, Vec::new(), diags)
+}
+
+/// What loading learnt about each content file, kept between loads so that
+/// `serve` re-reads and re-renders only the files that changed (and the
+/// posts whose links point at them). See [`Community::reload_content`].
+#[derive(Default)]
+pub struct LoadCache {
+    /// Leave Markdown unrendered (see [`Community::load_metadata`]).
+    metadata_only: bool,
+    files: BTreeMap<PathBuf, FileState>,
+    members_diags: Vec<Diagnostic>,
+    rendered: BTreeSet<PathBuf>,
+}
+
+struct FileState {
+    parsed: Result<Parsed, Vec<Diagnostic>>,
+    /// Diagnostics of the last render of this file.
+    render_diags: Vec<Diagnostic>,
+    /// Files (relative to the root) its links and images point at.
+    refs: Vec<PathBuf>,
+}
+
+impl LoadCache {
+    /// Number of content files known.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no content file is known.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The posts (source paths) the last load or reload rendered.
+    pub fn rendered(&self) -> &BTreeSet<PathBuf> {
+        &self.rendered
+    }
+}
+
+fn is_hidden_under_content(rel: &Path) -> bool {
+    rel.components()
+        .skip(1)
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+/// Loads the posts, reusing `cache`. With `changed` = `None` every file is
+/// read and rendered; otherwise only the listed paths (relative to the root;
+/// files or folders, written, created or removed) are re-read, and only those
+/// posts and the posts that link to them are rendered again — the others are
+/// taken from `old`.
+fn load_posts_cached(
+    config: &SiteConfig,
+    members: &Members,
+    cache: &mut LoadCache,
+    changed: Option<&BTreeSet<PathBuf>>,
+    old: Vec<Post>,
+    diags: &mut Diagnostics,
+) -> Vec<Post> {
+    let metadata_only = cache.metadata_only;
+    let new_state = |r| FileState {
+        parsed: r,
+        render_diags: Vec::new(),
+        refs: Vec::new(),
+    };
+    let mut reparsed: BTreeSet<PathBuf> = BTreeSet::new();
+    match changed {
+        None => {
+            let files = content_files(&config.root);
+            let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+                files.par_iter().map(|f| parse_file(config, f)).collect();
+            cache.files = files
+                .into_iter()
+                .zip(results.into_iter().map(new_state))
+                .collect();
+            reparsed.extend(cache.files.keys().cloned());
+        }
+        Some(changed) => {
+            let content = Path::new(CONTENT_DIR);
+            let mut todo: BTreeSet<PathBuf> = BTreeSet::new();
+            for rel in changed {
+                if !rel.starts_with(content) || is_hidden_under_content(rel) {
+                    continue;
+                }
+                let abs = config.root.join(rel);
+                // Forget what was at or under this path; re-add what is there now.
+                let gone: Vec<PathBuf> = cache
+                    .files
+                    .range(rel.clone()..)
+                    .take_while(|(k, _)| k.starts_with(rel))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                for k in gone {
+                    cache.files.remove(&k);
+                }
+                if abs.is_dir() {
+                    let sub: Vec<PathBuf> = content_files(&config.root)
+                        .into_iter()
+                        .filter(|f| f.starts_with(rel))
+                        .collect();
+                    todo.extend(sub);
+                } else if abs.is_file() && rel.extension().is_some_and(|x| x == "md") {
+                    todo.insert(rel.clone());
                 }
             }
-        };
-        let path = format!("{}/{}.html", p.kind.dir(), slug);
-        let key = path.to_lowercase();
-        if let Some(other) = by_path.get(&key) {
+            let todo: Vec<PathBuf> = todo.into_iter().collect();
+            let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
+                todo.par_iter().map(|f| parse_file(config, f)).collect();
+            for (f, r) in todo.into_iter().zip(results) {
+                reparsed.insert(f.clone());
+                cache.files.insert(f, new_state(r));
+            }
+        }
+    }
+    let mut parsed: Vec<&Parsed> = Vec::with_capacity(cache.files.len());
+    let mut refs_of: Vec<&[PathBuf]> = Vec::with_capacity(cache.files.len());
+    for st in cache.files.values() {
+        match &st.parsed {
+            Ok(p) => {
+                parsed.push(p);
+                refs_of.push(&st.refs);
+            }
+            Err(ds) => diags.extend(ds.iter().cloned()),
+        }
+    }
+    // The previous post of each file, if any: a merge of two lists sorted
+    // by source (no per-post map lookups: this runs on every live edit).
+    let mut olds: Vec<Option<Post>> = Vec::with_capacity(parsed.len());
+    {
+        let mut prev = old.into_iter().peekable();
+        for p in &parsed {
+            while prev.peek().is_some_and(|o| o.source < p.source) {
+                prev.next();
+            }
+            let same = prev.peek().is_some_and(|o| o.source == p.source);
+            olds.push(if same { prev.next() } else { None });
+        }
+    }
+
+    // Pass 2: URLs and duplicates (columns and slugs were checked per file).
+    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(parsed.len());
+    let mut url_of: HashMap<&std::ffi::OsStr, &str> = HashMap::with_capacity(parsed.len());
+    for p in &parsed {
+        let m = &p.meta;
+        diags.extend(m.diags.iter().cloned());
+        if let Some(other) = by_path.get(m.key.as_str()) {
+            let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
             diags.push(
                 Diagnostic::error(
                     &p.source,
                     format!(
-                        "this post and {} would both be published at {path}; give one of them a different `slug:`",
-                        other.display()
+                        "this post and {} would both be published at {}; give one of them a different `slug:`",
+                        other.display(),
+                        m.path
                     ),
                 )
                 .at_opt_line(line_of("slug").or(line_of("title")))
                 .field("slug"),
             );
         } else {
-            by_path.insert(key, p.source.clone());
+            by_path.insert(&m.key, &p.source);
         }
-        url_of.insert(p.source.clone(), path.clone());
-        meta.push((title, slug, column));
+        url_of.insert(p.source.as_os_str(), &m.path);
     }
 
-    // Pass 3: render Markdown, split threads, check references.
+    // Pass 3: render Markdown, split threads, check references — only for
+    // posts that were re-read, that link to a changed path, or that are new.
     let content_prefix = Path::new(CONTENT_DIR);
     let root = &config.root;
-    let out: Vec<(Option<Post>, Vec<Diagnostic>)> = parsed
+    let touched = |refs: &[PathBuf]| -> bool {
+        changed.is_some_and(|ch| refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
+    };
+    let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| olds[*i].is_none() || touched(refs_of[*i]) || reparsed.contains(&p.source))
+        .map(|(i, p)| {
+            let m = &p.meta;
+            (i, *p, (m.title.clone(), m.slug.clone(), m.column.clone()))
+        })
+        .collect();
+    let out: Vec<(usize, Post, Vec<Diagnostic>, Vec<PathBuf>)> = todo
         .into_par_iter()
-        .zip(meta.into_par_iter())
-        .map(|(p, (title, slug, column))| {
+        .map(|(idx, p, (title, slug, column))| {
+            let refs = std::sync::Mutex::new(Vec::<PathBuf>::new());
             let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
             let src = p.source.clone();
             let resolve = |kind: RefKind, dest: &str| -> Resolved {
@@ -640,9 +910,12 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
                     return Resolved::Keep;
                 }
                 let (target, frag) = resolve_relative(&src, dest);
+                if let Ok(mut r) = refs.lock() {
+                    r.push(target.clone());
+                }
                 let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
                 if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
-                    return match url_of.get(&target) {
+                    return match url_of.get(target.as_os_str()) {
                         Some(u) => Resolved::Rewrite(format!("../{}{frag}", encode_path(u))),
                         None => Resolved::Missing(format!(
                             "the link `{dest}` points to {}, which is not a post (check the file name)",
@@ -669,6 +942,13 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
                 }
             };
             let render = |md: &str, line: usize, prefix: &str| -> Section {
+                if metadata_only {
+                    return Section {
+                        markdown: md.to_string(),
+                        line,
+                        rendered: Rendered::default(),
+                    };
+                }
                 let rendered = markdown::render(
                     md,
                     &markdown::RenderOptions {
@@ -815,13 +1095,28 @@ fn load_posts(config: &SiteConfig, members: &Members, diags: &mut Diagnostics) -
                     }
                 }
             }
-            (Some(post), ds.into_inner())
+            let refs = refs.into_inner().unwrap_or_default();
+            (idx, post, ds.into_inner(), refs)
         })
         .collect();
-    let mut posts = Vec::with_capacity(out.len());
-    for (p, ds) in out {
-        diags.extend(ds);
-        posts.extend(p);
+    drop(refs_of);
+    let count = parsed.len();
+    let mut fresh: HashMap<usize, Post> = HashMap::with_capacity(out.len());
+    cache.rendered.clear();
+    for (idx, post, ds, refs) in out {
+        cache.rendered.insert(post.source.clone());
+        if let Some(st) = cache.files.get_mut(&post.source) {
+            st.render_diags = ds;
+            st.refs = refs;
+        }
+        fresh.insert(idx, post);
+    }
+    for st in cache.files.values() {
+        diags.extend(st.render_diags.iter().cloned());
+    }
+    let mut posts = Vec::with_capacity(count);
+    for (i, prev) in olds.into_iter().enumerate() {
+        posts.extend(fresh.remove(&i).or(prev));
     }
     posts
 }

@@ -308,6 +308,8 @@ pub fn write_docs(
     let mut title_len = Vec::with_capacity(n_docs);
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
+    /// A document's (term, weight) pairs, title length, text length and block starts.
+    type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>);
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
         let per_doc: Vec<DocTerms> = chunk
             .par_iter()

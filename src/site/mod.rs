@@ -26,7 +26,11 @@ use crate::time::Clock;
 use anyhow::anyhow;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 use theme::{tera_error, Theme};
+
+/// Stands for a page's `root` in pre-rendered fragments (cards).
+pub const ROOT_MARK: &str = "\u{1}ROOT\u{1}";
 
 /// What a build includes and how.
 #[derive(Debug, Clone, Copy)]
@@ -207,6 +211,9 @@ pub struct Site<'a> {
     pub order: Vec<usize>,
     /// Cards of included posts, by post index.
     pub cards: HashMap<usize, Card>,
+    /// Each card rendered once with `card.html` (on first use), links
+    /// prefixed with [`ROOT_MARK`] (replaced by each page's own `root`).
+    card_html: HashMap<usize, OnceLock<Result<String, String>>>,
     /// Listings (kinds, columns, tags, stages).
     pub listings: Vec<Listing>,
     /// Members with pages, most active first.
@@ -252,9 +259,31 @@ fn term_slug(s: &str) -> String {
 
 /// Cuts `text` to about `n` characters at a character boundary.
 pub fn excerpt(text: &str, n: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = flat.chars().take(n).collect();
-    if flat.chars().count() > n {
+    // Same as joining all words with single spaces and cutting at `n`
+    // characters, without flattening the whole text first (this runs for
+    // every post on every build, and on every live-preview update).
+    let mut out = String::new();
+    let mut count = 0;
+    let mut more = false;
+    'words: for (k, w) in text.split_whitespace().enumerate() {
+        if k > 0 {
+            if count == n {
+                more = true;
+                break;
+            }
+            out.push(' ');
+            count += 1;
+        }
+        for ch in w.chars() {
+            if count == n {
+                more = true;
+                break 'words;
+            }
+            out.push(ch);
+            count += 1;
+        }
+    }
+    if more {
         out.push('…');
     }
     out
@@ -263,6 +292,18 @@ pub fn excerpt(text: &str, n: usize) -> String {
 impl<'a> Site<'a> {
     /// Builds the page model: what is published, listings, contributor records.
     pub fn new(community: &'a Community, opts: BuildOptions) -> anyhow::Result<Site<'a>> {
+        Self::new_reusing(community, opts, &mut |_, _| None)
+    }
+
+    /// Like [`Site::new`], but takes an included post's card from `reuse`
+    /// when it returns one: the live preview passes the cards of the posts
+    /// that did not change since its last model (same clock, config and
+    /// members), so an edit does not rebuild ten thousand cards.
+    pub fn new_reusing(
+        community: &'a Community,
+        opts: BuildOptions,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> anyhow::Result<Site<'a>> {
         let c = community;
         let theme = Theme::load(&c.config.root, &c.config.theme)?;
         let lang = c.config.language;
@@ -281,6 +322,10 @@ impl<'a> Site<'a> {
         let mut cards = HashMap::with_capacity(order.len());
         for &i in &order {
             let p = &c.posts[i];
+            if let Some(card) = reuse(i, p) {
+                cards.insert(i, card);
+                continue;
+            }
             let t = time_of(i);
             let local = t.map(|t| t.with_timezone(&tz));
             let people: Vec<Person> = match &p.thread {
@@ -370,17 +415,27 @@ impl<'a> Site<'a> {
         }
         let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        // Slug each distinct term once (a large community repeats a few dozen tags).
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for &i in &order {
             let p = &c.posts[i];
             for tag in &p.tags {
-                tags.entry(term_slug(tag))
+                let slug = slugs
+                    .entry(tag.as_str())
+                    .or_insert_with(|| term_slug(tag))
+                    .clone();
+                tags.entry(slug)
                     .or_insert_with(|| (tag.clone(), Vec::new()))
                     .1
                     .push(i);
             }
             if let Some(s) = &p.stage {
+                let slug = slugs
+                    .entry(s.as_str())
+                    .or_insert_with(|| term_slug(s))
+                    .clone();
                 stages
-                    .entry(term_slug(s))
+                    .entry(slug)
                     .or_insert_with(|| (s.clone(), Vec::new()))
                     .1
                     .push(i);
@@ -404,25 +459,28 @@ impl<'a> Site<'a> {
         }
 
         // Contributor records.
-        let mut records: BTreeMap<String, Contribution> = BTreeMap::new();
+        let mut records: HashMap<&str, Contribution> = HashMap::new();
         let mut anonymous: BTreeSet<&str> = BTreeSet::new();
         for &i in &order {
             let p = &c.posts[i];
             for h in p.all_handles() {
-                if c.members.credit(h).is_anonymous() {
+                if c.members
+                    .get(h)
+                    .is_some_and(|m| m.privacy == crate::content::Privacy::Anonymous)
+                {
                     anonymous.insert(h);
                 }
             }
             match &p.thread {
                 Some(th) => {
                     if let Some(h) = &th.asked_by {
-                        records.entry(h.clone()).or_default().asked.push(i);
+                        records.entry(h.as_str()).or_default().asked.push(i);
                     }
                     if let Some(h) = &th.summary_by {
-                        records.entry(h.clone()).or_default().summaries.push(i);
+                        records.entry(h.as_str()).or_default().summaries.push(i);
                     }
                     for h in th.answerers() {
-                        let r = records.entry(h.to_string()).or_default();
+                        let r = records.entry(h).or_default();
                         if th.accepted.as_deref() == Some(h) {
                             r.accepted.push(i);
                         } else {
@@ -432,7 +490,7 @@ impl<'a> Site<'a> {
                 }
                 None => {
                     for h in &p.authors {
-                        let r = records.entry(h.clone()).or_default();
+                        let r = records.entry(h.as_str()).or_default();
                         if p.kind == Kind::Case {
                             r.cases.push(i);
                         } else {
@@ -461,12 +519,18 @@ impl<'a> Site<'a> {
                 .then_with(|| a.slug.cmp(&b.slug))
         });
 
+        // A card appears on up to a dozen listing pages: render it once,
+        // when a page first needs it (an incremental rebuild renders few).
+        let card_html: HashMap<usize, OnceLock<Result<String, String>>> =
+            cards.keys().map(|&i| (i, OnceLock::new())).collect();
+
         Ok(Site {
             community,
             opts,
             theme,
             order,
             cards,
+            card_html,
             listings,
             contributors,
             anonymous_count: anonymous.len(),
@@ -514,12 +578,7 @@ impl<'a> Site<'a> {
 
     fn base_context(&self, path: &str) -> tera::Context {
         let cfg = &self.community.config;
-        let depth = path.matches('/').count();
-        let root = if *path == *"404.html" {
-            cfg.base_url.clone()
-        } else {
-            "../".repeat(depth)
-        };
+        let root = self.root_of(path);
         let mut ctx = tera::Context::new();
         ctx.insert("root", &root);
         ctx.insert("path", path);
@@ -545,8 +604,41 @@ impl<'a> Site<'a> {
         ctx
     }
 
-    fn cards_of(&self, items: &[usize]) -> Vec<&Card> {
-        items.iter().filter_map(|i| self.cards.get(i)).collect()
+    /// The card of post `i` rendered with `card.html`, links prefixed with
+    /// [`ROOT_MARK`]; rendered on first use, then shared by every page.
+    fn card_html(&self, i: usize) -> anyhow::Result<&str> {
+        let (Some(card), Some(slot)) = (self.cards.get(&i), self.card_html.get(&i)) else {
+            return Ok("");
+        };
+        let html = slot.get_or_init(|| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("root", ROOT_MARK);
+            ctx.insert("t", &self.t);
+            ctx.insert("c", card);
+            self.theme
+                .tera
+                .render("card.html", &ctx)
+                .map_err(|e| format!("rendering card.html: {}", tera_error(&e)))
+        });
+        html.as_deref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// The cards of `items`, for a page whose root is `root`.
+    fn cards_html(&self, items: &[usize], root: &str) -> anyhow::Result<String> {
+        let mut s = String::with_capacity(items.len() * 1024);
+        for &i in items {
+            s.push_str(self.card_html(i)?);
+        }
+        Ok(s.replace(ROOT_MARK, root))
+    }
+
+    /// `root` of the page at `path`.
+    fn root_of(&self, path: &str) -> String {
+        if path == "404.html" {
+            self.community.config.base_url.clone()
+        } else {
+            "../".repeat(path.matches('/').count())
+        }
     }
 
     fn render_template(&self, name: &str, ctx: &tera::Context) -> anyhow::Result<Vec<u8>> {
@@ -566,17 +658,22 @@ impl<'a> Site<'a> {
             Job::Sitemap => feed::sitemap(self),
             Job::Home => {
                 let mut ctx = self.base_context(&path);
-                let pick = |k: Kind, n: usize| -> Vec<&Card> {
+                let pick = |k: Kind, n: usize| -> Vec<usize> {
                     self.order
                         .iter()
-                        .filter(|&&i| c.posts[i].kind == k)
+                        .copied()
+                        .filter(|&i| c.posts[i].kind == k)
                         .take(n)
-                        .filter_map(|i| self.cards.get(i))
                         .collect()
                 };
-                ctx.insert("briefs", &pick(Kind::Brief, 6));
-                ctx.insert("threads", &pick(Kind::Qa, 8));
-                ctx.insert("cases", &pick(Kind::Case, 4));
+                let briefs: Vec<&Card> = pick(Kind::Brief, 6)
+                    .iter()
+                    .filter_map(|i| self.cards.get(i))
+                    .collect();
+                ctx.insert("briefs", &briefs);
+                let root = self.root_of(&path);
+                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
+                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
                 let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
                 ctx.insert(
                     "counts",
@@ -599,7 +696,7 @@ impl<'a> Site<'a> {
                 let mut ctx = self.base_context(&path);
                 ctx.insert("title", &l.title);
                 ctx.insert("group", l.group);
-                ctx.insert("cards", &self.cards_of(items));
+                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path))?);
                 ctx.insert("total", &l.items.len().to_string());
                 ctx.insert(
                     "pager",
@@ -685,17 +782,25 @@ impl<'a> Site<'a> {
                 let r = &m.record;
                 let mut ctx = self.base_context(&path);
                 ctx.insert("profile", &profile);
-                ctx.insert(
-                    "groups",
-                    &[
-                        ("accepted_answers", self.cards_of(&r.accepted)),
-                        ("answers_given", self.cards_of(&r.answered)),
-                        ("summaries", self.cards_of(&r.summaries)),
-                        ("cases_written", self.cards_of(&r.cases)),
-                        ("briefs_written", self.cards_of(&r.briefs)),
-                        ("questions_asked", self.cards_of(&r.asked)),
-                    ],
-                );
+                let root = self.root_of(&path);
+                let groups: Vec<serde_json::Value> = [
+                    ("accepted_answers", &r.accepted),
+                    ("answers_given", &r.answered),
+                    ("summaries", &r.summaries),
+                    ("cases_written", &r.cases),
+                    ("briefs_written", &r.briefs),
+                    ("questions_asked", &r.asked),
+                ]
+                .into_iter()
+                .map(|(key, items)| {
+                    Ok(serde_json::json!({
+                        "key": key,
+                        "count": items.len(),
+                        "html": self.cards_html(items, &root)?,
+                    }))
+                })
+                .collect::<anyhow::Result<_>>()?;
+                ctx.insert("groups", &groups);
                 self.render_template("member.html", &ctx)?
             }
             Job::NotFound => {

@@ -63,10 +63,25 @@ pub fn write_site(
 
     let jobs = site.jobs();
     let total = jobs.len();
+    // Make every folder first, once, instead of asking for each file.
+    let dirs: std::collections::BTreeSet<PathBuf> = jobs
+        .iter()
+        .filter_map(|j| {
+            Path::new(&site.path_of(j))
+                .parent()
+                .map(|p| p.to_path_buf())
+        })
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(tmp.path().join(d))
+            .with_context(|| format!("cannot create {}", d.display()))?;
+    }
     let done = AtomicUsize::new(0);
     jobs.par_iter().try_for_each(|job| -> anyhow::Result<()> {
         let page = site.render(job)?;
-        write_file(tmp.path(), &page.path, &page.bytes)?;
+        let path = tmp.path().join(&page.path);
+        std::fs::write(&path, &page.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if n % 2000 == 0 {
             progress(n, total);
@@ -137,6 +152,23 @@ fn copy_content_assets(root: &Path, dest: &Path) -> anyhow::Result<usize> {
     Ok(n)
 }
 
+/// Removes a folder tree, its top-level entries in parallel (deleting
+/// thousands of small files is bound by the file system, and two threads
+/// keep it busier than one).
+fn remove_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.par_iter().for_each(|p| {
+            if p.is_dir() {
+                remove_tree(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        });
+    }
+    let _ = std::fs::remove_dir(dir);
+}
+
 /// Replaces `out` with the finished temporary folder.
 fn swap_in(tmp: tempfile::TempDir, out: &Path) -> anyhow::Result<()> {
     let new = tmp.keep();
@@ -159,7 +191,7 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> anyhow::Result<()> {
             return Err(e)
                 .with_context(|| format!("cannot move the new site into {}", out.display()));
         }
-        let _ = std::fs::remove_dir_all(&old);
+        remove_tree(&old);
     } else if let Err(e) = std::fs::rename(&new, out) {
         let _ = std::fs::remove_dir_all(&new);
         return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));

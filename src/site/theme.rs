@@ -21,6 +21,7 @@ macro_rules! embed {
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "macros.html",
+    "card.html",
     "index.html",
     "post.html",
     "thread.html",

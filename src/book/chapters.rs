@@ -1,0 +1,840 @@
+//! Choosing the posts, making chapters and sections, and rendering them
+//! with the book's own link resolver.
+//!
+//! Links between posts become links inside the book (`#p12`, `#p12-…` for
+//! a heading); a link to a published post that is not in the book goes to
+//! the archive; images under the site folder are packaged (`images/img-….png`).
+
+use super::config::{BookConfig, ChapterSpec, Grouping};
+use super::xhtml::{self, Frag};
+use super::{Book, BookSection, Chapter, Cover, Part, PartRole, Preface};
+use crate::config::{Lang, CONFIG_FILE};
+use crate::content::{is_relative_ref, resolve_relative, Community, Post, Visibility};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
+use crate::markdown::{self, RefKind, Resolved};
+use crate::slug::encode_path;
+use crate::time::Clock;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Image types every e-reader shows (EPUB core media types).
+pub const IMAGE_TYPES: &[(&str, &str)] = &[
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("gif", "image/gif"),
+    ("svg", "image/svg+xml"),
+];
+
+/// The media type of a packaged image, by extension.
+pub fn media_type(path: &str) -> Option<&'static str> {
+    let ext = path.rsplit('.').next()?.to_ascii_lowercase();
+    IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
+}
+
+/// Replaces `@handle` mentions of anonymous members in a member's text with
+/// the anonymous label, so a handle never leaks through a mention.
+pub fn scrub_mentions<'a>(
+    md: &'a str,
+    anonymous: &[String],
+    label: &str,
+) -> std::borrow::Cow<'a, str> {
+    let is_handle_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    // A mention ends where handle characters end; a final `.` is punctuation.
+    let hit = |at: usize, h: &str| {
+        if !md[at + 1..].starts_with(h) {
+            return false;
+        }
+        let mut rest = md[at + 1 + h.len()..].chars();
+        match rest.next() {
+            None => true,
+            Some('.') => !rest.next().is_some_and(is_handle_char),
+            Some(c) => !is_handle_char(c),
+        }
+    };
+    if anonymous.is_empty()
+        || !md
+            .match_indices('@')
+            .any(|(i, _)| anonymous.iter().any(|h| hit(i, h)))
+    {
+        return std::borrow::Cow::Borrowed(md);
+    }
+    let mut out = String::with_capacity(md.len());
+    let mut last = 0;
+    for (i, _) in md.match_indices('@') {
+        if i < last {
+            continue;
+        }
+        if let Some(h) = anonymous.iter().find(|h| hit(i, h)) {
+            out.push_str(&md[last..i]);
+            out.push('@');
+            out.push_str(label);
+            last = i + 1 + h.len();
+        }
+    }
+    out.push_str(&md[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Where a link or image in the book's content goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An anchor in the book.
+    Anchor(String),
+    /// An absolute URL (the archive, for posts not in the book).
+    Url(String),
+    /// A packaged image.
+    Image(String),
+    /// Leave as written (external URLs; anything else is dropped later).
+    Keep,
+}
+
+/// What the resolver needs to know about the book.
+#[derive(Debug)]
+pub struct Links<'c> {
+    root: PathBuf,
+    base_url: String,
+    anchors: HashMap<&'c Path, String>,
+    /// Heading ids the loader gave each post (for `#fragment` links).
+    headings: HashMap<&'c Path, Vec<&'c str>>,
+    published: HashMap<&'c Path, &'c Post>,
+    images: Mutex<BTreeMap<String, PathBuf>>,
+    warnings: Mutex<Vec<Diagnostic>>,
+    /// Handles of anonymous members (never printed; mentions are scrubbed).
+    anonymous: Vec<String>,
+    anonymous_label: &'static str,
+}
+
+impl<'c> Links<'c> {
+    /// `md` with mentions of anonymous members replaced (see [`scrub_mentions`]).
+    pub fn scrub<'a>(&self, md: &'a str) -> std::borrow::Cow<'a, str> {
+        scrub_mentions(md, &self.anonymous, self.anonymous_label)
+    }
+
+    /// Resolves `dest`, written in `source` (whose anchor is `own`).
+    pub fn target(&self, source: &Path, own: &str, kind: RefKind, dest: &str) -> Target {
+        if let Some(frag) = dest.strip_prefix('#') {
+            return Target::Anchor(self.fragment(source, own, frag));
+        }
+        if !is_relative_ref(dest) {
+            return Target::Keep;
+        }
+        let (target, frag) = resolve_relative(source, dest);
+        if target
+            .components()
+            .next()
+            .is_some_and(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Target::Keep;
+        }
+        let target_str = target.to_string_lossy().replace('\\', "/");
+        if kind == RefKind::Link && target.extension().is_some_and(|e| e == "md") {
+            if let Some(a) = self.anchors.get(target.as_path()) {
+                return Target::Anchor(match frag {
+                    Some(f) => self.fragment(&target, a, &f),
+                    None => a.clone(),
+                });
+            }
+            if let Some(p) = self.published.get(target.as_path()) {
+                let f = frag.map(|f| format!("#{f}")).unwrap_or_default();
+                return Target::Url(format!("{}{}{f}", self.base_url, p.href()));
+            }
+            return Target::Anchor(own.to_string());
+        }
+        let abs = self.root.join(&target);
+        if kind == RefKind::Image {
+            if abs.is_file() {
+                if let Some(ext) = target
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                    .filter(|e| media_type(&format!("x.{e}")).is_some())
+                {
+                    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, target_str.as_bytes());
+                    let href = format!("images/img-{}.{ext}", &id.simple().to_string()[..12]);
+                    if let Ok(mut m) = self.images.lock() {
+                        m.insert(href.clone(), abs);
+                    }
+                    return Target::Image(href);
+                }
+                self.warn(source, format!("the image `{dest}` is not PNG, JPEG, GIF or SVG, which e-readers show; the book prints its description instead"));
+            } else {
+                self.warn(source, format!("the image `{dest}` points to {target_str}, which does not exist; the book prints its description instead"));
+            }
+            return Target::Keep;
+        }
+        // Another file (an attachment): the archive copies files under content/.
+        match target.strip_prefix(crate::content::CONTENT_DIR) {
+            Ok(inside) if abs.is_file() => Target::Url(format!(
+                "{}{}",
+                self.base_url,
+                encode_path(&inside.to_string_lossy())
+            )),
+            _ => Target::Keep,
+        }
+    }
+
+    fn fragment(&self, source: &Path, anchor: &str, frag: &str) -> String {
+        let frag = percent_encoding::percent_decode_str(frag).decode_utf8_lossy();
+        if frag.is_empty() {
+            return anchor.to_string();
+        }
+        let found = self.headings.get(source).and_then(|ids| {
+            ids.iter()
+                .find(|h| **h == frag || h.split_once('-').is_some_and(|(_, rest)| rest == frag))
+        });
+        match found {
+            Some(h) => format!("{anchor}-{h}"),
+            None => anchor.to_string(),
+        }
+    }
+
+    fn warn(&self, source: &Path, msg: String) {
+        if let Ok(mut w) = self.warnings.lock() {
+            let d = Diagnostic::warning(source, msg);
+            if !w.contains(&d) {
+                w.push(d);
+            }
+        }
+    }
+
+    /// Images registered so far.
+    pub fn images(&self) -> BTreeMap<String, PathBuf> {
+        self.images.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// A resolver for [`markdown::render`].
+    pub fn resolver<'a>(
+        &'a self,
+        source: &'a Path,
+        own: &'a str,
+    ) -> impl Fn(RefKind, &str) -> Resolved + Sync + 'a {
+        move |kind, dest| match self.target(source, own, kind, dest) {
+            Target::Anchor(id) => Resolved::Rewrite(format!("#{id}")),
+            Target::Url(u) | Target::Image(u) => Resolved::Rewrite(u),
+            Target::Keep => Resolved::Keep,
+        }
+    }
+}
+
+fn cfg_err(line: usize, field: String, msg: String) -> Diagnostic {
+    Diagnostic::error(CONFIG_FILE, msg)
+        .at_line(line)
+        .field(field)
+}
+
+/// Finds the post an explicit chapter list names: by source path
+/// (`content/qa/x.md`, `qa/x.md`, `qa/x`), output path, file name or slug.
+fn find_post<'c>(posts: &'c [Post], spec: &str) -> Result<&'c Post, String> {
+    let norm = |s: &str| -> String {
+        let s = s.trim().trim_start_matches("./");
+        let s = s.strip_prefix("content/").unwrap_or(s);
+        let s = s
+            .strip_suffix(".md")
+            .or_else(|| s.strip_suffix(".html"))
+            .unwrap_or(s);
+        s.to_string()
+    };
+    let want = norm(spec);
+    let by_path: Vec<&Post> = posts
+        .iter()
+        .filter(|p| {
+            norm(&p.source.to_string_lossy().replace('\\', "/")) == want || norm(&p.path) == want
+        })
+        .collect();
+    if by_path.len() == 1 {
+        return Ok(by_path[0]);
+    }
+    let by_name: Vec<&Post> = posts
+        .iter()
+        .filter(|p| {
+            p.source
+                .file_stem()
+                .is_some_and(|s| s.to_string_lossy() == want)
+                || p.slug == want
+        })
+        .collect();
+    match by_name.len() {
+        1 => Ok(by_name[0]),
+        0 => Err(format!(
+            "there is no post `{spec}` (expected a file such as `qa/equity-split`, a file name or a slug)"
+        )),
+        _ => Err(format!(
+            "`{spec}` could be any of {}; write the path",
+            by_name
+                .iter()
+                .map(|p| p.source.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn visibility_words(v: Visibility) -> &'static str {
+    match v {
+        Visibility::Published => "published",
+        Visibility::Draft => "a draft",
+        Visibility::Future => "not yet published (its time has not come)",
+        Visibility::Queued => "queued and not yet delivered",
+        Visibility::Expired => "expired",
+        Visibility::Open => "an open thread (only solved threads go into a book)",
+    }
+}
+
+fn other_title(lang: Lang) -> &'static str {
+    match lang {
+        Lang::ZhCn => "其他",
+        Lang::En => "Other",
+    }
+}
+
+fn kind_title(kind: Kind, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        (Kind::Qa, Lang::ZhCn) => "问答精选",
+        (Kind::Case, Lang::ZhCn) => "案例拆解",
+        (Kind::Brief, Lang::ZhCn) => "每日早报",
+        (Kind::Qa, Lang::En) => "Questions and answers",
+        (Kind::Case, Lang::En) => "Case breakdowns",
+        (Kind::Brief, Lang::En) => "Daily briefs",
+    }
+}
+
+/// Groups posts (already in time order) into titled chapters.
+fn group<'c>(
+    c: &'c Community,
+    cfg: &BookConfig,
+    lang: Lang,
+    posts: Vec<&'c Post>,
+) -> Vec<(String, Vec<&'c Post>)> {
+    // key → (order key, title, posts)
+    let mut groups: BTreeMap<String, Vec<&'c Post>> = BTreeMap::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let none = "\u{0}none".to_string();
+    for (i, p) in posts.iter().enumerate() {
+        let key = match &cfg.grouping {
+            Grouping::Tag => p
+                .tags
+                .iter()
+                .find(|t| cfg.tags.is_empty() || cfg.tags.contains(t))
+                .cloned()
+                .unwrap_or_else(|| none.clone()),
+            Grouping::Stage => p.stage.clone().unwrap_or_else(|| none.clone()),
+            Grouping::Column => p.column.clone(),
+            Grouping::Kind => p.kind.id().to_string(),
+            // Explicit lists never reach here (they are made before grouping).
+            Grouping::List(_) => String::new(),
+        };
+        first_seen.entry(key.clone()).or_insert(i);
+        groups.entry(key).or_default().push(p);
+    }
+    let mut out: Vec<(String, Vec<&'c Post>)> = groups.into_iter().collect();
+    let rank = |key: &str, n: usize| -> (usize, usize, usize) {
+        let first = first_seen.get(key).copied().unwrap_or(0);
+        if key == none {
+            return (usize::MAX, 0, 0);
+        }
+        match &cfg.grouping {
+            Grouping::Tag if !cfg.tags.is_empty() => (
+                cfg.tags
+                    .iter()
+                    .position(|t| t == key)
+                    .unwrap_or(usize::MAX - 1),
+                0,
+                0,
+            ),
+            Grouping::Tag => (0, usize::MAX - n, first),
+            Grouping::Column => (
+                c.config
+                    .columns
+                    .iter()
+                    .position(|col| col.id == key)
+                    .unwrap_or(usize::MAX - 1),
+                0,
+                0,
+            ),
+            Grouping::Kind => (
+                [Kind::Qa, Kind::Case, Kind::Brief]
+                    .iter()
+                    .position(|k| k.id() == key)
+                    .unwrap_or(3),
+                0,
+                0,
+            ),
+            _ => (0, first, 0),
+        }
+    };
+    out.sort_by(|a, b| {
+        rank(&a.0, a.1.len())
+            .cmp(&rank(&b.0, b.1.len()))
+            .then(a.0.cmp(&b.0))
+    });
+    out.into_iter()
+        .map(|(key, posts)| {
+            let title = if key == none {
+                other_title(lang).to_string()
+            } else {
+                match &cfg.grouping {
+                    Grouping::Column => c
+                        .config
+                        .column(&key)
+                        .map(|col| col.name.clone())
+                        .unwrap_or(key),
+                    Grouping::Kind => Kind::parse(&key)
+                        .map(|k| kind_title(k, lang).to_string())
+                        .unwrap_or(key),
+                    _ => key,
+                }
+            };
+            (title, posts)
+        })
+        .collect()
+}
+
+fn parts_of<'c>(post: &'c Post, anchor: &str, cfg: &BookConfig) -> Vec<Part<'c>> {
+    let part = |role, who: Option<&'c str>, title: Option<&'c str>, md: &'c str, lp: &str| Part {
+        role,
+        who,
+        title,
+        markdown: md,
+        ns: format!("{anchor}-{lp}"),
+        frag: Frag::default(),
+    };
+    let Some(t) = &post.thread else {
+        return vec![part(PartRole::Body, None, None, &post.body.markdown, "")];
+    };
+    let mut parts = vec![part(
+        PartRole::Question,
+        t.asked_by.as_deref(),
+        None,
+        &post.body.markdown,
+        "q-",
+    )];
+    // The accepted answer first, then (if asked for) the others in file order.
+    let mut order: Vec<usize> = (0..t.answers.len())
+        .filter(|&i| t.answers[i].accepted)
+        .collect();
+    if cfg.other_answers {
+        order.extend((0..t.answers.len()).filter(|&i| !t.answers[i].accepted));
+    }
+    for i in order {
+        let a = &t.answers[i];
+        parts.push(part(
+            PartRole::Answer {
+                accepted: a.accepted,
+            },
+            Some(&a.author),
+            a.title.as_deref(),
+            &a.body.markdown,
+            &format!("a{}-", i + 1),
+        ));
+        if cfg.replies {
+            for (j, r) in a.replies.iter().enumerate() {
+                parts.push(part(
+                    PartRole::Reply,
+                    Some(&r.author),
+                    None,
+                    &r.body.markdown,
+                    &format!("a{}r{}-", i + 1, j + 1),
+                ));
+            }
+        }
+    }
+    if let Some(s) = &t.summary {
+        parts.push(part(
+            PartRole::Summary,
+            t.summary_by.as_deref(),
+            None,
+            &s.markdown,
+            "s-",
+        ));
+    }
+    parts
+}
+
+/// Makes the book (see [`Book::make`]).
+pub(super) fn make<'c>(
+    c: &'c Community,
+    cfg: BookConfig,
+    clock: &Clock,
+    need_frags: bool,
+) -> Result<(Book<'c>, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let lang = cfg.language.unwrap_or(c.config.language);
+    let tz = c.config.tz;
+    let now = clock.now;
+    let local_date = |p: &Post| c.post_time(p).map(|t| t.with_timezone(&tz).date_naive());
+    let by_time = |a: &&Post, b: &&Post| {
+        c.post_time(a)
+            .cmp(&c.post_time(b))
+            .then_with(|| a.source.cmp(&b.source))
+    };
+
+    let grouped: Vec<(String, Vec<&Post>)> = match &cfg.grouping {
+        Grouping::List(specs) => {
+            let mut seen: HashMap<&Path, usize> = HashMap::new();
+            let mut out = Vec::new();
+            for (ci, ChapterSpec { title, posts, .. }) in specs.iter().enumerate() {
+                let mut list = Vec::new();
+                for (pi, (spec, line)) in posts.iter().enumerate() {
+                    let field = format!("{}.chapters[{ci}].posts[{pi}]", cfg.key);
+                    match find_post(&c.posts, spec) {
+                        Err(m) => diags.push(cfg_err(*line, field, m)),
+                        Ok(p) => {
+                            let v = c.visibility(p, now);
+                            if v != Visibility::Published {
+                                diags.push(cfg_err(
+                                    *line,
+                                    field,
+                                    format!(
+                                        "`{spec}` ({}) is {}, so it cannot go into the book",
+                                        p.source.display(),
+                                        visibility_words(v)
+                                    ),
+                                ));
+                            } else if let Some(prev) = seen.insert(&p.source, *line) {
+                                diags.push(cfg_err(
+                                    *line,
+                                    field,
+                                    format!(
+                                        "`{spec}` ({}) is already in the book (line {prev}); a post goes into one chapter",
+                                        p.source.display()
+                                    ),
+                                ));
+                            } else {
+                                list.push(p);
+                            }
+                        }
+                    }
+                }
+                out.push((title.clone(), list));
+            }
+            out
+        }
+        _ => {
+            let mut posts: Vec<&Post> = c
+                .posts
+                .iter()
+                .filter(|p| c.visibility(p, now) == Visibility::Published)
+                .filter(|p| cfg.kinds.contains(&p.kind))
+                .filter(|p| cfg.tags.is_empty() || p.tags.iter().any(|t| cfg.tags.contains(t)))
+                .filter(|p| {
+                    cfg.stages.is_empty()
+                        || p.stage.as_ref().is_some_and(|s| cfg.stages.contains(s))
+                })
+                .filter(|p| {
+                    let d = local_date(p);
+                    cfg.from.is_none_or(|f| d.is_some_and(|d| d >= f))
+                        && cfg.to.is_none_or(|t| d.is_some_and(|d| d <= t))
+                })
+                .collect();
+            posts.sort_by(by_time);
+            group(c, &cfg, lang, posts)
+        }
+    };
+    if diags.error_count() > 0 {
+        return Err(diags);
+    }
+    let count: usize = grouped.iter().map(|g| g.1.len()).sum();
+    if count == 0 {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!(
+                    "the book `{}` would be empty: no published post matches it (kinds: {}; {}{}). Check the [{}] table, or pass --clock if the posts are not published yet",
+                    cfg.name,
+                    cfg.kinds.iter().map(|k| k.id()).collect::<Vec<_>>().join(", "),
+                    if cfg.tags.is_empty() { "any tag".to_string() } else { format!("tags: {}", cfg.tags.join(", ")) },
+                    if cfg.stages.is_empty() { String::new() } else { format!("; stages: {}", cfg.stages.join(", ")) },
+                    cfg.key
+                ),
+            )
+            .field(cfg.key.clone()),
+        );
+        return Err(diags);
+    }
+
+    // Preface and cover.
+    let root = &c.config.root;
+    let preface = match &cfg.preface {
+        None => None,
+        Some((path, line)) => match std::fs::read_to_string(root.join(path)) {
+            Ok(md) => Some(Preface {
+                source: path.clone(),
+                markdown: md,
+                frag: Frag::default(),
+            }),
+            Err(e) => {
+                diags.push(cfg_err(
+                    *line,
+                    format!("{}.preface", cfg.key),
+                    format!(
+                        "cannot read the preface {}: {e} (expected a Markdown file, relative to the site folder)",
+                        path.display()
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    let cover = match &cfg.cover {
+        None => None,
+        Some((path, line)) => {
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            if media_type(&format!("x.{ext}")).is_none() {
+                diags.push(cfg_err(
+                    *line,
+                    format!("{}.cover", cfg.key),
+                    format!(
+                        "the cover {} is not a PNG, JPEG, GIF or SVG image",
+                        path.display()
+                    ),
+                ));
+                None
+            } else if !root.join(path).is_file() {
+                diags.push(cfg_err(
+                    *line,
+                    format!("{}.cover", cfg.key),
+                    format!("the cover {} does not exist", path.display()),
+                ));
+                None
+            } else {
+                Some(Cover {
+                    source: root.join(path),
+                    href: format!("images/cover.{ext}"),
+                })
+            }
+        }
+    };
+    if diags.error_count() > 0 {
+        return Err(diags);
+    }
+
+    // Number the sections and cut them into parts.
+    let mut chapters = Vec::new();
+    let mut n = 0;
+    for (ci, (title, posts)) in grouped.into_iter().enumerate() {
+        let mut sections = Vec::new();
+        for p in posts {
+            n += 1;
+            let anchor = format!("p{n}");
+            sections.push(BookSection {
+                post: p,
+                number: n,
+                date: local_date(p),
+                parts: parts_of(p, &anchor, &cfg),
+                anchor,
+            });
+        }
+        chapters.push(Chapter {
+            number: ci + 1,
+            title,
+            anchor: format!("ch{}", ci + 1),
+            sections,
+        });
+    }
+    chapters.retain(|ch| !ch.sections.is_empty());
+    for (i, ch) in chapters.iter_mut().enumerate() {
+        ch.number = i + 1;
+        ch.anchor = format!("ch{}", i + 1);
+    }
+
+    let mut links = Links {
+        root: root.clone(),
+        base_url: c.config.base_url.clone(),
+        anchors: HashMap::new(),
+        headings: HashMap::new(),
+        published: HashMap::new(),
+        images: Mutex::new(BTreeMap::new()),
+        warnings: Mutex::new(Vec::new()),
+        anonymous: c
+            .members
+            .handles()
+            .filter(|h| c.members.credit(h).is_anonymous())
+            .map(|h| h.to_string())
+            .collect(),
+        anonymous_label: crate::content::members::anonymous_label(lang),
+    };
+    for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
+        links.anchors.insert(&s.post.source, s.anchor.clone());
+        let mut ids: Vec<&str> = s
+            .post
+            .body
+            .rendered
+            .headings
+            .iter()
+            .map(|h| h.id.as_str())
+            .collect();
+        if let Some(t) = &s.post.thread {
+            for a in &t.answers {
+                ids.extend(a.body.rendered.headings.iter().map(|h| h.id.as_str()));
+                for r in &a.replies {
+                    ids.extend(r.body.rendered.headings.iter().map(|h| h.id.as_str()));
+                }
+            }
+            if let Some(sum) = &t.summary {
+                ids.extend(sum.rendered.headings.iter().map(|h| h.id.as_str()));
+            }
+        }
+        links.headings.insert(&s.post.source, ids);
+    }
+    for p in &c.posts {
+        if c.visibility(p, now) == Visibility::Published {
+            links.published.insert(&p.source, p);
+        }
+    }
+
+    let mut preface = preface;
+    let mut ids: HashSet<String> = HashSet::new();
+    if need_frags {
+        // Pass 1: Markdown → HTML with the book's links (registers images).
+        let mut rendered: Vec<Vec<String>> = chapters
+            .par_iter()
+            .flat_map_iter(|ch| ch.sections.iter())
+            .map(|s| {
+                s.parts
+                    .iter()
+                    .map(|part| {
+                        let resolve = links.resolver(&s.post.source, &s.anchor);
+                        markdown::render(
+                            &links.scrub(part.markdown),
+                            &markdown::RenderOptions {
+                                id_prefix: &part.ns,
+                                resolve: &resolve,
+                            },
+                        )
+                        .html
+                    })
+                    .collect()
+            })
+            .collect();
+        let preface_html = preface.as_ref().map(|p| {
+            let resolve = links.resolver(&p.source, "p0");
+            markdown::render(
+                &links.scrub(&p.markdown),
+                &markdown::RenderOptions {
+                    id_prefix: "p0-",
+                    resolve: &resolve,
+                },
+            )
+            .html
+        });
+        // Pass 2: HTML → XHTML, now that every packaged image is known.
+        let images = links.images();
+        let packaged = |s: &str| images.contains_key(s);
+        let mut sections: Vec<&mut BookSection> = chapters
+            .iter_mut()
+            .flat_map(|ch| ch.sections.iter_mut())
+            .collect();
+        sections
+            .par_iter_mut()
+            .zip(rendered.par_iter_mut())
+            .for_each(|(s, htmls)| {
+                for (part, html) in s.parts.iter_mut().zip(htmls.iter()) {
+                    part.frag = xhtml::normalise(
+                        html,
+                        &xhtml::Options {
+                            ns: &part.ns,
+                            fallback: &s.anchor,
+                            heading_shift: 2,
+                            packaged: &packaged,
+                        },
+                    );
+                }
+            });
+        if let (Some(p), Some(html)) = (preface.as_mut(), preface_html) {
+            p.frag = xhtml::normalise(
+                &html,
+                &xhtml::Options {
+                    ns: "p0-",
+                    fallback: "p0",
+                    heading_shift: 1,
+                    packaged: &packaged,
+                },
+            );
+        }
+        for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
+            ids.insert(s.anchor.clone());
+            for part in &s.parts {
+                ids.extend(part.frag.ids.iter().cloned());
+            }
+        }
+        for ch in &chapters {
+            ids.insert(ch.anchor.clone());
+        }
+        if let Some(p) = &preface {
+            ids.insert("p0".into());
+            ids.extend(p.frag.ids.iter().cloned());
+        }
+        ids.insert("contributors".into());
+    }
+
+    let title = cfg.title.clone().unwrap_or_else(|| c.config.title.clone());
+    let modified = chapters
+        .iter()
+        .flat_map(|ch| ch.sections.iter())
+        .filter_map(|s| c.post_time(s.post))
+        .max()
+        .unwrap_or(now);
+    let identifier = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("{}#book/{}/{}", c.config.base_url, cfg.name, title).as_bytes(),
+    )
+    .urn()
+    .to_string();
+    let editors = cfg
+        .editors
+        .iter()
+        .map(|e| c.members.credit(e.trim().trim_start_matches('@')))
+        .collect();
+    if let Ok(w) = links.warnings.lock() {
+        diags.extend(w.iter().cloned());
+    }
+    let images = links.images();
+    let mut book = Book {
+        community: c,
+        lang,
+        title,
+        subtitle: cfg.subtitle.clone(),
+        description: cfg
+            .description
+            .clone()
+            .unwrap_or_else(|| c.config.description.clone()),
+        editors,
+        identifier,
+        date: modified.with_timezone(&tz).date_naive(),
+        modified,
+        preface,
+        cover,
+        chapters,
+        images,
+        ids,
+        credits: Default::default(),
+        links,
+        config: cfg,
+    };
+    book.credits = super::credits::compute(&book);
+    Ok((book, diags))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_scrubbed() {
+        let anon = vec!["fox".to_string()];
+        assert_eq!(
+            scrub_mentions("谢谢 @fox，还有 @foxy 和 a@fox.", &anon, "匿名成员"),
+            "谢谢 @匿名成员，还有 @foxy 和 a@匿名成员."
+        );
+        assert!(matches!(
+            scrub_mentions("@bob", &anon, "x"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+}

@@ -1,0 +1,35 @@
+//! `qunshu init DIR`
+
+use chrono::Duration;
+use qunshu::time::Clock;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Create a new community: site.toml with the three usual columns, the
+/// content folders, a members file and one example of each kind of post.
+///
+/// Refuses (writing nothing) if any of those files already exists.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The folder to create the community in (created if missing).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The community's name, written into site.toml.
+    #[arg(long, default_value = "我的社群")]
+    pub title: String,
+}
+
+/// Runs `qunshu init`.
+pub fn run(_root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    // Date the examples yesterday in the example's zone, so they are published.
+    let date = Clock::system(chrono_tz::Asia::Shanghai).today() - Duration::days(1);
+    let written = qunshu::scaffold::init(&args.dir, &args.title, date)?;
+    for p in &written {
+        println!("created {}", p.display());
+    }
+    let d = args.dir.display();
+    println!(
+        "\nnext:\n  qunshu --root {d} serve                 # preview while you write\n  qunshu --root {d} new brief \"标题\"        # a new post\n  qunshu --root {d} build                 # the archive, in {d}/public/"
+    );
+    Ok(ExitCode::SUCCESS)
+}

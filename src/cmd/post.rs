@@ -1,0 +1,252 @@
+//! `qunshu post`
+
+use qunshu::config::Lang;
+use qunshu::deliver::{self, lock::Lock, Ledger, Outcome, Report, Run};
+use qunshu::time::{format_local, Clock};
+use qunshu::Community;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+/// Send every post that is due now to its channels, once.
+///
+/// Prints what was sent, failed, missed or left unknown. Exits 1 if a
+/// delivery failed or its outcome became unknown, 75 if another run holds
+/// the lock (nothing was sent). Meant for cron: `*/5 * * * * qunshu post`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Print exactly what would be sent to each channel, rendered; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Pretend it is this time (`2026-11-24 08:00`, local to the site).
+    #[arg(long, value_name = "TIME")]
+    pub clock: Option<String>,
+}
+
+/// Exit code when another run holds the lock.
+pub const EXIT_BUSY: u8 = 75;
+
+fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
+}
+
+/// Loads the community and fills its delivery times from the ledger.
+pub fn load_with_ledger(root: &Path) -> anyhow::Result<(Community, Ledger)> {
+    // `load` fills `delivered` from the ledger already.
+    let c = super::load(root, false)?;
+    let ledger = load_ledger(root)?;
+    Ok((c, ledger))
+}
+
+/// Loads the ledger, warning about unreadable lines.
+pub fn load_ledger(root: &Path) -> anyhow::Result<Ledger> {
+    let ledger = Ledger::load(root).map_err(anyhow::Error::msg)?;
+    if !ledger.bad_lines.is_empty() {
+        eprintln!(
+            "warning: {}: skipped unreadable line(s) {:?} (a write cut short by a crash)",
+            ledger.path().display(),
+            ledger.bad_lines
+        );
+    }
+    Ok(ledger)
+}
+
+/// One line about a report.
+pub fn report_line(c: &Community, r: &Report) -> String {
+    let lang = c.config.language;
+    let when = format_local(r.slot, c.config.tz);
+    let what = format!("{when}  {}  {} → {}", r.post.display(), r.title, r.channel);
+    match &r.outcome {
+        Outcome::Sent { parts, message_ids } => {
+            let mut s = format!("{}  {what}", t(lang, "已发送", "sent   "));
+            if *parts > 1 {
+                s.push_str(&format!(" ({parts} {})", t(lang, "段", "parts")));
+            }
+            if !message_ids.is_empty() {
+                s.push_str(&format!(" [{}]", message_ids.join(", ")));
+            }
+            s
+        }
+        Outcome::Failed(e) => format!("{}  {what}: {e}", t(lang, "失败  ", "failed ")),
+        Outcome::Unknown(e) => format!(
+            "{}  {what}: {e}. {}: qunshu resolve {} {} --sent {} --resend",
+            t(lang, "未知  ", "unknown"),
+            t(
+                lang,
+                "请到群里查看是否已发出，然后运行",
+                "Check the group, then run"
+            ),
+            r.post.display(),
+            r.channel,
+            t(lang, "或", "or"),
+        ),
+        Outcome::StillUnknown => format!(
+            "{}  {what}: {}: qunshu resolve {} {} --sent {} --resend",
+            t(lang, "未知  ", "unknown"),
+            t(
+                lang,
+                "上次运行中断，未重发；请查看群里后运行",
+                "an earlier run stopped before the answer; not re-sent. Check the group, then run"
+            ),
+            r.post.display(),
+            r.channel,
+            t(lang, "或", "or"),
+        ),
+        Outcome::Missed { late } => format!(
+            "{}  {what}: {} {}",
+            t(lang, "已错过", "missed "),
+            t(lang, "时段已过去", "its slot passed"),
+            human(*late, lang),
+        ),
+    }
+}
+
+/// `1h05m` / `1小时5分钟`.
+pub fn human(d: chrono::Duration, lang: Lang) -> String {
+    let m = d.num_minutes().max(0);
+    let (h, m) = (m / 60, m % 60);
+    match lang {
+        Lang::ZhCn if h > 0 => format!("{h} 小时 {m} 分钟，未发送"),
+        Lang::ZhCn => format!("{m} 分钟，未发送"),
+        Lang::En if h > 0 => format!("{h}h{m:02}m ago; not sent at the wrong time of day"),
+        Lang::En => format!("{m}m ago; not sent at the wrong time of day"),
+    }
+}
+
+/// Runs `qunshu post`.
+pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let (mut c, ledger) = load_with_ledger(root)?;
+    let lang = c.config.language;
+    let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
+    if c.config.channels.is_empty() {
+        println!(
+            "{}",
+            t(
+                lang,
+                "site.toml 里没有 [[channels]]：没有可投递的渠道。",
+                "site.toml has no [[channels]]: nothing to deliver to."
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.dry_run {
+        let due = deliver::due_now(&c, &clock, &ledger);
+        let previews = deliver::preview(&c, &ledger, &due, clock.now);
+        if previews.iter().all(|p| p.skip.is_some()) {
+            println!(
+                "{}",
+                t(lang, "现在没有要发送的帖子。", "Nothing to send now.")
+            );
+        }
+        for p in &previews {
+            let when = format_local(p.due.slot, c.config.tz);
+            let head = format!(
+                "=== {} ({}) · {when} · {}",
+                p.channel,
+                p.kind,
+                p.due.source.display()
+            );
+            match &p.skip {
+                Some(why) => println!("{head}: {} — {why}", t(lang, "不发送", "not sent")),
+                None => {
+                    let n = p.message.parts.len();
+                    println!(
+                        "{head} · {n} {}",
+                        t(lang, "条消息", if n == 1 { "message" } else { "messages" })
+                    );
+                    if p.kind == deliver::ChannelKind::Outbox {
+                        println!("--- {}", p.message.title);
+                    }
+                    for (i, part) in p.message.parts.iter().enumerate() {
+                        if n > 1 {
+                            println!("--- {}/{n}", i + 1);
+                        }
+                        println!("{part}");
+                    }
+                }
+            }
+            println!();
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let state = deliver::state_dir(root);
+    let _lock = match Lock::try_acquire(&state) {
+        Ok(l) => l,
+        Err(deliver::lock::LockError::Busy(pid)) => {
+            eprintln!(
+                "{}{}",
+                t(
+                    lang,
+                    "另一个 qunshu 正在投递，本次不发送任何内容",
+                    "another qunshu run is delivering; this one sends nothing"
+                ),
+                pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+            );
+            return Ok(ExitCode::from(EXIT_BUSY));
+        }
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    // Read the ledger again now that no other run can write it.
+    let mut ledger = load_ledger(root)?;
+    c.delivered.clear();
+    ledger.fill(&mut c);
+    let due = deliver::due_now(&c, &clock, &ledger);
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    let mut run = Run::new(&c, &mut ledger, clock, stop);
+    let reports = run.deliver(&due, &mut |r| println!("{}", report_line(&c, r)))?;
+    summary(&c, &reports, &clock);
+    let bad = reports
+        .iter()
+        .any(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Unknown(_)));
+    Ok(if bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints the counts and, when nothing was due, the next due post.
+pub fn summary(c: &Community, reports: &[Report], clock: &Clock) {
+    let lang = c.config.language;
+    let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
+    let sent = count(|o| matches!(o, Outcome::Sent { .. }));
+    let failed = count(|o| matches!(o, Outcome::Failed(_)));
+    let unknown = count(|o| matches!(o, Outcome::Unknown(_) | Outcome::StillUnknown));
+    let missed = count(|o| matches!(o, Outcome::Missed { .. }));
+    if reports.is_empty() {
+        print!("{}", t(lang, "现在没有到期的帖子。", "Nothing due now."));
+    } else {
+        print!(
+            "{}",
+            match lang {
+                Lang::ZhCn =>
+                    format!("已发送 {sent}，失败 {failed}，未知 {unknown}，错过 {missed}。"),
+                Lang::En =>
+                    format!("{sent} sent, {failed} failed, {unknown} unknown, {missed} missed."),
+            }
+        );
+    }
+    match deliver::next_due(c, clock) {
+        Some(d) => {
+            let title = c
+                .posts
+                .iter()
+                .find(|p| p.source == d.source)
+                .map(|p| p.title.as_str())
+                .unwrap_or("");
+            println!(
+                " {} {} {title}",
+                t(lang, "下一条：", "Next:"),
+                format_local(d.slot, c.config.tz)
+            );
+        }
+        None => println!(),
+    }
+}

@@ -1,0 +1,181 @@
+//! `qunshu run`
+
+use notify::{RecursiveMode, Watcher};
+use qunshu::config::Lang;
+use qunshu::deliver::{self, lock::Lock, Outcome, Run};
+use qunshu::time::{format_local, Clock};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+/// Stay up and deliver each post when its slot comes.
+///
+/// Sleeps until the next due slot; picks up edited posts and site.toml
+/// without a restart; rebuilds the archive after posts go out when
+/// site.toml has `[delivery] rebuild = true`; stops cleanly on Ctrl-C or
+/// SIGTERM, finishing and recording the delivery in flight.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Look at the plan at least this often, in seconds, even when no file changes.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub recheck: u64,
+}
+
+fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
+}
+
+/// Runs `qunshu run`.
+pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    let (tx, rx) = mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev {
+            // Our own ledger, lock and outbox writes are not edits.
+            let ours = ev.paths.iter().all(|p| {
+                p.components().any(|c| {
+                    let s = c.as_os_str();
+                    s == ".qunshu" || s == "outbox" || s == "public"
+                })
+            });
+            if !ours {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    // The root folder, not site.toml itself: editors save by replacing the file.
+    watcher.watch(root, RecursiveMode::NonRecursive)?;
+    let content = root.join(qunshu::content::CONTENT_DIR);
+    if content.is_dir() {
+        watcher.watch(&content, RecursiveMode::Recursive)?;
+    }
+    eprintln!("qunshu run: watching {} (Ctrl-C to stop)", root.display());
+    let mut last_wait = String::new();
+    while !stop.load(Ordering::SeqCst) {
+        let wait = match cycle(root, &stop, &mut last_wait) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                None
+            }
+        };
+        let wait = wait
+            .unwrap_or(Duration::from_secs(args.recheck))
+            .min(Duration::from_secs(args.recheck.max(1)));
+        // Sleep until the next slot, a file change, or a stop.
+        let end = std::time::Instant::now() + wait;
+        while !stop.load(Ordering::SeqCst) {
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            match rx.recv_timeout(left.min(Duration::from_millis(200))) {
+                Ok(()) => {
+                    // Let an editor finish saving, then drop the burst.
+                    std::thread::sleep(Duration::from_millis(300));
+                    while rx.try_recv().is_ok() {}
+                    eprintln!("qunshu run: files changed; reloading");
+                    break;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    }
+    eprintln!("qunshu run: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One pass: load, deliver what is due, rebuild if asked. Returns how long
+/// to sleep until the next due slot.
+fn cycle(
+    root: &Path,
+    stop: &Arc<AtomicBool>,
+    last_wait: &mut String,
+) -> anyhow::Result<Option<Duration>> {
+    let (c, _) = super::post::load_with_ledger(root)?;
+    let lang = c.config.language;
+    let _lock = match Lock::try_acquire(&deliver::state_dir(root)) {
+        Ok(l) => l,
+        Err(deliver::lock::LockError::Busy(_)) => {
+            eprintln!(
+                "{}",
+                t(
+                    lang,
+                    "另一个 qunshu 正在投递；稍后再试",
+                    "another qunshu run is delivering; trying again shortly"
+                )
+            );
+            return Ok(Some(Duration::from_secs(5)));
+        }
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    let (c, mut ledger) = super::post::load_with_ledger(root)?;
+    let clock = Clock::system(c.config.tz);
+    let due = deliver::due_now(&c, &clock, &ledger);
+    let mut sent = 0;
+    {
+        let mut run = Run::new(&c, &mut ledger, clock, Arc::clone(stop));
+        let reports = run.deliver(&due, &mut |r| {
+            println!("{}", super::post::report_line(&c, r))
+        })?;
+        sent += reports
+            .iter()
+            .filter(|r| matches!(r.outcome, Outcome::Sent { .. }))
+            .count();
+    }
+    drop(_lock);
+    if sent > 0 && c.config.delivery.rebuild {
+        rebuild(root)?;
+    }
+    let clock = Clock::system(c.config.tz);
+    let (c, _) = super::post::load_with_ledger(root)?;
+    Ok(match deliver::next_due(&c, &clock) {
+        Some(d) => {
+            let msg = format!(
+                "{} {} {}",
+                t(lang, "下一条：", "next:"),
+                format_local(d.slot, c.config.tz),
+                d.source.display()
+            );
+            if *last_wait != msg {
+                eprintln!("qunshu run: {msg}");
+                *last_wait = msg;
+            }
+            Some((d.slot - clock.now).to_std().unwrap_or_default() + Duration::from_millis(50))
+        }
+        None => None,
+    })
+}
+
+/// Rebuilds the archive with the delivery times just recorded.
+fn rebuild(root: &Path) -> anyhow::Result<()> {
+    let start = std::time::Instant::now();
+    let (c, _) = super::post::load_with_ledger(root)?;
+    let out = if c.config.delivery.out.is_absolute() {
+        c.config.delivery.out.clone()
+    } else {
+        root.join(&c.config.delivery.out)
+    };
+    let opts = qunshu::site::BuildOptions {
+        include: qunshu::content::IncludeOptions::default(),
+        clock: Clock::system(c.config.tz),
+    };
+    let site = qunshu::site::Site::new(&c, opts)?;
+    let report = qunshu::site::output::write_site(&site, &out, &|_, _| {})?;
+    eprintln!(
+        "qunshu run: rebuilt the archive: {} posts into {} in {:.2}s",
+        report.posts,
+        out.display(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,389 @@
+//! `qunshu schedule`
+
+use anyhow::{bail, Context};
+use qunshu::config::Lang;
+use qunshu::schedule::{self, day_label, pin, EntryStatus, Plan};
+use qunshu::time::{self, Clock};
+use qunshu::Community;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Output formats of `qunshu schedule`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Grouped by day, with a summary (for people).
+    Table,
+    /// The plan as JSON (for scripts; see the README).
+    Json,
+    /// An iCalendar file to import into a phone's calendar.
+    Ics,
+}
+
+/// Show what goes out when: every slot of every column with its post,
+/// empty slots, clashes, recurring events, the admin on duty, and how long
+/// each column's queue lasts.
+///
+/// Exits 3 when two pinned posts clash in one slot, 1 on errors.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// First day to show (`2026-11-24`); default today in the site's zone.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Number of days to show.
+    #[arg(long, default_value_t = 14, value_name = "N")]
+    pub days: u32,
+    /// Show only this column (its id in site.toml).
+    #[arg(long, value_name = "ID")]
+    pub column: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Pretend it is this time (`2026-11-24 08:00`, local to the site).
+    #[arg(long, value_name = "TIME")]
+    pub clock: Option<String>,
+    /// Write each queued post's planned time in the range into its front
+    /// matter (`publish_at:`), freezing the plan. Only that line changes.
+    #[arg(long)]
+    pub pin: bool,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Exit status when the plan has clashes.
+pub const CLASH_EXIT: u8 = 3;
+
+/// Runs `qunshu schedule`.
+pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let c = load(root)?;
+    let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz)
+        .map_err(|m| anyhow::anyhow!("--clock: {m}"))?;
+    let from = match &args.from {
+        None => clock.today(),
+        Some(s) => time::parse_date(s).map_err(|m| anyhow::anyhow!("--from: {m}"))?,
+    };
+    if args.days == 0 || args.days > 3660 {
+        bail!(
+            "--days: {} is not usable (expected a number of days from 1 to 3660)",
+            args.days
+        );
+    }
+    if let Some(id) = &args.column {
+        if c.config.column(id).is_none() {
+            let known: Vec<&str> = c.config.columns.iter().map(|c| c.id.as_str()).collect();
+            bail!(
+                "--column: there is no column `{id}` in site.toml (expected one of: {})",
+                known.join(", ")
+            );
+        }
+    }
+    let mut plan = schedule::plan(&c, &clock, from, args.days);
+    if let Some(id) = &args.column {
+        plan.retain_column(id);
+    }
+    if args.pin {
+        let queued = plan.queued_in_range();
+        for (source, at) in &queued {
+            let value =
+                pin::pin_file(root, source, *at, c.config.tz).map_err(anyhow::Error::msg)?;
+            eprintln!(
+                "{} {} → publish_at: {value}",
+                match c.config.language {
+                    Lang::ZhCn => "已固定",
+                    Lang::En => "pinned",
+                },
+                source.display()
+            );
+        }
+        if queued.is_empty() {
+            eprintln!(
+                "{}",
+                match c.config.language {
+                    Lang::ZhCn => "范围内没有排队的帖子，无需固定",
+                    Lang::En => "no queued posts in the range; nothing to pin",
+                }
+            );
+        }
+    }
+    let out = match args.format {
+        Format::Table => table(&plan, &c),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&plan)?;
+            s.push('\n');
+            s
+        }
+        Format::Ics => schedule::ics::write(&plan, &c),
+    };
+    match &args.output {
+        Some(path) => pin::write_atomic(path, out.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(out.as_bytes())?;
+        }
+    }
+    if plan.clashes.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Ok(ExitCode::from(CLASH_EXIT))
+    }
+}
+
+/// Loads the community and checks the rota's handles against the members.
+pub fn load(root: &Path) -> anyhow::Result<Community> {
+    // The plan needs no HTML: text for the calendar is rendered on demand.
+    let c = super::load_metadata(root, false)?;
+    let problems = schedule::check(&c);
+    if !problems.is_empty() {
+        for d in &problems {
+            eprintln!("{d}");
+        }
+        return Err(qunshu::diag::Failed {
+            errors: problems.len(),
+        }
+        .into());
+    }
+    Ok(c)
+}
+
+struct Words {
+    pinned: &'static str,
+    queued: &'static str,
+    delivered: &'static str,
+    empty: &'static str,
+    past_empty: &'static str,
+    custom: &'static str,
+    clash: &'static str,
+    duty: &'static str,
+    event: &'static str,
+    until: &'static str,
+    summary: &'static str,
+}
+
+fn words(lang: Lang) -> Words {
+    match lang {
+        Lang::ZhCn => Words {
+            pinned: "已定时",
+            queued: "排队",
+            delivered: "已发送",
+            empty: "⚠ 空缺",
+            past_empty: "空缺（已过）",
+            custom: "自定时间",
+            clash: "✗ 冲突",
+            duty: "值班",
+            event: "活动",
+            until: "至",
+            summary: "小结",
+        },
+        Lang::En => Words {
+            pinned: "pinned",
+            queued: "queued",
+            delivered: "delivered",
+            empty: "⚠ EMPTY",
+            past_empty: "empty (past)",
+            custom: "custom time",
+            clash: "✗ CLASH",
+            duty: "on duty",
+            event: "event",
+            until: "until",
+            summary: "Summary",
+        },
+    }
+}
+
+fn table(plan: &Plan, c: &Community) -> String {
+    let lang = c.config.language;
+    let tz = plan.tz();
+    let w = words(lang);
+    let col_name = |id: &str| {
+        c.config
+            .column(id)
+            .map(|c| c.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut s = String::new();
+    let last = plan.from + chrono::Duration::days(plan.days as i64 - 1);
+    let _ = match lang {
+        Lang::ZhCn => writeln!(
+            s,
+            "{} · 排期 {} 至 {}（{}，现在 {}）",
+            c.config.title,
+            plan.from,
+            last,
+            plan.timezone,
+            time::format_local(plan.now, tz)
+        ),
+        Lang::En => writeln!(
+            s,
+            "{} · schedule {} to {} ({}, now {})",
+            c.config.title,
+            plan.from,
+            last,
+            plan.timezone,
+            time::format_local(plan.now, tz)
+        ),
+    };
+    let mut d = plan.from;
+    for _ in 0..plan.days {
+        let mut lines: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
+        for e in plan
+            .entries
+            .iter()
+            .filter(|e| e.at.with_timezone(&tz).date_naive() == d)
+        {
+            let status = if !e.clash_with.is_empty() {
+                w.clash
+            } else {
+                match e.status {
+                    EntryStatus::Pinned => w.pinned,
+                    EntryStatus::Queued => w.queued,
+                    EntryStatus::Delivered => w.delivered,
+                    EntryStatus::Empty if e.past => w.past_empty,
+                    EntryStatus::Empty => w.empty,
+                    EntryStatus::Custom => w.custom,
+                }
+            };
+            let what = match (&e.title, &e.post) {
+                (Some(t), Some(p)) => format!("{t}  ({})", p.display()),
+                _ => "—".to_string(),
+            };
+            lines.push((
+                e.at,
+                format!(
+                    "  {}  {}  [{status}]  {what}",
+                    e.at.with_timezone(&tz).format("%H:%M"),
+                    col_name(&e.column)
+                ),
+            ));
+        }
+        for ev in plan
+            .events
+            .iter()
+            .filter(|ev| ev.start.with_timezone(&tz).date_naive() == d)
+        {
+            let cap = match (ev.capacity, lang) {
+                (Some(n), Lang::ZhCn) => format!("，限 {n} 人"),
+                (Some(n), Lang::En) => format!(", at most {n} people"),
+                (None, _) => String::new(),
+            };
+            lines.push((
+                ev.start,
+                format!(
+                    "  {}  ◆ {}：{}（{} {}{cap}）",
+                    ev.start.with_timezone(&tz).format("%H:%M"),
+                    w.event,
+                    ev.name,
+                    w.until,
+                    ev.end.with_timezone(&tz).format("%H:%M"),
+                ),
+            ));
+        }
+        lines.sort_by_key(|l| l.0);
+        let duty = plan
+            .duty
+            .iter()
+            .find(|x| x.start <= d && d <= x.end)
+            .filter(|x| x.start == d || d == plan.from)
+            .map(|x| format!("   {}：{}", w.duty, x.admin.display(lang)))
+            .unwrap_or_default();
+        let _ = writeln!(s, "\n{}{duty}", day_label(lang, d));
+        if lines.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {}",
+                match lang {
+                    Lang::ZhCn => "（无栏目时段）",
+                    Lang::En => "(no slots)",
+                }
+            );
+        }
+        for (_, l) in lines {
+            s.push_str(&l);
+            s.push('\n');
+        }
+        match d.succ_opt() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+
+    let _ = writeln!(s, "\n{}", w.summary);
+    let empty: Vec<_> = plan.empty_ahead().collect();
+    let _ = match lang {
+        Lang::ZhCn => writeln!(s, "  空缺时段：{} 个", empty.len()),
+        Lang::En => writeln!(s, "  empty slots ahead: {}", empty.len()),
+    };
+    for e in &empty {
+        let local = e.at.with_timezone(&tz);
+        let _ = writeln!(
+            s,
+            "    ⚠ {} {}  {}",
+            day_label(lang, local.date_naive()),
+            local.format("%H:%M"),
+            col_name(&e.column)
+        );
+    }
+    let _ = match lang {
+        Lang::ZhCn => writeln!(s, "  冲突：{} 处", plan.clashes.len()),
+        Lang::En => writeln!(s, "  clashes: {}", plan.clashes.len()),
+    };
+    for k in &plan.clashes {
+        let files: Vec<String> = k.posts.iter().map(|p| p.display().to_string()).collect();
+        let _ = writeln!(
+            s,
+            "    ✗ {} {}  {}",
+            time::format_local(k.at, tz),
+            col_name(&k.column),
+            files.join(match lang {
+                Lang::ZhCn => " 与 ",
+                Lang::En => " and ",
+            })
+        );
+    }
+    let _ = match lang {
+        Lang::ZhCn => writeln!(s, "  队列："),
+        Lang::En => writeln!(s, "  queues:"),
+    };
+    for r in &plan.runway {
+        let name = col_name(&r.column);
+        let warn = if r.days_left.is_some_and(|d| d <= 3) {
+            "⚠ "
+        } else {
+            ""
+        };
+        let line = match (lang, r.runs_out, r.days_left) {
+            (Lang::ZhCn, Some(t), Some(dl)) => format!(
+                "{warn}{name}：排队 {} 篇，另有定时 {} 篇；{} 起断档（还有 {dl} 天）",
+                r.queued,
+                r.pinned_ahead,
+                time::format_local(t, tz)
+            ),
+            (Lang::En, Some(t), Some(dl)) => format!(
+                "{warn}{name}: {} queued, {} pinned ahead; runs out at {} (in {dl} days)",
+                r.queued,
+                r.pinned_ahead,
+                time::format_local(t, tz)
+            ),
+            (Lang::ZhCn, _, _) => format!("{name}：没有发布时段（site.toml 里没有 times 或 days）"),
+            (Lang::En, _, _) => format!("{name}: no slots (no times or days in site.toml)"),
+        };
+        let _ = writeln!(s, "    {line}");
+    }
+    for u in &plan.unplaced {
+        let why = match (lang, u.reason) {
+            (Lang::ZhCn, schedule::plan::UnplacedReason::NoSlots) => {
+                "所在栏目没有发布时段，无法排入"
+            }
+            (Lang::ZhCn, schedule::plan::UnplacedReason::Expired) => "已过 expire_at，不再排入",
+            (Lang::En, schedule::plan::UnplacedReason::NoSlots) => {
+                "its column has no slots; it cannot be planned"
+            }
+            (Lang::En, schedule::plan::UnplacedReason::Expired) => {
+                "its expire_at has passed; it is not planned"
+            }
+        };
+        let _ = writeln!(s, "    ⚠ {}: {why}", u.source.display());
+    }
+    s
+}

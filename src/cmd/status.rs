@@ -1,0 +1,251 @@
+//! `qunshu status`
+
+use qunshu::config::Lang;
+use qunshu::deliver::{self, lock::Lock, State};
+use qunshu::time::{format_local, Clock};
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// The delivery ledger in plain words.
+///
+/// Unknown deliveries to resolve, failures, missed slots, the last
+/// deliveries and the next due posts. Reads only; never sends.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Pretend it is this time (`2026-11-24 08:00`, local to the site).
+    #[arg(long, value_name = "TIME")]
+    pub clock: Option<String>,
+    /// How many recent deliveries to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub last: usize,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Line {
+    post: String,
+    title: String,
+    channel: String,
+    state: State,
+    slot: Option<String>,
+    at: String,
+    parts: u32,
+    message_ids: Vec<String>,
+    error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Next {
+    post: String,
+    title: String,
+    at: String,
+    channels: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct StatusJson {
+    running: bool,
+    unknown: Vec<Line>,
+    failed: Vec<Line>,
+    missed: Vec<Line>,
+    sent: Vec<Line>,
+    next: Vec<Next>,
+}
+
+fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
+}
+
+/// Runs `qunshu status`.
+pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+    let (c, ledger) = super::post::load_with_ledger(root)?;
+    let lang = c.config.language;
+    let tz = c.config.tz;
+    let clock = Clock::from_arg(args.clock.as_deref(), tz).map_err(anyhow::Error::msg)?;
+    let running = Lock::is_held(&deliver::state_dir(root));
+    let title = |p: &Path| {
+        c.posts
+            .iter()
+            .find(|x| x.source == p)
+            .map(|x| x.title.clone())
+            .unwrap_or_else(|| t(lang, "（文件已不存在）", "(file no longer exists)").to_string())
+    };
+    let mut all: Vec<Line> = ledger
+        .deliveries()
+        .map(|d| {
+            let state = d.state();
+            Line {
+                post: d.post.to_string_lossy().replace('\\', "/"),
+                title: title(&d.post),
+                channel: d.channel.clone(),
+                state,
+                slot: d.slot.map(|s| format_local(s, tz)),
+                at: format_local(
+                    if state == State::Sent {
+                        d.last_sent.unwrap_or(d.last_at)
+                    } else {
+                        d.last_at
+                    },
+                    tz,
+                ),
+                parts: d.parts,
+                message_ids: d.message_ids().iter().map(|s| s.to_string()).collect(),
+                error: match state {
+                    State::Failed => d.failed.as_ref().map(|f| f.1.clone()),
+                    _ => None,
+                },
+            }
+        })
+        .collect();
+    all.sort_by(|a, b| b.at.cmp(&a.at).then(a.post.cmp(&b.post)));
+    let take = |s: State| -> Vec<Line> {
+        all.iter()
+            .filter(|l| l.state == s)
+            .map(|l| Line {
+                post: l.post.clone(),
+                title: l.title.clone(),
+                channel: l.channel.clone(),
+                state: l.state,
+                slot: l.slot.clone(),
+                at: l.at.clone(),
+                parts: l.parts,
+                message_ids: l.message_ids.clone(),
+                error: l.error.clone(),
+            })
+            .collect()
+    };
+    let mut sent = take(State::Sent);
+    sent.truncate(args.last);
+    let next: Vec<Next> = deliver::upcoming(&c, &clock, 5)
+        .into_iter()
+        .map(|d| Next {
+            title: title(&d.source),
+            post: d.source.to_string_lossy().replace('\\', "/"),
+            at: format_local(d.slot, tz),
+            channels: c
+                .config
+                .channels
+                .iter()
+                .filter(|ch| ch.carries(&d.column))
+                .map(|ch| ch.id.clone())
+                .collect(),
+        })
+        .collect();
+    let s = StatusJson {
+        running,
+        unknown: take(State::Unknown),
+        failed: take(State::Failed),
+        missed: take(State::Missed),
+        sent,
+        next,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if c.config.channels.is_empty() {
+        println!(
+            "{}",
+            t(
+                lang,
+                "site.toml 里没有 [[channels]]，不会投递任何帖子。",
+                "site.toml has no [[channels]]; nothing is delivered."
+            )
+        );
+    }
+    if running {
+        println!(
+            "{}",
+            t(
+                lang,
+                "有一个 qunshu 正在投递。",
+                "A qunshu run is delivering right now."
+            )
+        );
+    }
+    if ledger.started().is_none() {
+        println!(
+            "{}",
+            t(lang, "还没有投递记录。", "Nothing has been delivered yet.")
+        );
+    }
+    let show = |head: &str, lines: &[Line], extra: &dyn Fn(&Line) -> String| {
+        if lines.is_empty() {
+            return;
+        }
+        println!("{head}");
+        for l in lines {
+            println!(
+                "  {}  {}  {} → {}{}",
+                l.slot.as_deref().unwrap_or("-"),
+                l.post,
+                l.title,
+                l.channel,
+                extra(l)
+            );
+        }
+    };
+    show(
+        t(
+            lang,
+            "状态未知（上次运行在平台答复前中断；不会自动重发，请到群里查看后处理）：",
+            "Unknown (a run stopped before the platform answered; never re-sent on its own — check the group, then resolve):",
+        ),
+        &s.unknown,
+        &|l| {
+            format!(
+                "\n      qunshu resolve {} {} --sent   |   --resend",
+                l.post, l.channel
+            )
+        },
+    );
+    show(t(lang, "失败：", "Failed:"), &s.failed, &|l| {
+        format!(": {}", l.error.as_deref().unwrap_or(""))
+    });
+    show(
+        t(
+            lang,
+            "已错过（时段过去太久，未发送）：",
+            "Missed (slot passed too long ago; not sent):",
+        ),
+        &s.missed,
+        &|_| String::new(),
+    );
+    show(t(lang, "最近发送：", "Last sent:"), &s.sent, &|l| {
+        let mut x = format!("  ({} {})", t(lang, "于", "at"), l.at);
+        if !l.message_ids.is_empty() {
+            x.push_str(&format!(" [{}]", l.message_ids.join(", ")));
+        }
+        x
+    });
+    if s.next.is_empty() {
+        println!("{}", t(lang, "没有待发的帖子。", "No posts waiting."));
+    } else {
+        println!("{}", t(lang, "接下来：", "Next due:"));
+        for n in &s.next {
+            println!(
+                "  {}  {}  {} → {}",
+                n.at,
+                n.post,
+                n.title,
+                if n.channels.is_empty() {
+                    t(
+                        lang,
+                        "（没有渠道承载这个栏目）",
+                        "(no channel carries its column)",
+                    )
+                    .to_string()
+                } else {
+                    n.channels.join(", ")
+                }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

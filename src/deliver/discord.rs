@@ -1,0 +1,61 @@
+//! Discord webhook with `?wait=true` (so the answer carries the message's
+//! id); 2000 characters; 429 with `retry_after`; mentions turned off so a
+//! post can never ping `@everyone`.
+
+use super::http::{excerpt, seconds, Answer, Prepared, Reply};
+use super::render::{Dialect, Limit};
+use chrono::Duration;
+use serde_json::{json, Value};
+
+/// Discord Markdown.
+pub const DIALECT: Dialect = Dialect::Discord;
+/// At most 2000 characters a message.
+pub const LIMIT: Limit = Limit::chars(2000);
+
+/// The request for one message.
+pub fn request(url: &str, text: &str) -> Prepared {
+    let mut u = url.to_string();
+    if !u.contains("wait=") {
+        u.push(if u.contains('?') { '&' } else { '?' });
+        u.push_str("wait=true");
+    }
+    Prepared {
+        url: u,
+        body: json!({ "content": text, "allowed_mentions": { "parse": [] } }),
+    }
+}
+
+/// Reads Discord's answer: the created message (`{"id": "…"}`).
+pub fn answer(r: &Reply, wait: Duration) -> Answer {
+    let v: Option<Value> = serde_json::from_str(&r.body).ok();
+    if r.status == 429 {
+        let w = v
+            .as_ref()
+            .and_then(|v| v.get("retry_after")?.as_f64())
+            .and_then(|f| seconds(&f.to_string()))
+            .or_else(|| r.retry_after.as_deref().and_then(seconds))
+            .unwrap_or(wait);
+        return Answer::RateLimited(w, format!("HTTP 429: {}", excerpt(&r.body)));
+    }
+    if r.status >= 500 {
+        return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(&r.body)));
+    }
+    match r.status {
+        200 => match v.as_ref().and_then(|v| v.get("id")) {
+            Some(Value::String(id)) => Answer::Sent(Some(id.clone())),
+            _ => Answer::Unclear(format!(
+                "HTTP 200 without a message id: {}",
+                excerpt(&r.body)
+            )),
+        },
+        204 => Answer::Sent(None),
+        s => {
+            let msg = v
+                .as_ref()
+                .and_then(|v| v.get("message")?.as_str())
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| excerpt(&r.body));
+            Answer::Permanent(format!("HTTP {s}: {msg}"))
+        }
+    }
+}

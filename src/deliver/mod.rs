@@ -1,0 +1,909 @@
+//! Delivery: sending due posts to chat platforms, exactly as planned and
+//! never twice.
+//!
+//! The plan (`crate::schedule`) says which post is due in which slot; each
+//! `[[channels]]` entry of `site.toml` that carries the post's column gets
+//! it, rendered for what the platform can show ([`render`]) and split into
+//! numbered parts when it is longer than the platform's limit. Every step is
+//! written to the [`ledger`] before and after the request, under the
+//! [`lock`], paced under the platform's rate limit ([`pacing`]).
+//!
+//! One file per platform holds its request shape, its signing and the
+//! meaning of its answers: [`wecom`], [`feishu`], [`dingtalk`],
+//! [`telegram`], [`slack`], [`discord`], [`webhook`], and the plain-text
+//! [`outbox`] for personal WeChat groups.
+
+pub mod channels;
+pub mod dingtalk;
+pub mod discord;
+pub mod feishu;
+pub mod http;
+pub mod ledger;
+pub mod lock;
+pub mod outbox;
+pub mod pacing;
+pub mod render;
+pub mod slack;
+pub mod telegram;
+pub mod webhook;
+pub mod wecom;
+
+pub use channels::{Channel, ChannelKind};
+pub use ledger::{Ledger, State};
+
+use crate::config::Lang;
+use crate::content::{self, Community, Post};
+use crate::schedule::plan::PostStatus;
+use crate::time::Clock;
+use chrono::{DateTime, Duration, Utc};
+use http::{Answer, Prepared, Transport};
+use ledger::{EventKind, Record};
+use render::{Block, Dialect, Limit};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A post due in a slot (from the plan).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    /// The post's source path.
+    pub source: PathBuf,
+    /// Its column.
+    pub column: String,
+    /// The slot (or pinned time) it is due at.
+    pub slot: DateTime<Utc>,
+}
+
+/// The secrets of one channel, read from the environment when needed and
+/// never printed.
+#[derive(Clone)]
+pub struct Secrets {
+    url: Option<String>,
+    secret: Option<String>,
+    chat_id: Option<String>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets(***)")
+    }
+}
+
+impl Secrets {
+    /// Reads the variables `channel` names. A variable that is named but
+    /// not set is an error naming the variable (never a value).
+    pub fn from_env(channel: &Channel) -> Result<Secrets, String> {
+        let get = |field: &str, name: &Option<String>| -> Result<Option<String>, String> {
+            match name {
+                None => Ok(None),
+                Some(n) => match std::env::var(n) {
+                    Ok(v) if !v.trim().is_empty() => Ok(Some(v.trim().to_string())),
+                    _ => Err(format!(
+                        "the environment variable {n} (the `{field}` of channel `{}`) is not set",
+                        channel.id
+                    )),
+                },
+            }
+        };
+        Ok(Secrets {
+            url: get("url_env", &channel.url_env)?,
+            secret: get("secret_env", &channel.secret_env)?,
+            chat_id: get("chat_id_env", &channel.chat_id_env)?,
+        })
+    }
+
+    /// Every secret value, for redaction.
+    pub fn values(&self) -> Vec<String> {
+        let mut v: Vec<String> = [&self.url, &self.secret, &self.chat_id]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        // The query string of a webhook URL is its key: redact it on its own too.
+        if let Some((_, q)) = self.url.as_deref().and_then(|u| u.split_once('?')) {
+            v.push(q.to_string());
+        }
+        if let Some(u) = &self.url {
+            if let Some(last) = u.trim_end_matches('/').rsplit('/').next() {
+                if last.len() >= 16 {
+                    v.push(last.to_string());
+                }
+            }
+        }
+        v
+    }
+}
+
+/// A post rendered for one channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The post's title (for card headers and DingTalk's title field).
+    pub title: String,
+    /// The messages to send, in order (numbered when more than one).
+    pub parts: Vec<String>,
+}
+
+fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::ZhCn => zh,
+        Lang::En => en,
+    }
+}
+
+/// The dialect and size limit of a kind (`None` for the generic webhook,
+/// which sends the post's fields rather than a message).
+pub fn dialect_of(kind: ChannelKind) -> Option<(Dialect, Limit)> {
+    Some(match kind {
+        ChannelKind::Wecom => (wecom::DIALECT, wecom::LIMIT),
+        ChannelKind::Feishu => (feishu::DIALECT, feishu::LIMIT),
+        ChannelKind::Dingtalk => (dingtalk::DIALECT, dingtalk::LIMIT),
+        ChannelKind::Telegram => (telegram::DIALECT, telegram::LIMIT),
+        ChannelKind::Slack => (slack::DIALECT, slack::LIMIT),
+        ChannelKind::Discord => (discord::DIALECT, discord::LIMIT),
+        ChannelKind::Outbox => (outbox::DIALECT, outbox::LIMIT),
+        ChannelKind::Webhook => return None,
+    })
+}
+
+/// The archive URL of a post.
+pub fn post_url(c: &Community, post: &Post) -> String {
+    format!("{}{}", c.config.base_url, post.href())
+}
+
+/// A resolver for a post's links: links to other posts by file path become
+/// their archive URLs, other relative links are read against the base URL,
+/// unsafe URLs (`javascript:`) are dropped.
+fn resolver<'a>(c: &'a Community, post: &'a Post) -> impl Fn(&str) -> Option<String> + 'a {
+    move |dest: &str| {
+        if !crate::markdown::is_safe_url(dest) {
+            return None;
+        }
+        if let Some(frag) = dest.strip_prefix('#') {
+            return Some(format!("{}#{frag}", post_url(c, post)));
+        }
+        if !content::is_relative_ref(dest) {
+            return Some(dest.to_string());
+        }
+        let (path, frag) = content::resolve_relative(&post.source, dest);
+        let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
+        if let Some(p) = c.posts.iter().find(|p| p.source == path) {
+            return Some(format!("{}{frag}", post_url(c, p)));
+        }
+        let rel = path
+            .strip_prefix(content::CONTENT_DIR)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        Some(format!(
+            "{}{}{frag}",
+            c.config.base_url,
+            crate::slug::encode_path(&rel)
+        ))
+    }
+}
+
+/// The blocks of a post in `d`: title (except where the platform shows it
+/// apart), credits, body, and for a thread a link to its page.
+pub fn blocks(c: &Community, post: &Post, d: Dialect, title_apart: bool) -> Vec<Block> {
+    let lang = c.config.language;
+    let mut out = Vec::new();
+    if !title_apart {
+        out.push(render::heading(d, 1, &post.title));
+    }
+    let names = |hs: &[String]| -> String {
+        hs.iter()
+            .map(|h| c.members.credit(h).display(lang).to_string())
+            .collect::<Vec<_>>()
+            .join(t(lang, "、", ", "))
+    };
+    let mut credit = Vec::new();
+    if let Some(asker) = post.thread.as_ref().and_then(|t| t.asked_by.as_ref()) {
+        credit.push(format!(
+            "{}{}",
+            t(lang, "提问：", "Asked by: "),
+            names(std::slice::from_ref(asker))
+        ));
+    }
+    if !post.authors.is_empty() {
+        credit.push(format!(
+            "{}{}",
+            t(lang, "作者：", "By: "),
+            names(&post.authors)
+        ));
+    }
+    if !credit.is_empty() {
+        out.push(render::paragraph(render::escape(
+            d,
+            &credit.join(t(lang, "　", " · ")),
+        )));
+    }
+    let resolve = resolver(c, post);
+    out.extend(render::render_blocks(
+        &post.body.markdown,
+        d,
+        lang,
+        &resolve,
+    ));
+    if post.thread.is_some() && post.is_publishable_kind() {
+        let label = t(lang, "完整讨论与总结", "The full thread and summary");
+        out.push(render::paragraph(render::link(
+            d,
+            lang,
+            label,
+            &post_url(c, post),
+        )));
+    }
+    out
+}
+
+/// Renders a post for a channel kind, split to the platform's limit.
+pub fn render_for(c: &Community, post: &Post, kind: ChannelKind) -> Message {
+    let lang = c.config.language;
+    let parts = match dialect_of(kind) {
+        Some((d, limit)) => {
+            let b = blocks(c, post, d, kind == ChannelKind::Feishu);
+            render::split(&b, limit, lang)
+        }
+        None => vec![webhook_fields(c, post, None).to_string()],
+    };
+    Message {
+        title: post.title.clone(),
+        parts,
+    }
+}
+
+/// The JSON document the generic webhook receives.
+pub fn webhook_fields(
+    c: &Community,
+    post: &Post,
+    slot: Option<DateTime<Utc>>,
+) -> serde_json::Value {
+    let lang = c.config.language;
+    let credit = |h: &String| c.members.credit(h).display(lang).to_string();
+    let plain = render::split(
+        &blocks(c, post, Dialect::Plain, true),
+        Limit::chars(usize::MAX / 2),
+        lang,
+    )
+    .join("\n\n");
+    json!({
+        "post": post.source.to_string_lossy().replace('\\', "/"),
+        "title": post.title,
+        "kind": post.kind.to_string(),
+        "column": post.column,
+        "slot": slot.map(|s| s.to_rfc3339()),
+        "url": post_url(c, post),
+        "tags": post.tags,
+        "authors": post.authors.iter().map(credit).collect::<Vec<_>>(),
+        "asked_by": post.thread.as_ref().and_then(|t| t.asked_by.as_ref()).map(credit),
+        "description": post.description,
+        "markdown": post.body.markdown,
+        "text": plain,
+    })
+}
+
+/// What happened to one post on one channel in a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Every part reached the platform.
+    Sent {
+        /// Number of parts.
+        parts: u32,
+        /// Message ids the platform returned (or the outbox file).
+        message_ids: Vec<String>,
+    },
+    /// The platform refused it, or it could not be sent.
+    Failed(String),
+    /// The run lost the answer: it may or may not have been posted.
+    Unknown(String),
+    /// An unknown delivery from an earlier run, waiting to be resolved.
+    StillUnknown,
+    /// The slot passed too long ago; not sent at the wrong time of day.
+    Missed {
+        /// How late it was.
+        late: Duration,
+    },
+}
+
+/// One line of a run's report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The post's source path.
+    pub post: PathBuf,
+    /// The post's title.
+    pub title: String,
+    /// The channel id.
+    pub channel: String,
+    /// The slot.
+    pub slot: DateTime<Utc>,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// A delivery run: the community, its ledger and the clock, with the
+/// pacing and secrets of each channel.
+pub struct Run<'a> {
+    community: &'a Community,
+    ledger: &'a mut Ledger,
+    clock: Clock,
+    since: Instant,
+    stop: Arc<AtomicBool>,
+    pacer: pacing::Pacer,
+    agents: HashMap<String, ureq::Agent>,
+}
+
+impl<'a> Run<'a> {
+    /// A run at `clock` (the run's time advances with the wall clock).
+    /// Setting `stop` makes the run finish the request in flight, record
+    /// it, and send nothing more.
+    pub fn new(
+        community: &'a Community,
+        ledger: &'a mut Ledger,
+        clock: Clock,
+        stop: Arc<AtomicBool>,
+    ) -> Run<'a> {
+        Run {
+            community,
+            ledger,
+            clock,
+            since: Instant::now(),
+            stop,
+            pacer: pacing::Pacer::new(),
+            agents: HashMap::new(),
+        }
+    }
+
+    /// The run's current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now + Duration::from_std(self.since.elapsed()).unwrap_or_default()
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Sleeps up to `d`; false when a stop was asked for meanwhile.
+    fn sleep(&self, d: std::time::Duration) -> bool {
+        let end = Instant::now() + d;
+        while Instant::now() < end {
+            if self.stopping() {
+                return false;
+            }
+            std::thread::sleep((end - Instant::now()).min(std::time::Duration::from_millis(50)));
+        }
+        !self.stopping()
+    }
+
+    fn append(&mut self, r: Record) -> anyhow::Result<()> {
+        self.ledger.append(r).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the delivery ledger {}: {e}; stopping so nothing is sent unrecorded",
+                self.ledger.path().display()
+            )
+        })
+    }
+
+    /// Records claims left open by an earlier run as unknown.
+    pub fn record_unknowns(&mut self) -> anyhow::Result<()> {
+        let open: Vec<(PathBuf, String, u32, Option<DateTime<Utc>>)> = self
+            .ledger
+            .deliveries()
+            .filter(|d| !d.unknown_recorded)
+            .filter_map(|d| {
+                d.open_claim
+                    .map(|(p, _)| (d.post.clone(), d.channel.clone(), p, d.slot))
+            })
+            .collect();
+        let now = self.now();
+        for (post, ch, part, slot) in open {
+            let mut r = Record::new(now, EventKind::Unknown, &post, &ch);
+            r.part = part;
+            r.slot = slot;
+            r.error = Some("the run stopped before the platform answered".into());
+            self.append(r)?;
+        }
+        Ok(())
+    }
+
+    /// Delivers every due post to every channel that carries its column.
+    /// `on_report` sees each result as it happens.
+    pub fn deliver(
+        &mut self,
+        due: &[Due],
+        on_report: &mut dyn FnMut(&Report),
+    ) -> anyhow::Result<Vec<Report>> {
+        let now = self.now();
+        self.ledger
+            .ensure_started(now)
+            .map_err(|e| anyhow::anyhow!("cannot write the delivery ledger: {e}"))?;
+        self.record_unknowns()?;
+        let mut due = due.to_vec();
+        due.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
+        let mut out = Vec::new();
+        let c = self.community;
+        for item in &due {
+            let Some(post) = c.posts.iter().find(|p| p.source == item.source) else {
+                continue;
+            };
+            for ch in c
+                .config
+                .channels
+                .iter()
+                .filter(|ch| ch.carries(&item.column))
+            {
+                if self.stopping() {
+                    return Ok(out);
+                }
+                if let Some(r) = self.one(item, post, ch)? {
+                    on_report(&r);
+                    out.push(r);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn one(&mut self, item: &Due, post: &Post, ch: &Channel) -> anyhow::Result<Option<Report>> {
+        let c = self.community;
+        let d = self.ledger.delivery(&post.source, &ch.id).cloned();
+        let report = |outcome| Report {
+            post: post.source.clone(),
+            title: post.title.clone(),
+            channel: ch.id.clone(),
+            slot: item.slot,
+            outcome,
+        };
+        match d.as_ref().map(|d| d.state()) {
+            Some(State::Sent) | Some(State::Missed) => return Ok(None),
+            Some(State::Unknown) if ch.kind != ChannelKind::Outbox => {
+                return Ok(Some(report(Outcome::StillUnknown)))
+            }
+            _ => {}
+        }
+        let stale_after = c
+            .config
+            .column(&item.column)
+            .map(|col| col.stale_after)
+            .unwrap_or_else(|| Duration::hours(2));
+        let now = self.now();
+        if let Some((failed_at, _)) = d.as_ref().and_then(|d| d.failed.as_ref()) {
+            if d.as_ref().is_some_and(|d| d.state() == State::Failed)
+                && now < *failed_at + retry_failed_after()
+            {
+                // Failed a moment ago: `status` shows it; try again later.
+                return Ok(None);
+            }
+        }
+        let resend = d.as_ref().is_some_and(|d| d.resend);
+        let started_sending = d.as_ref().is_some_and(|d| !d.sent.is_empty());
+        if d.is_none() {
+            if let Some(start) = self.ledger.started() {
+                if item.slot + stale_after < start {
+                    // Already stale when the ledger began: history, not ours.
+                    return Ok(None);
+                }
+            }
+        }
+        if now >= item.slot + stale_after && !resend && !started_sending {
+            let mut r = Record::new(now, EventKind::Missed, &post.source, &ch.id);
+            r.slot = Some(item.slot);
+            self.append(r)?;
+            return Ok(Some(report(Outcome::Missed {
+                late: now - item.slot,
+            })));
+        }
+        let secrets = match Secrets::from_env(ch) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut r = Record::new(now, EventKind::Failed, &post.source, &ch.id);
+                r.slot = Some(item.slot);
+                r.error = Some(e.clone());
+                self.append(r)?;
+                return Ok(Some(report(Outcome::Failed(e))));
+            }
+        };
+        let msg = if ch.kind == ChannelKind::Webhook {
+            Message {
+                title: post.title.clone(),
+                parts: vec![webhook_fields(c, post, Some(item.slot)).to_string()],
+            }
+        } else {
+            render_for(c, post, ch.kind)
+        };
+        let parts = msg.parts.len() as u32;
+        if ch.kind == ChannelKind::Outbox {
+            return self.outbox(item, post, ch, &msg).map(|o| Some(report(o)));
+        }
+        let first = d.as_ref().map(|d| d.next_part()).unwrap_or(1);
+        if first > parts {
+            // The post was edited after its first parts went out and is now
+            // shorter: nothing of it is left to send.
+            return Ok(None);
+        }
+        let mut ids: Vec<String> = d
+            .as_ref()
+            .map(|d| d.message_ids().iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        for part in first..=parts {
+            let text = &msg.parts[(part - 1) as usize];
+            match self.send_part(item, post, ch, &secrets, &msg.title, text, part, parts)? {
+                PartResult::Sent(id) => ids.extend(id),
+                PartResult::Failed(e) => return Ok(Some(report(Outcome::Failed(e)))),
+                PartResult::Unknown(e) => return Ok(Some(report(Outcome::Unknown(e)))),
+                PartResult::Stopped => return Ok(None),
+            }
+        }
+        Ok(Some(report(Outcome::Sent {
+            parts,
+            message_ids: ids,
+        })))
+    }
+
+    fn outbox(
+        &mut self,
+        item: &Due,
+        post: &Post,
+        ch: &Channel,
+        msg: &Message,
+    ) -> anyhow::Result<Outcome> {
+        let c = self.community;
+        let name = outbox::file_name(item.slot, c.config.tz, &item.column, &post.slug);
+        let mut claim = Record::new(self.now(), EventKind::Claimed, &post.source, &ch.id);
+        claim.slot = Some(item.slot);
+        claim.part = 1;
+        claim.parts = 1;
+        self.append(claim.clone())?;
+        let rel = ch.dir.join(&name);
+        match outbox::write(
+            &c.config.root.join(&ch.dir),
+            &name,
+            &outbox::text(&msg.parts),
+        ) {
+            Ok(_) => {
+                let mut r = claim;
+                r.at = self.now();
+                r.event = EventKind::Sent;
+                r.message_id = Some(rel.to_string_lossy().replace('\\', "/"));
+                self.append(r)?;
+                Ok(Outcome::Sent {
+                    parts: msg.parts.len() as u32,
+                    message_ids: vec![rel.to_string_lossy().replace('\\', "/")],
+                })
+            }
+            Err(e) => {
+                let e = format!("cannot write {}: {e}", rel.display());
+                let mut r = claim;
+                r.at = self.now();
+                r.event = EventKind::Failed;
+                r.error = Some(e.clone());
+                self.append(r)?;
+                Ok(Outcome::Failed(e))
+            }
+        }
+    }
+
+    fn prepare(
+        &self,
+        ch: &Channel,
+        s: &Secrets,
+        title: &str,
+        text: &str,
+        post: &Post,
+        item: &Due,
+    ) -> Prepared {
+        let url = s.url.clone().unwrap_or_default();
+        let wall = Utc::now();
+        match ch.kind {
+            ChannelKind::Wecom => wecom::request(&url, text),
+            ChannelKind::Feishu => {
+                feishu::request(&url, s.secret.as_deref(), wall.timestamp(), title, text)
+            }
+            ChannelKind::Dingtalk => dingtalk::request(
+                &url,
+                s.secret.as_deref(),
+                wall.timestamp_millis(),
+                title,
+                text,
+            ),
+            ChannelKind::Telegram => telegram::request(
+                s.url.as_deref().unwrap_or(telegram::API),
+                s.secret.as_deref().unwrap_or_default(),
+                s.chat_id.as_deref().unwrap_or_default(),
+                text,
+            ),
+            ChannelKind::Slack => slack::request(&url, text),
+            ChannelKind::Discord => discord::request(&url, text),
+            ChannelKind::Webhook | ChannelKind::Outbox => {
+                webhook::request(&url, webhook_fields(self.community, post, Some(item.slot)))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send_part(
+        &mut self,
+        item: &Due,
+        post: &Post,
+        ch: &Channel,
+        secrets: &Secrets,
+        title: &str,
+        text: &str,
+        part: u32,
+        parts: u32,
+    ) -> anyhow::Result<PartResult> {
+        let secret_values = secrets.values();
+        let redact = |s: &str| http::redact(s, &secret_values);
+        let agent = self
+            .agents
+            .entry(ch.id.clone())
+            .or_insert_with(|| http::agent(ch.timeout))
+            .clone();
+        let mut attempt = 0u32;
+        loop {
+            let wait = self.pacer.wait_for(&ch.id, ch.pace);
+            if !self.sleep(wait) {
+                return Ok(PartResult::Stopped);
+            }
+            let req = self.prepare(ch, secrets, title, text, post, item);
+            let mut claim = Record::new(self.now(), EventKind::Claimed, &post.source, &ch.id);
+            claim.slot = Some(item.slot);
+            claim.part = part;
+            claim.parts = parts;
+            self.append(claim.clone())?;
+            let result = http::send(&agent, &req);
+            self.pacer.sent(&ch.id);
+            let answer = match result {
+                Ok(reply) => match ch.kind {
+                    ChannelKind::Wecom => wecom::answer(&reply, ch.retry_after),
+                    ChannelKind::Feishu => feishu::answer(&reply, ch.retry_after),
+                    ChannelKind::Dingtalk => dingtalk::answer(&reply, ch.retry_after),
+                    ChannelKind::Telegram => telegram::answer(&reply, ch.retry_after),
+                    ChannelKind::Slack => slack::answer(&reply, ch.retry_after),
+                    ChannelKind::Discord => discord::answer(&reply, ch.retry_after),
+                    ChannelKind::Webhook | ChannelKind::Outbox => {
+                        webhook::answer(&reply, ch.retry_after)
+                    }
+                },
+                Err(Transport::NotSent(e)) => Answer::Transient(e),
+                Err(Transport::Unknown(e)) => Answer::Unclear(e),
+            };
+            let mut rec = claim;
+            rec.at = self.now();
+            // Waiting before another try: (wait, error).
+            let retry: Option<(std::time::Duration, String)> = match answer {
+                Answer::Sent(id) => {
+                    rec.event = EventKind::Sent;
+                    rec.message_id = id.clone();
+                    self.append(rec)?;
+                    return Ok(PartResult::Sent(id));
+                }
+                Answer::Unclear(e) => {
+                    let e = redact(&e);
+                    rec.event = EventKind::Unknown;
+                    rec.error = Some(e.clone());
+                    self.append(rec)?;
+                    return Ok(PartResult::Unknown(e));
+                }
+                Answer::Permanent(e) => {
+                    let e = redact(&e);
+                    rec.event = EventKind::Failed;
+                    rec.error = Some(e.clone());
+                    self.append(rec)?;
+                    return Ok(PartResult::Failed(e));
+                }
+                Answer::RateLimited(w, e) => Some((w.to_std().unwrap_or_default(), redact(&e))),
+                Answer::Transient(e) => {
+                    let backoff = std::time::Duration::from_millis(500u64 << attempt.min(6));
+                    Some((backoff, redact(&e)))
+                }
+            };
+            let Some((wait, e)) = retry else {
+                unreachable!("every other answer returned above")
+            };
+            // The platform said it did not post: record that, then maybe retry.
+            rec.event = EventKind::Failed;
+            rec.error = Some(e.clone());
+            self.append(rec)?;
+            if attempt >= ch.retries {
+                return Ok(PartResult::Failed(format!(
+                    "{e} (after {} tries)",
+                    attempt + 1
+                )));
+            }
+            attempt += 1;
+            if !self.sleep(wait) {
+                return Ok(PartResult::Failed(format!(
+                    "{e} (stopped before trying again)"
+                )));
+            }
+        }
+    }
+}
+
+/// How long after a failed delivery a later run tries it again (while
+/// its slot is still fresh), so a refused channel is not hammered.
+pub fn retry_failed_after() -> Duration {
+    Duration::minutes(5)
+}
+
+enum PartResult {
+    Sent(Option<String>),
+    Failed(String),
+    Unknown(String),
+    Stopped,
+}
+
+/// What a dry run would send: one entry per post and channel.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    /// The due post.
+    pub due: Due,
+    /// The channel id.
+    pub channel: String,
+    /// The channel's kind.
+    pub kind: ChannelKind,
+    /// The rendered message (for a webhook: its JSON body; for the outbox:
+    /// the file name in `title` and its text as the one part).
+    pub message: Message,
+    /// Why it would not be sent, if it would not.
+    pub skip: Option<String>,
+}
+
+/// Everything a run at `now` would do, rendered, without sending or writing.
+pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) -> Vec<Preview> {
+    let lang = c.config.language;
+    let started = ledger.started().unwrap_or(now);
+    let mut due = due.to_vec();
+    due.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
+    let mut out = Vec::new();
+    for item in &due {
+        let Some(post) = c.posts.iter().find(|p| p.source == item.source) else {
+            continue;
+        };
+        let stale_after = c
+            .config
+            .column(&item.column)
+            .map(|col| col.stale_after)
+            .unwrap_or_else(|| Duration::hours(2));
+        for ch in c
+            .config
+            .channels
+            .iter()
+            .filter(|ch| ch.carries(&item.column))
+        {
+            let d = ledger.delivery(&post.source, &ch.id);
+            let state = d.map(|d| d.state());
+            if matches!(state, Some(State::Sent) | Some(State::Missed)) {
+                continue;
+            }
+            if d.is_none() && item.slot + stale_after < started {
+                continue;
+            }
+            let skip = if state == Some(State::Unknown) && ch.kind != ChannelKind::Outbox {
+                Some(
+                    t(
+                        lang,
+                        "状态未知，等待处理（qunshu resolve）",
+                        "unknown, waiting to be resolved (qunshu resolve)",
+                    )
+                    .to_string(),
+                )
+            } else if now >= item.slot + stale_after
+                && !d.is_some_and(|d| d.resend || !d.sent.is_empty())
+            {
+                Some(
+                    t(
+                        lang,
+                        "已错过（超过时效）",
+                        "missed (past its staleness window)",
+                    )
+                    .to_string(),
+                )
+            } else {
+                Secrets::from_env(ch).err()
+            };
+            let mut message = match ch.kind {
+                ChannelKind::Webhook => Message {
+                    title: post.title.clone(),
+                    parts: vec![serde_json::to_string_pretty(&webhook_fields(
+                        c,
+                        post,
+                        Some(item.slot),
+                    ))
+                    .unwrap_or_default()],
+                },
+                _ => render_for(c, post, ch.kind),
+            };
+            if ch.kind == ChannelKind::Outbox {
+                let name = outbox::file_name(item.slot, c.config.tz, &item.column, &post.slug);
+                message = Message {
+                    title: ch.dir.join(name).to_string_lossy().replace('\\', "/"),
+                    parts: vec![outbox::text(&message.parts)],
+                };
+            }
+            out.push(Preview {
+                due: item.clone(),
+                channel: ch.id.clone(),
+                kind: ch.kind,
+                message,
+                skip,
+            });
+        }
+    }
+    out
+}
+
+/// The posts due at `clock.now` by the plan, for delivery: every planned
+/// post whose time has come and that is not older than the ledger's
+/// history (delivered posts too, so a channel that has not had one yet
+/// still gets it; the ledger decides per channel).
+pub fn due_now(c: &Community, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
+    let max_stale = c
+        .config
+        .columns
+        .iter()
+        .map(|col| col.stale_after)
+        .max()
+        .unwrap_or_else(|| Duration::hours(2));
+    let from = ledger.started().unwrap_or(clock.now) - max_stale - Duration::days(1);
+    let mut out: Vec<Due> = planned(c, clock)
+        .into_iter()
+        .filter(|d| d.slot <= clock.now && d.slot >= from)
+        .collect();
+    // Resends the organiser asked for, whatever their age.
+    for d in ledger.deliveries().filter(|d| d.resend) {
+        if !out.iter().any(|o| o.source == d.post) {
+            if let (Some(p), Some(slot)) = (c.posts.iter().find(|p| p.source == d.post), d.slot) {
+                out.push(Due {
+                    source: p.source.clone(),
+                    column: p.column.clone(),
+                    slot,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The next planned delivery after `clock.now`, if any.
+pub fn next_due(c: &Community, clock: &Clock) -> Option<Due> {
+    upcoming(c, clock, 1).into_iter().next()
+}
+
+/// Upcoming deliveries after `clock.now`, soonest first.
+pub fn upcoming(c: &Community, clock: &Clock, n: usize) -> Vec<Due> {
+    let s = crate::schedule::plan::planned_times(c, clock);
+    s.posts
+        .iter()
+        .filter(|p| p.at > clock.now && p.status != PostStatus::Delivered)
+        .take(n)
+        .map(|p| Due {
+            source: p.source.clone(),
+            column: p.column.clone(),
+            slot: p.at,
+        })
+        .collect()
+}
+
+/// The planned time of every post, from the plan: pinned posts at their
+/// time, delivered posts in the slot they were delivered for, queued posts
+/// in their column's next free deliverable slot.
+fn planned(c: &Community, clock: &Clock) -> Vec<Due> {
+    crate::schedule::plan::planned_times(c, clock)
+        .posts
+        .into_iter()
+        .map(|p| Due {
+            source: p.source,
+            column: p.column,
+            slot: p.at,
+        })
+        .collect()
+}
+
+/// The state folder of a site (`ROOT/.qunshu`).
+pub fn state_dir(root: &Path) -> PathBuf {
+    root.join(ledger::STATE_DIR)
+}

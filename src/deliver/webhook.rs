@@ -1,0 +1,37 @@
+//! A generic webhook: one JSON `POST` with the post's fields, for anything
+//! the other kinds do not cover. Any 2xx status is success (an `id` field in
+//! a JSON answer is kept); 429 with `Retry-After` is retried.
+
+use super::http::{excerpt, seconds, Answer, Prepared, Reply};
+use chrono::Duration;
+use serde_json::Value;
+
+/// The request: `fields` is the JSON document described in the README.
+pub fn request(url: &str, fields: Value) -> Prepared {
+    Prepared {
+        url: url.to_string(),
+        body: fields,
+    }
+}
+
+/// Reads the answer.
+pub fn answer(r: &Reply, wait: Duration) -> Answer {
+    if r.status == 429 {
+        let w = r.retry_after.as_deref().and_then(seconds).unwrap_or(wait);
+        return Answer::RateLimited(w, format!("HTTP 429: {}", excerpt(&r.body)));
+    }
+    if r.status >= 500 {
+        return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(&r.body)));
+    }
+    if (200..300).contains(&r.status) {
+        let id = serde_json::from_str::<Value>(&r.body)
+            .ok()
+            .and_then(|v| match v.get("id")? {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+        return Answer::Sent(id);
+    }
+    Answer::Permanent(format!("HTTP {}: {}", r.status, excerpt(&r.body)))
+}

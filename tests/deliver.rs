@@ -1,0 +1,902 @@
+//! Delivery: `qunshu post`, `run`, `status`, `resolve` against a local
+//! mock of every platform (tests/support/mock.rs).
+
+mod support;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use support::mock::{dingtalk_sign, feishu_sign, Mock, Script};
+
+const FEISHU_SECRET: &str = "SECtest0123456789abcdef";
+const DING_SECRET: &str = "SECding-s3cr3t-0004";
+
+/// Every secret value the tests hand to qunshu; none may ever show up.
+fn secret_values() -> Vec<&'static str> {
+    vec![
+        "s3cr3t",
+        FEISHU_SECRET,
+        "-100987654",
+        "TGTOKEN",
+        "WECOMKEY",
+        "DISCORDHOOK",
+    ]
+}
+
+fn env(mock: &Mock) -> Vec<(String, String)> {
+    let b = &mock.base;
+    [
+        (
+            "T_WECOM_URL",
+            format!("{b}/wecom/cgi-bin/webhook/send?key=WECOMKEY-s3cr3t-0001"),
+        ),
+        (
+            "T_FEISHU_URL",
+            format!("{b}/feishu/open-apis/bot/v2/hook/FEISHUHOOK-s3cr3t-0002"),
+        ),
+        ("T_FEISHU_SECRET", FEISHU_SECRET.to_string()),
+        (
+            "T_DING_URL",
+            format!("{b}/dingtalk/robot/send?access_token=DINGTOKEN-s3cr3t-0003"),
+        ),
+        ("T_DING_SECRET", DING_SECRET.to_string()),
+        ("T_TG_API", format!("{b}/tg")),
+        ("T_TG_TOKEN", "123456:TGTOKEN-s3cr3t-0005".to_string()),
+        ("T_TG_CHAT", "-100987654".to_string()),
+        (
+            "T_SLACK_URL",
+            format!("{b}/slack/services/T0/B0/SLACKHOOK-s3cr3t-0006"),
+        ),
+        (
+            "T_DISCORD_URL",
+            format!("{b}/discord/api/webhooks/1/DISCORDHOOK-s3cr3t-0007"),
+        ),
+        (
+            "T_HOOK_URL",
+            format!("{b}/hook/in?token=HOOKTOKEN-s3cr3t-0008"),
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn channel(id: &str, extra: &str) -> String {
+    let body = match id {
+        "wecom" => "kind = \"wecom\"\nurl_env = \"T_WECOM_URL\"",
+        "feishu" => "kind = \"feishu\"\nurl_env = \"T_FEISHU_URL\"\nsecret_env = \"T_FEISHU_SECRET\"",
+        "dingtalk" => "kind = \"dingtalk\"\nurl_env = \"T_DING_URL\"\nsecret_env = \"T_DING_SECRET\"",
+        "telegram" => "kind = \"telegram\"\nurl_env = \"T_TG_API\"\nsecret_env = \"T_TG_TOKEN\"\nchat_id_env = \"T_TG_CHAT\"",
+        "slack" => "kind = \"slack\"\nurl_env = \"T_SLACK_URL\"",
+        "discord" => "kind = \"discord\"\nurl_env = \"T_DISCORD_URL\"",
+        "webhook" => "kind = \"webhook\"\nurl_env = \"T_HOOK_URL\"",
+        _ => "kind = \"outbox\"",
+    };
+    let timing = if id == "wechat" {
+        ""
+    } else {
+        "pace = \"0s\"\nretry_after = \"1s\"\ntimeout = \"5s\"\n"
+    };
+    format!("\n[[channels]]\nid = \"{id}\"\n{body}\n{timing}{extra}\n")
+}
+
+const ALL: [&str; 8] = [
+    "wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "wechat",
+];
+
+const RICH: &str = r#"## 三个环节
+
+**重点**：先看[现金跑道](../qa/cash.md)，再读 [外部文章](https://example.com/a?b=1&c=2)。
+
+- 首单体验；
+- 补货时机：提前 7 天提醒！
+
+1. 甲
+2. 乙
+
+```
+let x = a<b && c>d;
+```
+
+> 引用一句话。
+
+公式 a<b & c。
+
+<script>alert(1)</script>
+"#;
+
+/// A site with two columns, an anonymous member and the given channels.
+fn site(channels: &str, lang: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    std::fs::write(
+        r.join("site.toml"),
+        format!(
+            "title = \"测试社群\"\nbase_url = \"https://example.org/g/\"\nlanguage = \"{lang}\"\ntimezone = \"Asia/Shanghai\"\n\n[[columns]]\nid = \"zaobao\"\nname = \"早报\"\nkind = \"brief\"\ntimes = [\"08:00\"]\ndays = \"daily\"\n\n[[columns]]\nid = \"hot\"\nname = \"热点\"\nkind = \"qa\"\ntimes = [\"15:00\"]\ndays = \"daily\"\n{channels}"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(r.join("content/briefs")).unwrap();
+    std::fs::create_dir_all(r.join("content/qa")).unwrap();
+    std::fs::write(
+        r.join("content/members.yaml"),
+        "xiaowang:\n  name: 王晓雯\n  privacy: public\nnightowl:\n  name: 欧阳秋菊\n  privacy: anonymous\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("content/qa/cash.md"),
+        "---\ntitle: 现金只够三个月怎么办？\nasked_by: nightowl\npublish_at: 2026-11-24 15:00\ncolumn: hot\nstatus: solved\naccepted: xiaowang\n---\n账上现金只够三个月，怎么办？\n\n## @xiaowang\n先做 13 周现金流预测。\n\n## 总结\n先算账。\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn brief(root: &Path, name: &str, at: &str, title: &str, body: &str) {
+    std::fs::write(
+        root.join("content/briefs").join(name),
+        format!("---\ntitle: \"{title}\"\npublish_at: {at}\ncolumn: zaobao\nauthors: [xiaowang]\n---\n{body}\n"),
+    )
+    .unwrap();
+}
+
+fn qunshu(root: &Path, mock: &Mock) -> Command {
+    let mut c = Command::cargo_bin("qunshu").unwrap();
+    c.arg("--root").arg(root);
+    for (k, v) in env(mock) {
+        c.env(k, v);
+    }
+    c
+}
+
+/// Sends SIGTERM to a child process.
+fn sigterm(pid: u32) {
+    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
+    let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(r, 0, "kill failed");
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(root: &Path, mock: &Mock, args: &[&str]) -> Out {
+    let o = qunshu(root, mock).args(args).output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn ledger(root: &Path) -> String {
+    std::fs::read_to_string(root.join(".qunshu/ledger.jsonl")).unwrap_or_default()
+}
+
+fn assert_no_secrets(texts: &[&str]) {
+    for t in texts {
+        for s in secret_values() {
+            assert!(!t.contains(s), "secret {s:?} leaked into:\n{t}");
+        }
+    }
+}
+
+fn records(root: &Path) -> Vec<Value> {
+    ledger(root)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+#[test]
+fn verifier_known_answers() {
+    // Computed with Python's hmac module; they check the mock's verifier,
+    // which is written apart from the code under test.
+    assert_eq!(
+        feishu_sign(FEISHU_SECRET, "1700000000"),
+        "R9sugg1yeI3YQr9rgdGGtTPc1xPgB+4G136nVzRFCNg="
+    );
+    assert_eq!(
+        dingtalk_sign(FEISHU_SECRET, "1700000000000"),
+        "/lfnxUUu80FwVTsIlv2F1cMGBb+PxEKAwYh/bsRxXcc="
+    );
+}
+
+#[test]
+fn every_platform_gets_the_post_once_with_valid_shape_and_signature() {
+    let mock = Mock::start(&[("feishu", FEISHU_SECRET), ("dingtalk", DING_SECRET)]);
+    let chans: String = ALL
+        .iter()
+        .map(|c| channel(c, "columns = [\"zaobao\"]"))
+        .collect();
+    let dir = site(&chans, "zh-CN");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "早报｜复购的三个环节", RICH);
+
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:01"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let got = mock.got();
+    assert_eq!(got.len(), 7, "{got:#?}");
+    for g in &got {
+        assert_eq!(g.problem, None, "{}: {}", g.endpoint, g.raw);
+        assert!(g.raw.contains("复购的三个环节"), "{}", g.raw);
+        // Raw HTML never reaches a chat (the generic webhook carries the
+        // source Markdown as written, in its `markdown` field).
+        let shown = if g.endpoint == "hook" {
+            g.body["text"].to_string()
+        } else {
+            g.raw.clone()
+        };
+        assert!(!shown.contains("<script"), "{}", g.raw);
+    }
+    for ep in [
+        "wecom", "feishu", "dingtalk", "tg", "slack", "discord", "hook",
+    ] {
+        assert_eq!(mock.got_at(ep).len(), 1, "{ep}");
+    }
+    // The outbox file: plain text, named by slot time and column.
+    let files: Vec<_> = std::fs::read_dir(r.join("outbox"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1);
+    let name = files[0].file_name().to_string_lossy().into_owned();
+    assert!(name.starts_with("2026-11-24-0800-zaobao"), "{name}");
+    let text = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(
+        text.contains("现金跑道：https://example.org/g/qa/"),
+        "{text}"
+    );
+    assert!(!text.contains("**") && !text.contains("]("), "{text}");
+    assert!(o.stdout.contains("已发送"), "{}", o.stdout);
+    // Telegram and Discord message ids are kept in the ledger.
+    let recs = records(r);
+    let ids: Vec<&str> = recs
+        .iter()
+        .filter(|v| v["event"] == "sent")
+        .filter_map(|v| v["message_id"].as_str())
+        .collect();
+    assert!(ids.len() >= 3, "{recs:?}");
+
+    // Again: nothing reaches any platform twice.
+    let o2 = run(r, &mock, &["post", "--clock", "2026-11-24 08:05"]);
+    assert_eq!(o2.code, 0, "{}\n{}", o2.stdout, o2.stderr);
+    assert_eq!(mock.got().len(), 7);
+    let st = run(r, &mock, &["status", "--clock", "2026-11-24 08:06"]);
+    assert!(st.stdout.contains("最近发送"), "{}", st.stdout);
+    assert_no_secrets(&[
+        &o.stdout,
+        &o.stderr,
+        &o2.stdout,
+        &o2.stderr,
+        &st.stdout,
+        &ledger(r),
+    ]);
+
+    // The archive date of the post is its delivery time (fills Community::delivered).
+    assert!(ledger(r).contains("\"event\":\"sent\""));
+}
+
+#[test]
+fn dry_run_renders_each_platform_and_sends_nothing() {
+    let mock = Mock::start(&[]);
+    let chans: String = ALL.iter().map(|c| channel(c, "")).collect();
+    let dir = site(&chans, "zh-CN");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "早报｜复购", RICH);
+    let o = run(
+        r,
+        &mock,
+        &["post", "--dry-run", "--clock", "2026-11-24 08:01"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(mock.got().is_empty());
+    assert!(!r.join(".qunshu").exists());
+    assert!(!r.join("outbox").exists());
+    let sections: Vec<&str> = o.stdout.split("=== ").collect();
+    let sec = |id: &str| -> &str {
+        sections
+            .iter()
+            .find(|s| s.starts_with(&format!("{id} (")))
+            .unwrap_or_else(|| panic!("no section for {id} in {}", o.stdout))
+    };
+    let link = "https://example.org/g/qa/";
+    // Plain text for WeChat: no Markdown symbols, links as "text：URL".
+    let p = sec("wechat");
+    assert!(
+        p.contains("【早报｜复购】") && p.contains("▍三个环节"),
+        "{p}"
+    );
+    assert!(
+        p.contains("【重点】") && p.contains(&format!("现金跑道：{link}")),
+        "{p}"
+    );
+    assert!(
+        p.contains("• 首单体验；\n• 补货时机：提前 7 天提醒！"),
+        "{p}"
+    );
+    assert!(
+        p.contains("1. 甲\n2. 乙") && p.contains("｜引用一句话。"),
+        "{p}"
+    );
+    assert!(p.contains("let x = a<b && c>d;"), "{p}");
+    assert!(
+        !p.contains("**") && !p.contains("##") && !p.contains("```"),
+        "{p}"
+    );
+    // WeCom Markdown.
+    let w = sec("wecom");
+    assert!(w.contains("## 早报｜复购") && w.contains("**重点**"), "{w}");
+    assert!(w.contains(&format!("[现金跑道]({link}")), "{w}");
+    // Telegram HTML: tags balanced, text escaped.
+    let t = sec("telegram");
+    assert!(
+        t.contains("<b>早报｜复购</b>") && t.contains("<b>重点</b>"),
+        "{t}"
+    );
+    assert!(t.contains(&format!("<a href=\"{link}")), "{t}");
+    assert!(
+        t.contains("<pre>let x = a&lt;b &amp;&amp; c&gt;d;</pre>"),
+        "{t}"
+    );
+    assert!(
+        t.contains("公式 a&lt;b &amp; c。") && !t.contains("<script"),
+        "{t}"
+    );
+    assert!(t.contains("<blockquote>引用一句话。</blockquote>"), "{t}");
+    // Slack mrkdwn.
+    let s = sec("slack");
+    assert!(
+        s.contains("*重点*") && s.contains(&format!("<{link}")),
+        "{s}"
+    );
+    assert!(
+        s.contains("|现金跑道>") && s.contains("<https://example.com/a?b=1&c=2|外部文章>"),
+        "{s}"
+    );
+    // Discord Markdown.
+    let d = sec("discord");
+    assert!(
+        d.contains("# 早报｜复购") && d.contains("```\nlet x"),
+        "{d}"
+    );
+    // DingTalk and Feishu.
+    assert!(
+        sec("dingtalk").contains("### 三个环节"),
+        "{}",
+        sec("dingtalk")
+    );
+    let f = sec("feishu");
+    assert!(
+        f.contains("**三个环节**") && !f.contains("**早报｜复购**"),
+        "{f}"
+    );
+    // The generic webhook's JSON.
+    let h = sec("webhook");
+    assert!(
+        h.contains("\"post\": \"content/briefs/a.md\"") && h.contains("\"markdown\""),
+        "{h}"
+    );
+}
+
+#[test]
+fn anonymous_members_stay_anonymous_everywhere() {
+    let mock = Mock::start(&[("feishu", FEISHU_SECRET), ("dingtalk", DING_SECRET)]);
+    let chans: String = ALL
+        .iter()
+        .map(|c| channel(c, "columns = [\"hot\"]"))
+        .collect();
+    let dir = site(&chans, "zh-CN");
+    let r = dir.path();
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 15:00"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert_eq!(mock.got().len(), 7);
+    let outbox: String = std::fs::read_dir(r.join("outbox"))
+        .unwrap()
+        .flatten()
+        .map(|f| std::fs::read_to_string(f.path()).unwrap())
+        .collect();
+    let mut all = vec![outbox, o.stdout, ledger(r)];
+    all.extend(mock.got().into_iter().map(|g| g.body.to_string()));
+    for t in &all {
+        assert!(!t.contains("欧阳秋菊") && !t.contains("nightowl"), "{t}");
+    }
+    assert!(all.iter().filter(|t| t.contains("匿名成员")).count() >= 7);
+}
+
+#[test]
+fn rate_limits_and_server_errors_are_retried_permanent_errors_are_not() {
+    let mock = Mock::start(&[]);
+    let chans: String = [
+        "wecom", "feishu", "dingtalk", "telegram", "slack", "discord",
+    ]
+    .iter()
+    .map(|c| channel(c, ""))
+    .collect();
+    let dir = site(&chans, "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "Brief", "Hello.");
+    let reply = |code, body: &str, ra: Option<&str>| {
+        Script::Reply(code, body.to_string(), ra.map(|s| s.to_string()))
+    };
+    mock.script(
+        "wecom",
+        vec![reply(
+            200,
+            r#"{"errcode":45009,"errmsg":"api freq out of limit"}"#,
+            None,
+        )],
+    );
+    mock.script(
+        "feishu",
+        vec![reply(
+            200,
+            r#"{"code":11232,"msg":"frequency limited"}"#,
+            None,
+        )],
+    );
+    mock.script(
+        "dingtalk",
+        vec![reply(
+            200,
+            r#"{"errcode":130101,"errmsg":"send too fast"}"#,
+            None,
+        )],
+    );
+    mock.script(
+        "tg",
+        vec![reply(429, r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}"#, None)],
+    );
+    mock.script(
+        "slack",
+        vec![
+            reply(500, "oops", None),
+            reply(429, "rate_limited", Some("1")),
+        ],
+    );
+    mock.script(
+        "discord",
+        vec![reply(
+            401,
+            r#"{"message":"401: Unauthorized","code":0}"#,
+            None,
+        )],
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:00"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    for (ep, n) in [
+        ("wecom", 2),
+        ("feishu", 2),
+        ("dingtalk", 2),
+        ("tg", 2),
+        ("slack", 3),
+        ("discord", 1),
+    ] {
+        assert_eq!(mock.got_at(ep).len(), n, "{ep}: {}", o.stdout);
+    }
+    assert!(
+        o.stdout.contains("failed") && o.stdout.contains("401: Unauthorized"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("5 sent, 1 failed"), "{}", o.stdout);
+    let st = run(r, &mock, &["status", "--clock", "2026-11-24 08:01"]);
+    assert!(
+        st.stdout.contains("Failed:") && st.stdout.contains("401"),
+        "{}",
+        st.stdout
+    );
+    // A later run inside the staleness window tries the failed channel again, only it.
+    let o2 = run(r, &mock, &["post", "--clock", "2026-11-24 08:30"]);
+    assert_eq!(o2.code, 0, "{}", o2.stdout);
+    assert_eq!(mock.got_at("discord").len(), 2);
+    assert_eq!(mock.got().len(), 13);
+    assert_no_secrets(&[&o.stdout, &o.stderr, &o2.stdout, &st.stdout, &ledger(r)]);
+}
+
+#[test]
+fn long_posts_are_split_at_paragraphs_into_numbered_parts_paced() {
+    let mock = Mock::start(&[]);
+    let chans = channel("discord", "").replace("pace = \"0s\"", "pace = \"1s\"")
+        + &channel("wecom", "")
+        + &channel("telegram", "");
+    let dir = site(&chans, "zh-CN");
+    let r = dir.path();
+    let para = "社群运营的关键在于持续输出，每天固定时段发布内容，让成员形成期待。".repeat(4);
+    let body: Vec<String> = (1..=30).map(|i| format!("第{i}段：{para}")).collect();
+    brief(r, "long.md", "2026-11-24 08:00", "长文", &body.join("\n\n"));
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:00"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for g in mock.got() {
+        assert_eq!(g.problem, None, "{}", g.endpoint);
+    }
+    let d = mock.got_at("discord");
+    assert!(d.len() >= 3, "{}", d.len());
+    let n = d.len();
+    for (i, g) in d.iter().enumerate() {
+        let c = g.body["content"].as_str().unwrap();
+        assert!(c.starts_with(&format!("（{}/{n}）", i + 1)), "{c}");
+        // Split at paragraph boundaries: every part ends a paragraph.
+        assert!(c.ends_with("期待。"), "{c}");
+        if i > 0 {
+            assert!(g.at.duration_since(d[i - 1].at) >= Duration::from_millis(950));
+        }
+    }
+    let all: String = d
+        .iter()
+        .map(|g| g.body["content"].as_str().unwrap())
+        .collect();
+    for i in 1..=30 {
+        assert_eq!(
+            all.matches(&format!("第{i}段：")).count(),
+            1,
+            "paragraph {i}"
+        );
+    }
+    assert!(mock.got_at("wecom").len() >= 2);
+    let ids: Vec<String> = records(r)
+        .iter()
+        .filter(|v| v["event"] == "sent" && v["channel"] == "discord")
+        .map(|v| v["message_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), n);
+}
+
+#[test]
+fn a_lost_answer_is_unknown_never_resent_until_resolved() {
+    let mock = Mock::start(&[]);
+    let chans = channel("telegram", "").replace("timeout = \"5s\"", "timeout = \"1s\"");
+    let dir = site(&chans, "zh-CN");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "早报", "内容。");
+    mock.script("tg", vec![Script::Slow(Duration::from_secs(3))]);
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:00"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("未知")
+            && o.stdout
+                .contains("qunshu resolve content/briefs/a.md telegram"),
+        "{}",
+        o.stdout
+    );
+    for at in ["2026-11-24 08:10", "2026-11-24 08:20"] {
+        let again = run(r, &mock, &["post", "--clock", at]);
+        assert_eq!(again.code, 0, "{}", again.stdout);
+        assert!(again.stdout.contains("未知"), "{}", again.stdout);
+    }
+    assert_eq!(mock.got_at("tg").len(), 1);
+    let st = run(r, &mock, &["status", "--clock", "2026-11-24 08:21"]);
+    assert!(
+        st.stdout.contains("状态未知") && st.stdout.contains("--resend"),
+        "{}",
+        st.stdout
+    );
+    let res = run(
+        r,
+        &mock,
+        &["resolve", "content/briefs/a.md", "telegram", "--resend"],
+    );
+    assert_eq!(res.code, 0, "{}", res.stderr);
+    let o3 = run(r, &mock, &["post", "--clock", "2026-11-24 08:30"]);
+    assert_eq!(o3.code, 0, "{}", o3.stdout);
+    assert_eq!(mock.got_at("tg").len(), 2);
+    // Resolving something that is not unknown is refused.
+    let bad = run(
+        r,
+        &mock,
+        &["resolve", "content/briefs/a.md", "telegram", "--sent"],
+    );
+    assert_ne!(bad.code, 0);
+    assert_no_secrets(&[&o.stdout, &o.stderr, &st.stdout, &ledger(r)]);
+}
+
+#[test]
+fn sigkill_mid_batch_never_sends_twice_and_loses_nothing() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("discord", ""), "zh-CN");
+    let r = dir.path();
+    brief(r, "p1.md", "2026-11-24 08:00", "第一篇", "一。");
+    brief(r, "p2.md", "2026-11-24 08:10", "第二篇", "二。");
+    brief(r, "p3.md", "2026-11-24 08:20", "第三篇", "三。");
+    mock.script(
+        "discord",
+        vec![
+            Script::Reply(200, r#"{"id":"m1"}"#.into(), None),
+            Script::Hold,
+        ],
+    );
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let mut child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-24 08:30"])
+        .envs(env(&mock))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        mock.wait_for(2, Duration::from_secs(30)),
+        "the second request never came"
+    );
+    child.kill().unwrap(); // SIGKILL while the platform holds the request
+    child.wait().unwrap();
+    mock.release();
+
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:31"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let got = mock.got_at("discord");
+    assert_eq!(got.len(), 3, "{got:#?}");
+    for title in ["第一篇", "第二篇", "第三篇"] {
+        let n = got.iter().filter(|g| g.raw.contains(title)).count();
+        assert_eq!(n, 1, "{title} reached the platform {n} times");
+    }
+    assert!(
+        o.stdout.contains("content/briefs/p2.md") && o.stdout.contains("未知"),
+        "{}",
+        o.stdout
+    );
+    let st = run(
+        r,
+        &mock,
+        &["status", "--json", "--clock", "2026-11-24 08:32"],
+    );
+    let v: Value = serde_json::from_str(&st.stdout).unwrap();
+    assert_eq!(v["unknown"][0]["post"], "content/briefs/p2.md");
+    assert_eq!(v["sent"].as_array().unwrap().len(), 2);
+    // The organiser saw it in the group: mark it sent; it is never sent again.
+    let res = run(
+        r,
+        &mock,
+        &["resolve", "content/briefs/p2.md", "discord", "--sent"],
+    );
+    assert_eq!(res.code, 0, "{}", res.stderr);
+    let o2 = run(r, &mock, &["post", "--clock", "2026-11-24 08:40"]);
+    assert_eq!(o2.code, 0);
+    assert_eq!(mock.got_at("discord").len(), 3);
+    let st = run(
+        r,
+        &mock,
+        &["status", "--json", "--clock", "2026-11-24 08:41"],
+    );
+    let v: Value = serde_json::from_str(&st.stdout).unwrap();
+    assert_eq!(v["sent"].as_array().unwrap().len(), 3);
+    assert!(v["unknown"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_second_run_does_not_send_while_the_first_holds_the_lock() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("discord", ""), "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "Only once", "x");
+    mock.script("discord", vec![Script::Hold]);
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let mut first = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-24 08:00"])
+        .envs(env(&mock))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(mock.wait_for(1, Duration::from_secs(30)));
+    let second = run(r, &mock, &["post", "--clock", "2026-11-24 08:00"]);
+    assert_eq!(second.code, 75, "{}\n{}", second.stdout, second.stderr);
+    assert!(
+        second.stderr.contains("another qunshu run"),
+        "{}",
+        second.stderr
+    );
+    mock.release();
+    assert!(first.wait().unwrap().success());
+    assert_eq!(mock.got().len(), 1);
+}
+
+#[test]
+fn a_slot_missed_while_nothing_ran_is_reported_not_sent_late() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("wechat", ""), "zh-CN");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "早报", "内容。");
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 07:00"]);
+    assert_eq!(o.code, 0);
+    assert!(
+        o.stdout.contains("现在没有到期的帖子") && o.stdout.contains("2026-11-24 08:00"),
+        "{}",
+        o.stdout
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 10:30"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("已错过") && o.stdout.contains("2 小时 30 分钟"),
+        "{}",
+        o.stdout
+    );
+    assert!(!r.join("outbox").exists());
+    let st = run(r, &mock, &["status", "--clock", "2026-11-24 10:31"]);
+    assert!(
+        st.stdout.contains("已错过") && st.stdout.contains("content/briefs/a.md"),
+        "{}",
+        st.stdout
+    );
+    // Reported once, not on every run.
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 10:40"]);
+    assert!(!o.stdout.contains("已错过"), "{}", o.stdout);
+}
+
+#[test]
+fn channel_config_errors_name_the_line_and_never_echo_a_secret() {
+    let mock = Mock::start(&[]);
+    let chans = "\n[[channels]]\nid = \"w\"\nkind = \"wecom\"\nurl_env = \"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=LEAKED-s3cr3t\"\n\n[[channels]]\nid = \"x\"\nkind = \"carrier-pigeon\"\n\n[[channels]]\nid = \"t\"\nkind = \"telegram\"\nsecret_env = \"T_TG_TOKEN\"\ncolumns = [\"nope\"]\n";
+    let dir = site(chans, "en");
+    let o = run(dir.path(), &mock, &["check"]);
+    assert_ne!(o.code, 0);
+    let e = &o.stderr;
+    assert!(
+        e.contains("site.toml:23") && e.contains("name* of an environment variable"),
+        "{e}"
+    );
+    assert!(
+        e.contains("site.toml:27") && e.contains("carrier-pigeon"),
+        "{e}"
+    );
+    assert!(
+        e.contains("chat_id_env") && e.contains("no column `nope`"),
+        "{e}"
+    );
+    assert_no_secrets(&[e, &o.stdout]);
+    // A named variable that is not set: the delivery fails, naming the variable only.
+    let dir = site(&channel("slack", ""), "en");
+    brief(dir.path(), "a.md", "2026-11-24 08:00", "x", "y");
+    let o = Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(dir.path())
+        .args(["post", "--clock", "2026-11-24 08:00"])
+        .env_remove("T_SLACK_URL")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("T_SLACK_URL") && out.contains("not set"),
+        "{out}"
+    );
+}
+
+#[test]
+fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
+    let mock = Mock::start(&[]);
+    let dir = site(
+        &(channel("discord", "") + &channel("wechat", "") + "\n[delivery]\nrebuild = true\n"),
+        "zh-CN",
+    );
+    let r = dir.path();
+    let tz: chrono_tz::Tz = "Asia/Shanghai".parse().unwrap();
+    let soon = |s: i64| {
+        (chrono::Utc::now() + chrono::Duration::seconds(s))
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    brief(r, "a.md", &soon(3), "第一条", "一。");
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["run", "--recheck", "30"])
+        .envs(env(&mock))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        mock.wait_for(1, Duration::from_secs(30)),
+        "first post not delivered"
+    );
+    // A post added while running is picked up without a restart.
+    brief(r, "b.md", &soon(3), "第二条", "二。");
+    assert!(
+        mock.wait_for(2, Duration::from_secs(30)),
+        "new post not picked up"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    sigterm(child.id());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    let got = mock.got_at("discord");
+    assert_eq!(got.len(), 2);
+    assert!(got[0].raw.contains("第一条") && got[1].raw.contains("第二条"));
+    let outbox = std::fs::read_dir(r.join("outbox")).unwrap().count();
+    assert_eq!(outbox, 2);
+    let sent = records(r).iter().filter(|v| v["event"] == "sent").count();
+    assert_eq!(sent, 4);
+    // `[delivery] rebuild = true`: the archive was rebuilt after the posts went out.
+    let index = std::fs::read_to_string(r.join("public/index.html")).unwrap();
+    assert!(index.contains("第二条"), "{index}");
+}
+
+#[test]
+fn sigterm_during_a_request_finishes_and_records_it_then_stops() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("discord", ""), "en");
+    let r = dir.path();
+    brief(r, "p1.md", "2026-11-24 08:00", "First", "one");
+    brief(r, "p2.md", "2026-11-24 08:10", "Second", "two");
+    mock.script("discord", vec![Script::Hold]);
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-24 08:30"])
+        .envs(env(&mock))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(mock.wait_for(1, Duration::from_secs(30)));
+    sigterm(child.id());
+    std::thread::sleep(Duration::from_millis(300));
+    mock.release();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    // The request in flight was answered and recorded; nothing more was sent.
+    assert_eq!(mock.got().len(), 1);
+    assert!(
+        stdout.contains("sent") && stdout.contains("p1.md"),
+        "{stdout}"
+    );
+    let recs = records(r);
+    assert!(recs
+        .iter()
+        .any(|v| v["event"] == "sent" && v["post"] == "content/briefs/p1.md"));
+    assert!(!recs.iter().any(|v| v["post"] == "content/briefs/p2.md"));
+    // The next run sends the rest.
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:31"]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert_eq!(mock.got().len(), 2);
+}
+
+#[test]
+fn a_queued_post_goes_out_in_its_slot_and_enters_the_archive_dated_by_delivery() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("discord", "columns = [\"zaobao\"]"), "en");
+    let r = dir.path();
+    std::fs::write(
+        r.join("content/briefs/q.md"),
+        "---\ntitle: Queued one\ncolumn: zaobao\n---\nFrom the queue.\n",
+    )
+    .unwrap();
+    let build = |clock: &str| {
+        let o = run(r, &mock, &["build", "--clock", clock]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        r.join("public/briefs/queued-one.html").exists()
+    };
+    assert!(
+        !build("2026-11-24 07:00"),
+        "a queued post is not in the archive before it goes out"
+    );
+    let early = run(r, &mock, &["post", "--clock", "2026-11-24 07:00"]);
+    assert!(
+        early.stdout.contains("Nothing due") && early.stdout.contains("2026-11-24 08:00"),
+        "{}",
+        early.stdout
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:03"]);
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(o.stdout.contains("content/briefs/q.md"), "{}", o.stdout);
+    assert_eq!(mock.got_at("discord").len(), 1);
+    assert!(build("2026-11-24 09:00"), "delivered: now in the archive");
+    let page = std::fs::read_to_string(r.join("public/briefs/queued-one.html")).unwrap();
+    assert!(page.contains("2026-11-24"), "dated by its delivery");
+    // The plan keeps it in the slot it went out in; nothing is due the next day at 08:00 but nothing is re-sent.
+    let o = run(r, &mock, &["post", "--clock", "2026-11-25 08:01"]);
+    assert_eq!(o.code, 0);
+    assert_eq!(mock.got_at("discord").len(), 1);
+}
