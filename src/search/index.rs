@@ -190,9 +190,6 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h & (shards - 1)
 }
 
-/// Per document: its terms, title length, total length, block starts.
-type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>);
-
 /// Terms of one document: (key, position), sorted.
 fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
     let mut v = Vec::with_capacity(s.len() * 2);
