@@ -425,6 +425,11 @@ fn every_problem_reported_with_file_line_field() {
             "---\ntitle: q\nasked_by: alice\nstatus: solved\naccepted: carol\n---\nq\n\n## @alice\na\n",
         ),
         ("content/qa/status.md", "---\ntitle: s\nstatus: done\n---\nq\n"),
+        // Several problems in one file: all of them are reported.
+        (
+            "content/briefs/multi.md",
+            "---\ntitle: 多\npublish_at: 2026-11-31 08:00\ncolumn: nope\n---\n[x](../qa/none.md)\n",
+        ),
     ]);
     fs::write(t.path().join("content/briefs/utf8.md"), bad_utf8).unwrap();
     let err = check_fails(&t);
@@ -451,6 +456,15 @@ fn every_problem_reported_with_file_line_field() {
         ),
         ("content/qa/status.md:3: field `status`", "`done`"),
         ("content/briefs/utf8.md:5", "UTF-8"),
+        (
+            "content/briefs/multi.md:3: field `publish_at`",
+            "2026-11-31",
+        ),
+        (
+            "content/briefs/multi.md:4: field `column`",
+            "no column `nope`",
+        ),
+        ("content/briefs/multi.md:6", "../qa/none.md"),
     ];
     for (loc, what) in expect {
         let line = err

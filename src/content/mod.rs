@@ -546,7 +546,10 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
             }
         }
     }
-    if !errs.is_empty() {
+    // Without a kind nothing more can be checked; any other problem is
+    // reported together with what the later checks find (column, URL,
+    // links, answers), so one run lists every problem of the file.
+    if kind.is_none() {
         return Err(errs);
     }
     let mut parsed = Parsed {
@@ -569,6 +572,8 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
         },
     };
     parsed.meta = file_meta(config, &parsed);
+    errs.append(&mut parsed.meta.diags);
+    parsed.meta.diags = errs;
     Ok(parsed)
 }
 
