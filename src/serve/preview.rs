@@ -129,6 +129,9 @@ pub struct Preview {
     dirty: HashSet<u64>,
     /// The last render was not made from the current model: render all next time.
     need_full_render: bool,
+    /// The theme of the last render, kept until a full render (templates,
+    /// theme files and `site.toml` changes are full renders).
+    theme: Option<Arc<crate::site::theme::Theme>>,
     /// Included posts of the last render, newest first (for the search index).
     order: Vec<usize>,
     /// The search index does not reflect the last render yet.
@@ -161,6 +164,7 @@ impl Preview {
             search_stale: false,
             dirty: HashSet::new(),
             need_full_render: true,
+            theme: None,
             now: opts.clock.unwrap_or_else(Utc::now),
             diags: Diagnostics::new(),
             render_error: None,
@@ -349,12 +353,25 @@ impl Preview {
                 cards.remove(&id)
             }
         };
-        let mut site = match Site::new_reusing(
+        let theme = match (&self.theme, full) {
+            (Some(t), false) => Ok(Arc::clone(t)),
+            _ => crate::site::theme::Theme::load(&c.config.root, &c.config.theme).map(Arc::new),
+        };
+        let theme = match theme {
+            Ok(t) => t,
+            Err(e) => {
+                self.render_error = Some(format!("{e:#}"));
+                return report;
+            }
+        };
+        self.theme = Some(Arc::clone(&theme));
+        let mut site = match Site::new_with_theme(
             c,
             BuildOptions {
                 include: self.opts.include,
                 clock: Clock::new(self.now, c.config.tz),
             },
+            theme,
             &mut reuse,
         ) {
             Ok(s) => s,

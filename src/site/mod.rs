@@ -26,7 +26,7 @@ use crate::time::Clock;
 use anyhow::anyhow;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use theme::{tera_error, Theme};
 
 /// Stands for a page's `root` in pre-rendered fragments (cards).
@@ -206,7 +206,7 @@ pub struct Site<'a> {
     /// Options.
     pub opts: BuildOptions,
     /// The theme.
-    pub theme: Theme,
+    pub theme: Arc<Theme>,
     /// Included posts, newest first.
     pub order: Vec<usize>,
     /// Cards of included posts, by post index.
@@ -304,8 +304,22 @@ impl<'a> Site<'a> {
         opts: BuildOptions,
         reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
     ) -> anyhow::Result<Site<'a>> {
+        let theme = Arc::new(Theme::load(
+            &community.config.root,
+            &community.config.theme,
+        )?);
+        Self::new_with_theme(community, opts, theme, reuse)
+    }
+
+    /// Like [`Site::new_reusing`], with a theme already loaded (the live
+    /// preview keeps it until a template or `site.toml` changes).
+    pub fn new_with_theme(
+        community: &'a Community,
+        opts: BuildOptions,
+        theme: Arc<Theme>,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> anyhow::Result<Site<'a>> {
         let c = community;
-        let theme = Theme::load(&c.config.root, &c.config.theme)?;
         let lang = c.config.language;
         let now = opts.clock.now;
         let mut order: Vec<usize> = (0..c.posts.len())
