@@ -10,7 +10,7 @@
 mod browser;
 
 use assert_cmd::Command;
-use browser::{Browser, StaticServer};
+use browser::{percent_decode, Browser, StaticServer};
 use qunshu::content::IncludeOptions;
 use qunshu::search::index::doc_chars;
 use qunshu::search::normalize::{normalize_chars, terms};
@@ -735,23 +735,4 @@ fn search_benchmark() {
         )
         .unwrap();
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let hex = |c: u8| (c as char).to_digit(16);
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -336,13 +336,7 @@ pub fn planned_times(c: &Community, clock: &Clock) -> Schedule {
             p.on_slot = slots::slots_on(col, tz, local).contains(&p.at);
         }
     }
-    let order: HashMap<&str, usize> = c
-        .config
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, col)| (col.id.as_str(), i))
-        .collect();
+    let order = column_order(c);
     posts.sort_by(|a, b| {
         (a.at, order.get(a.column.as_str()), &a.source).cmp(&(
             b.at,
@@ -588,13 +582,7 @@ pub fn plan(c: &Community, clock: &Clock, from: NaiveDate, days: u32) -> Plan {
         }
         entries.extend(make(col, at, false, &group));
     }
-    let order: HashMap<&str, usize> = c
-        .config
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, col)| (col.id.as_str(), i))
-        .collect();
+    let order = column_order(c);
     entries.sort_by(|a, b| {
         (a.at, order.get(a.column.as_str()), &a.post).cmp(&(
             b.at,
@@ -654,4 +642,14 @@ pub fn day_label(lang: Lang, date: NaiveDate) -> String {
         Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
     };
     format!("{name} {}", date.format("%m-%d"))
+}
+
+/// Each column's position in `site.toml`, to order entries at the same instant.
+fn column_order(c: &Community) -> HashMap<&str, usize> {
+    c.config
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| (col.id.as_str(), i))
+        .collect()
 }

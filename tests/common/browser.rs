@@ -428,7 +428,8 @@ fn serve_one(
     stream.flush()
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes of a URL path (as UTF-8, lossy).
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let hex = |c: u8| (c as char).to_digit(16);
     let mut out = Vec::with_capacity(b.len());
