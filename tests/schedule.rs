@@ -885,3 +885,81 @@ fn until_in_the_rule_or_as_a_key_is_a_local_last_day() {
         assert_eq!(starts, vec!["2026-10-23T12:00:00Z", "2026-10-30T12:00:00Z", "2026-11-06T12:00:00Z"], "{ev}");
     }
 }
+
+#[test]
+fn the_plan_reads_front_matter_and_the_calendar_reads_the_posts_it_carries() {
+    let d = site("Asia/Shanghai", DAILY_HOT, "");
+    let p = d.path();
+    // A front matter of ~12 KB (longer than the first reads of a file) with
+    // `publish_at` after the long field.
+    let long = "很长的摘要".repeat(800);
+    post(
+        p,
+        "briefs/long.md",
+        &format!("title: 长摘要\ndescription: {long}\npublish_at: 2026-10-22 08:00"),
+        &format!("正文第一段\n\n{}", "内容".repeat(3000)),
+    );
+    // A thread whose body names no answer by its `accepted` author, pinned
+    // far outside the range: the plan does not read its body.
+    post(
+        p,
+        "qa/broken.md",
+        "title: 坏帖\nasked_by: nightowl\nstatus: solved\naccepted: chenjie\npublish_at: 2027-03-02 15:00",
+        "问题\n\n## @xiaowang\n回答\n",
+    );
+    let v = json(
+        p,
+        &[
+            "--clock",
+            "2026-10-20 10:00",
+            "--from",
+            "2026-10-19",
+            "--days",
+            "7",
+        ],
+    );
+    assert_eq!(
+        post_time(&v, "content/briefs/long.md").as_deref(),
+        Some("2026-10-22T08:00:00+08:00")
+    );
+    let ics = |days: &str| {
+        qunshu(p)
+            .args([
+                "schedule",
+                "--clock",
+                "2026-10-20 10:00",
+                "--from",
+                "2026-10-19",
+            ])
+            .args(["--days", days, "--format", "ics"])
+            .output()
+            .unwrap()
+    };
+    let out = ics("7");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = icalendar::parser::unfold(&String::from_utf8(out.stdout).unwrap());
+    assert!(
+        text.contains("DESCRIPTION:长摘要\\n\\n正文第一段\\n内容内容"),
+        "{text}"
+    );
+
+    // Once the thread is in range, its body is read and its error reported.
+    let out = ics("200");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("content/qa/broken.md:5") && err.contains("no answer by @chenjie"),
+        "{err}"
+    );
+    // `check` reads every body.
+    let out = qunshu(p)
+        .args(["check", "--clock", "2026-10-20 10:00"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("content/qa/broken.md"));
+}

@@ -17,7 +17,7 @@ pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Prints diagnostics to stderr, sorted by file and line.
 pub fn print_diags(diags: &Diagnostics) {
@@ -35,6 +35,20 @@ pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
 /// Like [`load`], without rendering Markdown (for commands that only plan).
 pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Community> {
     finish_load(Community::load_metadata(root), strict)
+}
+
+/// Reads the text of the posts at `sources` into a community loaded with
+/// [`load_metadata`], printing the problems found; fails on errors.
+pub fn load_text(c: &mut Community, sources: &[PathBuf]) -> anyhow::Result<()> {
+    let diags = c.load_text(sources.iter().map(PathBuf::as_path));
+    print_diags(&diags);
+    if diags.error_count() > 0 {
+        return Err(qunshu::diag::Failed {
+            errors: diags.error_count(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 fn finish_load(

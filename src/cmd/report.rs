@@ -36,13 +36,16 @@ pub struct Args {
 
 /// Runs `qunshu report`.
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let c = super::schedule::load(root)?;
+    let mut c = super::schedule::load(root)?;
     let clock =
         Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(|m| anyhow!("--clock: {m}"))?;
     let date = match &args.week {
         None => clock.today(),
         Some(s) => time::parse_date(s).map_err(|m| anyhow!("--week: {m}"))?,
     };
+    // The plan was loaded from front matter: read the week's threads.
+    let threads = qunshu::schedule::report::week_threads(&c, &clock, date);
+    super::load_text(&mut c, &threads)?;
     let r = week_report(&c, &clock, date);
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&r)?),

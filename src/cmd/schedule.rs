@@ -56,7 +56,7 @@ pub const CLASH_EXIT: u8 = 3;
 
 /// Runs `qunshu schedule`.
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let c = load(root)?;
+    let mut c = load(root)?;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz)
         .map_err(|m| anyhow::anyhow!("--clock: {m}"))?;
     let from = match &args.from {
@@ -113,7 +113,18 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             s.push('\n');
             s
         }
-        Format::Ics => schedule::ics::write(&plan, &c),
+        Format::Ics => {
+            // The calendar carries each post's text: read it for the posts
+            // in range only (the plan was made from front matter).
+            let sources: Vec<PathBuf> = plan
+                .entries
+                .iter()
+                .filter_map(|e| e.index)
+                .map(|i| c.posts[i].source.clone())
+                .collect();
+            super::load_text(&mut c, &sources)?;
+            schedule::ics::write(&plan, &c)
+        }
     };
     match &args.output {
         Some(path) => pin::write_atomic(path, out.as_bytes())

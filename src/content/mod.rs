@@ -263,25 +263,64 @@ impl Community {
     /// Loads and validates the community at `root`. Returns the model when
     /// there are no errors; the diagnostics either way.
     pub fn load(root: &Path) -> (Option<Community>, Diagnostics) {
-        Self::load_mode(root, false)
+        Self::load_mode(root, Depth::Rendered)
     }
 
-    /// Like [`Community::load`], but leaves the Markdown of every post
-    /// unrendered: front matter, threads' answers and metadata only, for
-    /// commands that need no HTML (the plan). Links between posts are not
-    /// checked. Text is rendered on demand by [`Section::plain_text`].
+    /// Like [`Community::load`], but reads only what a plan needs: the
+    /// front matter of every post (each file is read only up to its closing
+    /// `---`), with every check of the front matter. The body is not read:
+    /// sections are empty and threads have no answers until
+    /// [`Community::load_text`] reads the posts a command prints, with the
+    /// checks of their bodies. `qunshu check` checks every body.
     pub fn load_metadata(root: &Path) -> (Option<Community>, Diagnostics) {
-        Self::load_mode(root, true)
+        Self::load_mode(root, Depth::FrontMatter)
     }
 
-    fn load_mode(root: &Path, metadata_only: bool) -> (Option<Community>, Diagnostics) {
+    /// Reads the text of the posts at `sources` (relative to the root), for
+    /// a community loaded by [`Community::load_metadata`]: their sections
+    /// get their Markdown (unrendered; [`Section::plain_text`] renders it on
+    /// demand). Returns the problems found in those files (a file may have
+    /// changed since the first load).
+    pub fn load_text<'a>(&mut self, sources: impl IntoIterator<Item = &'a Path>) -> Diagnostics {
+        let wanted: BTreeSet<&Path> = sources.into_iter().collect();
+        let (config, members) = (&self.config, &self.members);
+        let found: Vec<Diagnostic> = self
+            .posts
+            .par_iter_mut()
+            .filter(|post| wanted.contains(post.source.as_path()))
+            .flat_map_iter(
+                |post| match parse_file(config, &post.source, Depth::Unrendered) {
+                    Ok(p) => {
+                        let m = &p.meta;
+                        let (fresh, ds) = build_post(
+                            &p,
+                            m.title.clone(),
+                            m.slug.clone(),
+                            m.column.clone(),
+                            members,
+                            Depth::Unrendered,
+                            &markdown::keep_all,
+                        );
+                        *post = fresh;
+                        m.diags.iter().cloned().chain(ds).collect::<Vec<_>>()
+                    }
+                    Err(ds) => ds,
+                },
+            )
+            .collect();
+        let mut diags = Diagnostics::new();
+        diags.extend(found);
+        diags
+    }
+
+    fn load_mode(root: &Path, depth: Depth) -> (Option<Community>, Diagnostics) {
         let mut diags = Diagnostics::new();
         let config = match SiteConfig::load(root) {
             Ok(c) => c,
             Err(d) => return (None, d),
         };
         let members = Members::load(root, &config.members_file, &mut diags);
-        let posts = load_posts(&config, &members, metadata_only, &mut diags);
+        let posts = load_posts(&config, &members, depth, &mut diags);
         if diags.error_count() > 0 {
             return (None, diags);
         }
@@ -389,17 +428,46 @@ impl Community {
     }
 }
 
+/// How much of each post a load reads and keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Depth {
+    /// Everything, with the Markdown rendered to HTML and text.
+    #[default]
+    Rendered,
+    /// Everything, with the Markdown kept unrendered.
+    Unrendered,
+    /// The front matter only: files are read up to the closing `---`.
+    FrontMatter,
+}
+
 struct Parsed {
     source: PathBuf,
     kind: Kind,
     front: FrontMatter,
-    yaml: String,
+    /// The whole file; the front matter and body are ranges of it (one
+    /// allocation per file, not a copy of each part).
+    text: String,
+    yaml: std::ops::Range<usize>,
     yaml_line: usize,
-    body: String,
+    body: std::ops::Range<usize>,
     body_line: usize,
+    /// A thread's answers, replies and summary as ranges of the body.
+    outline: Option<thread::RawThread>,
     publish_at: Option<DateTime<Utc>>,
     expire_at: Option<DateTime<Utc>>,
     meta: FileMeta,
+}
+
+impl Parsed {
+    /// The YAML between the `---` lines.
+    fn yaml(&self) -> &str {
+        &self.text[self.yaml.clone()]
+    }
+
+    /// The Markdown after the front matter.
+    fn body(&self) -> &str {
+        &self.text[self.body.clone()]
+    }
 }
 
 /// Lists the Markdown files under `content/`, sorted, skipping hidden files.
@@ -418,19 +486,97 @@ pub fn content_files(root: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+thread_local! {
+    /// The read buffer of [`Depth::FrontMatter`] loads, reused file after
+    /// file: their text is not kept, so no memory is allocated per file for it.
+    static READ_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The error for a file that is not UTF-8: its line, counted in `bytes`.
+fn not_utf8(rel: &Path, bytes: &[u8], valid_up_to: usize) -> Vec<Diagnostic> {
+    let line = bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
+    vec![Diagnostic::error(
+        rel,
+        "the file is not valid UTF-8 text (save it as UTF-8; GBK and other encodings are not read)",
+    )
+    .at_line(line)]
+}
+
+/// Reads and parses one content file. At [`Depth::FrontMatter`] only the
+/// head of the file, up to its closing `---`, is read, into a reused buffer.
+fn parse_file(config: &SiteConfig, rel: &Path, depth: Depth) -> Result<Parsed, Vec<Diagnostic>> {
     let abs = config.root.join(rel);
-    let bytes = std::fs::read(&abs)
-        .map_err(|e| vec![Diagnostic::error(rel, format!("cannot read the file: {e}"))])?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        vec![Diagnostic::error(
-            rel,
-            "the file is not valid UTF-8 text (save it as UTF-8; GBK and other encodings are not read)",
-        )
-        .at_line(line)]
-    })?;
+    let cannot_read =
+        |e: std::io::Error| vec![Diagnostic::error(rel, format!("cannot read the file: {e}"))];
+    if depth == Depth::FrontMatter {
+        return READ_BUF.with_borrow_mut(|buf| {
+            let len = read_head(&abs, buf).map_err(cannot_read)?;
+            let text = std::str::from_utf8(&buf[..len])
+                .map_err(|e| not_utf8(rel, buf, e.valid_up_to()))?;
+            parse_text(config, rel, std::borrow::Cow::Borrowed(text), depth)
+        });
+    }
+    let bytes = std::fs::read(&abs).map_err(cannot_read)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error().valid_up_to()))?;
+    parse_text(config, rel, std::borrow::Cow::Owned(text), depth)
+}
+
+/// Reads the start of the file at `path` into `buf`, in growing chunks,
+/// until it holds the whole front matter (see [`front_matter_len`]) or the
+/// whole file. Returns the length of the part to parse.
+fn read_head(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    buf.clear();
+    let mut chunk: u64 = 2048;
+    loop {
+        let n = (&mut file).take(chunk).read_to_end(buf)?;
+        if (n as u64) < chunk {
+            return Ok(buf.len()); // the whole file
+        }
+        if let Some(len) = front_matter_len(buf) {
+            return Ok(len);
+        }
+        chunk = chunk.saturating_mul(4);
+    }
+}
+
+/// The length of the front matter at the start of `head` (the first bytes
+/// of a file), up to and including the closing `---` (or `...`) line's
+/// newline; `None` when the closing line has not been read yet, or when the
+/// file does not start with `---` (then its error needs the whole file).
+/// Works on bytes, so only the front matter is ever checked as UTF-8; it
+/// finds the same closing line as [`frontmatter::split`], which parses the
+/// result.
+fn front_matter_len(head: &[u8]) -> Option<usize> {
+    let text = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
+    let mut end = head.len() - text.len();
+    let mut lines = text.split_inclusive(|&b| b == b'\n');
+    let first = lines.next()?;
+    if !first.ends_with(b"\n") || first.trim_ascii_end() != b"---" {
+        return None;
+    }
+    end += first.len();
+    for line in lines {
+        if !line.ends_with(b"\n") {
+            return None; // not read to its end yet
+        }
+        end += line.len();
+        if matches!(line.trim_ascii_end(), b"---" | b"...") {
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// Parses the text of one content file (see [`parse_file`]).
+fn parse_text(
+    config: &SiteConfig,
+    rel: &Path,
+    text: std::borrow::Cow<'_, str>,
+    depth: Depth,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
     let front: FrontMatter = if split.yaml.trim().is_empty() {
@@ -552,13 +698,29 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
     if kind.is_none() {
         return Err(errs);
     }
+    let kind = kind.unwrap_or(Kind::Brief);
+    // A thread's outline: its answers, replies and summary as ranges of the
+    // body (the body is not read at `Depth::FrontMatter`).
+    let outline =
+        (kind == Kind::Qa && depth != Depth::FrontMatter).then(|| thread::split(split.body));
+    let yaml = range_in(&text, split.yaml);
+    let mut body = range_in(&text, split.body);
+    let (yaml_line, body_line) = (split.yaml_line, split.body_line);
+    let text = if depth == Depth::FrontMatter {
+        body = body.start..body.start;
+        text[..body.start].to_string()
+    } else {
+        text.into_owned()
+    };
     let mut parsed = Parsed {
         source: rel.to_path_buf(),
-        kind: kind.unwrap_or(Kind::Brief),
-        yaml: split.yaml.to_string(),
-        yaml_line: split.yaml_line,
-        body: split.body.to_string(),
-        body_line: split.body_line,
+        kind,
+        yaml,
+        yaml_line,
+        body,
+        body_line,
+        text,
+        outline,
         front,
         publish_at,
         expire_at,
@@ -575,6 +737,12 @@ fn parse_file(config: &SiteConfig, rel: &Path) -> Result<Parsed, Vec<Diagnostic>
     errs.append(&mut parsed.meta.diags);
     parsed.meta.diags = errs;
     Ok(parsed)
+}
+
+/// The byte range that `part`, a slice of `whole`, covers in it.
+fn range_in(whole: &str, part: &str) -> std::ops::Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
 }
 
 /// Normalises `a/b/../c` without touching the file system.
@@ -627,7 +795,7 @@ struct FileMeta {
 
 fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
     let mut out: Vec<Diagnostic> = Vec::new();
-    let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+    let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
     let title = p.front.title.clone().unwrap_or_default().trim().to_string();
     let column = match &p.front.column {
         Some(c) => match config.column(c) {
@@ -716,11 +884,11 @@ fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
 fn load_posts(
     config: &SiteConfig,
     members: &Members,
-    metadata_only: bool,
+    depth: Depth,
     diags: &mut Diagnostics,
 ) -> Vec<Post> {
     let mut cache = LoadCache {
-        metadata_only,
+        depth,
         ..LoadCache::default()
     };
     load_posts_cached(config, members, &mut cache, None, Vec::new(), diags)
@@ -731,8 +899,8 @@ fn load_posts(
 /// posts whose links point at them). See [`Community::reload_content`].
 #[derive(Default)]
 pub struct LoadCache {
-    /// Leave Markdown unrendered (see [`Community::load_metadata`]).
-    metadata_only: bool,
+    /// How much of each file to keep (see [`Community::load_metadata`]).
+    depth: Depth,
     files: BTreeMap<PathBuf, FileState>,
     members_diags: Vec<Diagnostic>,
     rendered: BTreeSet<PathBuf>,
@@ -782,7 +950,7 @@ fn load_posts_cached(
     old: Vec<Post>,
     diags: &mut Diagnostics,
 ) -> Vec<Post> {
-    let metadata_only = cache.metadata_only;
+    let depth = cache.depth;
     let new_state = |r| FileState {
         parsed: r,
         render_diags: Vec::new(),
@@ -792,13 +960,14 @@ fn load_posts_cached(
     match changed {
         None => {
             let files = content_files(&config.root);
-            let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
-                files.par_iter().map(|f| parse_file(config, f)).collect();
+            let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
+                .par_iter()
+                .map(|f| parse_file(config, f, depth))
+                .collect();
             cache.files = files
                 .into_iter()
                 .zip(results.into_iter().map(new_state))
                 .collect();
-            reparsed.extend(cache.files.keys().cloned());
         }
         Some(changed) => {
             let content = Path::new(CONTENT_DIR);
@@ -829,8 +998,10 @@ fn load_posts_cached(
                 }
             }
             let todo: Vec<PathBuf> = todo.into_iter().collect();
-            let results: Vec<Result<Parsed, Vec<Diagnostic>>> =
-                todo.par_iter().map(|f| parse_file(config, f)).collect();
+            let results: Vec<Result<Parsed, Vec<Diagnostic>>> = todo
+                .par_iter()
+                .map(|f| parse_file(config, f, depth))
+                .collect();
             for (f, r) in todo.into_iter().zip(results) {
                 reparsed.insert(f.clone());
                 cache.files.insert(f, new_state(r));
@@ -869,7 +1040,7 @@ fn load_posts_cached(
         let m = &p.meta;
         diags.extend(m.diags.iter().cloned());
         if let Some(other) = by_path.get(m.key.as_str()) {
-            let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
+            let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
             diags.push(
                 Diagnostic::error(
                     &p.source,
@@ -898,7 +1069,12 @@ fn load_posts_cached(
     let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
         .iter()
         .enumerate()
-        .filter(|(i, p)| olds[*i].is_none() || touched(refs_of[*i]) || reparsed.contains(&p.source))
+        .filter(|(i, p)| {
+            changed.is_none()
+                || olds[*i].is_none()
+                || touched(refs_of[*i])
+                || reparsed.contains(&p.source)
+        })
         .map(|(i, p)| {
             let m = &p.meta;
             (i, *p, (m.title.clone(), m.slug.clone(), m.column.clone()))
@@ -908,7 +1084,6 @@ fn load_posts_cached(
         .into_par_iter()
         .map(|(idx, p, (title, slug, column))| {
             let refs = std::sync::Mutex::new(Vec::<PathBuf>::new());
-            let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
             let src = p.source.clone();
             let resolve = |kind: RefKind, dest: &str| -> Resolved {
                 if !is_relative_ref(dest) {
@@ -946,182 +1121,347 @@ fn load_posts_cached(
                     )),
                 }
             };
-            let render = |md: &str, line: usize, prefix: &str| -> Section {
-                if metadata_only {
-                    return Section {
-                        markdown: md.to_string(),
-                        line,
-                        rendered: Rendered::default(),
-                    };
-                }
-                let rendered = markdown::render(
-                    md,
-                    &markdown::RenderOptions {
-                        id_prefix: prefix,
-                        resolve: &resolve,
-                    },
-                );
-                for (l, msg) in &rendered.problems {
-                    ds.borrow_mut().push(Diagnostic::error(&src, msg.clone()).at_line(line + l - 1));
-                }
-                Section {
-                    markdown: md.to_string(),
-                    line,
-                    rendered,
-                }
-            };
-            let line_of = |f: &str| field_line(&p.yaml, p.yaml_line, f);
-            let (body, thread) = if p.kind == Kind::Qa {
-                let raw = thread::split(&p.body);
-                for (l, msg) in &raw.problems {
-                    ds.borrow_mut().push(Diagnostic::error(&src, msg.clone()).at_line(p.body_line + l - 1));
-                }
-                let bl = |l: usize| p.body_line + l - 1;
-                let body = render(&raw.question.markdown, bl(raw.question.line), "q-");
-                let mut answers = Vec::new();
-                for (i, a) in raw.answers.iter().enumerate() {
-                    let body = render(&a.section.markdown, bl(a.section.line), &format!("a{}-", i + 1));
-                    let replies = a
-                        .replies
-                        .iter()
-                        .enumerate()
-                        .map(|(j, r)| Reply {
-                            author: r.author.clone(),
-                            body: render(&r.section.markdown, bl(r.section.line), &format!("a{}r{}-", i + 1, j + 1)),
-                        })
-                        .collect();
-                    answers.push(Answer {
-                        author: a.author.clone(),
-                        title: a.title.clone(),
-                        body,
-                        replies,
-                        accepted: false,
-                    });
-                }
-                let summary = raw
-                    .summary
-                    .as_ref()
-                    .map(|s| render(&s.markdown, bl(s.line), "s-"));
-                let status = match p.front.status.as_deref().map(str::trim) {
-                    None | Some("open") => Status::Open,
-                    Some("solved") => Status::Solved,
-                    Some(other) => {
-                        ds.borrow_mut().push(
-                            Diagnostic::error(&src, format!("`{other}` is not a thread status (expected `open` or `solved`)"))
-                                .at_opt_line(line_of("status"))
-                                .field("status"),
-                        );
-                        Status::Open
-                    }
-                };
-                let accepted = p.front.accepted.as_ref().map(|s| s.trim().trim_start_matches('@').to_string());
-                match (&accepted, status) {
-                    (None, Status::Solved) => ds.borrow_mut().push(
-                        Diagnostic::error(&src, "the thread is `solved` but names no accepted answer (expected `accepted: <handle of the answer's author>`)")
-                            .at_opt_line(line_of("status"))
-                            .field("accepted"),
-                    ),
-                    (Some(h), _) => {
-                        if let Some(a) = answers.iter_mut().find(|a| &a.author == h) {
-                            a.accepted = true;
-                        } else {
-                            let authors: Vec<String> = answers.iter().map(|a| format!("@{}", a.author)).collect();
-                            ds.borrow_mut().push(
-                                Diagnostic::error(
-                                    &src,
-                                    format!(
-                                        "`accepted: {h}` but there is no answer by @{h} in this thread (expected a `## @{h}` heading{})",
-                                        if authors.is_empty() { String::new() } else { format!("; answers are by {}", authors.join(", ")) }
-                                    ),
-                                )
-                                .at_opt_line(line_of("accepted"))
-                                .field("accepted"),
-                            );
-                        }
-                    }
-                    (None, Status::Open) => {}
-                }
-                (
-                    body,
-                    Some(Thread {
-                        asked_by: p.front.asked_by.as_ref().map(|s| s.trim().trim_start_matches('@').to_string()),
-                        status,
-                        accepted,
-                        summary_by: p.front.summary_by.as_ref().map(|s| s.trim().trim_start_matches('@').to_string()),
-                        answers,
-                        summary,
-                    }),
-                )
-            } else {
-                (render(&p.body, p.body_line, ""), None)
-            };
-            let post = Post {
-                source: p.source.clone(),
-                kind: p.kind,
-                title,
-                path: format!("{}/{}.html", p.kind.dir(), slug),
-                slug,
-                publish_at: p.publish_at,
-                expire_at: p.expire_at,
-                draft: p.front.draft,
-                column,
-                tags: p.front.tags.0.clone(),
-                stage: p.front.stage.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
-                authors: p.front.authors.0.iter().map(|s| s.trim_start_matches('@').to_string()).collect(),
-                description: p.front.description.clone(),
-                queue: p.front.queue,
-                body,
-                thread,
-            };
-            // Handles that are not in members.yaml.
-            for h in post.all_handles() {
-                if !members.contains(h) && !members.is_empty() {
-                    let field = if post.authors.iter().any(|a| a == h) {
-                        Some("authors")
-                    } else if post.thread.as_ref().is_some_and(|t| t.asked_by.as_deref() == Some(h)) {
-                        Some("asked_by")
-                    } else if post.thread.as_ref().is_some_and(|t| t.summary_by.as_deref() == Some(h)) {
-                        Some("summary_by")
-                    } else {
-                        None
-                    };
-                    let line = field.and_then(line_of).or_else(|| {
-                        p.body.lines().position(|l| {
-                            l.starts_with('#') && l.trim_start_matches('#').trim().strip_prefix('@').is_some_and(|r| r.starts_with(h))
-                        }).map(|i| p.body_line + i)
-                    });
-                    let mut d = Diagnostic::warning(&src, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
-                        .at_opt_line(line);
-                    if let Some(f) = field {
-                        d = d.field(f);
-                    }
-                    if !ds.borrow().iter().any(|x: &Diagnostic| x.message == d.message) {
-                        ds.borrow_mut().push(d);
-                    }
-                }
-            }
+            // Takes the Markdown by value: a thread's sections are moved
+            // into the post, never copied again.
+            let (post, ds) = build_post(p, title, slug, column, members, depth, &resolve);
             let refs = refs.into_inner().unwrap_or_default();
-            (idx, post, ds.into_inner(), refs)
+            (idx, post, ds, refs)
         })
         .collect();
     drop(refs_of);
     let count = parsed.len();
-    let mut fresh: HashMap<usize, Post> = HashMap::with_capacity(out.len());
-    cache.rendered.clear();
-    for (idx, post, ds, refs) in out {
-        cache.rendered.insert(post.source.clone());
-        if let Some(st) = cache.files.get_mut(&post.source) {
-            st.render_diags = ds;
-            st.refs = refs;
+    drop(parsed);
+    // `out` is in index order, and index i is the i-th file of the cache
+    // that parsed: one walk puts each post in its place, keeping the
+    // previous post of every file that was not built again.
+    cache.rendered = out.iter().map(|o| o.1.source.clone()).collect();
+    let mut out = out.into_iter().peekable();
+    let mut olds = olds.into_iter();
+    let mut posts = Vec::with_capacity(count);
+    let mut i = 0;
+    for st in cache.files.values_mut() {
+        if st.parsed.is_ok() {
+            let prev = olds.next().flatten();
+            match out.next_if(|o| o.0 == i) {
+                Some((_, post, ds, refs)) => {
+                    st.render_diags = ds;
+                    st.refs = refs;
+                    posts.push(post);
+                }
+                None => posts.extend(prev),
+            }
+            i += 1;
         }
-        fresh.insert(idx, post);
-    }
-    for st in cache.files.values() {
         diags.extend(st.render_diags.iter().cloned());
     }
-    let mut posts = Vec::with_capacity(count);
-    for (i, prev) in olds.into_iter().enumerate() {
-        posts.extend(fresh.remove(&i).or(prev));
-    }
     posts
+}
+
+/// Builds the post of a parsed file: renders (or, below
+/// [`Depth::Rendered`], keeps unrendered or leaves out) its Markdown, turns a
+/// thread's outline into answers, replies and summary, and checks the
+/// thread's fields and every handle against the members. Returns the post
+/// and the problems found.
+fn build_post(
+    p: &Parsed,
+    title: String,
+    slug: String,
+    column: String,
+    members: &Members,
+    depth: Depth,
+    resolve: &(dyn Fn(RefKind, &str) -> Resolved + Sync),
+) -> (Post, Vec<Diagnostic>) {
+    let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
+    let src = &p.source;
+    let render = |md: String, line: usize, prefix: &str| -> Section {
+        if depth != Depth::Rendered {
+            return Section {
+                markdown: md,
+                line,
+                rendered: Rendered::default(),
+            };
+        }
+        let rendered = markdown::render(
+            &md,
+            &markdown::RenderOptions {
+                id_prefix: prefix,
+                resolve: &resolve,
+            },
+        );
+        for (l, msg) in &rendered.problems {
+            ds.borrow_mut()
+                .push(Diagnostic::error(src, msg.clone()).at_line(line + l - 1));
+        }
+        Section {
+            markdown: md,
+            line,
+            rendered,
+        }
+    };
+    let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
+    // A section's Markdown (none is read at `Depth::FrontMatter`).
+    let text = |sec: &thread::RawSection| match depth {
+        Depth::FrontMatter => String::new(),
+        _ => sec.text(p.body()).to_string(),
+    };
+    let outline = p.outline.as_ref();
+    // Before its body is read (`Depth::FrontMatter`), a thread has no answers.
+    let no_answers = thread::RawThread::default();
+    let (body, thread) = if p.kind == Kind::Qa {
+        let raw = outline.unwrap_or(&no_answers);
+        for (l, msg) in &raw.problems {
+            ds.borrow_mut()
+                .push(Diagnostic::error(src, msg.clone()).at_line(p.body_line + l - 1));
+        }
+        let bl = |l: usize| p.body_line + l - 1;
+        let body = render(text(&raw.question), bl(raw.question.line), "q-");
+        let mut answers = Vec::with_capacity(raw.answers.len());
+        for (i, a) in raw.answers.iter().enumerate() {
+            let body = render(
+                text(&a.section),
+                bl(a.section.line),
+                &format!("a{}-", i + 1),
+            );
+            let replies = a
+                .replies
+                .iter()
+                .enumerate()
+                .map(|(j, r)| Reply {
+                    author: r.author.clone(),
+                    body: render(
+                        text(&r.section),
+                        bl(r.section.line),
+                        &format!("a{}r{}-", i + 1, j + 1),
+                    ),
+                })
+                .collect();
+            answers.push(Answer {
+                author: a.author.clone(),
+                title: a.title.clone(),
+                body,
+                replies,
+                accepted: false,
+            });
+        }
+        let summary = raw
+            .summary
+            .as_ref()
+            .map(|s| render(text(s), bl(s.line), "s-"));
+        let status = match p.front.status.as_deref().map(str::trim) {
+            None | Some("open") => Status::Open,
+            Some("solved") => Status::Solved,
+            Some(other) => {
+                ds.borrow_mut().push(
+                    Diagnostic::error(
+                        src,
+                        format!("`{other}` is not a thread status (expected `open` or `solved`)"),
+                    )
+                    .at_opt_line(line_of("status"))
+                    .field("status"),
+                );
+                Status::Open
+            }
+        };
+        let accepted = p
+            .front
+            .accepted
+            .as_ref()
+            .map(|s| s.trim().trim_start_matches('@').to_string());
+        match (&accepted, status) {
+            (None, Status::Solved) => ds.borrow_mut().push(
+                Diagnostic::error(src, "the thread is `solved` but names no accepted answer (expected `accepted: <handle of the answer's author>`)")
+                    .at_opt_line(line_of("status"))
+                    .field("accepted"),
+            ),
+            // The answers are checked once the body has been read.
+            (Some(_), _) if outline.is_none() => {}
+            (Some(h), _) => {
+                if let Some(a) = answers.iter_mut().find(|a| &a.author == h) {
+                    a.accepted = true;
+                } else {
+                    let authors: Vec<String> = answers.iter().map(|a| format!("@{}", a.author)).collect();
+                    ds.borrow_mut().push(
+                        Diagnostic::error(
+                            src,
+                            format!(
+                                "`accepted: {h}` but there is no answer by @{h} in this thread (expected a `## @{h}` heading{})",
+                                if authors.is_empty() { String::new() } else { format!("; answers are by {}", authors.join(", ")) }
+                            ),
+                        )
+                        .at_opt_line(line_of("accepted"))
+                        .field("accepted"),
+                    );
+                }
+            }
+            (None, Status::Open) => {}
+        }
+        (
+            body,
+            Some(Thread {
+                asked_by: p
+                    .front
+                    .asked_by
+                    .as_ref()
+                    .map(|s| s.trim().trim_start_matches('@').to_string()),
+                status,
+                accepted,
+                summary_by: p
+                    .front
+                    .summary_by
+                    .as_ref()
+                    .map(|s| s.trim().trim_start_matches('@').to_string()),
+                answers,
+                summary,
+            }),
+        )
+    } else {
+        let md = match depth {
+            Depth::FrontMatter => String::new(),
+            _ => p.body().to_string(),
+        };
+        (render(md, p.body_line, ""), None)
+    };
+    let post = Post {
+        source: p.source.clone(),
+        kind: p.kind,
+        title,
+        path: format!("{}/{}.html", p.kind.dir(), slug),
+        slug,
+        publish_at: p.publish_at,
+        expire_at: p.expire_at,
+        draft: p.front.draft,
+        column,
+        tags: p.front.tags.0.clone(),
+        stage: p
+            .front
+            .stage
+            .as_ref()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        authors: p
+            .front
+            .authors
+            .0
+            .iter()
+            .map(|s| s.trim_start_matches('@').to_string())
+            .collect(),
+        description: p.front.description.clone(),
+        queue: p.front.queue,
+        body,
+        thread,
+    };
+    // Handles that are not in members.yaml.
+    for h in post.all_handles() {
+        if !members.contains(h) && !members.is_empty() {
+            let field = if post.authors.iter().any(|a| a == h) {
+                Some("authors")
+            } else if post
+                .thread
+                .as_ref()
+                .is_some_and(|t| t.asked_by.as_deref() == Some(h))
+            {
+                Some("asked_by")
+            } else if post
+                .thread
+                .as_ref()
+                .is_some_and(|t| t.summary_by.as_deref() == Some(h))
+            {
+                Some("summary_by")
+            } else {
+                None
+            };
+            let line = field.and_then(line_of).or_else(|| {
+                outline
+                    .and_then(|t| t.heading_line_of(h))
+                    .map(|l| p.body_line + l - 1)
+            });
+            let mut d = Diagnostic::warning(src, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
+                .at_opt_line(line);
+            if let Some(f) = field {
+                d = d.field(f);
+            }
+            if !ds
+                .borrow()
+                .iter()
+                .any(|x: &Diagnostic| x.message == d.message)
+            {
+                ds.borrow_mut().push(d);
+            }
+        }
+    }
+    (post, ds.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_len_finds_the_closing_line() {
+        let t = "---\ntitle: 早报\n---\n正文\n";
+        assert_eq!(
+            front_matter_len(t.as_bytes()),
+            Some(t.find("正文").unwrap())
+        );
+        // CRLF, trailing spaces, a BOM, and `...` as the closing line.
+        let t = "\u{feff}---  \r\ntitle: x\r\n...\r\nbody";
+        assert_eq!(
+            front_matter_len(t.as_bytes()),
+            Some(t.find("body").unwrap())
+        );
+        // `----` is not a closing line; `---` is, later.
+        let t = "---\ntitle: x\n----\nslug: y\n---\nbody";
+        assert_eq!(
+            front_matter_len(t.as_bytes()),
+            Some(t.find("body").unwrap())
+        );
+    }
+
+    #[test]
+    fn front_matter_len_waits_for_whole_lines() {
+        // The closing `---` has been read but not its end: it may be `----`.
+        assert_eq!(front_matter_len(b"---\ntitle: x\n---"), None);
+        assert_eq!(front_matter_len(b"---\ntitle: x\n"), None);
+        assert_eq!(front_matter_len(b"---"), None);
+        // Not front matter: the caller reads the whole file for the error.
+        assert_eq!(front_matter_len(b"title: x\n---\n"), None);
+        assert_eq!(front_matter_len(b""), None);
+    }
+
+    #[test]
+    fn read_head_reads_long_front_matter_across_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        let mut buf = Vec::new();
+        // Front matter of about 10 KB (several chunks), then a long body.
+        let long = "长".repeat(3000);
+        let text = format!(
+            "---\ntitle: x\ndescription: {long}\n---\n{}\n",
+            "正文".repeat(5000)
+        );
+        std::fs::write(&path, &text).unwrap();
+        let n = read_head(&path, &mut buf).unwrap();
+        assert_eq!(&buf[..n], &text.as_bytes()[..text.find("正文").unwrap()]);
+        // A closing line that straddles the first chunk boundary.
+        for pad in 2030..2050 {
+            let text = format!(
+                "---\ntitle: {}\n----\n---\nbody {}\n",
+                "x".repeat(pad),
+                "y".repeat(9000)
+            );
+            std::fs::write(&path, &text).unwrap();
+            let n = read_head(&path, &mut buf).unwrap();
+            assert_eq!(
+                &buf[..n],
+                &text.as_bytes()[..text.find("body").unwrap()],
+                "pad {pad}"
+            );
+        }
+        // A short file is read whole, and so is one with no front matter.
+        std::fs::write(&path, "---\ntitle: x\n---").unwrap();
+        assert_eq!(read_head(&path, &mut buf).unwrap(), 16);
+        let text = format!("no front matter\n{}", "z".repeat(10_000));
+        std::fs::write(&path, &text).unwrap();
+        assert_eq!(read_head(&path, &mut buf).unwrap(), text.len());
+    }
 }

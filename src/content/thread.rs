@@ -19,13 +19,23 @@ pub enum Status {
     Solved,
 }
 
-/// A slice of the thread's Markdown with its position.
+/// A slice of the thread's Markdown with its position: a byte range of the
+/// body, so splitting a thread copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawSection {
-    /// Markdown text of the section (without its heading).
-    pub markdown: String,
+    /// Byte range of the section's Markdown in the body (without its heading
+    /// and the blank lines around it).
+    pub range: std::ops::Range<usize>,
     /// 1-based line in the body where the section's text starts.
     pub line: usize,
+}
+
+impl RawSection {
+    /// The section's Markdown, given the body it was split from (empty if
+    /// `body` is not that body).
+    pub fn text<'a>(&self, body: &'a str) -> &'a str {
+        body.get(self.range.clone()).unwrap_or("")
+    }
 }
 
 /// One reply under an answer, as written.
@@ -70,9 +80,28 @@ pub struct RawThread {
 impl Default for RawSection {
     fn default() -> Self {
         RawSection {
-            markdown: String::new(),
+            range: 0..0,
             line: 1,
         }
+    }
+}
+
+impl RawThread {
+    /// The 1-based body line of the first answer or reply heading by
+    /// `handle`, if there is one.
+    pub fn heading_line_of(&self, handle: &str) -> Option<usize> {
+        self.answers
+            .iter()
+            .flat_map(|a| {
+                std::iter::once((a.author.as_str(), a.heading_line)).chain(
+                    a.replies
+                        .iter()
+                        .map(|r| (r.author.as_str(), r.heading_line)),
+                )
+            })
+            .filter(|(h, _)| *h == handle)
+            .map(|(_, l)| l)
+            .min()
     }
 }
 
@@ -148,9 +177,13 @@ pub fn split(body: &str) -> RawThread {
         }
     }
     let line_at = |off: usize| crate::diag::line_of_offset(body, off);
-    let section = |from: usize, to: usize| RawSection {
-        markdown: body[from..to].trim_matches('\n').to_string(),
-        line: line_at(from) + usize::from(body[from..to].starts_with('\n')),
+    let section = |from: usize, to: usize| {
+        let raw = &body[from..to];
+        let start = from + (raw.len() - raw.trim_start_matches('\n').len());
+        RawSection {
+            range: start..start + raw.trim_matches('\n').len(),
+            line: line_at(from) + usize::from(raw.starts_with('\n')),
+        }
     };
 
     let mut t = RawThread::default();
@@ -211,15 +244,19 @@ mod tests {
     fn splits_thread() {
         let body = "问题背景\n\n## @lisi\n答案一\n\n### @laozhang\n回复\n\n## @wangwu 从股权角度\n答案二\n\n```\n## @fake\n```\n\n## 总结\n总结文字\n";
         let t = split(body);
-        assert_eq!(t.question.markdown, "问题背景");
+        assert_eq!(t.question.text(body), "问题背景");
         assert_eq!(t.answers.len(), 2);
         assert_eq!(t.answers[0].author, "lisi");
         assert_eq!(t.answers[0].heading_line, 3);
         assert_eq!(t.answers[0].replies[0].author, "laozhang");
-        assert_eq!(t.answers[0].replies[0].section.markdown, "回复");
+        assert_eq!(t.answers[0].replies[0].section.text(body), "回复");
+        assert_eq!(t.answers[0].replies[0].section.line, 7);
+        assert_eq!(t.heading_line_of("laozhang"), Some(6));
+        assert_eq!(t.heading_line_of("wangwu"), Some(9));
+        assert_eq!(t.heading_line_of("fake"), None);
         assert_eq!(t.answers[1].title.as_deref(), Some("从股权角度"));
-        assert!(t.answers[1].section.markdown.contains("## @fake"));
-        assert_eq!(t.summary.unwrap().markdown, "总结文字");
+        assert!(t.answers[1].section.text(body).contains("## @fake"));
+        assert_eq!(t.summary.unwrap().text(body), "总结文字");
         assert!(t.problems.is_empty());
     }
 

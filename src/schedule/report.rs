@@ -77,9 +77,20 @@ pub struct WeekReport {
     pub in_progress: bool,
 }
 
-/// The report for the duty week containing `date`: the rota's period when
-/// a rota covers the date, otherwise the Monday-to-Sunday week.
-pub fn week_report(c: &Community, clock: &Clock, date: NaiveDate) -> WeekReport {
+/// The posts that went out in the duty week containing `date` by the
+/// clock's now, in time order: `(week start, week end (exclusive), the
+/// admin on duty, the posts' indexes)`. The week is the rota's period when a
+/// rota covers the date, otherwise Monday to Sunday.
+fn week_posts(
+    c: &Community,
+    clock: &Clock,
+    date: NaiveDate,
+) -> (
+    NaiveDate,
+    NaiveDate,
+    Option<crate::schedule::Duty>,
+    Vec<usize>,
+) {
     let tz = c.config.tz;
     let duty = c.config.rota.as_ref().and_then(|r| r.on(date));
     let (start, end_excl) = match &duty {
@@ -100,10 +111,38 @@ pub fn week_report(c: &Community, clock: &Clock, date: NaiveDate) -> WeekReport 
         .filter(|(t, _)| *t >= lo && *t < hi && *t <= clock.now)
         .collect();
     out.sort();
+    (
+        start,
+        end_excl,
+        duty,
+        out.into_iter().map(|(_, i)| i).collect(),
+    )
+}
+
+/// The source files of the threads [`week_report`] counts for `date`: the
+/// posts whose answers a community loaded with
+/// [`Community::load_metadata`] must have read (with
+/// [`Community::load_text`]) before the report.
+pub fn week_threads(c: &Community, clock: &Clock, date: NaiveDate) -> Vec<PathBuf> {
+    let (_, _, _, out) = week_posts(c, clock, date);
+    out.into_iter()
+        .map(|i| &c.posts[i])
+        .filter(|p| p.kind == Kind::Qa)
+        .map(|p| p.source.clone())
+        .collect()
+}
+
+/// The report for the duty week containing `date`: the rota's period when
+/// a rota covers the date, otherwise the Monday-to-Sunday week. Threads'
+/// answers must have been read (see [`week_threads`]).
+pub fn week_report(c: &Community, clock: &Clock, date: NaiveDate) -> WeekReport {
+    let tz = c.config.tz;
+    let (start, end_excl, duty, out) = week_posts(c, clock, date);
+    let hi = time::resolve_local(tz, end_excl.and_time(NaiveTime::MIN)).with_timezone(&Utc);
     let mut threads = Vec::new();
     let mut accepted = Vec::new();
     let mut answerers: BTreeSet<&str> = BTreeSet::new();
-    for &(_, i) in &out {
+    for &i in &out {
         let p = &c.posts[i];
         let Some(t) = p.thread.as_ref().filter(|_| p.kind == Kind::Qa) else {
             continue;
@@ -131,7 +170,7 @@ pub fn week_report(c: &Community, clock: &Clock, date: NaiveDate) -> WeekReport 
         .map(|col| {
             let titles: Vec<String> = out
                 .iter()
-                .map(|&(_, i)| &c.posts[i])
+                .map(|&i| &c.posts[i])
                 .filter(|p| p.column == col.id)
                 .map(|p| p.title.clone())
                 .collect();
