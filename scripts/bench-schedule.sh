@@ -8,7 +8,9 @@
 # the planner has ~3,300 posts to place into slots, years ahead), adds the
 # demo's recurring events and duty rota, then times, with the release binary:
 #   - `qunshu check` (loading and validating the community: the floor),
-#   - `qunshu schedule --days 365` in table, json and ics formats,
+#   - `qunshu schedule --days 365` in table, json and ics formats (the
+#     table also on one core, with taskset, when it is there),
+#   - `qunshu report` for one duty week,
 # each RUNS times (default 5), and prints the min and median wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,3 +95,7 @@ bench "check (load only)" "$BIN" --root "$DIR" check --clock "$CLOCK"
 bench "schedule --days 365 (table)" "$BIN" --root "$DIR" schedule --clock "$CLOCK" --days 365
 bench "schedule --days 365 --format json" "$BIN" --root "$DIR" schedule --clock "$CLOCK" --days 365 --format json
 bench "schedule --days 365 --format ics" "$BIN" --root "$DIR" schedule --clock "$CLOCK" --days 365 --format ics
+if command -v taskset >/dev/null 2>&1; then
+  bench "schedule --days 365 (table, 1 core)" taskset -c 0 "$BIN" --root "$DIR" schedule --clock "$CLOCK" --days 365
+fi
+bench "report --week 2025-12-22" "$BIN" --root "$DIR" report --clock "$CLOCK" --week 2025-12-22
