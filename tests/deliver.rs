@@ -900,3 +900,61 @@ fn a_queued_post_goes_out_in_its_slot_and_enters_the_archive_dated_by_delivery()
     assert_eq!(o.code, 0);
     assert_eq!(mock.got_at("discord").len(), 1);
 }
+
+#[test]
+fn only_due_posts_are_read_and_a_broken_due_post_is_not_sent() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("wechat", ""), "zh-CN");
+    let r = dir.path();
+    brief(
+        r,
+        "a.md",
+        "2026-11-24 08:00",
+        "今日早报",
+        "今天的内容，下周见 [下周早报](b.md)。",
+    );
+    // Next week's brief links to a file that does not exist; a draft thread
+    // names an accepted answer it does not have. Neither is due today.
+    brief(
+        r,
+        "b.md",
+        "2026-12-01 08:00",
+        "下周早报",
+        "见 [缺失的帖子](missing.md)。",
+    );
+    std::fs::write(
+        r.join("content/qa/draft.md"),
+        "---\ntitle: 草稿\ndraft: true\nstatus: solved\naccepted: xiaowang\n---\n问题\n",
+    )
+    .unwrap();
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:01"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let texts: Vec<String> = std::fs::read_dir(r.join("outbox"))
+        .unwrap()
+        .flatten()
+        .map(|f| std::fs::read_to_string(f.path()).unwrap())
+        .collect();
+    assert_eq!(texts.len(), 1);
+    assert!(
+        texts[0].contains("今天的内容") && texts[0].contains("https://example.org/g/briefs/"),
+        "{}",
+        texts[0]
+    );
+    // When next week's brief is due, its broken link stops the run before
+    // anything is claimed, with the file and line; `check` lists both.
+    let o = run(r, &mock, &["post", "--clock", "2026-12-01 08:01"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("content/briefs/b.md:7") && o.stderr.contains("missing.md"),
+        "{}",
+        o.stderr
+    );
+    assert!(!ledger(r).contains("b.md"), "{}", ledger(r));
+    assert_eq!(std::fs::read_dir(r.join("outbox")).unwrap().count(), 1);
+    let o = run(r, &mock, &["check"]);
+    assert!(
+        o.stderr.contains("content/briefs/b.md") && o.stderr.contains("content/qa/draft.md"),
+        "{}",
+        o.stderr
+    );
+}

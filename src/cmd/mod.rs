@@ -40,7 +40,16 @@ pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Community> {
 /// Reads the text of the posts at `sources` into a community loaded with
 /// [`load_metadata`], printing the problems found; fails on errors.
 pub fn load_text(c: &mut Community, sources: &[PathBuf]) -> anyhow::Result<()> {
-    let diags = c.load_text(sources.iter().map(PathBuf::as_path));
+    finish_bodies(c.load_text(sources.iter().map(PathBuf::as_path)))
+}
+
+/// Like [`load_text`], rendering the posts with every check of [`load`]
+/// (links included): for posts about to be sent.
+pub fn load_rendered(c: &mut Community, sources: &[PathBuf]) -> anyhow::Result<()> {
+    finish_bodies(c.load_rendered(sources.iter().map(PathBuf::as_path)))
+}
+
+fn finish_bodies(diags: Diagnostics) -> anyhow::Result<()> {
     print_diags(&diags);
     if diags.error_count() > 0 {
         return Err(qunshu::diag::Failed {

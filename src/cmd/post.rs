@@ -4,7 +4,7 @@ use qunshu::config::Lang;
 use qunshu::deliver::{self, lock::Lock, Ledger, Outcome, Report, Run};
 use qunshu::time::{format_local, Clock};
 use qunshu::Community;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -34,12 +34,22 @@ fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
     }
 }
 
-/// Loads the community and fills its delivery times from the ledger.
+/// Loads the community's plan (front matter only: see
+/// [`Community::load_metadata`]) and fills its delivery times from the
+/// ledger. Call [`read_due`] before rendering a message.
 pub fn load_with_ledger(root: &Path) -> anyhow::Result<(Community, Ledger)> {
-    // `load` fills `delivered` from the ledger already.
-    let c = super::load(root, false)?;
+    // The load fills `delivered` from the ledger already.
+    let c = super::load_metadata(root, false)?;
     let ledger = load_ledger(root)?;
     Ok((c, ledger))
+}
+
+/// Reads and renders the posts in `due`, with every check `build` makes of
+/// them (a broken link stops the send, as it stops the build). Posts that
+/// are not due are never read past their front matter.
+pub fn read_due(c: &mut Community, due: &[deliver::Due]) -> anyhow::Result<()> {
+    let sources: Vec<PathBuf> = due.iter().map(|d| d.source.clone()).collect();
+    super::load_rendered(c, &sources)
 }
 
 /// Loads the ledger, warning about unreadable lines.
@@ -135,6 +145,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     }
     if args.dry_run {
         let due = deliver::due_now(&c, &clock, &ledger);
+        read_due(&mut c, &due)?;
         let previews = deliver::preview(&c, &ledger, &due, clock.now);
         if previews.iter().all(|p| p.skip.is_some()) {
             println!(
@@ -195,6 +206,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     c.delivered.clear();
     ledger.fill(&mut c);
     let due = deliver::due_now(&c, &clock, &ledger);
+    read_due(&mut c, &due)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;

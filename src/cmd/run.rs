@@ -118,9 +118,10 @@ fn cycle(
         }
         Err(e) => anyhow::bail!("{e}"),
     };
-    let (c, mut ledger) = super::post::load_with_ledger(root)?;
+    let (mut c, mut ledger) = super::post::load_with_ledger(root)?;
     let clock = Clock::system(c.config.tz);
     let due = deliver::due_now(&c, &clock, &ledger);
+    super::post::read_due(&mut c, &due)?;
     let mut sent = 0;
     {
         let mut run = Run::new(&c, &mut ledger, clock, Arc::clone(stop));
@@ -159,7 +160,8 @@ fn cycle(
 /// Rebuilds the archive with the delivery times just recorded.
 fn rebuild(root: &Path) -> anyhow::Result<()> {
     let start = std::time::Instant::now();
-    let (c, _) = super::post::load_with_ledger(root)?;
+    // The whole community, rendered (the load fills the delivery times).
+    let c = super::load(root, false)?;
     let out = if c.config.delivery.out.is_absolute() {
         c.config.delivery.out.clone()
     } else {

@@ -279,37 +279,68 @@ impl Community {
     /// Reads the text of the posts at `sources` (relative to the root), for
     /// a community loaded by [`Community::load_metadata`]: their sections
     /// get their Markdown (unrendered; [`Section::plain_text`] renders it on
-    /// demand). Returns the problems found in those files (a file may have
-    /// changed since the first load).
+    /// demand) and threads their answers, with the checks of their bodies
+    /// that need no HTML. Returns the problems found in those files (a file
+    /// may also have changed since the first load).
     pub fn load_text<'a>(&mut self, sources: impl IntoIterator<Item = &'a Path>) -> Diagnostics {
+        self.load_bodies(sources, Depth::Unrendered)
+    }
+
+    /// Like [`Community::load_text`], but renders the posts as
+    /// [`Community::load`] does, with every check of it: the links and
+    /// images of those posts are resolved against the whole community.
+    pub fn load_rendered<'a>(
+        &mut self,
+        sources: impl IntoIterator<Item = &'a Path>,
+    ) -> Diagnostics {
+        self.load_bodies(sources, Depth::Rendered)
+    }
+
+    fn load_bodies<'a>(
+        &mut self,
+        sources: impl IntoIterator<Item = &'a Path>,
+        depth: Depth,
+    ) -> Diagnostics {
         let wanted: BTreeSet<&Path> = sources.into_iter().collect();
         let (config, members) = (&self.config, &self.members);
-        let found: Vec<Diagnostic> = self
+        let url_of: HashMap<&std::ffi::OsStr, &str> = self
             .posts
-            .par_iter_mut()
-            .filter(|post| wanted.contains(post.source.as_path()))
-            .flat_map_iter(
-                |post| match parse_file(config, &post.source, Depth::Unrendered) {
-                    Ok(p) => {
-                        let m = &p.meta;
-                        let (fresh, ds) = build_post(
-                            &p,
-                            m.title.clone(),
-                            m.slug.clone(),
-                            m.column.clone(),
-                            members,
-                            Depth::Unrendered,
-                            &markdown::keep_all,
-                        );
-                        *post = fresh;
-                        m.diags.iter().cloned().chain(ds).collect::<Vec<_>>()
-                    }
-                    Err(ds) => ds,
-                },
-            )
+            .iter()
+            .map(|p| (p.source.as_os_str(), p.path.as_str()))
+            .collect();
+        let built: Vec<(usize, Option<Post>, Vec<Diagnostic>)> = self
+            .posts
+            .par_iter()
+            .enumerate()
+            .filter(|(_, post)| wanted.contains(post.source.as_path()))
+            .map(|(i, post)| match parse_file(config, &post.source, depth) {
+                Ok(p) => {
+                    let refs = std::sync::Mutex::new(Vec::new());
+                    let resolve = |kind: RefKind, dest: &str| {
+                        resolve_link(&config.root, &p.source, &url_of, &refs, kind, dest)
+                    };
+                    let m = &p.meta;
+                    let (fresh, ds) = build_post(
+                        &p,
+                        m.title.clone(),
+                        m.slug.clone(),
+                        m.column.clone(),
+                        members,
+                        depth,
+                        &resolve,
+                    );
+                    (i, Some(fresh), m.diags.iter().cloned().chain(ds).collect())
+                }
+                Err(ds) => (i, None, ds),
+            })
             .collect();
         let mut diags = Diagnostics::new();
-        diags.extend(found);
+        for (i, post, ds) in built {
+            if let Some(post) = post {
+                self.posts[i] = post;
+            }
+            diags.extend(ds);
+        }
         diags
     }
 
@@ -1061,7 +1092,6 @@ fn load_posts_cached(
 
     // Pass 3: render Markdown, split threads, check references — only for
     // posts that were re-read, that link to a changed path, or that are new.
-    let content_prefix = Path::new(CONTENT_DIR);
     let root = &config.root;
     let touched = |refs: &[PathBuf]| -> bool {
         changed.is_some_and(|ch| refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
@@ -1085,44 +1115,8 @@ fn load_posts_cached(
         .map(|(idx, p, (title, slug, column))| {
             let refs = std::sync::Mutex::new(Vec::<PathBuf>::new());
             let src = p.source.clone();
-            let resolve = |kind: RefKind, dest: &str| -> Resolved {
-                if !is_relative_ref(dest) {
-                    return Resolved::Keep;
-                }
-                let (target, frag) = resolve_relative(&src, dest);
-                if let Ok(mut r) = refs.lock() {
-                    r.push(target.clone());
-                }
-                let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
-                if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
-                    return match url_of.get(target.as_os_str()) {
-                        Some(u) => Resolved::Rewrite(format!("../{}{frag}", encode_path(u))),
-                        None => Resolved::Missing(format!(
-                            "the link `{dest}` points to {}, which is not a post (check the file name)",
-                            target.display()
-                        )),
-                    };
-                }
-                // Other files under content/ are copied beside the pages.
-                match target.strip_prefix(content_prefix) {
-                    Ok(inside) if root.join(&target).is_file() => Resolved::Rewrite(format!(
-                        "../{}{frag}",
-                        encode_path(&inside.to_string_lossy())
-                    )),
-                    Ok(_) => Resolved::Missing(format!(
-                        "the {} `{dest}` points to {}, which does not exist",
-                        if kind == RefKind::Image { "image" } else { "link" },
-                        target.display()
-                    )),
-                    Err(_) => Resolved::Missing(format!(
-                        "the {} `{dest}` points outside content/ ({}); keep files the site uses under content/",
-                        if kind == RefKind::Image { "image" } else { "link" },
-                        target.display()
-                    )),
-                }
-            };
-            // Takes the Markdown by value: a thread's sections are moved
-            // into the post, never copied again.
+            let resolve =
+                |kind: RefKind, dest: &str| resolve_link(root, &src, &url_of, &refs, kind, dest);
             let (post, ds) = build_post(p, title, slug, column, members, depth, &resolve);
             let refs = refs.into_inner().unwrap_or_default();
             (idx, post, ds, refs)
@@ -1155,6 +1149,58 @@ fn load_posts_cached(
         diags.extend(st.render_diags.iter().cloned());
     }
     posts
+}
+
+/// Resolves one link or image of the post at `src` for the archive: a link
+/// to another post's file becomes a link to its page (`url_of`: page path by
+/// source file), another file under `content/` is linked where the build
+/// copies it; anything else is reported missing. Every file pointed at is
+/// recorded in `refs`.
+fn resolve_link(
+    root: &Path,
+    src: &Path,
+    url_of: &HashMap<&std::ffi::OsStr, &str>,
+    refs: &std::sync::Mutex<Vec<PathBuf>>,
+    kind: RefKind,
+    dest: &str,
+) -> Resolved {
+    if !is_relative_ref(dest) {
+        return Resolved::Keep;
+    }
+    let (target, frag) = resolve_relative(src, dest);
+    if let Ok(mut r) = refs.lock() {
+        r.push(target.clone());
+    }
+    let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
+    if target.extension().is_some_and(|e| e == "md") && kind == RefKind::Link {
+        return match url_of.get(target.as_os_str()) {
+            Some(u) => Resolved::Rewrite(format!("../{}{frag}", encode_path(u))),
+            None => Resolved::Missing(format!(
+                "the link `{dest}` points to {}, which is not a post (check the file name)",
+                target.display()
+            )),
+        };
+    }
+    let what = if kind == RefKind::Image {
+        "image"
+    } else {
+        "link"
+    };
+    // Other files under content/ are copied beside the pages.
+    match target.strip_prefix(CONTENT_DIR) {
+        Ok(inside) if root.join(&target).is_file() => Resolved::Rewrite(format!(
+            "../{}{frag}",
+            encode_path(&inside.to_string_lossy())
+        )),
+        Ok(_) => Resolved::Missing(format!(
+            "the {what} `{dest}` points to {}, which does not exist",
+            target.display()
+        )),
+        Err(_) => Resolved::Missing(format!(
+            "the {what} `{dest}` points outside content/ ({}); keep files the site uses under content/",
+            target.display()
+        )),
+    }
 }
 
 /// Builds the post of a parsed file: renders (or, below
