@@ -800,7 +800,7 @@ fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
         "first post not delivered"
     );
     // A post added while running is picked up without a restart.
-    brief(r, "b.md", &soon(3), "第二条", "二。");
+    brief(r, "b.md", &soon(3), "第二条", "第二条的**正文**。");
     assert!(
         mock.wait_for(2, Duration::from_secs(30)),
         "new post not picked up"
@@ -819,6 +819,14 @@ fn run_delivers_when_the_slot_comes_picks_up_new_posts_and_stops_on_sigterm() {
     // `[delivery] rebuild = true`: the archive was rebuilt after the posts went out.
     let index = std::fs::read_to_string(r.join("public/index.html")).unwrap();
     assert!(index.contains("第二条"), "{index}");
+    // The rebuilt pages have their rendered bodies (a whole load, not the plan's).
+    let page = std::fs::read_dir(r.join("public/briefs"))
+        .unwrap()
+        .flatten()
+        .map(|f| std::fs::read_to_string(f.path()).unwrap())
+        .find(|t| t.contains("<title>第二条"))
+        .expect("a page for the second brief");
+    assert!(page.contains("第二条的<strong>正文</strong>"), "{page}");
 }
 
 #[test]
