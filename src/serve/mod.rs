@@ -78,11 +78,18 @@ pub fn run(root: &Path, opts: ServeOptions) -> anyhow::Result<()> {
     {
         let stop = stop.clone();
         let server = server.clone();
-        ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
-            server.unblock();
-        })
+        // Ctrl-C or SIGTERM: stop the loop and unblock the HTTP server.
+        let mut signals = signal_hook::iterator::Signals::new([
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+        ])
         .map_err(|e| anyhow::anyhow!("cannot catch Ctrl-C: {e}"))?;
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                stop.store(true, Ordering::SeqCst);
+                server.unblock();
+            }
+        });
     }
 
     let shown = if opts.bind.is_unspecified() {
