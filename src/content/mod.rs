@@ -303,11 +303,15 @@ impl Community {
     ) -> Diagnostics {
         let wanted: BTreeSet<&Path> = sources.into_iter().collect();
         let (config, members) = (&self.config, &self.members);
-        let url_of: HashMap<&std::ffi::OsStr, &str> = self
-            .posts
-            .iter()
-            .map(|p| (p.source.as_os_str(), p.path.as_str()))
-            .collect();
+        // Links are resolved only when rendering.
+        let url_of: HashMap<&std::ffi::OsStr, &str> = match depth {
+            Depth::Rendered => self
+                .posts
+                .iter()
+                .map(|p| (p.source.as_os_str(), p.path.as_str()))
+                .collect(),
+            _ => HashMap::new(),
+        };
         let built: Vec<(usize, Option<Post>, Vec<Diagnostic>)> = self
             .posts
             .par_iter()
@@ -1245,11 +1249,8 @@ fn build_post(
         }
     };
     let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
-    // A section's Markdown (none is read at `Depth::FrontMatter`).
-    let text = |sec: &thread::RawSection| match depth {
-        Depth::FrontMatter => String::new(),
-        _ => sec.text(p.body()).to_string(),
-    };
+    // At `Depth::FrontMatter` the body is empty, and so is every section.
+    let text = |sec: &thread::RawSection| sec.text(p.body()).to_string();
     let outline = p.outline.as_ref();
     // Before its body is read (`Depth::FrontMatter`), a thread has no answers.
     let no_answers = thread::RawThread::default();
@@ -1361,11 +1362,7 @@ fn build_post(
             }),
         )
     } else {
-        let md = match depth {
-            Depth::FrontMatter => String::new(),
-            _ => p.body().to_string(),
-        };
-        (render(md, p.body_line, ""), None)
+        (render(p.body().to_string(), p.body_line, ""), None)
     };
     let post = Post {
         source: p.source.clone(),

@@ -77,20 +77,23 @@ pub struct WeekReport {
     pub in_progress: bool,
 }
 
-/// The posts that went out in the duty week containing `date` by the
-/// clock's now, in time order: `(week start, week end (exclusive), the
-/// admin on duty, the posts' indexes)`. The week is the rota's period when a
-/// rota covers the date, otherwise Monday to Sunday.
-fn week_posts(
-    c: &Community,
-    clock: &Clock,
-    date: NaiveDate,
-) -> (
-    NaiveDate,
-    NaiveDate,
-    Option<crate::schedule::Duty>,
-    Vec<usize>,
-) {
+/// A duty week and the posts that went out in it by the clock's now.
+struct Week {
+    /// First day.
+    start: NaiveDate,
+    /// The day after the last.
+    end_excl: NaiveDate,
+    /// The week's end as an instant.
+    hi: chrono::DateTime<Utc>,
+    /// The admin on duty, if a rota covers the week.
+    duty: Option<crate::schedule::Duty>,
+    /// Indexes of the posts that went out, in time order.
+    posts: Vec<usize>,
+}
+
+/// The duty week containing `date`: the rota's period when a rota covers
+/// the date, otherwise Monday to Sunday.
+fn week_of(c: &Community, clock: &Clock, date: NaiveDate) -> Week {
     let tz = c.config.tz;
     let duty = c.config.rota.as_ref().and_then(|r| r.on(date));
     let (start, end_excl) = match &duty {
@@ -111,12 +114,13 @@ fn week_posts(
         .filter(|(t, _)| *t >= lo && *t < hi && *t <= clock.now)
         .collect();
     out.sort();
-    (
+    Week {
         start,
         end_excl,
+        hi,
         duty,
-        out.into_iter().map(|(_, i)| i).collect(),
-    )
+        posts: out.into_iter().map(|(_, i)| i).collect(),
+    }
 }
 
 /// The source files of the threads [`week_report`] counts for `date`: the
@@ -124,8 +128,9 @@ fn week_posts(
 /// [`Community::load_metadata`] must have read (with
 /// [`Community::load_text`]) before the report.
 pub fn week_threads(c: &Community, clock: &Clock, date: NaiveDate) -> Vec<PathBuf> {
-    let (_, _, _, out) = week_posts(c, clock, date);
-    out.into_iter()
+    week_of(c, clock, date)
+        .posts
+        .into_iter()
         .map(|i| &c.posts[i])
         .filter(|p| p.kind == Kind::Qa)
         .map(|p| p.source.clone())
@@ -136,9 +141,13 @@ pub fn week_threads(c: &Community, clock: &Clock, date: NaiveDate) -> Vec<PathBu
 /// a rota covers the date, otherwise the Monday-to-Sunday week. Threads'
 /// answers must have been read (see [`week_threads`]).
 pub fn week_report(c: &Community, clock: &Clock, date: NaiveDate) -> WeekReport {
-    let tz = c.config.tz;
-    let (start, end_excl, duty, out) = week_posts(c, clock, date);
-    let hi = time::resolve_local(tz, end_excl.and_time(NaiveTime::MIN)).with_timezone(&Utc);
+    let Week {
+        start,
+        end_excl,
+        hi,
+        duty,
+        posts: out,
+    } = week_of(c, clock, date);
     let mut threads = Vec::new();
     let mut accepted = Vec::new();
     let mut answerers: BTreeSet<&str> = BTreeSet::new();
