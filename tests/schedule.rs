@@ -904,7 +904,7 @@ fn the_plan_reads_front_matter_and_the_calendar_reads_the_posts_it_carries() {
     post(
         p,
         "qa/broken.md",
-        "title: 坏帖\nasked_by: nightowl\nstatus: solved\naccepted: chenjie\npublish_at: 2027-03-02 15:00",
+        "title: 坏帖\nasked_by: stranger\nstatus: solved\naccepted: chenjie\npublish_at: 2027-03-02 15:00",
         "问题\n\n## @xiaowang\n回答\n",
     );
     let v = json(
@@ -953,6 +953,12 @@ fn the_plan_reads_front_matter_and_the_calendar_reads_the_posts_it_carries() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("content/qa/broken.md:5") && err.contains("no answer by @chenjie"),
+        "{err}"
+    );
+    // The front matter was read twice (plan, then text); its warning is printed once.
+    assert_eq!(
+        err.matches("`stranger` is not in the members file").count(),
+        1,
         "{err}"
     );
     // `check` reads every body.

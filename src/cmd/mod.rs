@@ -17,12 +17,21 @@ pub mod status;
 
 use qunshu::diag::Diagnostics;
 use qunshu::Community;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Prints diagnostics to stderr, sorted by file and line.
+/// Prints diagnostics to stderr, sorted by file and line, each at most once
+/// per command: a command that reads a post again (the plan's front matter,
+/// then the body of a post it prints) reports its front matter once.
 pub fn print_diags(diags: &Diagnostics) {
+    static PRINTED: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
+    let mut printed = PRINTED.lock().unwrap_or_else(|e| e.into_inner());
     for d in diags.sorted() {
-        eprintln!("{d}");
+        let line = d.to_string();
+        if !printed.contains(&line) {
+            eprintln!("{line}");
+            printed.insert(line);
+        }
     }
 }
 
