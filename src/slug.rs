@@ -6,23 +6,36 @@
 //! are unsafe or awkward in paths and URLs are replaced, by `-`.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use std::borrow::Cow;
+use unicode_normalization::UnicodeNormalization;
 
-/// Makes a slug: letters and digits of any script are kept (ASCII letters
-/// lower-cased), everything else becomes `-`, runs of `-` collapse, and
-/// leading and trailing `-` go.
+/// Makes a slug: the text is put in Unicode compatibility form (NFKC:
+/// full-width `ＡＩ` is `AI`, `Café` typed either way is one word), letters
+/// and digits of any script are kept, lower-cased, everything else becomes
+/// `-`, runs of `-` collapse, and leading and trailing `-` go. So two terms
+/// that differ only in case or Unicode form get the same page.
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.chars() {
+    let text: Cow<'_, str> = if s.is_ascii() {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfkc().collect())
+    };
+    for c in text.chars() {
         if c.is_alphanumeric() || c == '_' {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
-            out.push(c.to_ascii_lowercase());
+            out.extend(c.to_lowercase());
         } else {
             dash = true;
         }
+    }
+    if !out.is_ascii() {
+        // Lower-casing can leave a string that is not in NFKC form.
+        out = out.nfkc().collect();
     }
     // Keep file names well under common 255-byte limits.
     if out.len() > 150 {
@@ -36,6 +49,35 @@ pub fn slugify(s: &str) -> String {
         }
     }
     out
+}
+
+/// The key under which file systems that ignore case and Unicode form
+/// (macOS, Windows, and every zip unpacked there) see `path`: NFKC,
+/// lower-cased. Two output paths with the same key would overwrite each
+/// other there.
+pub fn path_key(path: &str) -> String {
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
+    let lower: String = path.nfkc().collect::<String>().to_lowercase();
+    lower.nfkc().collect()
+}
+
+/// True when `segment` (one file or folder name) is a device name that
+/// Windows reserves whatever the extension or case: `CON`, `PRN`, `AUX`,
+/// `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9` (`nul.html`, `Com1.tar.gz`).
+pub fn windows_reserved(segment: &str) -> bool {
+    let key = path_key(segment);
+    let stem = key.split('.').next().unwrap_or("").trim_end_matches(' ');
+    match stem.len() {
+        3 => matches!(stem, "con" | "prn" | "aux" | "nul"),
+        4 => {
+            (stem.starts_with("com") || stem.starts_with("lpt"))
+                && stem.as_bytes()[3].is_ascii_digit()
+                && stem.as_bytes()[3] != b'0'
+        }
+        _ => false,
+    }
 }
 
 /// Characters escaped in `href`s: controls, space, and the characters with a
@@ -74,6 +116,37 @@ mod tests {
         assert_eq!(slugify("../etc/passwd"), "etc-passwd");
         assert_eq!(slugify("a/b\\c?d#e%f"), "a-b-c-d-e-f");
         assert_eq!(slugify("？？"), "");
+        assert_eq!(slugify(".."), "");
+    }
+
+    #[test]
+    fn case_and_unicode_form_do_not_make_two_slugs() {
+        assert_eq!(slugify("CAFÉ"), "café");
+        assert_eq!(slugify("Cafe\u{301}"), "café");
+        assert_eq!(slugify("ＡＩ工具"), "ai工具");
+        assert_eq!(slugify("ΩΜΈΓΑ"), slugify("ωμέγα"));
+    }
+
+    #[test]
+    fn keys_and_reserved_names() {
+        assert_eq!(
+            path_key("tags/CAFÉ/index.html"),
+            path_key("tags/cafe\u{301}/index.html")
+        );
+        assert_eq!(path_key("img/ﬁle.png"), "img/file.png");
+        for n in ["CON", "nul.html", "Com1.tar.gz", "lpt9", "aux ", "ＣＯＮ"] {
+            assert!(windows_reserved(n), "{n}");
+        }
+        for n in [
+            "console",
+            "com0",
+            "com10",
+            "nulls.html",
+            "index.html",
+            "lpt",
+        ] {
+            assert!(!windows_reserved(n), "{n}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod frontmatter;
 pub mod members;
 pub mod thread;
+pub mod walk;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -24,7 +25,6 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 pub use thread::Status;
-use walkdir::WalkDir;
 
 /// The folder under the root that holds the posts.
 pub const CONTENT_DIR: &str = "content";
@@ -255,6 +255,9 @@ pub struct Community {
     pub members: Members,
     /// All posts (published or not), sorted by source path.
     pub posts: Vec<Post>,
+    /// Files under `content/` that the archive copies beside its pages
+    /// (see [`walk`]), sorted by source.
+    pub assets: Vec<walk::Asset>,
     /// Delivery times of queued posts, by source path (filled from the delivery ledger).
     pub delivered: HashMap<PathBuf, DateTime<Utc>>,
 }
@@ -355,7 +358,7 @@ impl Community {
             Err(d) => return (None, d),
         };
         let members = Members::load(root, &config.members_file, &mut diags);
-        let posts = load_posts(&config, &members, depth, &mut diags);
+        let (posts, assets) = load_posts(&config, &members, depth, &mut diags);
         if diags.error_count() > 0 {
             return (None, diags);
         }
@@ -364,6 +367,7 @@ impl Community {
                 config,
                 members,
                 posts,
+                assets,
                 delivered: HashMap::new(),
             }),
             diags,
@@ -389,6 +393,7 @@ impl Community {
                 config,
                 members,
                 posts,
+                assets: cache.assets(),
                 delivered: HashMap::new(),
             }),
             diags,
@@ -419,6 +424,7 @@ impl Community {
             old,
             &mut diags,
         );
+        self.assets = cache.assets();
         diags
     }
 
@@ -503,22 +509,6 @@ impl Parsed {
     fn body(&self) -> &str {
         &self.text[self.body.clone()]
     }
-}
-
-/// Lists the Markdown files under `content/`, sorted, skipping hidden files.
-pub fn content_files(root: &Path) -> Vec<PathBuf> {
-    let dir = root.join(CONTENT_DIR);
-    let mut files: Vec<PathBuf> = WalkDir::new(&dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| e.path().strip_prefix(root).ok().map(|p| p.to_path_buf()))
-        .collect();
-    files.sort();
-    files
 }
 
 thread_local! {
@@ -823,7 +813,8 @@ struct FileMeta {
     slug: String,
     column: String,
     path: String,
-    /// The path lower-cased: two posts whose paths differ only in case clash.
+    /// The path folded ([`crate::slug::path_key`]): two posts whose paths
+    /// differ only in case or Unicode form clash.
     key: String,
     diags: Vec<Diagnostic>,
 }
@@ -904,8 +895,31 @@ fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
             }
         }
     };
+    // A tag or stage names a page (`tags/<slug>/`): one with no letters or
+    // digits would have no name of its own (`..`, `/` and `？` would share one).
+    let terms = p
+        .front
+        .tags
+        .0
+        .iter()
+        .map(|t| ("tags", t.as_str()))
+        .chain(p.front.stage.as_deref().map(|s| ("stage", s.trim())));
+    for (field, term) in terms {
+        if !term.is_empty() && slugify(term).is_empty() {
+            out.push(
+                Diagnostic::error(
+                    &p.source,
+                    format!(
+                        "`{term}` has no letters or digits, so it cannot name a page; use a word"
+                    ),
+                )
+                .at_opt_line(line_of(field))
+                .field(field),
+            );
+        }
+    }
     let path = format!("{}/{}.html", p.kind.dir(), slug);
-    let key = path.to_lowercase();
+    let key = crate::slug::path_key(&path);
     FileMeta {
         title,
         slug,
@@ -921,12 +935,13 @@ fn load_posts(
     members: &Members,
     depth: Depth,
     diags: &mut Diagnostics,
-) -> Vec<Post> {
+) -> (Vec<Post>, Vec<walk::Asset>) {
     let mut cache = LoadCache {
         depth,
         ..LoadCache::default()
     };
-    load_posts_cached(config, members, &mut cache, None, Vec::new(), diags)
+    let posts = load_posts_cached(config, members, &mut cache, None, Vec::new(), diags);
+    (posts, cache.assets())
 }
 
 /// What loading learnt about each content file, kept between loads so that
@@ -939,6 +954,10 @@ pub struct LoadCache {
     files: BTreeMap<PathBuf, FileState>,
     members_diags: Vec<Diagnostic>,
     rendered: BTreeSet<PathBuf>,
+    /// Attachments found by the walk of `content/`, by source.
+    assets: BTreeMap<PathBuf, walk::Asset>,
+    /// Problems the walk found (links, unreadable folders…), by path.
+    walk_diags: BTreeMap<PathBuf, Vec<Diagnostic>>,
 }
 
 struct FileState {
@@ -963,6 +982,38 @@ impl LoadCache {
     /// The posts (source paths) the last load or reload rendered.
     pub fn rendered(&self) -> &BTreeSet<PathBuf> {
         &self.rendered
+    }
+
+    /// The attachments under `content/` as last walked, sorted by source.
+    pub fn assets(&self) -> Vec<walk::Asset> {
+        self.assets.values().cloned().collect()
+    }
+
+    /// Records what a walk found besides Markdown; returns its Markdown files.
+    fn absorb(&mut self, tree: walk::ContentTree) -> Vec<PathBuf> {
+        for a in tree.assets {
+            self.assets.insert(a.source.clone(), a);
+        }
+        for d in tree.diags {
+            self.walk_diags.entry(d.file.clone()).or_default().push(d);
+        }
+        tree.markdown
+    }
+
+    /// Forgets what the walk found at or under `rel`.
+    fn forget(&mut self, rel: &Path) {
+        fn under<V>(map: &BTreeMap<PathBuf, V>, rel: &Path) -> Vec<PathBuf> {
+            map.range(rel.to_path_buf()..)
+                .take_while(|(k, _)| k.starts_with(rel))
+                .map(|(k, _)| k.clone())
+                .collect()
+        }
+        for k in under(&self.assets, rel) {
+            self.assets.remove(&k);
+        }
+        for k in under(&self.walk_diags, rel) {
+            self.walk_diags.remove(&k);
+        }
     }
 }
 
@@ -994,7 +1045,9 @@ fn load_posts_cached(
     let mut reparsed: BTreeSet<PathBuf> = BTreeSet::new();
     match changed {
         None => {
-            let files = content_files(&config.root);
+            cache.assets.clear();
+            cache.walk_diags.clear();
+            let files = cache.absorb(walk::walk(&config.root, Path::new(CONTENT_DIR)));
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
                 .par_iter()
                 .map(|f| parse_file(config, f, depth))
@@ -1011,7 +1064,6 @@ fn load_posts_cached(
                 if !rel.starts_with(content) || is_hidden_under_content(rel) {
                     continue;
                 }
-                let abs = config.root.join(rel);
                 // Forget what was at or under this path; re-add what is there now.
                 let gone: Vec<PathBuf> = cache
                     .files
@@ -1022,15 +1074,8 @@ fn load_posts_cached(
                 for k in gone {
                     cache.files.remove(&k);
                 }
-                if abs.is_dir() {
-                    let sub: Vec<PathBuf> = content_files(&config.root)
-                        .into_iter()
-                        .filter(|f| f.starts_with(rel))
-                        .collect();
-                    todo.extend(sub);
-                } else if abs.is_file() && rel.extension().is_some_and(|x| x == "md") {
-                    todo.insert(rel.clone());
-                }
+                cache.forget(rel);
+                todo.extend(cache.absorb(walk::walk(&config.root, rel)));
             }
             let todo: Vec<PathBuf> = todo.into_iter().collect();
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> = todo
@@ -1042,6 +1087,9 @@ fn load_posts_cached(
                 cache.files.insert(f, new_state(r));
             }
         }
+    }
+    for ds in cache.walk_diags.values() {
+        diags.extend(ds.iter().cloned());
     }
     let mut parsed: Vec<&Parsed> = Vec::with_capacity(cache.files.len());
     let mut refs_of: Vec<&[PathBuf]> = Vec::with_capacity(cache.files.len());

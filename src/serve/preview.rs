@@ -560,33 +560,14 @@ fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
 }
 
 /// Files under `dir` (a file or folder inside `content`) that the archive
-/// copies beside its pages: everything but Markdown, YAML and TOML, and
-/// nothing hidden. Returns (output path, file).
+/// copies beside its pages, as the content walk finds them (the loader
+/// reports its problems). Returns (output path, file).
 fn content_assets(dir: &Path, content: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.exists() {
-        return Vec::new();
-    }
-    walkdir::WalkDir::new(dir)
+    let root = content.parent().unwrap_or(Path::new("."));
+    let start = dir.strip_prefix(root).unwrap_or(dir);
+    crate::content::walk::walk(root, start)
+        .assets
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
-            !matches!(ext, "md" | "yaml" | "yml" | "toml")
-        })
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(content).ok()?;
-            if rel
-                .components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-            {
-                return None;
-            }
-            Some((
-                rel.to_string_lossy().replace('\\', "/"),
-                e.path().to_path_buf(),
-            ))
-        })
+        .map(|a| (a.path, root.join(a.source)))
         .collect()
 }

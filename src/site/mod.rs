@@ -223,6 +223,16 @@ pub struct Site<'a> {
     t: BTreeMap<&'static str, &'static str>,
 }
 
+/// Who claims an output path (see [`Site::check_outputs`]).
+enum Claim<'s> {
+    /// A page.
+    Job(&'s Job),
+    /// A theme's static file.
+    Theme(&'s str, &'s theme::StaticSource),
+    /// A file under `content/` (its path relative to the root).
+    Asset(&'s std::path::Path),
+}
+
 /// What a finished build reports.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildReport {
@@ -538,7 +548,7 @@ impl<'a> Site<'a> {
         let card_html: HashMap<usize, OnceLock<Result<String, String>>> =
             cards.keys().map(|&i| (i, OnceLock::new())).collect();
 
-        Ok(Site {
+        let site = Site {
             community,
             opts,
             theme,
@@ -549,7 +559,152 @@ impl<'a> Site<'a> {
             contributors,
             anonymous_count: anonymous.len(),
             t,
-        })
+        };
+        site.check_outputs()?;
+        Ok(site)
+    }
+
+    /// Checks every output path of the build in one map — pages, theme
+    /// files, attachments under `content/` and the search index: each must
+    /// be a plain relative path, use no name Windows reserves, and differ
+    /// from every other (also when case and Unicode form are ignored, as
+    /// macOS and Windows do, and as a file against a folder). Every
+    /// collision is an error naming both sources.
+    pub fn check_outputs(&self) -> anyhow::Result<()> {
+        let jobs = self.jobs();
+        let mut claims: Vec<(String, Claim<'_>)> =
+            Vec::with_capacity(jobs.len() + self.theme.statics.len() + self.community.assets.len());
+        claims.extend(jobs.iter().map(|j| (self.path_of(j), Claim::Job(j))));
+        claims.extend(
+            self.theme
+                .statics
+                .iter()
+                .map(|(rel, src)| (rel.clone(), Claim::Theme(rel, src))),
+        );
+        claims.extend(
+            self.community
+                .assets
+                .iter()
+                .map(|a| (a.path.clone(), Claim::Asset(&a.source))),
+        );
+        let search_key = crate::search::DIR.to_ascii_lowercase();
+        let mut files: HashMap<String, (usize, bool)> = HashMap::with_capacity(claims.len());
+        let mut errors: Vec<String> = Vec::new();
+        for (n, (path, claim)) in claims.iter().enumerate() {
+            let what = || self.describe(claim);
+            if path.is_empty()
+                || path.starts_with('/')
+                || path
+                    .split('/')
+                    .any(|s| s.is_empty() || s == "." || s == "..")
+            {
+                errors.push(format!(
+                    "{} would be written to `{path}`, which is not a plain path inside the output folder",
+                    what()
+                ));
+                continue;
+            }
+            if let Some(seg) = path.split('/').find(|s| crate::slug::windows_reserved(s)) {
+                errors.push(format!(
+                    "{} would be written to {path}: `{seg}` is a name Windows reserves for a device, so the archive could not be copied or unpacked there; rename it",
+                    what()
+                ));
+                continue;
+            }
+            let key = crate::slug::path_key(path);
+            if key == search_key || key.starts_with(&format!("{search_key}/")) {
+                errors.push(format!(
+                    "{} would be written to {path}, inside search/, which the search index uses; rename it",
+                    what()
+                ));
+                continue;
+            }
+            let mut clash = |other: usize, other_is_dir: bool, me_dir: bool| {
+                let (p0, c0) = &claims[other];
+                let how = if other_is_dir || me_dir {
+                    "a file and a folder of the same name".to_string()
+                } else if p0 == path {
+                    "the same file".to_string()
+                } else {
+                    "the same file on systems that ignore case or Unicode form (macOS, Windows)"
+                        .to_string()
+                };
+                errors.push(format!(
+                    "{} ({p0}) and {} ({path}) would be written to {how}; rename one of them",
+                    self.describe(c0),
+                    what()
+                ));
+            };
+            // The folders above this file.
+            for (i, _) in key.match_indices('/') {
+                match files.get(&key[..i]) {
+                    Some(&(other, false)) => clash(other, false, true),
+                    Some(_) => {}
+                    None => {
+                        files.insert(key[..i].to_string(), (n, true));
+                    }
+                }
+            }
+            match files.get(&key) {
+                Some(&(other, is_dir)) => clash(other, is_dir, false),
+                None => {
+                    files.insert(key, (n, false));
+                }
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        errors.dedup();
+        Err(anyhow!(
+            "{} output path problem{}:\n  {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            errors.join("\n  ")
+        ))
+    }
+
+    /// Who claims an output path, in words, for [`Site::check_outputs`].
+    fn describe(&self, claim: &Claim<'_>) -> String {
+        let c = self.community;
+        match claim {
+            Claim::Theme(rel, theme::StaticSource::Embedded(_)) => {
+                format!("the theme's {rel}")
+            }
+            Claim::Theme(_, theme::StaticSource::File(p)) => {
+                format!("the theme file {}", p.display())
+            }
+            Claim::Asset(source) => source.display().to_string(),
+            Claim::Job(job) => match job {
+                Job::Home => "the home page".into(),
+                Job::Post(i) => c.posts[*i].source.display().to_string(),
+                Job::Listing { listing, .. } => {
+                    let l = &self.listings[*listing];
+                    let used_in = l
+                        .items
+                        .first()
+                        .map(|&i| format!(", used in {}", c.posts[i].source.display()))
+                        .unwrap_or_default();
+                    match l.group {
+                        "tag" => format!("the listing of tag `{}`{used_in}", l.title),
+                        "stage" => format!("the listing of stage `{}`{used_in}", l.title),
+                        "column" => format!("the listing of column `{}` (site.toml)", l.title),
+                        _ => format!("the listing of {}", l.base),
+                    }
+                }
+                Job::TagIndex => "the list of tags".into(),
+                Job::StageIndex => "the list of stages".into(),
+                Job::MemberIndex => "the list of members".into(),
+                Job::Member(i) => format!(
+                    "the page of member `{}` ({})",
+                    self.contributors[*i].handle,
+                    c.config.members_file.display()
+                ),
+                Job::NotFound => "the 404 page".into(),
+                Job::Feed => "the feed".into(),
+                Job::Sitemap => "the sitemap".into(),
+            },
+        }
     }
 
     /// Every job of a full build.

@@ -7,7 +7,7 @@
 
 use super::theme::StaticSource;
 use super::{BuildReport, Site};
-use anyhow::{anyhow, bail, Context as _};
+use anyhow::{bail, Context as _};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,19 +26,25 @@ fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The file that marks a folder as a build in progress (`.qunshu-build-*`).
+/// The build holds a lock on it, so the next build can tell a folder left
+/// by a killed build (removed) from one that is still being written (kept).
+pub const TEMP_MARKER: &str = ".qunshu-temp";
+
+/// Name prefixes of qunshu's temporary folders beside the output.
+const TEMP_PREFIXES: [&str; 2] = [".qunshu-build-", ".qunshu-old-"];
+
 /// Renders every job of `site` and writes the result to `out`, atomically.
 /// `progress` is called with (files done, files total) now and then.
+///
+/// Nothing is written or removed outside `out` and qunshu's own temporary
+/// folders beside it, and no symbolic link is ever followed when removing.
 pub fn write_site(
     site: &Site<'_>,
     out: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<BuildReport> {
-    if out.exists() && !out.is_dir() {
-        bail!(
-            "{} exists and is not a folder; choose another --out",
-            out.display()
-        );
-    }
+    check_out(&site.community.config.root, out)?;
     if out.is_dir()
         && !out.join(MARKER).exists()
         && std::fs::read_dir(out)
@@ -50,16 +56,19 @@ pub fn write_site(
             out.display()
         );
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let parent = parent_of(out);
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
+    remove_stale_temp_folders(&parent);
     let tmp = tempfile::Builder::new()
-        .prefix(".qunshu-build-")
+        .prefix(TEMP_PREFIXES[0])
         .tempdir_in(&parent)
         .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    let lock = std::fs::File::create(tmp.path().join(TEMP_MARKER))
+        .with_context(|| format!("cannot write in {}", tmp.path().display()))?;
+    // Best effort: without locks, a build in progress is only at risk from
+    // another build started at the same moment.
+    let _ = fs4::FileExt::try_lock(&lock);
 
     let jobs = site.jobs();
     let total = jobs.len();
@@ -100,7 +109,7 @@ pub fn write_site(
         }
         files += 1;
     }
-    files += copy_content_assets(&site.community.config.root, tmp.path())?;
+    files += copy_content_assets(site, tmp.path())?;
     let indexed: Vec<&crate::content::Post> = site
         .order
         .iter()
@@ -119,48 +128,156 @@ pub fn write_site(
     )?;
 
     swap_in(tmp, out)?;
+    let _ = std::fs::remove_file(out.join(TEMP_MARKER));
+    drop(lock);
     Ok(BuildReport {
         files,
         posts: site.order.len(),
     })
 }
 
-/// Copies files under `content/` that are not Markdown (images and other
-/// attachments) to the same place under the output, without `content/`.
-fn copy_content_assets(root: &Path, dest: &Path) -> anyhow::Result<usize> {
-    let content = root.join(crate::content::CONTENT_DIR);
-    let mut n = 0;
-    for entry in walkdir::WalkDir::new(&content)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-    {
-        let p = entry.path();
-        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if matches!(ext, "md" | "yaml" | "yml" | "toml") {
-            continue;
-        }
-        let rel = p.strip_prefix(&content).map_err(|e| anyhow!("{e}"))?;
-        let target = dest.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::copy(p, &target).with_context(|| format!("cannot copy {}", p.display()))?;
-        n += 1;
+/// The folder that holds `out` (`.` for a bare name).
+fn parent_of(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
-    Ok(n)
 }
 
-/// Removes a folder tree, its top-level entries in parallel (deleting
-/// thousands of small files is bound by the file system, and two threads
-/// keep it busier than one).
+/// `path` made absolute with every link resolved, also when its last
+/// components do not exist yet.
+fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
+    let abs =
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut base = abs.as_path();
+    loop {
+        if let Ok(c) = std::fs::canonicalize(base) {
+            let mut p = c;
+            for part in rest.iter().rev() {
+                if part == ".." {
+                    p.pop();
+                } else if part != "." {
+                    p.push(part);
+                }
+            }
+            return Ok(p);
+        }
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                base = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+/// Refuses an output folder that is a symbolic link, is not a folder, or
+/// would replace the site root or the content folder.
+fn check_out(root: &Path, out: &Path) -> anyhow::Result<()> {
+    if let Ok(m) = std::fs::symlink_metadata(out) {
+        if m.file_type().is_symlink() {
+            bail!(
+                "{} is a symbolic link; qunshu writes its output only into a real folder and never replaces a link (remove the link, or give its target as --out)",
+                out.display()
+            );
+        }
+        if !m.is_dir() {
+            bail!(
+                "{} exists and is not a folder; choose another --out",
+                out.display()
+            );
+        }
+    }
+    let out_abs = resolve(out)?;
+    let root_abs = resolve(root)?;
+    let content_abs = resolve(&root.join(crate::content::CONTENT_DIR))?;
+    if root_abs.starts_with(&out_abs) {
+        bail!(
+            "the output folder {} is the site root or contains it; building there would replace the site itself (use a folder such as `public`)",
+            out.display()
+        );
+    }
+    if out_abs.starts_with(&content_abs) || content_abs.starts_with(&out_abs) {
+        bail!(
+            "the output folder {} is, contains or is inside the content folder {}; choose a folder outside it, such as `public`",
+            out.display(),
+            content_abs.display()
+        );
+    }
+    Ok(())
+}
+
+/// Removes the temporary folders that a killed build left in `parent`:
+/// only real folders (not links) named like ours that are empty, or that
+/// carry our marker with no build holding its lock (`.qunshu-build-*`),
+/// or that hold an old output (`.qunshu-old-*`). A folder of the user's
+/// that only looks like ours is left alone.
+fn remove_stale_temp_folders(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.filter_map(|e| e.ok()) {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Some(prefix) = TEMP_PREFIXES.iter().find(|p| name.starts_with(**p)) else {
+            continue;
+        };
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let dir = e.path();
+        let empty = std::fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_none());
+        let marked =
+            |m: &str| std::fs::symlink_metadata(dir.join(m)).is_ok_and(|m| m.file_type().is_file());
+        let stale = empty
+            || (marked(TEMP_MARKER)
+                && std::fs::File::open(dir.join(TEMP_MARKER))
+                    .is_ok_and(|f| fs4::FileExt::try_lock(&f).is_ok()))
+            || (*prefix == TEMP_PREFIXES[1] && marked(MARKER));
+        if stale {
+            remove_tree(&dir);
+        }
+    }
+}
+
+/// Copies the attachments under `content/` (found by the content walk,
+/// which follows no link leading outside the site root) to the same place
+/// under the output, without `content/`.
+fn copy_content_assets(site: &Site<'_>, dest: &Path) -> anyhow::Result<usize> {
+    let root = &site.community.config.root;
+    for a in &site.community.assets {
+        let target = dest.join(&a.path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::copy(root.join(&a.source), &target)
+            .with_context(|| format!("cannot copy {}", a.source.display()))?;
+    }
+    Ok(site.community.assets.len())
+}
+
+/// Removes a folder tree without following any symbolic link (a link is
+/// removed, never what it points to), its top-level entries in parallel
+/// (deleting thousands of small files is bound by the file system, and two
+/// threads keep it busier than one).
 fn remove_tree(dir: &Path) {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        let _ = std::fs::remove_file(dir);
+        return;
+    }
     if let Ok(entries) = std::fs::read_dir(dir) {
-        let entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
-        entries.par_iter().for_each(|p| {
-            if p.is_dir() {
-                remove_tree(p);
+        // `DirEntry::file_type` does not follow links.
+        let entries: Vec<(PathBuf, bool)> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+            .collect();
+        entries.par_iter().for_each(|(p, is_dir)| {
+            if *is_dir {
+                // Removes links inside as links (std does not follow them).
+                let _ = std::fs::remove_dir_all(p);
             } else {
                 let _ = std::fs::remove_file(p);
             }
@@ -173,27 +290,32 @@ fn remove_tree(dir: &Path) {
 fn swap_in(tmp: tempfile::TempDir, out: &Path) -> anyhow::Result<()> {
     let new = tmp.keep();
     if out.exists() {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let old = tempfile::Builder::new()
-            .prefix(".qunshu-old-")
-            .tempdir_in(parent)?
-            .keep();
+        let old = match tempfile::Builder::new()
+            .prefix(TEMP_PREFIXES[1])
+            .tempdir_in(parent_of(out))
+        {
+            Ok(d) => d.keep(),
+            Err(e) => {
+                remove_tree(&new);
+                return Err(e).context("cannot create a temporary folder");
+            }
+        };
         // `old` exists as an empty folder; rename replaces an empty folder on Unix.
-        std::fs::rename(out, &old)
-            .with_context(|| format!("cannot move the old {} aside", out.display()))?;
+        if let Err(e) = std::fs::rename(out, &old) {
+            let _ = std::fs::remove_dir(&old);
+            remove_tree(&new);
+            return Err(e).with_context(|| format!("cannot move the old {} aside", out.display()));
+        }
         if let Err(e) = std::fs::rename(&new, out) {
             // Put the old output back so nothing is lost.
             let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&new);
+            remove_tree(&new);
             return Err(e)
                 .with_context(|| format!("cannot move the new site into {}", out.display()));
         }
         remove_tree(&old);
     } else if let Err(e) = std::fs::rename(&new, out) {
-        let _ = std::fs::remove_dir_all(&new);
+        remove_tree(&new);
         return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
     }
     Ok(())
