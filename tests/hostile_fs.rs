@@ -327,6 +327,14 @@ fn a_post_slug_never_replaces_a_listing_page() {
         build(t.path(), &[]),
         &["content/cases/x.md", "cases/index.html", "listing"],
     );
+    // `check` finds it too, also while the post is a draft.
+    fs::write(
+        t.path().join("content/cases/x.md"),
+        "---\ntitle: 案例\nslug: index\ndraft: true\n---\n正文\n",
+    )
+    .unwrap();
+    let a = qunshu().arg("--root").arg(t.path()).arg("check").assert();
+    assert_fails_naming(a, &["content/cases/x.md", "cases/index.html"]);
 }
 
 #[test]

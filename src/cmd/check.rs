@@ -26,6 +26,20 @@ pub struct Args {
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let c = super::load(root, args.strict)?;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
+    // The page model checks the theme and every output path; drafts and
+    // scheduled posts count, so a clash is found before they are published.
+    let everything = qunshu::content::IncludeOptions {
+        drafts: true,
+        future: true,
+        open: false,
+    };
+    qunshu::site::Site::new(
+        &c,
+        qunshu::site::BuildOptions {
+            include: everything,
+            clock,
+        },
+    )?;
     let mut counts = std::collections::BTreeMap::new();
     for p in &c.posts {
         *counts.entry(c.visibility(p, clock.now)).or_insert(0usize) += 1;

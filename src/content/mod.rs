@@ -1488,6 +1488,50 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reload_walks_changed_paths_with_the_same_rules() {
+        let t = tempfile::tempdir().unwrap();
+        let root = t.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"t\"\nbase_url = \"https://example.org/\"\n[[columns]]\nid = \"z\"\nname = \"Z\"\nkind = \"brief\"\ntimes = [\"08:00\"]\n",
+        )
+        .unwrap();
+        let dir = root.join("content/briefs");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.md"), "---\ntitle: a\n---\nbody\n").unwrap();
+        let mut cache = LoadCache::default();
+        let (c, d) = Community::load_with_cache(root, &mut cache);
+        let mut c = c.unwrap();
+        assert_eq!(d.error_count(), 0, "{:?}", d.sorted());
+        assert!(c.assets.is_empty());
+
+        // A link leading outside the root and a new attachment appear.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("x.png"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("x.png"), dir.join("out.png")).unwrap();
+        std::fs::write(dir.join("p.png"), "p").unwrap();
+        let changed: BTreeSet<PathBuf> = ["content/briefs/out.png", "content/briefs/p.png"]
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        let d = c.reload_content(&mut cache, &changed);
+        let errors: Vec<&Path> = d
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.file.as_path())
+            .collect();
+        assert_eq!(errors, vec![Path::new("content/briefs/out.png")]);
+        let assets: Vec<&str> = c.assets.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(assets, vec!["briefs/p.png"]);
+
+        // The link goes: so does its error.
+        std::fs::remove_file(dir.join("out.png")).unwrap();
+        let d = c.reload_content(&mut cache, &changed);
+        assert_eq!(d.error_count(), 0);
+        assert_eq!(c.assets.len(), 1);
+    }
+
+    #[test]
     fn front_matter_len_finds_the_closing_line() {
         let t = "---\ntitle: 早报\n---\n正文\n";
         assert_eq!(
