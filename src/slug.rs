@@ -59,14 +59,35 @@ pub fn path_key(path: &str) -> String {
     if path.is_ascii() {
         return path.to_ascii_lowercase();
     }
-    let lower: String = path.nfkc().collect::<String>().to_lowercase();
-    lower.nfkc().collect()
+    // Most paths are slugs, already in this form: check before rewriting.
+    let nfkc = |s: &str| -> Option<String> {
+        match unicode_normalization::is_nfkc_quick(s.chars()) {
+            unicode_normalization::IsNormalized::Yes => None,
+            _ => Some(s.nfkc().collect()),
+        }
+    };
+    let normal = nfkc(path);
+    let normal = normal.as_deref().unwrap_or(path);
+    let lower = normal.to_lowercase();
+    if lower == normal {
+        return lower;
+    }
+    nfkc(&lower).unwrap_or(lower)
 }
 
 /// True when `segment` (one file or folder name) is a device name that
 /// Windows reserves whatever the extension or case: `CON`, `PRN`, `AUX`,
 /// `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9` (`nul.html`, `Com1.tar.gz`).
 pub fn windows_reserved(segment: &str) -> bool {
+    // Only a short stem can be one (compatibility forms keep the length).
+    let stem = segment
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(' ');
+    if !(3..=4).contains(&stem.chars().count()) {
+        return false;
+    }
     let key = path_key(segment);
     let stem = key.split('.').next().unwrap_or("").trim_end_matches(' ');
     match stem.len() {

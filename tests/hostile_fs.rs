@@ -601,3 +601,28 @@ fn symlinks_inside_the_site_root_are_followed() {
         .file_type()
         .is_symlink());
 }
+
+#[test]
+fn theme_folders_follow_the_same_link_rules() {
+    let outside = TempDir::new().unwrap();
+    fs::write(outside.path().join("x.css"), "OUTSIDE-CSS").unwrap();
+    let t = site(&[("content/briefs/a.md", POST), ("static/ok.css", "ok")]);
+    symlink(
+        outside.path().join("x.css"),
+        t.path().join("static/evil.css"),
+    )
+    .unwrap();
+    assert_fails_naming(build(t.path(), &[]), &["static/evil.css", "outside"]);
+    fs::remove_file(t.path().join("static/evil.css")).unwrap();
+    fs::create_dir_all(t.path().join("templates")).unwrap();
+    symlink("nowhere.html", t.path().join("templates/post.html")).unwrap();
+    assert_fails_naming(build(t.path(), &[]), &["templates/post.html"]);
+    fs::remove_file(t.path().join("templates/post.html")).unwrap();
+    // A link inside the site root is followed.
+    symlink("ok.css", t.path().join("static/alias.css")).unwrap();
+    build(t.path(), &[]).success();
+    assert_eq!(
+        fs::read_to_string(t.path().join("public/alias.css")).unwrap(),
+        "ok"
+    );
+}

@@ -91,23 +91,12 @@ pub fn walk(root: &Path, start: &Path) -> ContentTree {
                 return true;
             }
             // Follow a link only when it resolves inside the site root.
-            match std::fs::canonicalize(e.path()) {
-                Ok(target) if target.starts_with(&canon_root) => true,
-                Ok(target) => {
-                    diags.borrow_mut().push(Diagnostic::error(
-                        rel(e.path()),
-                        format!(
-                            "is a symbolic link to {}, outside the site root; content links are followed only inside the site root (copy it into the site instead)",
-                            target.display()
-                        ),
-                    ));
-                    false
-                }
-                Err(err) => {
-                    diags.borrow_mut().push(Diagnostic::error(
-                        rel(e.path()),
-                        format!("is a symbolic link that cannot be followed: {err}"),
-                    ));
+            match link_problem(&canon_root, e.path()) {
+                None => true,
+                Some(msg) => {
+                    diags
+                        .borrow_mut()
+                        .push(Diagnostic::error(rel(e.path()), msg));
                     false
                 }
             }
@@ -180,6 +169,19 @@ pub fn walk(root: &Path, start: &Path) -> ContentTree {
     tree.assets.sort();
     tree.diags = diags.into_inner();
     tree
+}
+
+/// Why the symbolic link at `link` must not be followed, if it must not:
+/// it resolves outside `canon_root` (the site root, canonical), or nowhere.
+pub fn link_problem(canon_root: &Path, link: &Path) -> Option<String> {
+    match std::fs::canonicalize(link) {
+        Ok(target) if target.starts_with(canon_root) => None,
+        Ok(target) => Some(format!(
+            "is a symbolic link to {}, outside the site root; links are followed only inside the site root (copy it into the site instead)",
+            target.display()
+        )),
+        Err(err) => Some(format!("is a symbolic link that cannot be followed: {err}")),
+    }
 }
 
 /// The diagnostic for an entry the walk could not read.

@@ -588,6 +588,7 @@ impl<'a> Site<'a> {
                 .map(|a| (a.path.clone(), Claim::Asset(&a.source))),
         );
         let search_key = crate::search::DIR.to_ascii_lowercase();
+        let search_dir = format!("{search_key}/");
         let mut files: HashMap<String, (usize, bool)> = HashMap::with_capacity(claims.len());
         let mut errors: Vec<String> = Vec::new();
         for (n, (path, claim)) in claims.iter().enumerate() {
@@ -612,7 +613,7 @@ impl<'a> Site<'a> {
                 continue;
             }
             let key = crate::slug::path_key(path);
-            if key == search_key || key.starts_with(&format!("{search_key}/")) {
+            if key == search_key || key.starts_with(&search_dir) {
                 errors.push(format!(
                     "{} would be written to {path}, inside search/, which the search index uses; rename it",
                     what()

@@ -6,7 +6,7 @@
 //! site's own `templates/` folder overrides single templates on top of that
 //! — the way Zola lets a site override one template of its theme.
 
-use anyhow::{anyhow, Context as _};
+use anyhow::{anyhow, bail, Context as _};
 use std::path::{Path, PathBuf};
 use tera::Tera;
 use walkdir::WalkDir;
@@ -64,29 +64,50 @@ pub enum StaticSource {
     File(PathBuf),
 }
 
-fn read_dir_files(dir: &Path) -> Vec<(String, PathBuf)> {
+/// The files under `dir` (relative path, file), sorted, hidden ones left
+/// out. A link is followed only when it resolves inside the site `root`;
+/// one that leads outside or nowhere, a folder that cannot be read, and a
+/// pipe or socket are errors naming the path (never silently skipped).
+fn read_dir_files(root: &Path, dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     if !dir.is_dir() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let mut v: Vec<(String, PathBuf)> = WalkDir::new(dir)
+    let canon_root = std::fs::canonicalize(root)
+        .with_context(|| format!("cannot resolve the site root {}", root.display()))?;
+    let mut v: Vec<(String, PathBuf)> = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
         .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            if rel.split('/').any(|s| s.starts_with('.')) {
-                return None;
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for e in walker {
+        let e = e.map_err(|err| {
+            let p = err.path().unwrap_or(dir);
+            anyhow!("cannot read the theme file {}: {err}", p.display())
+        })?;
+        if e.path_is_symlink() {
+            if let Some(msg) = crate::content::walk::link_problem(&canon_root, e.path()) {
+                bail!("{} {msg}", e.path().display());
             }
-            Some((rel, e.path().to_path_buf()))
-        })
-        .collect();
+        }
+        if e.file_type().is_dir() {
+            continue;
+        }
+        if !e.file_type().is_file() {
+            bail!(
+                "{} is neither a file nor a folder (a pipe, socket or device); remove it from the theme",
+                e.path().display()
+            );
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .map_err(|err| anyhow!("{err}"))?
+            .to_string_lossy()
+            .replace('\\', "/");
+        v.push((rel, e.path().to_path_buf()));
+    }
     v.sort();
-    v
+    Ok(v)
 }
 
 impl Theme {
@@ -104,7 +125,7 @@ impl Theme {
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
         let mut layer = |dir: &Path| -> anyhow::Result<()> {
-            for (rel, path) in read_dir_files(dir) {
+            for (rel, path) in read_dir_files(root, dir)? {
                 if !rel.ends_with(".html") && !rel.ends_with(".xml") {
                     continue;
                 }
@@ -131,7 +152,7 @@ impl Theme {
             .map(|(n, b)| (n.to_string(), StaticSource::Embedded(b)))
             .collect();
         for dir in [theme_dir.join("static"), root.join("static")] {
-            for (rel, path) in read_dir_files(&dir) {
+            for (rel, path) in read_dir_files(root, &dir)? {
                 statics.retain(|(n, _)| *n != rel);
                 statics.push((rel, StaticSource::File(path)));
             }
