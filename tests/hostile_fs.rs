@@ -626,3 +626,33 @@ fn theme_folders_follow_the_same_link_rules() {
         "ok"
     );
 }
+
+#[test]
+fn the_live_preview_walks_content_with_the_same_rules() {
+    use qunshu::serve::{Change, Preview, PreviewOptions};
+    let t = site(&[
+        ("content/briefs/a.md", POST),
+        ("content/briefs/p.png", "PNG"),
+        ("content/briefs/d.svg", "<svg onload=\"alert(1)\"/>"),
+    ]);
+    let mut p = Preview::new(t.path(), PreviewOptions::default());
+    assert!(p.error().is_none(), "{:?}", p.error());
+    assert!(p.pages().contains_key("briefs/p.png"));
+    assert!(!p.pages().contains_key("briefs/d.svg"), "an SVG is served");
+    // A link leading outside the root appears while serving: an error naming it.
+    let outside = TempDir::new().unwrap();
+    fs::write(outside.path().join("x.png"), "OUTSIDE").unwrap();
+    symlink(
+        outside.path().join("x.png"),
+        t.path().join("content/briefs/x.png"),
+    )
+    .unwrap();
+    p.update(Change::Content(
+        [PathBuf::from("content/briefs/x.png")]
+            .into_iter()
+            .collect(),
+    ));
+    let err = p.error().expect("the preview shows the problem").join("\n");
+    assert!(err.contains("content/briefs/x.png"), "{err}");
+    assert!(!p.pages().contains_key("briefs/x.png"));
+}
