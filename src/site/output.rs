@@ -163,13 +163,17 @@ fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
             }
             return Ok(p);
         }
-        match (base.parent(), base.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                base = parent;
-            }
+        let last = match base.components().next_back() {
+            Some(std::path::Component::Normal(name)) => name.to_os_string(),
+            Some(std::path::Component::ParentDir) => "..".into(),
+            Some(std::path::Component::CurDir) => ".".into(),
             _ => return Ok(abs),
-        }
+        };
+        let Some(parent) = base.parent() else {
+            return Ok(abs);
+        };
+        rest.push(last);
+        base = parent;
     }
 }
 
@@ -319,4 +323,26 @@ fn swap_in(tmp: tempfile::TempDir, out: &Path) -> anyhow::Result<()> {
         return Err(e).with_context(|| format!("cannot move the new site into {}", out.display()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_handles_missing_components_and_dot_dot() {
+        let t = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(t.path()).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert_eq!(
+            resolve(&root.join("gone/../content")).unwrap(),
+            root.join("content")
+        );
+        assert_eq!(
+            resolve(&root.join("gone/more/./x")).unwrap(),
+            root.join("gone/more/x")
+        );
+        let err = check_out(&root, &root.join("gone/../content/sub")).unwrap_err();
+        assert!(err.to_string().contains("content folder"), "{err}");
+    }
 }
