@@ -656,3 +656,39 @@ fn the_live_preview_walks_content_with_the_same_rules() {
     assert!(err.contains("content/briefs/x.png"), "{err}");
     assert!(!p.pages().contains_key("briefs/x.png"));
 }
+
+#[test]
+fn links_inside_the_root_never_publish_settings_hidden_files_or_raw_posts() {
+    let t = site(&[
+        ("content/briefs/a.md", POST),
+        (
+            "content/briefs/draft.md",
+            "---\ntitle: 草稿\ndraft: true\n---\nDRAFT-TEXT\n",
+        ),
+        (".qunshu/ledger.jsonl", "LEDGER"),
+    ]);
+    for (link, target) in [
+        ("content/briefs/names.png", "../members.yaml"),
+        ("content/briefs/conf.txt", "../../site.toml"),
+        ("content/briefs/raw.txt", "draft.md"),
+        ("content/briefs/ledger.txt", "../../.qunshu/ledger.jsonl"),
+        ("content/briefs/state", "../../.qunshu"),
+    ] {
+        symlink(target, t.path().join(link)).unwrap();
+    }
+    let err = assert_fails_naming(
+        build(t.path(), &[]),
+        &[
+            "content/briefs/names.png",
+            "content/briefs/conf.txt",
+            "content/briefs/raw.txt",
+            "content/briefs/ledger.txt",
+            "content/briefs/state",
+        ],
+    );
+    assert!(
+        !err.contains("DRAFT-TEXT") && !err.contains("LEDGER"),
+        "{err}"
+    );
+    assert!(!t.path().join("public").exists());
+}

@@ -171,17 +171,52 @@ pub fn walk(root: &Path, start: &Path) -> ContentTree {
     tree
 }
 
+/// What a file is to the walk, by its extension: a post, a settings file
+/// (never published), or anything else.
+fn class_of(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .map(|x| x.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "md" => "a Markdown post",
+        e if DATA.contains(&e) => "a settings file",
+        _ => "an attachment",
+    }
+}
+
 /// Why the symbolic link at `link` must not be followed, if it must not:
-/// it resolves outside `canon_root` (the site root, canonical), or nowhere.
+/// it resolves outside `canon_root` (the site root, canonical) or nowhere,
+/// into a hidden file or folder (`.git/`, `.qunshu/`), or to a file of
+/// another class under a new name (`names.png` → `members.yaml` would
+/// publish the members file; `raw.txt` → a post would publish its
+/// Markdown, draft or not).
 pub fn link_problem(canon_root: &Path, link: &Path) -> Option<String> {
-    match std::fs::canonicalize(link) {
-        Ok(target) if target.starts_with(canon_root) => None,
-        Ok(target) => Some(format!(
+    let target = match std::fs::canonicalize(link) {
+        Ok(t) => t,
+        Err(err) => return Some(format!("is a symbolic link that cannot be followed: {err}")),
+    };
+    let Ok(inside) = target.strip_prefix(canon_root) else {
+        return Some(format!(
             "is a symbolic link to {}, outside the site root; links are followed only inside the site root (copy it into the site instead)",
             target.display()
-        )),
-        Err(err) => Some(format!("is a symbolic link that cannot be followed: {err}")),
+        ));
+    };
+    if inside.components().any(|c| is_hidden(c.as_os_str())) {
+        return Some(format!(
+            "is a symbolic link into the hidden {}; hidden files and folders are never published",
+            inside.display()
+        ));
     }
+    if target.is_file() && class_of(&target) != class_of(link) {
+        return Some(format!(
+            "is a symbolic link to {}, {}, under the name of {}; link a file only under a name of its own kind",
+            inside.display(),
+            class_of(&target),
+            class_of(link)
+        ));
+    }
+    None
 }
 
 /// The diagnostic for an entry the walk could not read.
