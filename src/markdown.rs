@@ -4,8 +4,10 @@
 //! task lists and heading attributes; headings get stable ids (Chinese text
 //! kept); links and images are passed through a resolver so links between
 //! posts by file path (`../qa/foo.md`) become the right URLs for the output
-//! at hand; and the result goes through ammonia, so no script, event handler
-//! or `javascript:` URL from a member's text survives. The plain text is
+//! at hand; and the result always goes through ammonia (raw HTML or not),
+//! so no script, event handler or `javascript:` URL from a member's text
+//! survives. Heading attributes (`## x {#id .class}`) keep only the id
+//! and plain class names. The plain text is
 //! collected at the same time for search and excerpts.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -77,7 +79,6 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
-    let mut has_raw_html = false;
     // Index in `events` of the heading start being collected, with its text.
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
 
@@ -90,11 +91,15 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 attrs,
             }) => {
                 heading = Some((events.len(), level, String::new()));
+                // Only an id (made safe below) and plain class names are
+                // kept: `{onfocus=…}` and every other attribute is dropped
+                // here, before the sanitiser sees the HTML.
+                let _ = attrs;
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id,
-                    classes,
-                    attrs,
+                    classes: classes.into_iter().filter(|c| is_safe_class(c)).collect(),
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -187,24 +192,23 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 out.text.push_str(mark);
                 events.push(Event::Text(CowStr::from(mark)));
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
-                events.push(event);
-            }
             other => events.push(other),
         }
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    // pulldown-cmark escapes text and attribute values itself, and unsafe
-    // URL schemes were removed above, so only raw HTML written by a member
-    // needs the (slower) full sanitiser.
-    out.html = if has_raw_html {
-        sanitizer().clean(&raw).to_string()
-    } else {
-        raw
-    };
+    // Everything goes through the sanitiser, raw HTML or not: what the
+    // parser lets through (heading attributes, new extensions) is not
+    // trusted to be safe.
+    out.html = sanitizer().clean(&raw).to_string();
     out
+}
+
+/// True for a class name that is only ASCII letters, digits, `-` and `_`.
+fn is_safe_class(c: &str) -> bool {
+    !c.is_empty()
+        && c.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn resolve_dest<'a>(
@@ -327,6 +331,35 @@ mod tests {
         assert!(h.contains("https://ok.example/"));
         assert!(is_safe_url("mailto:a@b.c"));
         assert!(!is_safe_url("vbscript:x"));
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_id_and_safe_classes() {
+        let out = r("## 小标题 {tabindex=0 autofocus onfocus=alert(document.domain)}\n\n## b {#x .ok .\"bad .c style=color:red}\n");
+        let h = out.html.to_lowercase();
+        for bad in [
+            "onfocus",
+            "autofocus",
+            "tabindex",
+            "alert",
+            "style",
+            "\"bad",
+        ] {
+            assert!(!h.contains(bad), "{bad} in {h}");
+        }
+        assert!(h.contains("<h2 id=\"小标题\">"), "{h}");
+        assert!(h.contains("id=\"x\""), "{h}");
+        assert!(
+            h.contains("class=\"ok c\"") || h.contains("class=\"ok\""),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn markdown_without_raw_html_is_sanitised_too() {
+        // No raw HTML here, so the old fast path skipped the sanitiser.
+        let out = r("# t {onclick=x}\n\ntext\n");
+        assert!(!out.html.contains("onclick"), "{}", out.html);
     }
 
     #[test]

