@@ -201,3 +201,93 @@ fn heading_attributes_never_reach_any_output() {
         ],
     );
 }
+
+fn check(root: &Path, strict: bool) -> std::process::Output {
+    let mut cmd = qunshu();
+    cmd.arg("--root")
+        .arg(root)
+        .args(["check", "--clock", CLOCK]);
+    if strict {
+        cmd.arg("--strict");
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn empty_members_file_warns_and_fails_under_strict() {
+    for text in ["", "# 成员档案\n# privacy: public = 显示真名\n"] {
+        let t = demo_copy();
+        fs::write(t.path().join("content/members.yaml"), text).unwrap();
+        let out = check(t.path(), false);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "a warning only: {err}");
+        assert!(
+            err.contains("content/members.yaml") && err.contains("lists nobody"),
+            "{text:?}: {err}"
+        );
+        let out = check(t.path(), true);
+        assert!(!out.status.success(), "--strict fails");
+    }
+}
+
+#[test]
+fn duplicate_member_is_an_error_naming_both_lines() {
+    let t = demo_copy();
+    let path = t.path().join("content/members.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let first = text
+        .lines()
+        .position(|l| l == "nightowl:")
+        .expect("nightowl in the demo")
+        + 1;
+    let second = text.lines().count() + 1;
+    fs::write(&path, format!("{text}nightowl: {{privacy: public}}\n")).unwrap();
+    let out = qunshu()
+        .arg("--root")
+        .arg(t.path())
+        .args(["build", "--clock", CLOCK])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("content/members.yaml:{second}"))
+            && err.contains(&format!("line {first}"))
+            && err.contains("nightowl"),
+        "{err}"
+    );
+    assert!(!t.path().join("public").exists(), "nothing published");
+}
+
+#[test]
+fn member_without_privacy_is_shown_by_alias_or_unnamed() {
+    let t = demo_copy();
+    let path = t.path().join("content/members.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    // lisi (李思远, alias 思远) and huanglei (黄一鸣) lose their `privacy:`
+    // line; huanglei loses his alias too.
+    let text = text
+        .replace("  alias: 一鸣\n", "")
+        .replace(
+            "  strengths: [融资, 股权设计, 商业计划书]\n  privacy: public\n",
+            "  strengths: [融资, 股权设计, 商业计划书]\n",
+        )
+        .replace(
+            "  strengths: [独立站, 海外供应链, 团队管理]\n  privacy: public\n",
+            "  strengths: [独立站, 海外供应链, 团队管理]\n",
+        );
+    fs::write(&path, text).unwrap();
+    let out = qunshu()
+        .arg("--root")
+        .arg(t.path())
+        .args(["build", "--clock", CLOCK])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("huanglei") && err.contains("privacy"), "{err}");
+    let all = files(&t.path().join("public"));
+    assert_absent(&all, &["李思远", "黄一鸣", "members/一鸣.html"]);
+    assert!(all.iter().any(|(_, s)| s.contains("思远")));
+    assert!(all.iter().any(|(p, _)| p.ends_with("members/思远.html")));
+}

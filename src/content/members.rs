@@ -19,9 +19,11 @@ use std::path::Path;
 #[serde(rename_all = "lowercase")]
 pub enum Privacy {
     /// Shown by name, with a profile page.
-    #[default]
     Public,
-    /// Shown only by alias, with a profile page under the alias.
+    /// Shown only by alias, with a profile page under the alias. The
+    /// default: a member without `privacy:` is never shown by name (and,
+    /// without an alias either, is shown as an unnamed member).
+    #[default]
     Alias,
     /// Shown as an unnamed member; no profile page; never named.
     Anonymous,
@@ -46,9 +48,23 @@ pub struct Member {
     /// What the member is good at.
     #[serde(default)]
     pub strengths: Vec<String>,
-    /// Privacy setting.
-    #[serde(default)]
-    pub privacy: Privacy,
+    /// Privacy setting as written; `None` when the entry has no
+    /// `privacy:` (see [`Member::privacy`]).
+    #[serde(default, rename = "privacy")]
+    pub privacy_set: Option<Privacy>,
+}
+
+impl Member {
+    /// The privacy that applies, failing closed: as written, or, without
+    /// `privacy:`, `alias` — and `anonymous` when there is no alias to show
+    /// either (the real name is never the default).
+    pub fn privacy(&self) -> Privacy {
+        match self.privacy_set {
+            Some(p) => p,
+            None if self.alias.trim().is_empty() => Privacy::Anonymous,
+            None => Privacy::Alias,
+        }
+    }
 }
 
 /// How a handle is shown in an output.
@@ -124,6 +140,54 @@ pub struct PublicProfile {
 pub struct Members {
     by_handle: BTreeMap<String, Member>,
     slugs: BTreeMap<String, String>,
+    /// The file exists but lists nobody.
+    listed_nobody: bool,
+}
+
+/// The entries of a members file in file order, duplicates kept (a map
+/// would silently keep only the last of two entries for one handle).
+struct Entries(Vec<(String, Member)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one entry per member handle")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries, A::Error> {
+                let mut v = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Member>()? {
+                    v.push(entry);
+                }
+                Ok(Entries(v))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// The top-level keys of a YAML mapping with their 1-based lines, found in
+/// the text (serde does not give lines of keys): lines that start in
+/// column 0 and are not comments, with the key before the first `:`.
+fn top_level_keys(text: &str) -> Vec<(String, usize)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with([' ', '\t', '#', '-']) && !l.starts_with("..."))
+        .filter_map(|(i, l)| {
+            let key = l.split_once(':')?.0.trim();
+            let key = key
+                .strip_prefix('"')
+                .and_then(|k| k.strip_suffix('"'))
+                .or_else(|| key.strip_prefix('\'').and_then(|k| k.strip_suffix('\'')))
+                .unwrap_or(key);
+            (!key.is_empty()).then(|| (key.to_string(), i + 1))
+        })
+        .collect()
 }
 
 impl Members {
@@ -154,13 +218,15 @@ impl Members {
         Members::parse(rel, &text, diags)
     }
 
-    /// Parses members YAML text; `rel` names the file in diagnostics.
+    /// Parses members YAML text; `rel` names the file in diagnostics. A
+    /// handle listed twice is an error naming both lines (nothing about
+    /// that member is guessed); an entry without `privacy:` is shown by its
+    /// alias, or as an unnamed member when it has none (with a warning).
     pub fn parse(rel: &Path, text: &str, diags: &mut Diagnostics) -> Members {
-        if text.trim().is_empty() {
-            return Members::default();
-        }
-        let map: BTreeMap<String, Member> = match serde_yaml::from_str(text) {
-            Ok(m) => m,
+        let keys = top_level_keys(text);
+        let line_of = |handle: &str| keys.iter().find(|(k, _)| k == handle).map(|(_, l)| *l);
+        let entries: Vec<(String, Member)> = match serde_yaml::from_str::<Option<Entries>>(text) {
+            Ok(e) => e.map(|e| e.0).unwrap_or_default(),
             Err(e) => {
                 let line = e.location().map(|l| l.line());
                 diags.push(
@@ -171,23 +237,58 @@ impl Members {
             }
         };
         let mut m = Members {
-            by_handle: map,
-            slugs: BTreeMap::new(),
+            listed_nobody: entries.is_empty(),
+            ..Members::default()
         };
+        for (handle, member) in entries {
+            if m.by_handle.contains_key(&handle) {
+                let lines: Vec<usize> = keys
+                    .iter()
+                    .filter(|(k, _)| *k == handle)
+                    .map(|(_, l)| *l)
+                    .collect();
+                let (first, second) = match lines.as_slice() {
+                    [a, b, ..] => (Some(*a), Some(*b)),
+                    [a] => (Some(*a), None),
+                    [] => (None, None),
+                };
+                let at = |l: Option<usize>| {
+                    l.map(|l| format!("line {l}"))
+                        .unwrap_or_else(|| "another line".into())
+                };
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        format!(
+                            "member `{handle}` is listed twice ({} and {}); keep one entry per handle",
+                            at(first),
+                            at(second)
+                        ),
+                    )
+                    .at_opt_line(second.or(first)),
+                );
+                continue;
+            }
+            m.by_handle.insert(handle, member);
+        }
         let mut used = HashSet::new();
         for (handle, member) in &m.by_handle {
-            let line = text
-                .lines()
-                .position(|l| l.trim_end().trim_end_matches(':') == handle.as_str())
-                .map(|i| i + 1);
-            if member.privacy == Privacy::Alias && member.alias.trim().is_empty() {
+            let line = line_of(handle);
+            if member.privacy_set == Some(Privacy::Alias) && member.alias.trim().is_empty() {
                 diags.push(
                     Diagnostic::error(rel, format!("member `{handle}` has privacy `alias` but no alias to show (expected `alias: 某某`)"))
                         .at_opt_line(line)
                         .field("alias"),
                 );
             }
-            if member.privacy == Privacy::Public && member.name.trim().is_empty() {
+            if member.privacy_set.is_none() && member.alias.trim().is_empty() {
+                diags.push(
+                    Diagnostic::warning(rel, format!("member `{handle}` has no `privacy:` and no alias, so it is shown as an unnamed member; add `privacy: public`, `alias` (with `alias: 某某`) or `anonymous`"))
+                        .at_opt_line(line)
+                        .field("privacy"),
+                );
+            }
+            if member.privacy() == Privacy::Public && member.name.trim().is_empty() {
                 diags.push(
                     Diagnostic::warning(
                         rel,
@@ -197,7 +298,7 @@ impl Members {
                     .field("name"),
                 );
             }
-            if member.privacy == Privacy::Anonymous {
+            if member.privacy() == Privacy::Anonymous {
                 continue;
             }
             let shown = shown_name(handle, member);
@@ -218,6 +319,30 @@ impl Members {
             m.slugs.insert(handle.clone(), slug);
         }
         m
+    }
+
+    /// True when the file was read but lists nobody (empty, or only
+    /// comments): then every handle in the posts would be shown as written,
+    /// which the loader reports (see [`Members::check_used`]).
+    pub fn listed_nobody(&self) -> bool {
+        self.listed_nobody
+    }
+
+    /// Warns (an error with `--strict`) when the members file was read but
+    /// lists nobody while `handle_at` — the first post that names a handle,
+    /// with that handle — shows that posts do name members.
+    pub fn check_used(
+        &self,
+        rel: &Path,
+        handle_at: Option<(&Path, &str)>,
+        diags: &mut Diagnostics,
+    ) {
+        if let (true, Some((post, handle))) = (self.listed_nobody, handle_at) {
+            diags.push(Diagnostic::warning(
+                rel,
+                format!("the members file lists nobody, but posts name members (`{handle}` in {}, and maybe more); every handle would be shown as written. Add one entry per handle with its `privacy:`", post.display()),
+            ));
+        }
     }
 
     /// True when `handle` is listed.
@@ -252,7 +377,7 @@ impl Members {
             None => Credit::Unlisted {
                 name: handle.to_string(),
             },
-            Some(m) if m.privacy == Privacy::Anonymous => Credit::Anonymous,
+            Some(m) if m.privacy() == Privacy::Anonymous => Credit::Anonymous,
             Some(m) => Credit::Named {
                 name: shown_name(handle, m),
                 slug: self.slugs.get(handle).cloned().unwrap_or_default(),
@@ -263,7 +388,7 @@ impl Members {
     /// The public profile of a handle, or `None` for anonymous and unlisted handles.
     pub fn profile(&self, handle: &str) -> Option<PublicProfile> {
         let m = self.by_handle.get(handle)?;
-        if m.privacy == Privacy::Anonymous {
+        if m.privacy() == Privacy::Anonymous {
             return None;
         }
         Some(PublicProfile {
@@ -272,13 +397,13 @@ impl Members {
             role: m.role.clone(),
             industry: m.industry.clone(),
             strengths: m.strengths.clone(),
-            is_alias: m.privacy == Privacy::Alias,
+            is_alias: m.privacy() == Privacy::Alias,
         })
     }
 }
 
 fn shown_name(handle: &str, m: &Member) -> String {
-    let n = match m.privacy {
+    let n = match m.privacy() {
         Privacy::Alias => m.alias.trim(),
         _ => m.name.trim(),
     };
@@ -316,5 +441,63 @@ mod tests {
         );
         let s = d.sorted()[0].to_string();
         assert!(s.contains("m.yaml:3"), "{s}");
+    }
+
+    #[test]
+    fn duplicate_handle_is_an_error_naming_both_lines() {
+        let mut d = Diagnostics::new();
+        let m = Members::parse(
+            Path::new("m.yaml"),
+            "nightowl:\n  name: 欧阳秋菊\n  privacy: anonymous\nnightowl: {privacy: public}\n",
+            &mut d,
+        );
+        assert_eq!(d.error_count(), 1, "{d:?}");
+        let s = d.sorted()[0].to_string();
+        assert!(s.contains("m.yaml:4"), "{s}");
+        assert!(s.contains("line 1") && s.contains("line 4"), "{s}");
+        // Nothing is guessed: the first entry stays (anonymous), never the later one.
+        assert_eq!(m.credit("nightowl"), Credit::Anonymous);
+    }
+
+    #[test]
+    fn missing_privacy_is_alias_or_unnamed() {
+        let mut d = Diagnostics::new();
+        let m = Members::parse(
+            Path::new("m.yaml"),
+            "a:\n  name: 张三\n  alias: 三哥\nb:\n  name: 李四\n",
+            &mut d,
+        );
+        assert_eq!(m.credit("a").display(Lang::ZhCn), "三哥");
+        assert_eq!(m.credit("b"), Credit::Anonymous);
+        assert!(m.profile("b").is_none());
+        let s: Vec<String> = d.sorted().iter().map(|x| x.to_string()).collect();
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert!(
+            s[0].contains("m.yaml:4") && s[0].contains("privacy"),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn empty_or_comment_only_file_lists_nobody() {
+        for text in ["", "# 成员档案\n# privacy: public\n", "---\n"] {
+            let mut d = Diagnostics::new();
+            let m = Members::parse(Path::new("m.yaml"), text, &mut d);
+            assert!(d.is_empty(), "{text:?}: {d:?}");
+            assert!(m.listed_nobody(), "{text:?}");
+            let mut d = Diagnostics::new();
+            m.check_used(Path::new("m.yaml"), None, &mut d);
+            assert!(d.is_empty(), "no post names anyone");
+            m.check_used(
+                Path::new("m.yaml"),
+                Some((Path::new("content/qa/x.md"), "nightowl")),
+                &mut d,
+            );
+            assert_eq!(d.iter().count(), 1);
+            assert!(d.fails(true) && !d.fails(false));
+        }
+        let mut d = Diagnostics::new();
+        let m = Members::parse(Path::new("m.yaml"), "a:\n  privacy: public\n", &mut d);
+        assert!(!m.listed_nobody());
     }
 }

@@ -1152,6 +1152,11 @@ fn load_posts_cached(
         }
         diags.extend(st.render_diags.iter().cloned());
     }
+    // An empty members file fails open for every handle: say so.
+    let named = posts
+        .iter()
+        .find_map(|p| p.all_handles().first().map(|h| (p.source.as_path(), *h)));
+    members.check_used(&config.members_file, named, diags);
     posts
 }
 
