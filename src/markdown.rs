@@ -10,7 +10,7 @@
 //! and plain class names. The plain text is
 //! collected at the same time for search and excerpts.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -64,6 +64,69 @@ pub struct RenderOptions<'a> {
     pub id_prefix: &'a str,
     /// Maps link and image destinations.
     pub resolve: &'a (dyn Fn(RefKind, &str) -> Resolved + Sync),
+    /// Spans of the Markdown to show as links (a member's credited name
+    /// linked to their page), sorted by start; a span that is not plain
+    /// text outside a link is left unlinked.
+    pub links: &'a [LinkSpan],
+}
+
+/// A span of Markdown text to render as a link to `href`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSpan {
+    /// Byte range in the Markdown.
+    pub range: std::ops::Range<usize>,
+    /// Where the link goes.
+    pub href: String,
+}
+
+/// How text inside a prose range must be escaped when it is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prose {
+    /// Markdown text (escape Markdown punctuation).
+    Text,
+    /// Raw HTML written in the Markdown (escape as HTML).
+    Html,
+}
+
+/// The byte ranges of `md` whose text is published as prose: text outside
+/// code spans, code blocks and autolinks, link and image titles, and raw
+/// HTML. Mentions are looked for only here (see `Members::credit_markdown`).
+pub fn prose_ranges(md: &str) -> Vec<(std::ops::Range<usize>, Prose)> {
+    let mut out = Vec::new();
+    let mut code = 0usize;
+    // For each open link: whether it is an autolink (its text is a URL).
+    let mut links: Vec<bool> = Vec::new();
+    for (event, range) in Parser::new_ext(md, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type, title, ..
+            })
+            | Event::Start(Tag::Image {
+                link_type, title, ..
+            }) => {
+                links.push(matches!(link_type, LinkType::Autolink | LinkType::Email));
+                // An inline title (`[a](u "title")`) is shown as a tooltip.
+                if !title.is_empty() {
+                    if let Some(at) = md[range.clone()].rfind(&*title) {
+                        let start = range.start + at;
+                        out.push((start..start + title.len(), Prose::Text));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                links.pop();
+            }
+            Event::Text(_) if code == 0 && !links.iter().any(|&auto| auto) => {
+                out.push((range, Prose::Text));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => out.push((range, Prose::Html)),
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
 }
 
 fn parser_options() -> Options {
@@ -81,6 +144,8 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     // Index in `events` of the heading start being collected, with its text.
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
+    // Depth of links and images (no link is made inside one).
+    let mut in_link = 0usize;
 
     for (event, range) in Parser::new_ext(md, parser_options()).into_offset_iter() {
         match event {
@@ -137,6 +202,7 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 id,
             }) => {
                 let dest_url = resolve_dest(md, &range, RefKind::Link, dest_url, opts, &mut out);
+                in_link += 1;
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -151,6 +217,7 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 id,
             }) => {
                 let dest_url = resolve_dest(md, &range, RefKind::Image, dest_url, opts, &mut out);
+                in_link += 1;
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -174,6 +241,15 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                     h.push_str(t);
                 }
                 out.text.push_str(t);
+                match event {
+                    Event::Text(t) if in_link == 0 => {
+                        push_linked(md, range, t, opts.links, &mut events)
+                    }
+                    other => events.push(other),
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                in_link = in_link.saturating_sub(1);
                 events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -209,6 +285,49 @@ fn is_safe_class(c: &str) -> bool {
     !c.is_empty()
         && c.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Pushes the text event `t` (source `range`), cut around the link spans
+/// that lie wholly inside it, each made a link. Text whose source differs
+/// from its text (escapes, entities) is pushed whole: offsets would not match.
+fn push_linked<'a>(
+    md: &str,
+    range: std::ops::Range<usize>,
+    t: CowStr<'a>,
+    spans: &[LinkSpan],
+    events: &mut Vec<Event<'a>>,
+) {
+    let first = spans.partition_point(|s| s.range.start < range.start);
+    let inside: Vec<&LinkSpan> = spans[first..]
+        .iter()
+        .take_while(|s| s.range.end <= range.end)
+        .collect();
+    if inside.is_empty() || md.get(range.clone()) != Some(&*t) {
+        events.push(Event::Text(t));
+        return;
+    }
+    let mut last = 0;
+    for s in inside {
+        let (a, b) = (s.range.start - range.start, s.range.end - range.start);
+        if a < last || !t.is_char_boundary(a) || !t.is_char_boundary(b) {
+            continue;
+        }
+        if a > last {
+            events.push(Event::Text(CowStr::from(t[last..a].to_string())));
+        }
+        events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(s.href.clone()),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        events.push(Event::Text(CowStr::from(t[a..b].to_string())));
+        events.push(Event::End(TagEnd::Link));
+        last = b;
+    }
+    if last < t.len() {
+        events.push(Event::Text(CowStr::from(t[last..].to_string())));
+    }
 }
 
 fn resolve_dest<'a>(
@@ -296,8 +415,41 @@ mod tests {
             &RenderOptions {
                 id_prefix: "",
                 resolve: &keep_all,
+                links: &[],
             },
         )
+    }
+
+    #[test]
+    fn link_spans_become_links_outside_links() {
+        let md = "谢谢 鲍勃 和 [鲍勃](x)，`鲍勃`";
+        let at = |n: usize| md.match_indices("鲍勃").nth(n).unwrap().0;
+        let spans: Vec<LinkSpan> = (0..3)
+            .map(|n| LinkSpan {
+                range: at(n)..at(n) + "鲍勃".len(),
+                href: "../members/bob.html".into(),
+            })
+            .collect();
+        let out = render(
+            md,
+            &RenderOptions {
+                id_prefix: "",
+                resolve: &keep_all,
+                links: &spans,
+            },
+        );
+        assert_eq!(
+            out.html.matches("href=\"../members/bob.html\"").count(),
+            1,
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("谢谢 <a href=\"../members/bob.html\""),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.text.trim(), "谢谢 鲍勃 和 鲍勃，鲍勃");
     }
 
     #[test]

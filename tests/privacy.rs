@@ -291,3 +291,196 @@ fn member_without_privacy_is_shown_by_alias_or_unnamed() {
     assert!(all.iter().any(|(_, s)| s.contains("思远")));
     assert!(all.iter().any(|(p, _)| p.ends_with("members/思远.html")));
 }
+
+/// What must never be published: the handles, real names and aliases of
+/// the demo's anonymous members, and the real name and handle of an alias member.
+const NEVER: &[&str] = &[
+    "nightowl",
+    "sailor",
+    "pinecone",
+    "欧阳秋菊",
+    "司马青云",
+    "诸葛婉清",
+    "夜猫子",
+    "水手",
+    "松果",
+    "liuyang",
+    "刘洋",
+];
+
+/// A brief published the day before the clock, naming members in its
+/// title, description and body (an anonymous member, a public one, an alias one).
+const MENTION_BRIEF: &str = "---
+title: 早报｜11月22日：感谢 @nightowl 和 @lisi 的分享
+publish_at: 2026-11-22 08:00
+column: zaobao
+authors: [xiaowang]
+description: 本期由 @sailor 提供素材
+tags: [股权]
+---
+大家早。感谢 @nightowl 昨天在群里的分享，@lisi 和 @liuyang 也补充了很多，还有新朋友 @newbie。
+
+> 引用 @pinecone 的一句话：**现金流第一**。
+
+- 列表里的 @sailor
+- 表格也一样：
+
+| 谁 | 说了什么 |
+| --- | --- |
+| @nightowl | 先谈股权 |
+
+邮件 team@nightowl.example 和链接 https://example.org/@someone 都不是提及。
+";
+
+/// A queued brief (no time): its planned slot comes after the clock, so it
+/// is in the calendar and delivered later.
+const QUEUED_BRIEF: &str = "---
+title: 早报：和 @nightowl 一起复盘
+column: zaobao
+authors: [xiaowang]
+---
+@pinecone 的复盘模板见下。
+";
+
+fn mention_demo() -> TempDir {
+    let t = demo_copy();
+    fs::write(
+        t.path().join("content/briefs/2026-11-22-thanks.md"),
+        MENTION_BRIEF,
+    )
+    .unwrap();
+    fs::write(
+        t.path().join("content/briefs/queue-00-review.md"),
+        QUEUED_BRIEF,
+    )
+    .unwrap();
+    // A thread that is in the book: a mention in its title, question,
+    // an answer's title, an answer and a reply.
+    let path = t.path().join("content/qa/first-cofounder.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let text = text.replacen("title: ", "title: 问 @nightowl：", 1);
+    fs::write(&path, text).unwrap();
+    prepend_to_body(
+        t.path(),
+        "content/qa/first-cofounder.md",
+        "（这个问题 @sailor 也问过。）\n",
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    let first_answer = text.find("\n## @").unwrap() + 1;
+    let eol = first_answer + text[first_answer..].find('\n').unwrap();
+    let text = format!(
+        "{} 参考 @pinecone 的做法\n感谢 @nightowl。\n{}",
+        &text[..eol],
+        &text[eol + 1..]
+    );
+    fs::write(&path, text).unwrap();
+    t
+}
+
+#[test]
+fn mentions_are_credited_in_every_output() {
+    let t = mention_demo();
+    let root = t.path();
+    let out = qunshu()
+        .arg("--root")
+        .arg(root)
+        .args(["build", "--clock", CLOCK])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // `@newbie` is not a member: shown as written, with a warning.
+    assert!(
+        err.contains("content/briefs/2026-11-22-thanks.md:9")
+            && err.contains("`@newbie` is not in the members file"),
+        "{err}"
+    );
+    assert!(!err.contains("@someone"), "a URL is no mention: {err}");
+    let mut all = files(&root.join("public"));
+
+    // The pages show the credit: the anonymous label, the public member's
+    // name linked to their page, the alias member's alias.
+    let page = all
+        .iter()
+        .find(|(p, _)| p.starts_with("briefs") && p.to_string_lossy().contains("李思远"))
+        .map(|(_, s)| s.clone())
+        .expect("the brief's page, its slug made from the credited title");
+    assert!(page.contains("感谢 匿名成员 昨天"), "{page}");
+    assert!(
+        page.contains("<a href=\"../members/%E6%9D%8E%E6%80%9D%E8%BF%9C.html\""),
+        "a public member links to their page: {page}"
+    );
+    assert!(page.contains("洋葱"));
+    assert!(
+        page.contains("team@nightowl.example"),
+        "an e-mail address is no mention"
+    );
+
+    // The calendar (the queued brief is planned after the clock).
+    let ics = qunshu()
+        .arg("--root")
+        .arg(root)
+        .args([
+            "schedule", "--days", "30", "--format", "ics", "--clock", CLOCK,
+        ])
+        .output()
+        .unwrap();
+    let ics = String::from_utf8_lossy(&ics.stdout).into_owned();
+    assert!(
+        ics.contains("一起复盘"),
+        "the queued brief is in the calendar"
+    );
+    all.push(("schedule.ics".into(), ics));
+
+    // The outbox: the brief at its time, and the queued brief at its slot.
+    for clock in ["2026-11-22 08:01", "2026-11-24 08:01", "2026-11-25 08:01"] {
+        qunshu()
+            .arg("--root")
+            .arg(root)
+            .args(["post", "--clock", clock])
+            .output()
+            .unwrap();
+    }
+    let outbox = files(&root.join("outbox"));
+    assert!(
+        outbox.iter().any(|(_, s)| s.contains("感谢 匿名成员")),
+        "{outbox:?}"
+    );
+    assert!(
+        outbox.iter().any(|(_, s)| s.contains("一起复盘")),
+        "{outbox:?}"
+    );
+    all.extend(outbox);
+    // `post --dry-run` renders for every chat platform.
+    all.extend(books_and_dry_run(root));
+
+    // The e-mail address stays as written; so, in the files that keep
+    // Markdown, would a handle inside code: neither is a mention.
+    let allowed = "team@nightowl.example";
+    let all: Vec<(PathBuf, String)> = all
+        .into_iter()
+        .map(|(p, s)| (p, s.replace(allowed, "")))
+        .collect();
+    assert_absent(&all, NEVER);
+}
+
+/// The book in every text format and what `post --dry-run` prints.
+fn books_and_dry_run(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut all = book(root);
+    assert!(
+        all.iter()
+            .any(|(p, s)| p.ends_with("book.md") && s.contains("问 匿名成员")),
+        "the book's section title and table of contents are credited"
+    );
+    let dry = qunshu()
+        .arg("--root")
+        .arg(root)
+        .args(["post", "--dry-run", "--clock", "2026-11-22 08:01"])
+        .output()
+        .unwrap();
+    all.push((
+        "post --dry-run".into(),
+        String::from_utf8_lossy(&dry.stdout).into_owned(),
+    ));
+    all
+}

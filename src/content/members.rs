@@ -7,6 +7,7 @@
 
 use crate::config::Lang;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown;
 use crate::slug::slugify;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -371,6 +372,158 @@ impl Members {
         self.by_handle.is_empty()
     }
 
+    /// The member handle a mention at byte `at` of `text` (where `text[at]`
+    /// is `@`) names, and where the mention ends; `Err(written)` for an
+    /// `@word` that names nobody listed; `None` when this `@` is no mention
+    /// at all (an e-mail address, part of a URL, a lone `@`).
+    ///
+    /// A mention is `@` then a handle (ASCII letters, digits, `_`, `-`, `.`;
+    /// a final `.` is punctuation), not preceded by a letter, digit or URL
+    /// character, and not inside a word containing `://` or starting with
+    /// `www.`. Handles are matched exactly, then ignoring ASCII case; a
+    /// listed handle with other characters (`@小王`) is matched as written.
+    fn mention_at<'t>(&self, text: &'t str, at: usize) -> Option<(usize, Result<&str, &'t str>)> {
+        let before = &text[..at];
+        if before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || "_.-+/:=?&%#~@\\`".contains(c))
+        {
+            return None;
+        }
+        let word_start = before
+            .rfind(|c: char| c.is_whitespace())
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let word = &before[word_start..];
+        if word.contains("://") || word.starts_with("www.") {
+            return None;
+        }
+        let rest = &text[at + 1..];
+        let run = rest
+            .find(|c: char| !is_handle_char(c))
+            .map_or(rest, |e| &rest[..e]);
+        let trimmed = run.trim_end_matches('.');
+        for cand in [run, trimmed] {
+            if cand.is_empty() {
+                continue;
+            }
+            let key = match self.by_handle.get_key_value(cand) {
+                Some((k, _)) => Some(k.as_str()),
+                None => self
+                    .by_handle
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(cand))
+                    .map(|k| k.as_str()),
+            };
+            if let Some(k) = key {
+                return Some((at + 1 + cand.len(), Ok(k)));
+            }
+        }
+        // A listed handle that is not only handle characters (`@小王`).
+        if let Some(k) = self
+            .by_handle
+            .keys()
+            .filter(|k| !k.chars().all(is_handle_char) && rest.starts_with(k.as_str()))
+            .max_by_key(|k| k.len())
+        {
+            return Some((at + 1 + k.len(), Ok(k.as_str())));
+        }
+        if trimmed.is_empty() {
+            return None;
+        }
+        Some((at + 1 + trimmed.len(), Err(trimmed)))
+    }
+
+    /// `text` (plain text: a title, a description) with every mention of a
+    /// listed member replaced by the member's credit (see [`Members::credit`]):
+    /// public members by name, alias members by alias, anonymous members by
+    /// the anonymous label of `lang`. Unlisted `@words` stay as written and
+    /// are returned in [`Credited::unlisted`].
+    pub fn credit_plain(&self, text: &str, lang: Lang) -> Credited {
+        self.credit_in(text, std::iter::once((0..text.len(), Escape::None)), lang)
+    }
+
+    /// Like [`Members::credit_plain`], for Markdown: mentions are looked for
+    /// only in prose (see [`markdown::prose_ranges`]), never in code, URLs
+    /// or e-mail addresses, and the credit is escaped for where it lands.
+    /// The credits of members with a profile page are returned in
+    /// [`Credited::pages`], so a renderer can link them.
+    pub fn credit_markdown(&self, md: &str, lang: Lang) -> Credited {
+        if !md.contains('@') {
+            return Credited::unchanged(md);
+        }
+        let regions = markdown::prose_ranges(md).into_iter().map(|(r, p)| {
+            (
+                r,
+                match p {
+                    markdown::Prose::Text => Escape::Markdown,
+                    markdown::Prose::Html => Escape::Html,
+                },
+            )
+        });
+        self.credit_in(md, regions, lang)
+    }
+
+    /// The first `@handle` written in `text`, listed or not (for the check
+    /// of an empty members file).
+    pub fn first_mention<'t>(&self, text: &'t str) -> Option<&'t str> {
+        text.match_indices('@')
+            .find_map(|(i, _)| match self.mention_at(text, i)? {
+                (_, Err(written)) => Some(written),
+                (end, Ok(_)) => Some(&text[i + 1..end]),
+            })
+    }
+
+    fn credit_in(
+        &self,
+        text: &str,
+        regions: impl Iterator<Item = (std::ops::Range<usize>, Escape)>,
+        lang: Lang,
+    ) -> Credited {
+        let mut out = Credited::unchanged("");
+        out.text = String::with_capacity(text.len());
+        let mut copied = 0;
+        for (region, escape) in regions {
+            if region.start < copied {
+                continue;
+            }
+            let part = &text[region.clone()];
+            for (i, _) in part.match_indices('@') {
+                let at = region.start + i;
+                if at < copied {
+                    continue;
+                }
+                let Some((end, found)) = self.mention_at(text, at) else {
+                    continue;
+                };
+                let end = end.min(region.end);
+                match found {
+                    Err(written) => out.unlisted.push((at, written.to_string())),
+                    Ok(handle) => {
+                        let credit = self.credit(handle);
+                        out.text.push_str(&text[copied..at]);
+                        let start = out.text.len();
+                        let shown: String = credit
+                            .display(lang)
+                            .chars()
+                            .map(|c| if c.is_control() { ' ' } else { c })
+                            .collect();
+                        escape.push(&shown, &mut out.text);
+                        if let (Some(slug), Escape::Markdown | Escape::None) =
+                            (credit.slug(), escape)
+                        {
+                            out.pages.push((start..out.text.len(), slug.to_string()));
+                        }
+                        copied = end;
+                    }
+                }
+            }
+        }
+        out.text.push_str(&text[copied..]);
+        out
+    }
+
     /// How to show `handle`, as the member's privacy setting allows.
     pub fn credit(&self, handle: &str) -> Credit {
         match self.by_handle.get(handle) {
@@ -400,6 +553,58 @@ impl Members {
             is_alias: m.privacy() == Privacy::Alias,
         })
     }
+}
+
+/// A text with its mentions credited (see [`Members::credit_markdown`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credited {
+    /// The text with every mention of a listed member replaced by its credit.
+    pub text: String,
+    /// Byte ranges in [`Credited::text`] of the credits of members with a
+    /// profile page, with the page's slug.
+    pub pages: Vec<(std::ops::Range<usize>, String)>,
+    /// `@words` that name nobody listed: (byte offset in the original text,
+    /// the handle as written). They are left as written.
+    pub unlisted: Vec<(usize, String)>,
+}
+
+impl Credited {
+    fn unchanged(text: &str) -> Credited {
+        Credited {
+            text: text.to_string(),
+            ..Credited::default()
+        }
+    }
+}
+
+/// How a credit is escaped for the text it replaces a mention in.
+#[derive(Debug, Clone, Copy)]
+enum Escape {
+    None,
+    Markdown,
+    Html,
+}
+
+impl Escape {
+    fn push(self, s: &str, out: &mut String) {
+        match self {
+            Escape::None => out.push_str(s),
+            Escape::Html => out.push_str(&markdown::escape_text(s)),
+            Escape::Markdown => {
+                for c in s.chars() {
+                    if c.is_ascii_punctuation() {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+            }
+        }
+    }
+}
+
+/// True for the characters of an ASCII handle (as in `## @handle`).
+pub fn is_handle_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
 fn shown_name(handle: &str, m: &Member) -> String {
@@ -499,5 +704,68 @@ mod tests {
         let mut d = Diagnostics::new();
         let m = Members::parse(Path::new("m.yaml"), "a:\n  privacy: public\n", &mut d);
         assert!(!m.listed_nobody());
+    }
+
+    fn demo() -> Members {
+        let text = "fox:\n  name: 狐狸真名\n  privacy: anonymous\nbob:\n  name: 鲍勃\n  privacy: public\nal:\n  name: 真名\n  alias: 阿尔\n  privacy: alias\n小王:\n  name: 王小\n  privacy: public\n";
+        let mut d = Diagnostics::new();
+        let m = Members::parse(Path::new("m.yaml"), text, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        m
+    }
+
+    #[test]
+    fn mentions_in_plain_text_are_credited() {
+        let m = demo();
+        let c = m.credit_plain("谢谢 @fox，还有 @foxy 和 a@fox.com、@bob.", Lang::ZhCn);
+        // The old book scrubber turned `a@fox.com` into `a@匿名成员.com`.
+        assert_eq!(c.text, "谢谢 匿名成员，还有 @foxy 和 a@fox.com、鲍勃.");
+        assert_eq!(c.unlisted, vec![(21, "foxy".to_string())]);
+        assert_eq!(
+            m.credit_plain("@al 和 @Fox", Lang::En).text,
+            "阿尔 和 an unnamed member"
+        );
+        assert_eq!(
+            m.credit_plain("感谢@小王的分享", Lang::ZhCn).text,
+            "感谢王小的分享"
+        );
+        for url in [
+            "https://x.com/@fox",
+            "见 https://x.com/?u=@fox",
+            "www.x.com/@fox",
+            "mail:fox@fox",
+            "@",
+            "a @ b",
+        ] {
+            let c = m.credit_plain(url, Lang::ZhCn);
+            assert_eq!(c.text, url);
+            assert!(c.unlisted.is_empty(), "{url}");
+        }
+    }
+
+    #[test]
+    fn mentions_in_markdown_skip_code_and_urls() {
+        let m = demo();
+        let md = "感谢 @fox 和 **@bob**！\n\n`@fox` <https://e.x/@fox> <fox@e.x>\n\n```\n@fox\n```\n\n[@al](https://e.x/@fox \"by @fox\")\n\n<div>@fox</div>\n";
+        let c = m.credit_markdown(md, Lang::ZhCn);
+        assert_eq!(
+            c.text,
+            "感谢 匿名成员 和 **鲍勃**！\n\n`@fox` <https://e.x/@fox> <fox@e.x>\n\n```\n@fox\n```\n\n[阿尔](https://e.x/@fox \"by 匿名成员\")\n\n<div>匿名成员</div>\n"
+        );
+        // Pages of public and alias members, where they now are.
+        let pages: Vec<(&str, &str)> = c
+            .pages
+            .iter()
+            .map(|(r, slug)| (&c.text[r.clone()], slug.as_str()))
+            .collect();
+        assert_eq!(pages, vec![("鲍勃", "鲍勃"), ("阿尔", "阿尔")]);
+        // Names are escaped for Markdown.
+        let text = "x:\n  name: \"*星* [a](b)\"\n  privacy: public\n";
+        let mut d = Diagnostics::new();
+        let m = Members::parse(Path::new("m.yaml"), text, &mut d);
+        assert_eq!(
+            m.credit_markdown("hi @x", Lang::ZhCn).text,
+            "hi \\*星\\* \\[a\\]\\(b\\)"
+        );
     }
 }

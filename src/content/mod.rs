@@ -53,6 +53,7 @@ impl Section {
             &markdown::RenderOptions {
                 id_prefix: "",
                 resolve: &markdown::keep_all,
+                links: &[],
             },
         );
         std::borrow::Cow::Owned(r.text)
@@ -317,26 +318,20 @@ impl Community {
             .par_iter()
             .enumerate()
             .filter(|(_, post)| wanted.contains(post.source.as_path()))
-            .map(|(i, post)| match parse_file(config, &post.source, depth) {
-                Ok(p) => {
-                    let refs = std::sync::Mutex::new(Vec::new());
-                    let resolve = |kind: RefKind, dest: &str| {
-                        resolve_link(&config.root, &p.source, &url_of, &refs, kind, dest)
-                    };
-                    let m = &p.meta;
-                    let (fresh, ds) = build_post(
-                        &p,
-                        m.title.clone(),
-                        m.slug.clone(),
-                        m.column.clone(),
-                        members,
-                        depth,
-                        &resolve,
-                    );
-                    (i, Some(fresh), m.diags.iter().cloned().chain(ds).collect())
-                }
-                Err(ds) => (i, None, ds),
-            })
+            .map(
+                |(i, post)| match parse_file(config, members, &post.source, depth) {
+                    Ok(p) => {
+                        let refs = std::sync::Mutex::new(Vec::new());
+                        let resolve = |kind: RefKind, dest: &str| {
+                            resolve_link(&config.root, &p.source, &url_of, &refs, kind, dest)
+                        };
+                        let m = &p.meta;
+                        let (fresh, ds) = build_post(&p, members, config.language, depth, &resolve);
+                        (i, Some(fresh), m.diags.iter().cloned().chain(ds).collect())
+                    }
+                    Err(ds) => (i, None, ds),
+                },
+            )
             .collect();
         let mut diags = Diagnostics::new();
         for (i, post, ds) in built {
@@ -539,7 +534,12 @@ fn not_utf8(rel: &Path, bytes: &[u8], valid_up_to: usize) -> Vec<Diagnostic> {
 
 /// Reads and parses one content file. At [`Depth::FrontMatter`] only the
 /// head of the file, up to its closing `---`, is read, into a reused buffer.
-fn parse_file(config: &SiteConfig, rel: &Path, depth: Depth) -> Result<Parsed, Vec<Diagnostic>> {
+fn parse_file(
+    config: &SiteConfig,
+    members: &Members,
+    rel: &Path,
+    depth: Depth,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let abs = config.root.join(rel);
     let cannot_read =
         |e: std::io::Error| vec![Diagnostic::error(rel, format!("cannot read the file: {e}"))];
@@ -548,13 +548,19 @@ fn parse_file(config: &SiteConfig, rel: &Path, depth: Depth) -> Result<Parsed, V
             let len = read_head(&abs, buf).map_err(cannot_read)?;
             let text = std::str::from_utf8(&buf[..len])
                 .map_err(|e| not_utf8(rel, buf, e.valid_up_to()))?;
-            parse_text(config, rel, std::borrow::Cow::Borrowed(text), depth)
+            parse_text(
+                config,
+                members,
+                rel,
+                std::borrow::Cow::Borrowed(text),
+                depth,
+            )
         });
     }
     let bytes = std::fs::read(&abs).map_err(cannot_read)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error().valid_up_to()))?;
-    parse_text(config, rel, std::borrow::Cow::Owned(text), depth)
+    parse_text(config, members, rel, std::borrow::Cow::Owned(text), depth)
 }
 
 /// Reads the start of the file at `path` into `buf`, in growing chunks,
@@ -608,6 +614,7 @@ fn front_matter_len(head: &[u8]) -> Option<usize> {
 /// Parses the text of one content file (see [`parse_file`]).
 fn parse_text(
     config: &SiteConfig,
+    members: &Members,
     rel: &Path,
     text: std::borrow::Cow<'_, str>,
     depth: Depth,
@@ -768,7 +775,7 @@ fn parse_text(
             diags: Vec::new(),
         },
     };
-    parsed.meta = file_meta(config, &parsed);
+    parsed.meta = file_meta(config, members, &parsed);
     errs.append(&mut parsed.meta.diags);
     parsed.meta.diags = errs;
     Ok(parsed)
@@ -828,10 +835,19 @@ struct FileMeta {
     diags: Vec<Diagnostic>,
 }
 
-fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
+fn file_meta(config: &SiteConfig, members: &Members, p: &Parsed) -> FileMeta {
     let mut out: Vec<Diagnostic> = Vec::new();
     let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
-    let title = p.front.title.clone().unwrap_or_default().trim().to_string();
+    // Mentions in the title are credited before the slug is made from it.
+    let title = p.front.title.as_deref().unwrap_or_default().trim();
+    let title = credit_plain(
+        members,
+        config.language,
+        title,
+        &p.source,
+        line_of("title"),
+        &mut out,
+    );
     let column = match &p.front.column {
         Some(c) => match config.column(c) {
             Some(col) => {
@@ -997,7 +1013,7 @@ fn load_posts_cached(
             let files = content_files(&config.root);
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
                 .par_iter()
-                .map(|f| parse_file(config, f, depth))
+                .map(|f| parse_file(config, members, f, depth))
                 .collect();
             cache.files = files
                 .into_iter()
@@ -1035,7 +1051,7 @@ fn load_posts_cached(
             let todo: Vec<PathBuf> = todo.into_iter().collect();
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> = todo
                 .par_iter()
-                .map(|f| parse_file(config, f, depth))
+                .map(|f| parse_file(config, members, f, depth))
                 .collect();
             for (f, r) in todo.into_iter().zip(results) {
                 reparsed.insert(f.clone());
@@ -1100,7 +1116,7 @@ fn load_posts_cached(
     let touched = |refs: &[PathBuf]| -> bool {
         changed.is_some_and(|ch| refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
     };
-    let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
+    let todo: Vec<(usize, &Parsed)> = parsed
         .iter()
         .enumerate()
         .filter(|(i, p)| {
@@ -1109,19 +1125,17 @@ fn load_posts_cached(
                 || touched(refs_of[*i])
                 || reparsed.contains(&p.source)
         })
-        .map(|(i, p)| {
-            let m = &p.meta;
-            (i, *p, (m.title.clone(), m.slug.clone(), m.column.clone()))
-        })
+        .map(|(i, p)| (i, *p))
         .collect();
+    let lang = config.language;
     let out: Vec<(usize, Post, Vec<Diagnostic>, Vec<PathBuf>)> = todo
         .into_par_iter()
-        .map(|(idx, p, (title, slug, column))| {
+        .map(|(idx, p)| {
             let refs = std::sync::Mutex::new(Vec::<PathBuf>::new());
             let src = p.source.clone();
             let resolve =
                 |kind: RefKind, dest: &str| resolve_link(root, &src, &url_of, &refs, kind, dest);
-            let (post, ds) = build_post(p, title, slug, column, members, depth, &resolve);
+            let (post, ds) = build_post(p, members, lang, depth, &resolve);
             let refs = refs.into_inner().unwrap_or_default();
             (idx, post, ds, refs)
         })
@@ -1153,10 +1167,16 @@ fn load_posts_cached(
         diags.extend(st.render_diags.iter().cloned());
     }
     // An empty members file fails open for every handle: say so.
-    let named = posts
-        .iter()
-        .find_map(|p| p.all_handles().first().map(|h| (p.source.as_path(), *h)));
-    members.check_used(&config.members_file, named, diags);
+    if members.listed_nobody() {
+        let named = posts
+            .iter()
+            .find_map(|p| first_handle(members, p).map(|h| (p.source.as_path(), h)));
+        members.check_used(
+            &config.members_file,
+            named.as_ref().map(|(p, h)| (*p, h.as_str())),
+            diags,
+        );
+    }
     posts
 }
 
@@ -1212,6 +1232,74 @@ fn resolve_link(
     }
 }
 
+/// `text` (a title, a description, a tag) with its mentions credited (see
+/// [`Members::credit_plain`]); each `@word` that names nobody listed is a
+/// warning at `line` of `src`.
+fn credit_plain(
+    members: &Members,
+    lang: crate::config::Lang,
+    text: &str,
+    src: &Path,
+    line: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    if !text.contains('@') {
+        return text.to_string();
+    }
+    let credited = members.credit_plain(text, lang);
+    for (_, h) in &credited.unlisted {
+        warn_unlisted(members, src, h, line, diags);
+    }
+    credited.text
+}
+
+/// The warning for a mention of `@handle` that is not in the members file
+/// (none while the file lists nobody: that is one warning of its own).
+fn warn_unlisted(
+    members: &Members,
+    src: &Path,
+    handle: &str,
+    line: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if members.is_empty() {
+        return;
+    }
+    let d = Diagnostic::warning(
+        src,
+        format!("`@{handle}` is not in the members file; it is shown as written (add it to members.yaml, or write it without `@`)"),
+    )
+    .at_opt_line(line);
+    if !diags
+        .iter()
+        .any(|x| x.message == d.message && x.line == d.line)
+    {
+        diags.push(d);
+    }
+}
+
+/// The first handle a post names (as an author, an answerer or in a
+/// mention), for the check of an empty members file.
+fn first_handle(members: &Members, post: &Post) -> Option<String> {
+    if let Some(h) = post.all_handles().first() {
+        return Some(h.to_string());
+    }
+    let mut texts: Vec<&str> = vec![&post.title, &post.body.markdown];
+    texts.extend(post.description.as_deref());
+    if let Some(t) = &post.thread {
+        for a in &t.answers {
+            texts.extend(a.title.as_deref());
+            texts.push(&a.body.markdown);
+            texts.extend(a.replies.iter().map(|r| r.body.markdown.as_str()));
+        }
+        texts.extend(t.summary.as_ref().map(|s| s.markdown.as_str()));
+    }
+    texts
+        .into_iter()
+        .find_map(|t| members.first_mention(t))
+        .map(|h| format!("@{h}"))
+}
+
 /// Builds the post of a parsed file: renders (or, below
 /// [`Depth::Rendered`], keeps unrendered or leaves out) its Markdown, turns a
 /// thread's outline into answers, replies and summary, and checks the
@@ -1219,16 +1307,28 @@ fn resolve_link(
 /// and the problems found.
 fn build_post(
     p: &Parsed,
-    title: String,
-    slug: String,
-    column: String,
     members: &Members,
+    lang: crate::config::Lang,
     depth: Depth,
     resolve: &(dyn Fn(RefKind, &str) -> Resolved + Sync),
 ) -> (Post, Vec<Diagnostic>) {
     let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
     let src = &p.source;
+    // The title (credited when the file was read) names the page.
+    let (title, slug, column) = (
+        p.meta.title.clone(),
+        p.meta.slug.clone(),
+        p.meta.column.clone(),
+    );
+    // Every section goes through here: its mentions are credited before
+    // anything keeps its Markdown, so no output sees a member's handle.
     let render = |md: String, line: usize, prefix: &str| -> Section {
+        let credited = members.credit_markdown(&md, lang);
+        for (at, h) in &credited.unlisted {
+            let l = line + crate::diag::line_of_offset(&md, *at) - 1;
+            warn_unlisted(members, src, h, Some(l), &mut ds.borrow_mut());
+        }
+        let md = credited.text;
         if depth != Depth::Rendered {
             return Section {
                 markdown: md,
@@ -1236,11 +1336,21 @@ fn build_post(
                 rendered: Rendered::default(),
             };
         }
+        // Members with a page are linked to it (pages are one folder down).
+        let links: Vec<markdown::LinkSpan> = credited
+            .pages
+            .into_iter()
+            .map(|(range, slug)| markdown::LinkSpan {
+                range,
+                href: format!("../{}", encode_path(&format!("members/{slug}.html"))),
+            })
+            .collect();
         let rendered = markdown::render(
             &md,
             &markdown::RenderOptions {
                 id_prefix: prefix,
                 resolve: &resolve,
+                links: &links,
             },
         );
         for (l, msg) in &rendered.problems {
@@ -1287,9 +1397,13 @@ fn build_post(
                     ),
                 })
                 .collect();
+            let title = a.title.as_deref().map(|t| {
+                let l = Some(bl(a.heading_line));
+                credit_plain(members, lang, t, src, l, &mut ds.borrow_mut())
+            });
             answers.push(Answer {
                 author: a.author.clone(),
-                title: a.title.clone(),
+                title,
                 body,
                 replies,
                 accepted: false,
@@ -1379,13 +1493,29 @@ fn build_post(
         expire_at: p.expire_at,
         draft: p.front.draft,
         column,
-        tags: p.front.tags.0.clone(),
+        tags: p
+            .front
+            .tags
+            .0
+            .iter()
+            .map(|t| credit_plain(members, lang, t, src, line_of("tags"), &mut ds.borrow_mut()))
+            .collect(),
         stage: p
             .front
             .stage
             .as_ref()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                credit_plain(
+                    members,
+                    lang,
+                    s,
+                    src,
+                    line_of("stage"),
+                    &mut ds.borrow_mut(),
+                )
+            }),
         authors: p
             .front
             .authors
@@ -1393,7 +1523,16 @@ fn build_post(
             .iter()
             .map(|s| s.trim_start_matches('@').to_string())
             .collect(),
-        description: p.front.description.clone(),
+        description: p.front.description.as_deref().map(|d| {
+            credit_plain(
+                members,
+                lang,
+                d,
+                src,
+                line_of("description"),
+                &mut ds.borrow_mut(),
+            )
+        }),
         queue: p.front.queue,
         body,
         thread,
