@@ -1651,4 +1651,63 @@ mod tests {
         std::fs::write(&path, &text).unwrap();
         assert_eq!(read_head(&path, &mut buf).unwrap(), text.len());
     }
+
+    #[test]
+    fn loading_credits_every_mention_before_anything_sees_the_post() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"t\"\nbase_url = \"https://e.x/\"\ntimezone = \"Asia/Shanghai\"\n[[columns]]\nid = \"hot\"\nname = \"热点\"\nkind = \"qa\"\ntimes = [\"15:00\"]\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("content/qa")).unwrap();
+        std::fs::write(
+            root.join("content/members.yaml"),
+            "fox:\n  name: 狐狸真名\n  privacy: anonymous\nbob:\n  name: 鲍勃\n  privacy: public\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("content/qa/x.md"),
+            "---\ntitle: 问 @fox 一个问题\ndescription: 来自 @fox\ntags: [\"@fox\"]\nstatus: solved\naccepted: bob\n---\n@fox 问：怎么办？\n\n## @bob 回答 @fox\n谢谢 @fox。\n\n### @fox\n@bob 说得对。\n\n## 总结\n@fox 满意。\n",
+        )
+        .unwrap();
+        for load in [Community::load, Community::load_metadata] {
+            let (c, d) = load(root);
+            let c = c.unwrap_or_else(|| panic!("{d:?}"));
+            let p = &c.posts[0];
+            let t = p.thread.as_ref().unwrap();
+            let mut seen = vec![
+                p.title.clone(),
+                p.slug.clone(),
+                p.path.clone(),
+                p.description.clone().unwrap_or_default(),
+                p.tags.join(" "),
+                p.body.markdown.clone(),
+                p.body.rendered.html.clone(),
+                p.full_text(),
+            ];
+            for a in &t.answers {
+                seen.extend(a.title.clone());
+                seen.push(a.body.markdown.clone());
+                seen.push(a.body.rendered.html.clone());
+                seen.extend(a.replies.iter().map(|r| r.body.markdown.clone()));
+            }
+            seen.extend(t.summary.as_ref().map(|s| s.markdown.clone()));
+            for s in &seen {
+                assert!(!s.contains("fox") && !s.contains("狐狸"), "{s}");
+            }
+            assert_eq!(p.title, "问 匿名成员 一个问题");
+            assert_eq!(p.path, "qa/问-匿名成员-一个问题.html");
+        }
+        let (c, _) = Community::load(root);
+        let p = &c.unwrap().posts[0];
+        let a = &p.thread.as_ref().unwrap().answers[0];
+        assert_eq!(a.title.as_deref(), Some("回答 匿名成员"));
+        let reply = &a.replies[0].body.rendered.html;
+        assert!(
+            reply.contains("<a href=\"../members/%E9%B2%8D%E5%8B%83.html\""),
+            "{reply}"
+        );
+    }
 }
