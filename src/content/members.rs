@@ -373,17 +373,24 @@ impl Members {
     }
 
     /// The member handle a mention at byte `at` of `text` (where `text[at]`
-    /// is `@`) names, and where the mention ends; `Err(written)` for an
-    /// `@word` that names nobody listed; `None` when this `@` is no mention
-    /// at all (an e-mail address, part of a URL, a lone `@`).
+    /// is `@` or the full-width `＠` of Chinese input methods) names, and
+    /// where the mention ends; `Err(written)` for an `@word` that names
+    /// nobody listed; `None` when this `@` is no mention at all (an e-mail
+    /// address, part of a URL, a lone `@`). `within` is the run of text that
+    /// holds it (what lies outside is markup, as the `_` of `_@x_`).
     ///
     /// A mention is `@` then a handle (ASCII letters, digits, `_`, `-`, `.`;
     /// a final `.` is punctuation), not preceded by a letter, digit or URL
     /// character, and not inside a word containing `://` or starting with
     /// `www.`. Handles are matched exactly, then ignoring ASCII case; a
     /// listed handle with other characters (`@小王`) is matched as written.
-    fn mention_at<'t>(&self, text: &'t str, at: usize) -> Option<(usize, Result<&str, &'t str>)> {
-        let before = &text[..at];
+    fn mention_at<'t>(
+        &self,
+        text: &'t str,
+        within: std::ops::Range<usize>,
+        at: usize,
+    ) -> Option<(usize, Result<&str, &'t str>)> {
+        let before = &text[within.start..at];
         if before
             .chars()
             .next_back()
@@ -399,7 +406,8 @@ impl Members {
         if word.contains("://") || word.starts_with("www.") {
             return None;
         }
-        let rest = &text[at + 1..];
+        let sigil = text[at..].chars().next().map_or(1, char::len_utf8);
+        let rest = &text[at + sigil..within.end];
         let run = rest
             .find(|c: char| !is_handle_char(c))
             .map_or(rest, |e| &rest[..e]);
@@ -417,7 +425,7 @@ impl Members {
                     .map(|k| k.as_str()),
             };
             if let Some(k) = key {
-                return Some((at + 1 + cand.len(), Ok(k)));
+                return Some((at + sigil + cand.len(), Ok(k)));
             }
         }
         // A listed handle that is not only handle characters (`@小王`).
@@ -427,12 +435,12 @@ impl Members {
             .filter(|k| !k.chars().all(is_handle_char) && rest.starts_with(k.as_str()))
             .max_by_key(|k| k.len())
         {
-            return Some((at + 1 + k.len(), Ok(k.as_str())));
+            return Some((at + sigil + k.len(), Ok(k.as_str())));
         }
         if trimmed.is_empty() {
             return None;
         }
-        Some((at + 1 + trimmed.len(), Err(trimmed)))
+        Some((at + sigil + trimmed.len(), Err(trimmed)))
     }
 
     /// `text` (plain text: a title, a description) with every mention of a
@@ -450,7 +458,7 @@ impl Members {
     /// The credits of members with a profile page are returned in
     /// [`Credited::pages`], so a renderer can link them.
     pub fn credit_markdown(&self, md: &str, lang: Lang) -> Credited {
-        if !md.contains('@') {
+        if !md.contains(is_sigil) {
             return Credited::unchanged(md);
         }
         let regions = markdown::prose_ranges(md).into_iter().map(|(r, p)| {
@@ -468,11 +476,12 @@ impl Members {
     /// The first `@handle` written in `text`, listed or not (for the check
     /// of an empty members file).
     pub fn first_mention<'t>(&self, text: &'t str) -> Option<&'t str> {
-        text.match_indices('@')
-            .find_map(|(i, _)| match self.mention_at(text, i)? {
+        text.match_indices(is_sigil).find_map(|(i, s)| {
+            match self.mention_at(text, 0..text.len(), i)? {
                 (_, Err(written)) => Some(written),
-                (end, Ok(_)) => Some(&text[i + 1..end]),
-            })
+                (end, Ok(_)) => Some(&text[i + s.len()..end]),
+            }
+        })
     }
 
     fn credit_in(
@@ -489,15 +498,14 @@ impl Members {
                 continue;
             }
             let part = &text[region.clone()];
-            for (i, _) in part.match_indices('@') {
+            for (i, _) in part.match_indices(is_sigil) {
                 let at = region.start + i;
                 if at < copied {
                     continue;
                 }
-                let Some((end, found)) = self.mention_at(text, at) else {
+                let Some((end, found)) = self.mention_at(text, region.clone(), at) else {
                     continue;
                 };
-                let end = end.min(region.end);
                 match found {
                     Err(written) => out.unlisted.push((at, written.to_string())),
                     Ok(handle) => {
@@ -600,6 +608,11 @@ impl Escape {
             }
         }
     }
+}
+
+/// True for the characters that start a mention: `@` and the full-width `＠`.
+pub fn is_sigil(c: char) -> bool {
+    c == '@' || c == '＠'
 }
 
 /// True for the characters of an ASCII handle (as in `## @handle`).
@@ -729,6 +742,11 @@ mod tests {
             m.credit_plain("感谢@小王的分享", Lang::ZhCn).text,
             "感谢王小的分享"
         );
+        // The full-width ＠ of Chinese input methods is a mention too.
+        assert_eq!(
+            m.credit_plain("感谢＠fox！", Lang::ZhCn).text,
+            "感谢匿名成员！"
+        );
         for url in [
             "https://x.com/@fox",
             "见 https://x.com/?u=@fox",
@@ -746,6 +764,10 @@ mod tests {
     #[test]
     fn mentions_in_markdown_skip_code_and_urls() {
         let m = demo();
+        assert_eq!(
+            m.credit_markdown("_@fox_ 和 *＠fox*", Lang::ZhCn).text,
+            "_匿名成员_ 和 *匿名成员*"
+        );
         let md = "感谢 @fox 和 **@bob**！\n\n`@fox` <https://e.x/@fox> <fox@e.x>\n\n```\n@fox\n```\n\n[@al](https://e.x/@fox \"by @fox\")\n\n<div>@fox</div>\n";
         let c = m.credit_markdown(md, Lang::ZhCn);
         assert_eq!(

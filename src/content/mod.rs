@@ -1243,7 +1243,7 @@ fn credit_plain(
     line: Option<usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    if !text.contains('@') {
+    if !text.contains(members::is_sigil) {
         return text.to_string();
     }
     let credited = members.credit_plain(text, lang);
