@@ -49,8 +49,8 @@ pub struct Member {
     /// What the member is good at.
     #[serde(default)]
     pub strengths: Vec<String>,
-    /// Privacy setting as written; `None` when the entry has no
-    /// `privacy:` (see [`Member::privacy`]).
+    /// Privacy: public, alias or anonymous. Without it the member is shown
+    /// by alias, or as an unnamed member when there is no alias; never by name.
     #[serde(default, rename = "privacy")]
     pub privacy_set: Option<Privacy>,
 }
