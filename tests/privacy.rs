@@ -472,15 +472,43 @@ fn books_and_dry_run(root: &Path) -> Vec<(PathBuf, String)> {
             .any(|(p, s)| p.ends_with("book.md") && s.contains("问 匿名成员")),
         "the book's section title and table of contents are credited"
     );
+    // Every chat platform renders the brief (nothing is sent in a dry run).
+    let kinds = [
+        ("wecom", ""),
+        ("feishu", ""),
+        ("dingtalk", ""),
+        (
+            "telegram",
+            "secret_env = \"T_SECRET\"\nchat_id_env = \"T_CHAT\"\n",
+        ),
+        ("slack", ""),
+        ("discord", ""),
+        ("webhook", ""),
+    ];
+    let mut site = fs::read_to_string(root.join("site.toml")).unwrap();
+    for (kind, extra) in kinds {
+        site.push_str(&format!(
+            "\n[[channels]]\nid = \"t-{kind}\"\nkind = \"{kind}\"\nurl_env = \"T_URL\"\n{extra}"
+        ));
+    }
+    fs::write(root.join("site.toml"), site).unwrap();
     let dry = qunshu()
         .arg("--root")
         .arg(root)
         .args(["post", "--dry-run", "--clock", "2026-11-22 08:01"])
+        .env("T_URL", "http://127.0.0.1:9/")
+        .env("T_SECRET", "x")
+        .env("T_CHAT", "1")
         .output()
         .unwrap();
-    all.push((
-        "post --dry-run".into(),
-        String::from_utf8_lossy(&dry.stdout).into_owned(),
-    ));
+    let dry = String::from_utf8_lossy(&dry.stdout).into_owned();
+    for (kind, _) in kinds {
+        let block = dry
+            .split("=== ")
+            .find(|b| b.starts_with(&format!("t-{kind} ")) && b.contains("thanks.md"))
+            .unwrap_or_else(|| panic!("no {kind} message: {dry}"));
+        assert!(block.contains("感谢 匿名成员"), "{kind}: {block}");
+    }
+    all.push(("post --dry-run".into(), dry));
     all
 }
