@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown;
 use crate::slug::slugify;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// How a member chose to be shown.
@@ -241,18 +241,16 @@ impl Members {
             listed_nobody: entries.is_empty(),
             ..Members::default()
         };
+        // How many entries of each handle were seen, to name the lines of
+        // the first and of the n-th.
+        let mut seen: HashMap<String, usize> = HashMap::new();
         for (handle, member) in entries {
-            if m.by_handle.contains_key(&handle) {
-                let lines: Vec<usize> = keys
-                    .iter()
-                    .filter(|(k, _)| *k == handle)
-                    .map(|(_, l)| *l)
-                    .collect();
-                let (first, second) = match lines.as_slice() {
-                    [a, b, ..] => (Some(*a), Some(*b)),
-                    [a] => (Some(*a), None),
-                    [] => (None, None),
-                };
+            let n = seen.entry(handle.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                let mut lines = keys.iter().filter(|(k, _)| *k == handle).map(|(_, l)| *l);
+                let first = lines.next();
+                let second = lines.nth(*n - 2);
                 let at = |l: Option<usize>| {
                     l.map(|l| format!("line {l}"))
                         .unwrap_or_else(|| "another line".into())
@@ -675,6 +673,23 @@ mod tests {
         assert!(s.contains("line 1") && s.contains("line 4"), "{s}");
         // Nothing is guessed: the first entry stays (anonymous), never the later one.
         assert_eq!(m.credit("nightowl"), Credit::Anonymous);
+        // A third entry is named with the first.
+        let mut d = Diagnostics::new();
+        Members::parse(
+            Path::new("m.yaml"),
+            "a: {privacy: anonymous}\nb: {privacy: anonymous}\na: {privacy: public}\n\"a\": {privacy: alias, alias: x}\n",
+            &mut d,
+        );
+        let s: Vec<String> = d.sorted().iter().map(|x| x.to_string()).collect();
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(
+            s[0].contains("m.yaml:3") && s[0].contains("line 1 and line 3"),
+            "{s:?}"
+        );
+        assert!(
+            s[1].contains("m.yaml:4") && s[1].contains("line 1 and line 4"),
+            "{s:?}"
+        );
     }
 
     #[test]
