@@ -512,3 +512,43 @@ fn books_and_dry_run(root: &Path) -> Vec<(PathBuf, String)> {
     all.push(("post --dry-run".into(), dry));
     all
 }
+
+#[path = "common/serve.rs"]
+mod served;
+
+#[test]
+fn serve_shows_neither_handlers_nor_handles() {
+    let t = mention_demo();
+    fs::write(t.path().join("content/briefs/2026-11-22-xss.md"), XSS_BRIEF).unwrap();
+    let s = served::serve(t.path());
+    let (status, home) = s.get("/");
+    assert_eq!(status, 200);
+    let hrefs: Vec<String> = home
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|h| h.split('"').next())
+        .filter(|h| h.starts_with("briefs/") && h.ends_with(".html"))
+        .map(|h| format!("/{h}"))
+        .collect();
+    assert!(!hrefs.is_empty(), "{home}");
+    let mut pages = vec![("/".into(), home)];
+    for h in hrefs {
+        let (status, body) = s.get(&h);
+        assert_eq!(status, 200, "{h}");
+        pages.push((PathBuf::from(h), body));
+    }
+    assert!(
+        pages.iter().any(|(_, b)| b.contains("小标题")),
+        "the XSS brief is served"
+    );
+    assert!(
+        pages.iter().any(|(_, b)| b.contains("感谢 匿名成员")),
+        "the mention brief is served"
+    );
+    let pages: Vec<(PathBuf, String)> = pages
+        .into_iter()
+        .map(|(p, b)| (p, b.replace("team@nightowl.example", "")))
+        .collect();
+    assert_absent(&pages, &["onfocus", "autofocus", "onmouseover", "tabindex"]);
+    assert_absent(&pages, NEVER);
+}
