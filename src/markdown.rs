@@ -153,13 +153,12 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 level,
                 id,
                 classes,
-                attrs,
-            }) => {
-                heading = Some((events.len(), level, String::new()));
                 // Only an id (made safe below) and plain class names are
                 // kept: `{onfocus=…}` and every other attribute is dropped
                 // here, before the sanitiser sees the HTML.
-                let _ = attrs;
+                attrs: _,
+            }) => {
+                heading = Some((events.len(), level, String::new()));
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id,
