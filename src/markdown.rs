@@ -4,11 +4,13 @@
 //! task lists and heading attributes; headings get stable ids (Chinese text
 //! kept); links and images are passed through a resolver so links between
 //! posts by file path (`../qa/foo.md`) become the right URLs for the output
-//! at hand; and the result goes through ammonia, so no script, event handler
-//! or `javascript:` URL from a member's text survives. The plain text is
+//! at hand; and the result always goes through ammonia (raw HTML or not),
+//! so no script, event handler or `javascript:` URL from a member's text
+//! survives. Heading attributes (`## x {#id .class}`) keep only the id
+//! and plain class names. The plain text is
 //! collected at the same time for search and excerpts.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -62,6 +64,69 @@ pub struct RenderOptions<'a> {
     pub id_prefix: &'a str,
     /// Maps link and image destinations.
     pub resolve: &'a (dyn Fn(RefKind, &str) -> Resolved + Sync),
+    /// Spans of the Markdown to show as links (a member's credited name
+    /// linked to their page), sorted by start; a span that is not plain
+    /// text outside a link is left unlinked.
+    pub links: &'a [LinkSpan],
+}
+
+/// A span of Markdown text to render as a link to `href`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSpan {
+    /// Byte range in the Markdown.
+    pub range: std::ops::Range<usize>,
+    /// Where the link goes.
+    pub href: String,
+}
+
+/// How text inside a prose range must be escaped when it is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prose {
+    /// Markdown text (escape Markdown punctuation).
+    Text,
+    /// Raw HTML written in the Markdown (escape as HTML).
+    Html,
+}
+
+/// The byte ranges of `md` whose text is published as prose: text outside
+/// code spans, code blocks and autolinks, link and image titles, and raw
+/// HTML. Mentions are looked for only here (see `Members::credit_markdown`).
+pub fn prose_ranges(md: &str) -> Vec<(std::ops::Range<usize>, Prose)> {
+    let mut out = Vec::new();
+    let mut code = 0usize;
+    // For each open link: whether it is an autolink (its text is a URL).
+    let mut links: Vec<bool> = Vec::new();
+    for (event, range) in Parser::new_ext(md, parser_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type, title, ..
+            })
+            | Event::Start(Tag::Image {
+                link_type, title, ..
+            }) => {
+                links.push(matches!(link_type, LinkType::Autolink | LinkType::Email));
+                // An inline title (`[a](u "title")`) is shown as a tooltip.
+                if !title.is_empty() {
+                    if let Some(at) = md[range.clone()].rfind(&*title) {
+                        let start = range.start + at;
+                        out.push((start..start + title.len(), Prose::Text));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                links.pop();
+            }
+            Event::Text(_) if code == 0 && !links.iter().any(|&auto| auto) => {
+                out.push((range, Prose::Text));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => out.push((range, Prose::Html)),
+            _ => {}
+        }
+    }
+    out.sort_by_key(|(r, _)| r.start);
+    out
 }
 
 fn parser_options() -> Options {
@@ -77,9 +142,10 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
-    let mut has_raw_html = false;
     // Index in `events` of the heading start being collected, with its text.
     let mut heading: Option<(usize, HeadingLevel, String)> = None;
+    // Depth of links and images (no link is made inside one).
+    let mut in_link = 0usize;
 
     for (event, range) in Parser::new_ext(md, parser_options()).into_offset_iter() {
         match event {
@@ -87,14 +153,17 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 level,
                 id,
                 classes,
-                attrs,
+                // Only an id (made safe below) and plain class names are
+                // kept: `{onfocus=…}` and every other attribute is dropped
+                // here, before the sanitiser sees the HTML.
+                attrs: _,
             }) => {
                 heading = Some((events.len(), level, String::new()));
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id,
-                    classes,
-                    attrs,
+                    classes: classes.into_iter().filter(|c| is_safe_class(c)).collect(),
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -132,6 +201,7 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 id,
             }) => {
                 let dest_url = resolve_dest(md, &range, RefKind::Link, dest_url, opts, &mut out);
+                in_link += 1;
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -146,6 +216,7 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 id,
             }) => {
                 let dest_url = resolve_dest(md, &range, RefKind::Image, dest_url, opts, &mut out);
+                in_link += 1;
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -169,6 +240,15 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                     h.push_str(t);
                 }
                 out.text.push_str(t);
+                match event {
+                    Event::Text(t) if in_link == 0 => {
+                        push_linked(md, range, t, opts.links, &mut events)
+                    }
+                    other => events.push(other),
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                in_link = in_link.saturating_sub(1);
                 events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -187,24 +267,66 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
                 out.text.push_str(mark);
                 events.push(Event::Text(CowStr::from(mark)));
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
-                has_raw_html = true;
-                events.push(event);
-            }
             other => events.push(other),
         }
     }
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    // pulldown-cmark escapes text and attribute values itself, and unsafe
-    // URL schemes were removed above, so only raw HTML written by a member
-    // needs the (slower) full sanitiser.
-    out.html = if has_raw_html {
-        sanitizer().clean(&raw).to_string()
-    } else {
-        raw
-    };
+    // Everything goes through the sanitiser, raw HTML or not: what the
+    // parser lets through (heading attributes, new extensions) is not
+    // trusted to be safe.
+    out.html = sanitizer().clean(&raw).to_string();
     out
+}
+
+/// True for a class name that is only ASCII letters, digits, `-` and `_`.
+fn is_safe_class(c: &str) -> bool {
+    !c.is_empty()
+        && c.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Pushes the text event `t` (source `range`), cut around the link spans
+/// that lie wholly inside it, each made a link. Text whose source differs
+/// from its text (escapes, entities) is pushed whole: offsets would not match.
+fn push_linked<'a>(
+    md: &str,
+    range: std::ops::Range<usize>,
+    t: CowStr<'a>,
+    spans: &[LinkSpan],
+    events: &mut Vec<Event<'a>>,
+) {
+    let first = spans.partition_point(|s| s.range.start < range.start);
+    let inside: Vec<&LinkSpan> = spans[first..]
+        .iter()
+        .take_while(|s| s.range.end <= range.end)
+        .collect();
+    if inside.is_empty() || md.get(range.clone()) != Some(&*t) {
+        events.push(Event::Text(t));
+        return;
+    }
+    let mut last = 0;
+    for s in inside {
+        let (a, b) = (s.range.start - range.start, s.range.end - range.start);
+        if a < last || !t.is_char_boundary(a) || !t.is_char_boundary(b) {
+            continue;
+        }
+        if a > last {
+            events.push(Event::Text(CowStr::from(t[last..a].to_string())));
+        }
+        events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(s.href.clone()),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        events.push(Event::Text(CowStr::from(t[a..b].to_string())));
+        events.push(Event::End(TagEnd::Link));
+        last = b;
+    }
+    if last < t.len() {
+        events.push(Event::Text(CowStr::from(t[last..].to_string())));
+    }
 }
 
 fn resolve_dest<'a>(
@@ -292,8 +414,41 @@ mod tests {
             &RenderOptions {
                 id_prefix: "",
                 resolve: &keep_all,
+                links: &[],
             },
         )
+    }
+
+    #[test]
+    fn link_spans_become_links_outside_links() {
+        let md = "谢谢 鲍勃 和 [鲍勃](x)，`鲍勃`";
+        let at = |n: usize| md.match_indices("鲍勃").nth(n).unwrap().0;
+        let spans: Vec<LinkSpan> = (0..3)
+            .map(|n| LinkSpan {
+                range: at(n)..at(n) + "鲍勃".len(),
+                href: "../members/bob.html".into(),
+            })
+            .collect();
+        let out = render(
+            md,
+            &RenderOptions {
+                id_prefix: "",
+                resolve: &keep_all,
+                links: &spans,
+            },
+        );
+        assert_eq!(
+            out.html.matches("href=\"../members/bob.html\"").count(),
+            1,
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("谢谢 <a href=\"../members/bob.html\""),
+            "{}",
+            out.html
+        );
+        assert_eq!(out.text.trim(), "谢谢 鲍勃 和 鲍勃，鲍勃");
     }
 
     #[test]
@@ -327,6 +482,35 @@ mod tests {
         assert!(h.contains("https://ok.example/"));
         assert!(is_safe_url("mailto:a@b.c"));
         assert!(!is_safe_url("vbscript:x"));
+    }
+
+    #[test]
+    fn heading_attributes_keep_only_id_and_safe_classes() {
+        let out = r("## 小标题 {tabindex=0 autofocus onfocus=alert(document.domain)}\n\n## b {#x .ok .\"bad .c style=color:red}\n");
+        let h = out.html.to_lowercase();
+        for bad in [
+            "onfocus",
+            "autofocus",
+            "tabindex",
+            "alert",
+            "style",
+            "\"bad",
+        ] {
+            assert!(!h.contains(bad), "{bad} in {h}");
+        }
+        assert!(h.contains("<h2 id=\"小标题\">"), "{h}");
+        assert!(h.contains("id=\"x\""), "{h}");
+        assert!(
+            h.contains("class=\"ok c\"") || h.contains("class=\"ok\""),
+            "{h}"
+        );
+    }
+
+    #[test]
+    fn markdown_without_raw_html_is_sanitised_too() {
+        // No raw HTML here, so the old fast path skipped the sanitiser.
+        let out = r("# t {onclick=x}\n\ntext\n");
+        assert!(!out.html.contains("onclick"), "{}", out.html);
     }
 
     #[test]

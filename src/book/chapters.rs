@@ -35,50 +35,6 @@ pub fn media_type(path: &str) -> Option<&'static str> {
     IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
 }
 
-/// Replaces `@handle` mentions of anonymous members in a member's text with
-/// the anonymous label, so a handle never leaks through a mention.
-pub fn scrub_mentions<'a>(
-    md: &'a str,
-    anonymous: &[String],
-    label: &str,
-) -> std::borrow::Cow<'a, str> {
-    let is_handle_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
-    // A mention ends where handle characters end; a final `.` is punctuation.
-    let hit = |at: usize, h: &str| {
-        if !md[at + 1..].starts_with(h) {
-            return false;
-        }
-        let mut rest = md[at + 1 + h.len()..].chars();
-        match rest.next() {
-            None => true,
-            Some('.') => !rest.next().is_some_and(is_handle_char),
-            Some(c) => !is_handle_char(c),
-        }
-    };
-    if anonymous.is_empty()
-        || !md
-            .match_indices('@')
-            .any(|(i, _)| anonymous.iter().any(|h| hit(i, h)))
-    {
-        return std::borrow::Cow::Borrowed(md);
-    }
-    let mut out = String::with_capacity(md.len());
-    let mut last = 0;
-    for (i, _) in md.match_indices('@') {
-        if i < last {
-            continue;
-        }
-        if let Some(h) = anonymous.iter().find(|h| hit(i, h)) {
-            out.push_str(&md[last..i]);
-            out.push('@');
-            out.push_str(label);
-            last = i + 1 + h.len();
-        }
-    }
-    out.push_str(&md[last..]);
-    std::borrow::Cow::Owned(out)
-}
-
 /// Where a link or image in the book's content goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -103,17 +59,9 @@ pub struct Links<'c> {
     published: HashMap<&'c Path, &'c Post>,
     images: Mutex<BTreeMap<String, PathBuf>>,
     warnings: Mutex<Vec<Diagnostic>>,
-    /// Handles of anonymous members (never printed; mentions are scrubbed).
-    anonymous: Vec<String>,
-    anonymous_label: &'static str,
 }
 
 impl<'c> Links<'c> {
-    /// `md` with mentions of anonymous members replaced (see [`scrub_mentions`]).
-    pub fn scrub<'a>(&self, md: &'a str) -> std::borrow::Cow<'a, str> {
-        scrub_mentions(md, &self.anonymous, self.anonymous_label)
-    }
-
     /// Resolves `dest`, written in `source` (whose anchor is `own`).
     pub fn target(&self, source: &Path, own: &str, kind: RefKind, dest: &str) -> Target {
         if let Some(frag) = dest.strip_prefix('#') {
@@ -560,9 +508,11 @@ pub(super) fn make<'c>(
     let preface = match &cfg.preface {
         None => None,
         Some((path, line)) => match std::fs::read_to_string(root.join(path)) {
+            // Posts are credited when loaded; the preface is read here,
+            // and its mentions are credited the same way.
             Ok(md) => Some(Preface {
                 source: path.clone(),
-                markdown: md,
+                markdown: c.members.credit_markdown(&md, lang).text,
                 frag: Frag::default(),
             }),
             Err(e) => {
@@ -651,13 +601,6 @@ pub(super) fn make<'c>(
         published: HashMap::new(),
         images: Mutex::new(BTreeMap::new()),
         warnings: Mutex::new(Vec::new()),
-        anonymous: c
-            .members
-            .handles()
-            .filter(|h| c.members.credit(h).is_anonymous())
-            .map(|h| h.to_string())
-            .collect(),
-        anonymous_label: crate::content::members::anonymous_label(lang),
     };
     for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
         links.anchors.insert(&s.post.source, s.anchor.clone());
@@ -701,10 +644,11 @@ pub(super) fn make<'c>(
                     .map(|part| {
                         let resolve = links.resolver(&s.post.source, &s.anchor);
                         markdown::render(
-                            &links.scrub(part.markdown),
+                            part.markdown,
                             &markdown::RenderOptions {
                                 id_prefix: &part.ns,
                                 resolve: &resolve,
+                                links: &[],
                             },
                         )
                         .html
@@ -715,10 +659,11 @@ pub(super) fn make<'c>(
         let preface_html = preface.as_ref().map(|p| {
             let resolve = links.resolver(&p.source, "p0");
             markdown::render(
-                &links.scrub(&p.markdown),
+                &p.markdown,
                 &markdown::RenderOptions {
                     id_prefix: "p0-",
                     resolve: &resolve,
+                    links: &[],
                 },
             )
             .html
@@ -819,22 +764,4 @@ pub(super) fn make<'c>(
     };
     book.credits = super::credits::compute(&book);
     Ok((book, diags))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mentions_scrubbed() {
-        let anon = vec!["fox".to_string()];
-        assert_eq!(
-            scrub_mentions("谢谢 @fox，还有 @foxy 和 a@fox.", &anon, "匿名成员"),
-            "谢谢 @匿名成员，还有 @foxy 和 a@匿名成员."
-        );
-        assert!(matches!(
-            scrub_mentions("@bob", &anon, "x"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-    }
 }

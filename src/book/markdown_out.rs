@@ -96,7 +96,6 @@ pub fn transform(book: &Book<'_>, md: &str, source: &Path, own: &str, ns: &str, 
             }
         }
     };
-    let md = &*book.links.scrub(md);
     let mut events: Vec<Event<'_>> = Vec::new();
     for ev in Parser::new_ext(md, options()) {
         let ev = match ev {

@@ -53,6 +53,7 @@ impl Section {
             &markdown::RenderOptions {
                 id_prefix: "",
                 resolve: &markdown::keep_all,
+                links: &[],
             },
         );
         std::borrow::Cow::Owned(r.text)
@@ -320,26 +321,20 @@ impl Community {
             .par_iter()
             .enumerate()
             .filter(|(_, post)| wanted.contains(post.source.as_path()))
-            .map(|(i, post)| match parse_file(config, &post.source, depth) {
-                Ok(p) => {
-                    let refs = std::sync::Mutex::new(Vec::new());
-                    let resolve = |kind: RefKind, dest: &str| {
-                        resolve_link(&config.root, &p.source, &url_of, &refs, kind, dest)
-                    };
-                    let m = &p.meta;
-                    let (fresh, ds) = build_post(
-                        &p,
-                        m.title.clone(),
-                        m.slug.clone(),
-                        m.column.clone(),
-                        members,
-                        depth,
-                        &resolve,
-                    );
-                    (i, Some(fresh), m.diags.iter().cloned().chain(ds).collect())
-                }
-                Err(ds) => (i, None, ds),
-            })
+            .map(
+                |(i, post)| match parse_file(config, members, &post.source, depth) {
+                    Ok(p) => {
+                        let refs = std::sync::Mutex::new(Vec::new());
+                        let resolve = |kind: RefKind, dest: &str| {
+                            resolve_link(&config.root, &p.source, &url_of, &refs, kind, dest)
+                        };
+                        let m = &p.meta;
+                        let (fresh, ds) = build_post(&p, members, config.language, depth, &resolve);
+                        (i, Some(fresh), m.diags.iter().cloned().chain(ds).collect())
+                    }
+                    Err(ds) => (i, None, ds),
+                },
+            )
             .collect();
         let mut diags = Diagnostics::new();
         for (i, post, ds) in built {
@@ -529,7 +524,12 @@ fn not_utf8(rel: &Path, bytes: &[u8], valid_up_to: usize) -> Vec<Diagnostic> {
 
 /// Reads and parses one content file. At [`Depth::FrontMatter`] only the
 /// head of the file, up to its closing `---`, is read, into a reused buffer.
-fn parse_file(config: &SiteConfig, rel: &Path, depth: Depth) -> Result<Parsed, Vec<Diagnostic>> {
+fn parse_file(
+    config: &SiteConfig,
+    members: &Members,
+    rel: &Path,
+    depth: Depth,
+) -> Result<Parsed, Vec<Diagnostic>> {
     let abs = config.root.join(rel);
     let cannot_read =
         |e: std::io::Error| vec![Diagnostic::error(rel, format!("cannot read the file: {e}"))];
@@ -538,13 +538,19 @@ fn parse_file(config: &SiteConfig, rel: &Path, depth: Depth) -> Result<Parsed, V
             let len = read_head(&abs, buf).map_err(cannot_read)?;
             let text = std::str::from_utf8(&buf[..len])
                 .map_err(|e| not_utf8(rel, buf, e.valid_up_to()))?;
-            parse_text(config, rel, std::borrow::Cow::Borrowed(text), depth)
+            parse_text(
+                config,
+                members,
+                rel,
+                std::borrow::Cow::Borrowed(text),
+                depth,
+            )
         });
     }
     let bytes = std::fs::read(&abs).map_err(cannot_read)?;
     let text = String::from_utf8(bytes)
         .map_err(|e| not_utf8(rel, e.as_bytes(), e.utf8_error().valid_up_to()))?;
-    parse_text(config, rel, std::borrow::Cow::Owned(text), depth)
+    parse_text(config, members, rel, std::borrow::Cow::Owned(text), depth)
 }
 
 /// Reads the start of the file at `path` into `buf`, in growing chunks,
@@ -598,6 +604,7 @@ fn front_matter_len(head: &[u8]) -> Option<usize> {
 /// Parses the text of one content file (see [`parse_file`]).
 fn parse_text(
     config: &SiteConfig,
+    members: &Members,
     rel: &Path,
     text: std::borrow::Cow<'_, str>,
     depth: Depth,
@@ -758,7 +765,7 @@ fn parse_text(
             diags: Vec::new(),
         },
     };
-    parsed.meta = file_meta(config, &parsed);
+    parsed.meta = file_meta(config, members, &parsed);
     errs.append(&mut parsed.meta.diags);
     parsed.meta.diags = errs;
     Ok(parsed)
@@ -819,10 +826,19 @@ struct FileMeta {
     diags: Vec<Diagnostic>,
 }
 
-fn file_meta(config: &SiteConfig, p: &Parsed) -> FileMeta {
+fn file_meta(config: &SiteConfig, members: &Members, p: &Parsed) -> FileMeta {
     let mut out: Vec<Diagnostic> = Vec::new();
     let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
-    let title = p.front.title.clone().unwrap_or_default().trim().to_string();
+    // Mentions in the title are credited before the slug is made from it.
+    let title = p.front.title.as_deref().unwrap_or_default().trim();
+    let title = credit_plain(
+        members,
+        config.language,
+        title,
+        &p.source,
+        line_of("title"),
+        &mut out,
+    );
     let column = match &p.front.column {
         Some(c) => match config.column(c) {
             Some(col) => {
@@ -1050,7 +1066,7 @@ fn load_posts_cached(
             let files = cache.absorb(walk::walk(&config.root, Path::new(CONTENT_DIR)));
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
                 .par_iter()
-                .map(|f| parse_file(config, f, depth))
+                .map(|f| parse_file(config, members, f, depth))
                 .collect();
             cache.files = files
                 .into_iter()
@@ -1080,7 +1096,7 @@ fn load_posts_cached(
             let todo: Vec<PathBuf> = todo.into_iter().collect();
             let results: Vec<Result<Parsed, Vec<Diagnostic>>> = todo
                 .par_iter()
-                .map(|f| parse_file(config, f, depth))
+                .map(|f| parse_file(config, members, f, depth))
                 .collect();
             for (f, r) in todo.into_iter().zip(results) {
                 reparsed.insert(f.clone());
@@ -1148,7 +1164,7 @@ fn load_posts_cached(
     let touched = |refs: &[PathBuf]| -> bool {
         changed.is_some_and(|ch| refs.iter().any(|r| ch.iter().any(|c| r.starts_with(c))))
     };
-    let todo: Vec<(usize, &Parsed, (String, String, String))> = parsed
+    let todo: Vec<(usize, &Parsed)> = parsed
         .iter()
         .enumerate()
         .filter(|(i, p)| {
@@ -1157,19 +1173,17 @@ fn load_posts_cached(
                 || touched(refs_of[*i])
                 || reparsed.contains(&p.source)
         })
-        .map(|(i, p)| {
-            let m = &p.meta;
-            (i, *p, (m.title.clone(), m.slug.clone(), m.column.clone()))
-        })
+        .map(|(i, p)| (i, *p))
         .collect();
+    let lang = config.language;
     let out: Vec<(usize, Post, Vec<Diagnostic>, Vec<PathBuf>)> = todo
         .into_par_iter()
-        .map(|(idx, p, (title, slug, column))| {
+        .map(|(idx, p)| {
             let refs = std::sync::Mutex::new(Vec::<PathBuf>::new());
             let src = p.source.clone();
             let resolve =
                 |kind: RefKind, dest: &str| resolve_link(root, &src, &url_of, &refs, kind, dest);
-            let (post, ds) = build_post(p, title, slug, column, members, depth, &resolve);
+            let (post, ds) = build_post(p, members, lang, depth, &resolve);
             let refs = refs.into_inner().unwrap_or_default();
             (idx, post, ds, refs)
         })
@@ -1199,6 +1213,17 @@ fn load_posts_cached(
             i += 1;
         }
         diags.extend(st.render_diags.iter().cloned());
+    }
+    // An empty members file fails open for every handle: say so.
+    if members.listed_nobody() {
+        let named = posts
+            .iter()
+            .find_map(|p| first_handle(members, p).map(|h| (p.source.as_path(), h)));
+        members.check_used(
+            &config.members_file,
+            named.as_ref().map(|(p, h)| (*p, h.as_str())),
+            diags,
+        );
     }
     posts
 }
@@ -1255,6 +1280,74 @@ fn resolve_link(
     }
 }
 
+/// `text` (a title, a description, a tag) with its mentions credited (see
+/// [`Members::credit_plain`]); each `@word` that names nobody listed is a
+/// warning at `line` of `src`.
+fn credit_plain(
+    members: &Members,
+    lang: crate::config::Lang,
+    text: &str,
+    src: &Path,
+    line: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    if !text.contains(members::is_sigil) {
+        return text.to_string();
+    }
+    let credited = members.credit_plain(text, lang);
+    for (_, h) in &credited.unlisted {
+        warn_unlisted(members, src, h, line, diags);
+    }
+    credited.text
+}
+
+/// The warning for a mention of `@handle` that is not in the members file
+/// (none while the file lists nobody: that is one warning of its own).
+fn warn_unlisted(
+    members: &Members,
+    src: &Path,
+    handle: &str,
+    line: Option<usize>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if members.is_empty() {
+        return;
+    }
+    let d = Diagnostic::warning(
+        src,
+        format!("`@{handle}` is not in the members file; it is shown as written (add it to members.yaml, or write it without `@`)"),
+    )
+    .at_opt_line(line);
+    if !diags
+        .iter()
+        .any(|x| x.message == d.message && x.line == d.line)
+    {
+        diags.push(d);
+    }
+}
+
+/// The first handle a post names (as an author, an answerer or in a
+/// mention), for the check of an empty members file.
+fn first_handle(members: &Members, post: &Post) -> Option<String> {
+    if let Some(h) = post.all_handles().first() {
+        return Some(h.to_string());
+    }
+    let mut texts: Vec<&str> = vec![&post.title, &post.body.markdown];
+    texts.extend(post.description.as_deref());
+    if let Some(t) = &post.thread {
+        for a in &t.answers {
+            texts.extend(a.title.as_deref());
+            texts.push(&a.body.markdown);
+            texts.extend(a.replies.iter().map(|r| r.body.markdown.as_str()));
+        }
+        texts.extend(t.summary.as_ref().map(|s| s.markdown.as_str()));
+    }
+    texts
+        .into_iter()
+        .find_map(|t| members.first_mention(t))
+        .map(|h| format!("@{h}"))
+}
+
 /// Builds the post of a parsed file: renders (or, below
 /// [`Depth::Rendered`], keeps unrendered or leaves out) its Markdown, turns a
 /// thread's outline into answers, replies and summary, and checks the
@@ -1262,16 +1355,28 @@ fn resolve_link(
 /// and the problems found.
 fn build_post(
     p: &Parsed,
-    title: String,
-    slug: String,
-    column: String,
     members: &Members,
+    lang: crate::config::Lang,
     depth: Depth,
     resolve: &(dyn Fn(RefKind, &str) -> Resolved + Sync),
 ) -> (Post, Vec<Diagnostic>) {
     let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
     let src = &p.source;
+    // The title (credited when the file was read) names the page.
+    let (title, slug, column) = (
+        p.meta.title.clone(),
+        p.meta.slug.clone(),
+        p.meta.column.clone(),
+    );
+    // Every section goes through here: its mentions are credited before
+    // anything keeps its Markdown, so no output sees a member's handle.
     let render = |md: String, line: usize, prefix: &str| -> Section {
+        let credited = members.credit_markdown(&md, lang);
+        for (at, h) in &credited.unlisted {
+            let l = line + crate::diag::line_of_offset(&md, *at) - 1;
+            warn_unlisted(members, src, h, Some(l), &mut ds.borrow_mut());
+        }
+        let md = credited.text;
         if depth != Depth::Rendered {
             return Section {
                 markdown: md,
@@ -1279,11 +1384,21 @@ fn build_post(
                 rendered: Rendered::default(),
             };
         }
+        // Members with a page are linked to it (pages are one folder down).
+        let links: Vec<markdown::LinkSpan> = credited
+            .pages
+            .into_iter()
+            .map(|(range, slug)| markdown::LinkSpan {
+                range,
+                href: format!("../{}", encode_path(&format!("members/{slug}.html"))),
+            })
+            .collect();
         let rendered = markdown::render(
             &md,
             &markdown::RenderOptions {
                 id_prefix: prefix,
                 resolve: &resolve,
+                links: &links,
             },
         );
         for (l, msg) in &rendered.problems {
@@ -1330,9 +1445,13 @@ fn build_post(
                     ),
                 })
                 .collect();
+            let title = a.title.as_deref().map(|t| {
+                let l = Some(bl(a.heading_line));
+                credit_plain(members, lang, t, src, l, &mut ds.borrow_mut())
+            });
             answers.push(Answer {
                 author: a.author.clone(),
-                title: a.title.clone(),
+                title,
                 body,
                 replies,
                 accepted: false,
@@ -1422,13 +1541,29 @@ fn build_post(
         expire_at: p.expire_at,
         draft: p.front.draft,
         column,
-        tags: p.front.tags.0.clone(),
+        tags: p
+            .front
+            .tags
+            .0
+            .iter()
+            .map(|t| credit_plain(members, lang, t, src, line_of("tags"), &mut ds.borrow_mut()))
+            .collect(),
         stage: p
             .front
             .stage
             .as_ref()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                credit_plain(
+                    members,
+                    lang,
+                    s,
+                    src,
+                    line_of("stage"),
+                    &mut ds.borrow_mut(),
+                )
+            }),
         authors: p
             .front
             .authors
@@ -1436,7 +1571,16 @@ fn build_post(
             .iter()
             .map(|s| s.trim_start_matches('@').to_string())
             .collect(),
-        description: p.front.description.clone(),
+        description: p.front.description.as_deref().map(|d| {
+            credit_plain(
+                members,
+                lang,
+                d,
+                src,
+                line_of("description"),
+                &mut ds.borrow_mut(),
+            )
+        }),
         queue: p.front.queue,
         body,
         thread,
@@ -1598,5 +1742,64 @@ mod tests {
         let text = format!("no front matter\n{}", "z".repeat(10_000));
         std::fs::write(&path, &text).unwrap();
         assert_eq!(read_head(&path, &mut buf).unwrap(), text.len());
+    }
+
+    #[test]
+    fn loading_credits_every_mention_before_anything_sees_the_post() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"t\"\nbase_url = \"https://e.x/\"\ntimezone = \"Asia/Shanghai\"\n[[columns]]\nid = \"hot\"\nname = \"热点\"\nkind = \"qa\"\ntimes = [\"15:00\"]\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("content/qa")).unwrap();
+        std::fs::write(
+            root.join("content/members.yaml"),
+            "fox:\n  name: 狐狸真名\n  privacy: anonymous\nbob:\n  name: 鲍勃\n  privacy: public\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join("content/qa/x.md"),
+            "---\ntitle: 问 @fox 一个问题\ndescription: 来自 @fox\ntags: [\"@fox\"]\nstatus: solved\naccepted: bob\n---\n@fox 问：怎么办？\n\n## @bob 回答 @fox\n谢谢 @fox。\n\n### @fox\n@bob 说得对。\n\n## 总结\n@fox 满意。\n",
+        )
+        .unwrap();
+        for load in [Community::load, Community::load_metadata] {
+            let (c, d) = load(root);
+            let c = c.unwrap_or_else(|| panic!("{d:?}"));
+            let p = &c.posts[0];
+            let t = p.thread.as_ref().unwrap();
+            let mut seen = vec![
+                p.title.clone(),
+                p.slug.clone(),
+                p.path.clone(),
+                p.description.clone().unwrap_or_default(),
+                p.tags.join(" "),
+                p.body.markdown.clone(),
+                p.body.rendered.html.clone(),
+                p.full_text(),
+            ];
+            for a in &t.answers {
+                seen.extend(a.title.clone());
+                seen.push(a.body.markdown.clone());
+                seen.push(a.body.rendered.html.clone());
+                seen.extend(a.replies.iter().map(|r| r.body.markdown.clone()));
+            }
+            seen.extend(t.summary.as_ref().map(|s| s.markdown.clone()));
+            for s in &seen {
+                assert!(!s.contains("fox") && !s.contains("狐狸"), "{s}");
+            }
+            assert_eq!(p.title, "问 匿名成员 一个问题");
+            assert_eq!(p.path, "qa/问-匿名成员-一个问题.html");
+        }
+        let (c, _) = Community::load(root);
+        let p = &c.unwrap().posts[0];
+        let a = &p.thread.as_ref().unwrap().answers[0];
+        assert_eq!(a.title.as_deref(), Some("回答 匿名成员"));
+        let reply = &a.replies[0].body.rendered.html;
+        assert!(
+            reply.contains("<a href=\"../members/%E9%B2%8D%E5%8B%83.html\""),
+            "{reply}"
+        );
     }
 }

@@ -490,7 +490,7 @@ impl<'a> Site<'a> {
             for h in p.all_handles() {
                 if c.members
                     .get(h)
-                    .is_some_and(|m| m.privacy == crate::content::Privacy::Anonymous)
+                    .is_some_and(|m| m.privacy() == crate::content::Privacy::Anonymous)
                 {
                     anonymous.insert(h);
                 }
