@@ -1,0 +1,113 @@
+//! Hostile and careless input: limits instead of blow-ups, no panics, plain
+//! messages that name the file, line and field (issue 11, items 7, 9, 10, 11).
+//! The real binary runs on copies of the demo community.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use tempfile::TempDir;
+
+const CLOCK: &str = "2026-11-23 12:00";
+
+fn qunshu() -> Command {
+    Command::cargo_bin("qunshu").expect("binary")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the demo community into a temporary folder.
+fn demo_copy() -> TempDir {
+    let t = TempDir::new().unwrap();
+    fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
+    for e in walkdir::WalkDir::new(repo().join("content")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(repo()).unwrap();
+        let dest = t.path().join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+    t
+}
+
+/// Runs `qunshu ARGS` in `root`; returns (exit code, stdout, stderr).
+fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = qunshu().current_dir(root).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Writes a post and returns its path relative to the root.
+#[allow(dead_code)]
+fn write(root: &Path, rel: &str, text: &str) -> String {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(&p, text).unwrap();
+    rel.to_string()
+}
+
+/// Runs `qunshu ARGS` with its standard output a pipe whose reader is
+/// closed before the command writes anything.
+fn run_with_closed_stdout(root: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(root)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_ends_every_command_quietly() {
+    let t = demo_copy();
+    let root = t.path();
+    let schema = root.join("schema-out");
+    let schema = schema.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["build", "--clock", CLOCK],
+        vec!["search", "股权"],
+        vec!["check", "--clock", CLOCK],
+        vec!["check", "--open", "--clock", CLOCK],
+        vec!["schema", "--out", schema],
+        vec!["status", "--clock", CLOCK],
+        vec!["status", "--json", "--clock", CLOCK],
+        vec!["schedule", "--clock", CLOCK, "--days", "60"],
+        vec!["schedule", "--format", "json", "--clock", CLOCK],
+        vec!["schedule", "--format", "ics", "--clock", CLOCK],
+        vec!["report", "--clock", CLOCK],
+        vec!["report", "--format", "json", "--clock", CLOCK],
+        vec!["post", "--dry-run", "--clock", CLOCK],
+        vec!["book", "--list"],
+        vec!["new", "brief", "管道测试"],
+        vec!["init", "fresh"],
+        vec!["--help"],
+        vec!["--version"],
+    ];
+    for args in commands {
+        let (code, stderr) = run_with_closed_stdout(root, &args);
+        assert!(
+            !stderr.contains("panicked"),
+            "qunshu {args:?} panicked on a closed pipe: {stderr}"
+        );
+        assert_eq!(code, Some(0), "qunshu {args:?}: {stderr}");
+    }
+    // The schemas were all written even though nobody read the list.
+    assert!(fs::read_dir(root.join("schema-out")).unwrap().count() >= 3);
+}
