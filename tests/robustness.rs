@@ -46,12 +46,22 @@ fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 /// Writes a post and returns its path relative to the root.
-#[allow(dead_code)]
 fn write(root: &Path, rel: &str, text: &str) -> String {
     let p = root.join(rel);
     fs::create_dir_all(p.parent().unwrap()).unwrap();
     fs::write(&p, text).unwrap();
     rel.to_string()
+}
+
+/// The text of the first HTML page under `dir` that contains `needle`.
+fn page_containing(dir: &Path, needle: &str) -> String {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter_map(|e| fs::read_to_string(e.path()).ok())
+        .find(|s| s.contains(needle))
+        .unwrap_or_else(|| panic!("no page under {} contains {needle}", dir.display()))
 }
 
 /// Runs `qunshu ARGS` with its standard output a pipe whose reader is
@@ -110,4 +120,50 @@ fn a_closed_pipe_ends_every_command_quietly() {
     }
     // The schemas were all written even though nobody read the list.
     assert!(fs::read_dir(root.join("schema-out")).unwrap().count() >= 3);
+}
+
+/// A thread with `n` answers by `@u0` … `@u{n-1}` (none of them members);
+/// the answer by `@u{i}` has its heading on line `10 + 3 * i`.
+fn big_thread(n: usize) -> String {
+    let mut s = String::from(
+        "---\ntitle: 两万个回答\npublish_at: 2026-11-02 15:00\nstatus: solved\naccepted: nightowl\nasked_by: huanglei\n---\n问题\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!("\n## @u{i}\n回答 {i}\n"));
+    }
+    s.push_str("\n## @nightowl\n被采纳的回答\n");
+    s
+}
+
+#[test]
+fn a_thread_with_twenty_thousand_answers_is_read_whole() {
+    // Thread parsing was quadratic in answers (25,000 answers: 87 s for
+    // `check`); the timing is in BENCHMARKS.md, this checks the result.
+    let t = demo_copy();
+    let n = 20_000;
+    write(t.path(), "content/qa/big.md", &big_thread(n));
+    let (code, out, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("ok: 36 posts"), "{out}");
+    let unknown: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("is not in the members file"))
+        .collect();
+    assert_eq!(unknown.len(), n, "one warning per unknown answerer");
+    for i in [0, 1, n / 2, n - 1] {
+        let line = 10 + 3 * i;
+        let want = format!("warning: content/qa/big.md:{line}: `u{i}` is not in the members file");
+        assert!(
+            unknown.iter().any(|l| l.starts_with(&want)),
+            "expected {want:?}"
+        );
+    }
+    assert!(!stderr.contains("`nightowl` is not"));
+    // The accepted answer is the last heading, found after all the others.
+    let (code, out, stderr) = run(t.path(), &["build", "--clock", CLOCK]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("built"));
+    let page = page_containing(&t.path().join("public/qa"), "被采纳的回答");
+    assert!(page.contains("两万个回答"));
+    assert!(page.contains(&format!("回答 {}", n - 1)));
 }

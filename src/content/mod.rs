@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use frontmatter::{field_line, FrontMatter};
 pub use members::{Credit, Member, Members, Privacy};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 pub use thread::Status;
 use walkdir::WalkDir;
@@ -1393,8 +1393,13 @@ fn build_post(
         body,
         thread,
     };
-    // Handles that are not in members.yaml.
+    // Handles that are not in members.yaml, each reported once.
+    let heading_lines = outline.map(thread::RawThread::first_heading_lines);
+    let mut reported = HashSet::new();
     for h in post.all_handles() {
+        if !reported.insert(h) {
+            continue;
+        }
         if !members.contains(h) && !members.is_empty() {
             let field = if post.authors.iter().any(|a| a == h) {
                 Some("authors")
@@ -1414,8 +1419,9 @@ fn build_post(
                 None
             };
             let line = field.and_then(line_of).or_else(|| {
-                outline
-                    .and_then(|t| t.heading_line_of(h))
+                heading_lines
+                    .as_ref()
+                    .and_then(|lines| lines.get(h))
                     .map(|l| p.body_line + l - 1)
             });
             let mut d = Diagnostic::warning(src, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
@@ -1423,13 +1429,7 @@ fn build_post(
             if let Some(f) = field {
                 d = d.field(f);
             }
-            if !ds
-                .borrow()
-                .iter()
-                .any(|x: &Diagnostic| x.message == d.message)
-            {
-                ds.borrow_mut().push(d);
-            }
+            ds.borrow_mut().push(d);
         }
     }
     (post, ds.into_inner())

@@ -87,21 +87,25 @@ impl Default for RawSection {
 }
 
 impl RawThread {
-    /// The 1-based body line of the first answer or reply heading by
-    /// `handle`, if there is one.
-    pub fn heading_line_of(&self, handle: &str) -> Option<usize> {
-        self.answers
-            .iter()
-            .flat_map(|a| {
-                std::iter::once((a.author.as_str(), a.heading_line)).chain(
-                    a.replies
-                        .iter()
-                        .map(|r| (r.author.as_str(), r.heading_line)),
-                )
-            })
-            .filter(|(h, _)| *h == handle)
-            .map(|(_, l)| l)
-            .min()
+    /// The 1-based body line of the first answer or reply heading of each
+    /// handle, found in one pass (a look-up per handle would be quadratic
+    /// in a thread with thousands of answers).
+    pub fn first_heading_lines(&self) -> std::collections::HashMap<&str, usize> {
+        let mut lines = std::collections::HashMap::new();
+        for a in &self.answers {
+            let headings = std::iter::once((a.author.as_str(), a.heading_line)).chain(
+                a.replies
+                    .iter()
+                    .map(|r| (r.author.as_str(), r.heading_line)),
+            );
+            for (handle, line) in headings {
+                lines
+                    .entry(handle)
+                    .and_modify(|l: &mut usize| *l = (*l).min(line))
+                    .or_insert(line);
+            }
+        }
+        lines
     }
 }
 
@@ -176,7 +180,8 @@ pub fn split(body: &str) -> RawThread {
             _ => {}
         }
     }
-    let line_at = |off: usize| crate::diag::line_of_offset(body, off);
+    let lines = crate::diag::LineIndex::new(body);
+    let line_at = |off: usize| lines.line(off);
     let section = |from: usize, to: usize| {
         let raw = &body[from..to];
         let start = from + (raw.len() - raw.trim_start_matches('\n').len());
@@ -251,9 +256,10 @@ mod tests {
         assert_eq!(t.answers[0].replies[0].author, "laozhang");
         assert_eq!(t.answers[0].replies[0].section.text(body), "回复");
         assert_eq!(t.answers[0].replies[0].section.line, 7);
-        assert_eq!(t.heading_line_of("laozhang"), Some(6));
-        assert_eq!(t.heading_line_of("wangwu"), Some(9));
-        assert_eq!(t.heading_line_of("fake"), None);
+        let lines = t.first_heading_lines();
+        assert_eq!(lines.get("laozhang"), Some(&6));
+        assert_eq!(lines.get("wangwu"), Some(&9));
+        assert_eq!(lines.get("fake"), None);
         assert_eq!(t.answers[1].title.as_deref(), Some("从股权角度"));
         assert!(t.answers[1].section.text(body).contains("## @fake"));
         assert_eq!(t.summary.unwrap().text(body), "总结文字");
