@@ -167,3 +167,108 @@ fn a_thread_with_twenty_thousand_answers_is_read_whole() {
     assert!(page.contains("两万个回答"));
     assert!(page.contains(&format!("回答 {}", n - 1)));
 }
+
+#[test]
+fn deeply_nested_yaml_is_refused_quickly_with_its_line() {
+    let t = demo_copy();
+    let deep = format!("[{}{}]", "[".repeat(100_000), "]".repeat(100_000));
+    let post = write(
+        t.path(),
+        "content/briefs/deep.md",
+        &format!("---\ntitle: 深\npublish_at: 2026-11-02 08:00\ntags: {deep}\n---\n正文\n"),
+    );
+    let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!("error: {post}:4: the front matter is nested more than 33 levels deep here; at most 32 levels are read")),
+        "{stderr}"
+    );
+    fs::remove_file(t.path().join(&post)).unwrap();
+    let members = t.path().join("content/members.yaml");
+    let mut text = fs::read_to_string(&members).unwrap();
+    text.push_str(&format!("deep: {deep}\n"));
+    let line = text.lines().count();
+    fs::write(&members, text).unwrap();
+    let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: content/members.yaml:{line}: the file is nested more than"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_wrong_type_names_the_field_and_its_line() {
+    let t = demo_copy();
+    let post = write(
+        t.path(),
+        "content/briefs/types.md",
+        "---\ntitle: 类型\npublish_at: 2026-11-02 08:00\ndescription: 一句话\ntags:\n  a: 1\n---\n正文\n",
+    );
+    let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: {post}:6: field `tags`: expected a list of words or one word (found fields (a map))"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("untagged"), "{stderr}");
+    write(
+        t.path(),
+        &post,
+        "---\ntitle: 类型\npublish_at: 2026-11-02 08:00\nauthors: [xiaowang, [lisi]]\n---\n正文\n",
+    );
+    let (_, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert!(
+        stderr.contains(&format!(
+            "error: {post}:4: field `authors`: expected a list of words or one word (item 2 is a list)"
+        )),
+        "{stderr}"
+    );
+    // Front matter that is a list, or one line of text, not fields.
+    for (yaml, found) in [
+        ("- a\n- b\n", "a list"),
+        ("只是一行字\n", "the text \"只是一行字\""),
+    ] {
+        write(t.path(), &post, &format!("---\n{yaml}---\n正文\n"));
+        let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("error: {post}:2: the front matter must be fields, one per line, such as `title: …` and `publish_at: …`; found {found}")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("struct FrontMatter"), "{stderr}");
+    }
+}
+
+#[test]
+fn old_mac_line_ends_are_read() {
+    let t = demo_copy();
+    write(
+        t.path(),
+        "content/briefs/mac.md",
+        "---\rtitle: 老式换行\rpublish_at: 2026-11-02 08:00\rtags: [换行]\r---\r第一段\r\r第二段\r",
+    );
+    let (code, _, stderr) = run(t.path(), &["build", "--clock", CLOCK]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("no front matter"), "{stderr}");
+    // Two paragraphs, under the title read from the front matter.
+    let page = page_containing(&t.path().join("public/briefs"), "<p>第二段</p>");
+    assert!(page.contains("<p>第一段</p>"));
+    assert!(page.contains("老式换行"));
+    // A field error is reported on its line, counted with the old line ends.
+    write(
+        t.path(),
+        "content/briefs/mac.md",
+        "---\rtitle: 老式换行\rpublish_at: 2026-13-45 08:00\r---\r正文\r",
+    );
+    let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("error: content/briefs/mac.md:3: field `publish_at`"),
+        "{stderr}"
+    );
+}

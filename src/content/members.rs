@@ -159,6 +159,14 @@ impl Members {
         if text.trim().is_empty() {
             return Members::default();
         }
+        use super::frontmatter::{too_deep, MAX_YAML_DEPTH};
+        if let Some((line, depth)) = too_deep(text, MAX_YAML_DEPTH) {
+            diags.push(
+                Diagnostic::error(rel, format!("the file is nested more than {depth} levels deep here; at most {MAX_YAML_DEPTH} levels are read (expected one entry per handle with its fields)"))
+                    .at_line(line),
+            );
+            return Members::default();
+        }
         let map: BTreeMap<String, Member> = match serde_yaml::from_str(text) {
             Ok(m) => m,
             Err(e) => {

@@ -612,30 +612,14 @@ fn parse_text(
     text: std::borrow::Cow<'_, str>,
     depth: Depth,
 ) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = frontmatter::normalize_line_ends(text);
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
-    let front: FrontMatter = if split.yaml.trim().is_empty() {
-        FrontMatter::default()
-    } else {
-        serde_yaml::from_str(split.yaml).map_err(|e| {
-            let line = e.location().map(|l| l.line() + split.yaml_line - 1);
-            let msg = e.to_string();
-            // yaml_serde appends "at line N column M" relative to the block; drop it.
-            let msg = match msg.find(" at line ") {
-                Some(i) => msg[..i].to_string(),
-                None => msg,
-            };
-            let field = msg
-                .strip_prefix("unknown field `")
-                .and_then(|r| r.split('`').next())
-                .map(|s| s.to_string());
-            let mut d = Diagnostic::error(rel, format!("front matter: {msg}")).at_opt_line(line);
-            if let Some(f) = field {
-                d = d.field(f);
-            }
-            vec![d]
-        })?
-    };
+    let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
+        let mut d = Diagnostic::error(rel, p.message).at_opt_line(p.line);
+        d.field = p.field;
+        vec![d]
+    })?;
     let mut errs = Vec::new();
     let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
 
