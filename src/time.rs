@@ -145,11 +145,19 @@ pub fn format_local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Parses a short duration: `90m`, `2h`, `1h30m`, `45s`, `3d`.
+/// The longest duration [`parse_duration`] accepts: 366 days.
+pub const MAX_DURATION_DAYS: i64 = 366;
+
+/// Parses a short duration: `90m`, `2h`, `1h30m`, `45s`, `3d`, at most
+/// [`MAX_DURATION_DAYS`] long (huge numbers are an error, not an overflow).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let err = || {
         format!("`{s}` is not a duration (expected something like `90m`, `2h`, `1h30m` or `1d`)")
     };
+    let too_long = || {
+        format!("`{s}` is too long for a duration (at most {MAX_DURATION_DAYS} days, such as `3d` or `2h`)")
+    };
+    let max = Duration::days(MAX_DURATION_DAYS);
     let mut total = Duration::zero();
     let mut num = String::new();
     let mut any = false;
@@ -158,15 +166,23 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             num.push(c);
             continue;
         }
-        let n: i64 = num.parse().map_err(|_| err())?;
+        let n: i64 = match num.parse() {
+            Ok(n) => n,
+            Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => return Err(too_long()),
+            Err(_) => return Err(err()),
+        };
         num.clear();
-        total += match c {
-            'd' => Duration::days(n),
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
-            's' => Duration::seconds(n),
+        let part = match c {
+            'd' => Duration::try_days(n),
+            'h' => Duration::try_hours(n),
+            'm' => Duration::try_minutes(n),
+            's' => Duration::try_seconds(n),
             _ => return Err(err()),
         };
+        total = part
+            .and_then(|p| total.checked_add(&p))
+            .filter(|t| *t <= max)
+            .ok_or_else(too_long)?;
         any = true;
     }
     if !num.is_empty() || !any {
@@ -243,5 +259,20 @@ mod tests {
         assert!(parse_time_of_day("08:00").is_ok());
         assert!(parse_time_of_day("25:00").is_err());
         assert!(parse_time_of_day("8am").is_err());
+    }
+
+    #[test]
+    fn huge_durations_are_errors_not_panics() {
+        for d in [
+            "9999999999999999d",
+            "99999999999999999999999s",
+            "367d",
+            "366d1s",
+        ] {
+            let e = parse_duration(d).unwrap_err();
+            assert!(e.contains("too long"), "{d}: {e}");
+        }
+        assert_eq!(parse_duration("366d").unwrap(), Duration::days(366));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
     }
 }

@@ -272,3 +272,70 @@ fn old_mac_line_ends_are_read() {
         "{stderr}"
     );
 }
+
+/// The 1-based line of the first line of `text` that starts with `prefix`,
+/// after the line `after` (1-based; 0 for the whole text).
+fn line_starting(text: &str, after: usize, prefix: &str) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(after)
+        .find(|(_, l)| l.starts_with(prefix))
+        .map(|(i, _)| i + 1)
+        .unwrap_or_else(|| panic!("no line starts with {prefix}"))
+}
+
+#[test]
+fn site_toml_problems_arrive_in_one_pass_and_huge_durations_do_not_panic() {
+    let t = demo_copy();
+    let path = t.path().join("site.toml");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replacen("time = \"20:00\"", "time = \"25:00\"", 1)
+        .replacen("duration = \"2h\"", "duration = \"9999999999999999d\"", 1)
+        .replacen(
+            "rule = \"FREQ=WEEKLY;BYDAY=SA\"",
+            "rule = \"FREQ=SOMETIMES\"",
+            1,
+        )
+        .replacen(
+            "members = [\"xiaowang\", \"chenjie\"",
+            "members = [\"xiaowang\", \"ghost\"",
+            1,
+        );
+    fs::write(&path, &text).unwrap();
+    let first_event = line_starting(&text, 0, "[[events]]");
+    let second_event = line_starting(&text, first_event, "[[events]]");
+    let expected = [
+        format!(
+            "error: site.toml:{}: field `events[0].time`: `25:00` is not a time of day",
+            line_starting(&text, first_event, "time = ")
+        ),
+        format!(
+            "error: site.toml:{}: field `events[1].duration`: `9999999999999999d` is too long for a duration",
+            line_starting(&text, second_event, "duration = ")
+        ),
+        format!(
+            "error: site.toml:{}: field `events[1].rule`: `FREQ=SOMETIMES`",
+            line_starting(&text, second_event, "rule = ")
+        ),
+        format!(
+            "error: site.toml:{}: field `rota.members`: `ghost` is on the duty rota but is not in the members file",
+            line_starting(&text, 0, "members = [")
+        ),
+    ];
+    for args in [
+        vec!["check", "--clock", CLOCK],
+        vec!["schedule", "--clock", CLOCK],
+        vec!["build", "--clock", CLOCK],
+    ] {
+        let (code, _, stderr) = run(t.path(), &args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        for e in &expected {
+            assert!(
+                stderr.contains(e.as_str()),
+                "{args:?}: expected {e:?} in\n{stderr}"
+            );
+        }
+    }
+}
