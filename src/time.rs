@@ -8,7 +8,8 @@
 //! fall-back overlap) resolve to the first occurrence, as RFC 5545 says.
 
 use chrono::{
-    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -71,7 +72,32 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
 /// * `2026-11-24T08:00:00` — local time in `tz`;
 /// * `2026-11-24T08:00:00+08:00` or `…Z` — an exact instant (RFC 3339);
 /// * `2026-11-24` — midnight local time in `tz`.
+///
+/// Years outside 1–9999 are an error: feeds, sitemaps and calendars cannot
+/// write them.
 pub fn parse_datetime(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let t = parse_datetime_any_year(s, tz)?;
+    check_year(s, t.with_timezone(&tz).year())?;
+    check_year(s, t.year())?;
+    Ok(t)
+}
+
+/// The first and last year a date may have.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// An error for a date outside [`YEARS`].
+fn check_year(s: &str, year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is outside the years 1 to 9999 (expected a date such as `2026-11-24`)",
+            s.trim()
+        ))
+    }
+}
+
+fn parse_datetime_any_year(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.with_timezone(&Utc));
@@ -101,9 +127,12 @@ pub fn parse_datetime(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
 }
 
 /// Parses a bare date `2026-11-24`.
+/// Years outside 1–9999 are an error.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date (expected a date such as `2026-11-24`)"))
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date (expected a date such as `2026-11-24`)"))?;
+    check_year(s, d.year())?;
+    Ok(d)
 }
 
 /// Parses a clock time `08:00` (24-hour; seconds optional).
@@ -274,5 +303,29 @@ mod tests {
         }
         assert_eq!(parse_duration("366d").unwrap(), Duration::days(366));
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
+    }
+
+    #[test]
+    fn years_outside_1_to_9999_are_errors() {
+        let sh = tz("Asia/Shanghai");
+        for s in [
+            "0000-06-01",
+            "-0001-12-31",
+            "+10000-01-01",
+            "+10000-01-01 08:00",
+            "0000-06-01T08:00:00+08:00",
+            "0001-01-01 07:00",
+            "9999-12-31T20:00:00-08:00",
+        ] {
+            let e = parse_datetime(s, sh).unwrap_err();
+            assert!(e.contains("outside the years 1 to 9999"), "{s}: {e}");
+        }
+        assert!(parse_datetime("10000-01-01", sh).is_err());
+        for s in ["0000-06-01", "-0001-12-31", "+10000-01-01"] {
+            assert!(parse_date(s).unwrap_err().contains("1 to 9999"), "{s}");
+        }
+        assert!(parse_datetime("0001-01-01 09:00", sh).is_ok());
+        assert!(parse_datetime("9999-12-31 23:00", sh).is_ok());
+        assert!(parse_date("9999-12-31").is_ok());
     }
 }

@@ -339,3 +339,105 @@ fn site_toml_problems_arrive_in_one_pass_and_huge_durations_do_not_panic() {
         }
     }
 }
+
+/// True for the characters XML 1.0 allows.
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[test]
+fn control_characters_never_reach_xml_or_json() {
+    let t = demo_copy();
+    write(
+        t.path(),
+        "content/briefs/controls.md",
+        "---\ntitle: \"控制\u{1}字符\\x02标题\"\npublish_at: 2026-11-02 08:00\ntags: [\"标\u{1}签\"]\ndescription: 摘\u{0}要\n---\n正文\u{0}有 NUL，\u{1} 有 SOH，实体 &#x1; 和 &#8; 也有。\n\n## 小标题 &#x1;\n\n<p>原始 HTML &#x1;</p>\n",
+    );
+    let (code, _, stderr) = run(t.path(), &["build", "--clock", CLOCK]);
+    assert_eq!(code, 0, "{stderr}");
+    let public = t.path().join("public");
+    let mut checked = 0;
+    for e in walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
+        if !e.file_type().is_file() || !matches!(ext, "xml" | "html" | "json" | "js") {
+            continue;
+        }
+        let Ok(text) = fs::read_to_string(e.path()) else {
+            continue;
+        };
+        let rel = e
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .display()
+            .to_string();
+        if let Some(c) = text.chars().find(|&c| !xml_char(c)) {
+            panic!("{rel} holds the control character {:?}", c);
+        }
+        // The search index's codec uses \u0001 and \u0002 as its own
+        // markers in keys; its text is checked through `qunshu search`.
+        if rel.starts_with("search") {
+            continue;
+        }
+        for esc in ["\\u0001", "\\u0002", "\\u0000", "\\u0008"] {
+            assert!(!text.contains(esc), "{rel} holds the JSON escape {esc}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 10);
+    let atom = fs::read_to_string(public.join("atom.xml")).unwrap();
+    assert!(
+        atom.contains("控制\u{FFFD}字符\u{FFFD}标题"),
+        "the title, marked where characters were replaced"
+    );
+    assert!(atom.contains("实体 \u{FFFD} 和 \u{FFFD} 也有"));
+    let (code, out, stderr) = run(t.path(), &["search", "--json", "实体"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("控制\u{FFFD}字符\u{FFFD}标题"), "{out}");
+    assert!(!out.contains("\\u000"), "{out}");
+}
+
+#[test]
+fn dates_are_limited_to_years_1_to_9999() {
+    let t = demo_copy();
+    for (when, shown) in [
+        ("0000-06-01", "0000-06-01"),
+        ("-0001-12-31", "-0001-12-31"),
+        ("+10000-01-01 08:00", "+10000-01-01 08:00"),
+    ] {
+        let post = write(
+            t.path(),
+            "content/briefs/year.md",
+            &format!("---\ntitle: 年份\npublish_at: {when}\n---\n正文\n"),
+        );
+        let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+        assert_eq!(code, 1, "{when}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "error: {post}:3: field `publish_at`: `{shown}` is outside the years 1 to 9999"
+            )),
+            "{when}: {stderr}"
+        );
+    }
+    // site.toml dates too.
+    fs::remove_file(t.path().join("content/briefs/year.md")).unwrap();
+    let path = t.path().join("site.toml");
+    let text = fs::read_to_string(&path).unwrap().replacen(
+        "start = \"2026-10-20\"",
+        "start = \"0000-10-20\"",
+        1,
+    );
+    fs::write(&path, &text).unwrap();
+    let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: site.toml:{}: field `columns[0].start`: `0000-10-20` is outside the years 1 to 9999",
+            line_starting(&text, 0, "start = \"0000")
+        )),
+        "{stderr}"
+    );
+}

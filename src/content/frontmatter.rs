@@ -151,8 +151,15 @@ pub struct Split<'a> {
 
 /// Turns old Mac line ends (a carriage return alone) into `\n`, so a file
 /// saved with them is read line by line like any other; `\r\n` is kept.
-/// Returns the text unchanged (not copied) when it has no lone `\r`.
-pub fn normalize_line_ends(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+/// Control characters XML cannot carry become U+FFFD
+/// ([`crate::markdown::replace_controls`]), so no title, tag or body puts
+/// them into the feed, sitemap or search index.
+/// Returns the text unchanged (not copied) when there is nothing to change.
+pub fn normalize_text(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    let text = match crate::markdown::replace_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => std::borrow::Cow::Owned(clean),
+    };
     let bytes = text.as_bytes();
     let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
     if !(0..bytes.len()).any(lone_cr) {
@@ -249,7 +256,7 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
             ),
         });
     }
-    serde_yaml::from_str(split.yaml).map_err(|e| {
+    let mut front: FrontMatter = serde_yaml::from_str(split.yaml).map_err(|e| {
         let line = e.location().map(|l| l.line() + split.yaml_line - 1);
         let (field, message) = plain_yaml_error(&e.to_string());
         YamlProblem {
@@ -257,7 +264,45 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
             field,
             message,
         }
-    })
+    })?;
+    front.replace_controls();
+    Ok(front)
+}
+
+impl FrontMatter {
+    /// Replaces control characters written as YAML escapes (`"\x01"`) in
+    /// every text field, as [`normalize_text`] does for typed ones.
+    fn replace_controls(&mut self) {
+        let clean = |s: &mut String| {
+            if let std::borrow::Cow::Owned(c) = crate::markdown::replace_controls(s) {
+                *s = c;
+            }
+        };
+        for s in [
+            &mut self.title,
+            &mut self.slug,
+            &mut self.kind,
+            &mut self.publish_at,
+            &mut self.expire_at,
+            &mut self.column,
+            &mut self.stage,
+            &mut self.description,
+            &mut self.asked_by,
+            &mut self.status,
+            &mut self.accepted,
+            &mut self.summary_by,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            clean(s);
+        }
+        self.tags
+            .0
+            .iter_mut()
+            .chain(&mut self.authors.0)
+            .for_each(clean);
+    }
 }
 
 /// Rewrites a YAML error of `FrontMatter` in plain words: the field it
@@ -496,13 +541,13 @@ mod tests {
 
     #[test]
     fn old_mac_line_ends_are_read() {
-        let text = normalize_line_ends("---\rtitle: x\r---\rbody\r\nmore".into());
+        let text = normalize_text("---\rtitle: x\r---\rbody\r\nmore".into());
         let s = split(&text).unwrap();
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "body\r\nmore");
         let same = "a\r\nb\n";
         assert!(matches!(
-            normalize_line_ends(same.into()),
+            normalize_text(same.into()),
             std::borrow::Cow::Borrowed(_)
         ));
     }

@@ -612,7 +612,7 @@ fn parse_text(
     text: std::borrow::Cow<'_, str>,
     depth: Depth,
 ) -> Result<Parsed, Vec<Diagnostic>> {
-    let text = frontmatter::normalize_line_ends(text);
+    let text = frontmatter::normalize_text(text);
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
     let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
