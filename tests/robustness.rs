@@ -441,3 +441,76 @@ fn dates_are_limited_to_years_1_to_9999() {
         "{stderr}"
     );
 }
+
+/// Total bytes of every file under `dir`.
+fn tree_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum()
+}
+
+/// A brief with `tags` under `title`.
+fn tagged(title: &str, tags: &[String]) -> String {
+    format!(
+        "---\ntitle: {title}\npublish_at: 2026-11-02 08:00\ntags: [{}]\n---\n正文\n",
+        tags.join(", ")
+    )
+}
+
+#[test]
+fn output_grows_linearly_with_tags_and_tags_are_capped() {
+    let t = demo_copy();
+    let names = |n: usize, prefix: &str| -> Vec<String> {
+        (0..n).map(|i| format!("{prefix}{i:02}")).collect()
+    };
+    // Too many tags: a clear error on the field's line, before any output.
+    let post = write(
+        t.path(),
+        "content/briefs/tags.md",
+        &tagged("标签很多", &names(4000, "t")),
+    );
+    let (code, _, stderr) = run(t.path(), &["build", "--clock", CLOCK]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: {post}:4: field `tags`: 4000 tags; a post has at most 64"
+        )),
+        "{stderr}"
+    );
+    assert!(!t.path().join("public").exists());
+
+    // Output for 16 and for 64 tags: each extra tag adds one tag page of
+    // bounded size, not a page that grows with the tag count.
+    let size_with = |n: usize| {
+        write(t.path(), &post, &tagged("标签很多", &names(n, "t")));
+        let (code, _, stderr) = run(t.path(), &["build", "--clock", CLOCK]);
+        assert_eq!(code, 0, "{stderr}");
+        tree_size(&t.path().join("public"))
+    };
+    let base = size_with(1);
+    let (s16, s64) = (size_with(16) - base, size_with(64) - base);
+    let per_tag_16 = s16 as f64 / 15.0;
+    let per_tag_64 = s64 as f64 / 63.0;
+    assert!(
+        per_tag_64 < per_tag_16 * 1.25,
+        "bytes per extra tag grew from {per_tag_16:.0} (16 tags) to {per_tag_64:.0} (64 tags)"
+    );
+    // The card shows a bounded number of tags and links to the post for the rest.
+    let tag_page = fs::read_to_string(t.path().join("public/tags/t63/index.html")).unwrap();
+    assert_eq!(tag_page.matches("class=\"card-title\"").count(), 1);
+    assert_eq!(tag_page.matches("class=\"tag\"").count(), 8, "{tag_page}");
+    assert!(tag_page.contains(">+56</a>"));
+    // A tag written twice lists the post once.
+    write(
+        t.path(),
+        &post,
+        &tagged("标签重复", &["重复".into(), "重复".into(), "重复".into()]),
+    );
+    let (code, _, stderr) = run(t.path(), &["build", "--clock", CLOCK]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = page_containing(&t.path().join("public/tags"), "标签重复");
+    assert_eq!(page.matches("class=\"card-title\"").count(), 1, "{page}");
+}

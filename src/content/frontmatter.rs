@@ -227,6 +227,10 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
 /// would take the YAML parser minutes.
 pub const MAX_YAML_DEPTH: usize = 32;
 
+/// The most `tags` (and `authors`) one post may have. Each tag has its own
+/// page listing the post, so the archive grows with the number of tags.
+pub const MAX_WORDS: usize = 64;
+
 /// A problem found in front matter YAML: its 1-based file line (when
 /// known), the field it concerns (when known) and what is wrong in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -266,6 +270,21 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
         }
     })?;
     front.replace_controls();
+    for (name, list) in [("tags", &mut front.tags), ("authors", &mut front.authors)] {
+        // A word written twice counts once (a tag page lists a post once).
+        let mut seen = std::collections::HashSet::new();
+        list.0.retain(|w| seen.insert(w.clone()));
+        if list.0.len() > MAX_WORDS {
+            return Err(YamlProblem {
+                line: field_line(split.yaml, split.yaml_line, name).or(Some(split.yaml_line)),
+                field: Some(name.to_string()),
+                message: format!(
+                    "{} {name}; a post has at most {MAX_WORDS} (keep the few that help readers find it)",
+                    list.0.len()
+                ),
+            });
+        }
+    }
     Ok(front)
 }
 
@@ -550,6 +569,23 @@ mod tests {
             normalize_text(same.into()),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn tags_are_capped_and_counted_once() {
+        let many: Vec<String> = (0..65).map(|i| format!("t{i}")).collect();
+        let e = parse_yaml(&format!("title: x\ntags: [{}]\n", many.join(", "))).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("tags"));
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.message.starts_with("65 tags; a post has at most 64"),
+            "{}",
+            e.message
+        );
+        let f = parse_yaml(&format!("tags: [{}, t0, t1]\n", many[..64].join(", "))).unwrap();
+        assert_eq!(f.tags.0.len(), 64);
+        let f = parse_yaml("authors: [a, b, a]\n").unwrap();
+        assert_eq!(f.authors.0, vec!["a", "b"]);
     }
 
     #[test]
