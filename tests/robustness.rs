@@ -514,3 +514,129 @@ fn output_grows_linearly_with_tags_and_tags_are_capped() {
     let page = page_containing(&t.path().join("public/tags"), "标签重复");
     assert_eq!(page.matches("class=\"card-title\"").count(), 1, "{page}");
 }
+
+/// A ledger with a start line, a sent part and a claimed one (unknown
+/// outcome), as `qunshu post` writes them.
+fn ledger_lines(channel: &str) -> Vec<String> {
+    vec![
+        r#"{"at":"2026-11-01T00:00:00Z","event":"start"}"#.to_string(),
+        format!(
+            r#"{{"at":"2026-11-02T00:00:01Z","event":"claimed","post":"content/briefs/2026-10-24-ai-tools.md","channel":"{channel}","part":1,"parts":1}}"#
+        ),
+        format!(
+            r#"{{"at":"2026-11-02T00:00:02Z","event":"sent","post":"content/briefs/2026-10-24-ai-tools.md","channel":"{channel}","part":1,"parts":1,"message_id":"m1"}}"#
+        ),
+        format!(
+            r#"{{"at":"2026-11-03T00:00:01Z","event":"claimed","post":"content/briefs/2026-10-27-cash-runway.md","channel":"{channel}","part":1,"parts":1}}"#
+        ),
+    ]
+}
+
+/// The id of the first channel in the demo's site.toml.
+fn first_channel(root: &Path) -> String {
+    let text = fs::read_to_string(root.join("site.toml")).unwrap();
+    let at = text.find("[[channels]]").expect("the demo has channels");
+    let id = text[at..]
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("id = \""))
+        .expect("a channel id");
+    id.trim_end_matches('"').to_string()
+}
+
+#[test]
+fn a_damaged_ledger_line_is_named_and_the_rest_is_read() {
+    let t = demo_copy();
+    let channel = first_channel(t.path());
+    let mut bytes = Vec::new();
+    for (i, l) in ledger_lines(&channel).iter().enumerate() {
+        if i == 2 {
+            // One bad byte inside the third line.
+            let mut b = l.as_bytes().to_vec();
+            b[30] = 0xff;
+            bytes.extend(b);
+        } else {
+            bytes.extend(l.as_bytes());
+        }
+        bytes.push(b'\n');
+    }
+    fs::create_dir_all(t.path().join(".qunshu")).unwrap();
+    fs::write(t.path().join(".qunshu/ledger.jsonl"), bytes).unwrap();
+    let (code, out, stderr) = run(t.path(), &["status", "--clock", CLOCK]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: .qunshu/ledger.jsonl:3: this line of the delivery ledger cannot be read"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("delete the line or restore it from a backup"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("valid UTF-8"), "{stderr}");
+    // The lines around it are read: the fourth line's unknown delivery shows.
+    assert!(out.contains("2026-10-27-cash-runway.md"), "{out}");
+    // resolve works on the readable lines too.
+    let (code, out, stderr) = run(
+        t.path(),
+        &[
+            "resolve",
+            "content/briefs/2026-10-27-cash-runway.md",
+            &channel,
+            "--sent",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.contains("recorded"), "{out}");
+}
+
+#[test]
+fn resolve_says_a_delivery_state_in_plain_words() {
+    let t = demo_copy();
+    let channel = first_channel(t.path());
+    fs::create_dir_all(t.path().join(".qunshu")).unwrap();
+    fs::write(
+        t.path().join(".qunshu/ledger.jsonl"),
+        ledger_lines(&channel).join("\n") + "\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        t.path(),
+        &[
+            "resolve",
+            "content/briefs/2026-10-24-ai-tools.md",
+            &channel,
+            "--resend",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(&format!(
+            "error: content/briefs/2026-10-24-ai-tools.md 在频道 `{channel}` 的投递已经发送成功；只有结果未知的投递才需要 resolve"
+        )),
+        "{stderr}"
+    );
+    for debug in ["Sent", "Pending", "it is"] {
+        assert!(!stderr.contains(debug), "{stderr}");
+    }
+    // In English when the site's interface language is English.
+    let path = t.path().join("site.toml");
+    let text =
+        fs::read_to_string(&path)
+            .unwrap()
+            .replacen("language = \"zh-CN\"", "language = \"en\"", 1);
+    fs::write(&path, text).unwrap();
+    let (_, _, stderr) = run(
+        t.path(),
+        &[
+            "resolve",
+            "content/briefs/2026-10-24-ai-tools.md",
+            &channel,
+            "--sent",
+        ],
+    );
+    assert!(
+        stderr.contains(&format!("error: the delivery of content/briefs/2026-10-24-ai-tools.md on `{channel}` was already sent; only a delivery whose outcome is unknown needs resolving")),
+        "{stderr}"
+    );
+}
