@@ -329,6 +329,13 @@ impl FrontMatter {
 fn plain_yaml_error(msg: &str) -> (Option<String>, String) {
     // yaml_serde appends "at line N column M" relative to the block; drop it.
     let msg = msg.find(" at line ").map_or(msg, |i| &msg[..i]);
+    if let Some(rest) = msg.strip_prefix("duplicate field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        return (
+            Some(field.to_string()),
+            format!("`{field}` is written twice in the front matter (keep one)"),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let field = rest.split('`').next().map(str::to_string);
         return (field, format!("front matter: {msg}"));
@@ -355,7 +362,9 @@ fn plain_yaml_error(msg: &str) -> (Option<String>, String) {
         "unit value" => "nothing".to_string(),
         f if f.starts_with("string ") => format!("the text {}", &f["string ".len()..]),
         f if f.starts_with("integer ") || f.starts_with("floating point ") => {
-            format!("the number {}", f.split(' ').next_back().unwrap_or(f))
+            // `integer `99` as u128`: the number is between the backticks.
+            let n = f.split('`').nth(1).unwrap_or(f);
+            format!("the number {n}")
         }
         f if f.starts_with("boolean ") => format!("yes/no {}", &f["boolean ".len()..]),
         f => f.to_string(),
@@ -554,6 +563,15 @@ mod tests {
         let e = parse_yaml("title: [a]\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("title"));
         assert_eq!(e.message, "expected text (found a list)");
+        let e = parse_yaml("queue: 99999999999999999999\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("queue"));
+        assert_eq!(
+            e.message,
+            "expected a whole number (found the number 99999999999999999999)"
+        );
+        let e = parse_yaml("title: a\ntitle: b\n").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("title"));
+        assert!(e.message.contains("written twice"), "{}", e.message);
         let e = parse_yaml("titel: a\n").unwrap_err();
         assert_eq!(e.field.as_deref(), Some("titel"));
     }
