@@ -261,7 +261,11 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
         });
     }
     let mut front: FrontMatter = serde_yaml::from_str(split.yaml).map_err(|e| {
-        let line = e.location().map(|l| l.line() + split.yaml_line - 1);
+        // Without a position, the problem is the block as a whole.
+        let line = Some(
+            e.location()
+                .map_or(split.yaml_line, |l| l.line() + split.yaml_line - 1),
+        );
         let (field, message) = plain_yaml_error(&e.to_string());
         YamlProblem {
             line,
@@ -329,6 +333,14 @@ impl FrontMatter {
 fn plain_yaml_error(msg: &str) -> (Option<String>, String) {
     // yaml_serde appends "at line N column M" relative to the block; drop it.
     let msg = msg.find(" at line ").map_or(msg, |i| &msg[..i]);
+    if msg.contains("more than one document") {
+        return (
+            None,
+            "the front matter cannot be read as one block of fields (check the indentation: \
+             each field starts at the beginning of its line)"
+                .to_string(),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("duplicate field `") {
         let field = rest.split('`').next().unwrap_or_default();
         return (
@@ -587,6 +599,64 @@ mod tests {
             normalize_text(same.into()),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    /// Front matter built from valid and broken pieces.
+    fn hostile_yaml() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("title: 标题\n".to_string()),
+            Just("tags: [a, b]\n".to_string()),
+            Just("tags:\n  - a\n  - b\n".to_string()),
+            Just("authors: x，y\n".to_string()),
+            Just("publish_at: 2026-11-02 08:00\n".to_string()),
+            Just("publish_at: -0001-12-31\n".to_string()),
+            Just("queue: 99999999999999999999\n".to_string()),
+            Just("description: |\n  [[[ 文本\n".to_string()),
+            Just("[".to_string()),
+            Just("]".to_string()),
+            Just("{".to_string()),
+            Just("- ".to_string()),
+            Just(": ".to_string()),
+            Just("\"".to_string()),
+            Just("'".to_string()),
+            Just("#".to_string()),
+            Just("\r".to_string()),
+            Just("\u{1}".to_string()),
+            Just("&#x1;".to_string()),
+            Just("  ".to_string()),
+            Just("\n".to_string()),
+            Just("&a ".to_string()),
+            Just("*a".to_string()),
+            "[a-z]{1,5}".prop_map(|s| s),
+        ];
+        proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hostile_front_matter_never_panics(yaml in hostile_yaml()) {
+            let text = normalize_text(format!("---\n{yaml}\n---\nbody\n").into());
+            if let Ok(s) = split(&text) {
+                if let Err(e) = parse(&s) {
+                    // Every problem has a line inside the file, or names a field.
+                    let lines = text.lines().count();
+                    proptest::prop_assert!(
+                        e.line.is_some_and(|l| (1..=lines).contains(&l)) || e.field.is_some(),
+                        "{e:?}"
+                    );
+                    proptest::prop_assert!(!e.message.contains("untagged"));
+                    proptest::prop_assert!(!e.message.contains("struct FrontMatter"));
+                }
+                if let Ok(f) = parse(&s) {
+                    proptest::prop_assert!(f.tags.0.len() <= MAX_WORDS);
+                    let all = f.title.iter().chain(&f.tags.0).chain(&f.authors.0);
+                    for w in all {
+                        proptest::prop_assert!(w.chars().all(crate::markdown::is_xml_char));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

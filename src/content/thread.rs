@@ -266,6 +266,41 @@ mod tests {
         assert!(t.problems.is_empty());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn hostile_threads_split_into_ranges_of_the_body(
+            pieces in proptest::collection::vec(proptest::prelude::prop_oneof![
+                proptest::prelude::Just("## @a\n"),
+                proptest::prelude::Just("## @b 标题\n"),
+                proptest::prelude::Just("### @c\n"),
+                proptest::prelude::Just("## 总结\n"),
+                proptest::prelude::Just("```\n"),
+                proptest::prelude::Just("文字\n"),
+                proptest::prelude::Just("\n"),
+                proptest::prelude::Just("\r\n"),
+                proptest::prelude::Just("## @\n"),
+                proptest::prelude::Just("> ## @d\n"),
+            ], 0..60)
+        ) {
+            let body = pieces.concat();
+            let t = split(&body);
+            let line = |off| crate::diag::line_of_offset(&body, off);
+            let sections = std::iter::once(&t.question)
+                .chain(t.answers.iter().map(|a| &a.section))
+                .chain(t.answers.iter().flat_map(|a| a.replies.iter().map(|r| &r.section)))
+                .chain(t.summary.iter());
+            for sec in sections {
+                proptest::prop_assert!(body.get(sec.range.clone()).is_some());
+                proptest::prop_assert!(sec.line <= line(sec.range.start).max(1) + 1);
+            }
+            for a in &t.answers {
+                let handle = format!("@{}", a.author);
+                let heading = body.lines().nth(a.heading_line - 1).unwrap_or("");
+                proptest::prop_assert!(heading.contains(&handle), "{heading:?}");
+            }
+        }
+    }
+
     #[test]
     fn reply_outside_answer() {
         let t = split("q\n\n### @x\nhi\n");
