@@ -180,7 +180,7 @@ fn deeply_nested_yaml_is_refused_quickly_with_its_line() {
     let (code, _, stderr) = run(t.path(), &["check", "--clock", CLOCK]);
     assert_eq!(code, 1, "{stderr}");
     assert!(
-        stderr.contains(&format!("error: {post}:4: the front matter is nested more than 33 levels deep here; at most 32 levels are read")),
+        stderr.contains(&format!("error: {post}:4: the front matter is nested more than 32 levels deep here; at most 32 levels are read")),
         "{stderr}"
     );
     fs::remove_file(t.path().join(&post)).unwrap();

@@ -250,12 +250,12 @@ pub fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
     if split.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    if let Some((line, depth)) = too_deep(split.yaml, MAX_YAML_DEPTH) {
+    if let Some((line, _)) = too_deep(split.yaml, MAX_YAML_DEPTH) {
         return Err(YamlProblem {
             line: Some(line + split.yaml_line - 1),
             field: None,
             message: format!(
-                "the front matter is nested more than {depth} levels deep here; \
+                "the front matter is nested more than {MAX_YAML_DEPTH} levels deep here; \
                  at most {MAX_YAML_DEPTH} levels are read (fields hold text or a list of words)"
             ),
         });

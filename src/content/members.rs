@@ -160,9 +160,9 @@ impl Members {
             return Members::default();
         }
         use super::frontmatter::{too_deep, MAX_YAML_DEPTH};
-        if let Some((line, depth)) = too_deep(text, MAX_YAML_DEPTH) {
+        if let Some((line, _)) = too_deep(text, MAX_YAML_DEPTH) {
             diags.push(
-                Diagnostic::error(rel, format!("the file is nested more than {depth} levels deep here; at most {MAX_YAML_DEPTH} levels are read (expected one entry per handle with its fields)"))
+                Diagnostic::error(rel, format!("the file is nested more than {MAX_YAML_DEPTH} levels deep here; at most {MAX_YAML_DEPTH} levels are read (expected one entry per handle with its fields)"))
                     .at_line(line),
             );
             return Members::default();
