@@ -263,8 +263,17 @@ impl SiteConfig {
             crate::deliver::channels::validate_options(raw.delivery.as_ref(), text, &mut diags);
 
         let events = crate::schedule::events::validate(&raw.events, text, tz, &mut diags);
-        let rota =
-            (raw.rota.as_ref()).and_then(|r| crate::schedule::rota::validate(r, text, &mut diags));
+        // The rota's handles are checked against the members file here, so
+        // they are reported with every other problem of site.toml at once.
+        let members_file = PathBuf::from(
+            raw.members_file
+                .clone()
+                .unwrap_or_else(|| "content/members.yaml".to_string()),
+        );
+        let rota = raw.rota.as_ref().and_then(|r| {
+            let members = usable_members(root, &members_file);
+            crate::schedule::rota::validate(r, text, members.as_ref(), &mut diags)
+        });
 
         let books =
             crate::book::config::validate(raw.book.as_ref(), raw.books.as_ref(), text, &mut diags);
@@ -281,10 +290,7 @@ impl SiteConfig {
             theme,
             paginate,
             columns,
-            members_file: PathBuf::from(
-                raw.members_file
-                    .unwrap_or_else(|| "content/members.yaml".to_string()),
-            ),
+            members_file,
             source: text.to_string(),
             channels,
             delivery,
@@ -293,6 +299,18 @@ impl SiteConfig {
             books,
         })
     }
+}
+
+/// The members file at `root/rel` when it can be read without errors and
+/// names at least one member (its own problems are reported when the
+/// community is loaded); `None` otherwise.
+fn usable_members(root: &Path, rel: &Path) -> Option<crate::content::members::Members> {
+    if !root.join(rel).is_file() {
+        return None;
+    }
+    let mut diags = Diagnostics::new();
+    let members = crate::content::members::Members::load(root, rel, &mut diags);
+    (diags.error_count() == 0 && !members.is_empty()).then_some(members)
 }
 
 /// toml's message without its own rendering of the source excerpt.

@@ -176,6 +176,35 @@ pub fn line_of_offset(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Line numbers of byte offsets in one text, for many look-ups: the line
+/// starts are found once, then each look-up is a binary search (where
+/// [`line_of_offset`] counts the lines before the offset every time, which
+/// is quadratic for a file with many headings).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offset of every `\n` in the text, in order.
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> Self {
+        LineIndex {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of byte `offset` (as [`line_of_offset`] gives it).
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 /// The error type of a run that failed because of problems in the content:
 /// the diagnostics have already been printed; this says how many.
 #[derive(Debug)]
@@ -199,3 +228,17 @@ impl fmt::Display for Failed {
 }
 
 impl std::error::Error for Failed {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_of_offset() {
+        let text = "a\nbc\n\n中文\nend";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.line(offset), line_of_offset(text, offset), "{offset}");
+        }
+    }
+}

@@ -1,6 +1,108 @@
 //! The `qunshu` command line: parses arguments and calls the library.
 //! Each command lives in its own file under `src/cmd/`.
 
+/// Standard output and error for every command. `println!`, `print!`,
+/// `eprintln!` and `eprint!` are shadowed here, before the commands are
+/// declared, so every command writes through [`output::write`]: a closed pipe
+/// (`qunshu status | head -1`) no longer panics; the command finishes its work
+/// quietly and exits with status 0.
+#[macro_use]
+mod output {
+    use std::io::Write as _;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Set when writing to standard output failed for a reason other than a
+    /// closed pipe (a full disk): the command then exits with status 1.
+    static FAILED: AtomicBool = AtomicBool::new(false);
+    /// Set once the reader of standard output has gone: nothing more is written.
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    /// Which stream a print goes to.
+    #[derive(Clone, Copy)]
+    pub enum Stream {
+        /// Standard output.
+        Out,
+        /// Standard error.
+        Err,
+    }
+
+    /// Writes to a stream. A closed pipe ends the output silently; any other
+    /// failure on standard output is reported once on standard error and
+    /// makes the command fail. Failures on standard error itself are ignored:
+    /// there is nowhere left to report them.
+    pub fn write(stream: Stream, args: std::fmt::Arguments<'_>) {
+        match stream {
+            Stream::Err => {
+                let _ = std::io::stderr().lock().write_fmt(args);
+            }
+            Stream::Out => {
+                if CLOSED.load(Ordering::Relaxed) {
+                    return;
+                }
+                if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+                    if is_broken_pipe(&e) {
+                        CLOSED.store(true, Ordering::Relaxed);
+                    } else if !FAILED.swap(true, Ordering::Relaxed) {
+                        let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// True for the error of writing to a pipe whose reader has gone.
+    pub fn is_broken_pipe(e: &std::io::Error) -> bool {
+        e.kind() == std::io::ErrorKind::BrokenPipe
+    }
+
+    /// True when writing to standard output failed (other than a closed pipe).
+    pub fn failed() -> bool {
+        FAILED.load(Ordering::Relaxed)
+    }
+
+    /// Installs a panic hook that ends the process quietly with status 0 when
+    /// the library itself prints to a closed pipe (`serve`'s messages); every
+    /// other panic is reported as usual.
+    pub fn quiet_on_closed_pipe() {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let msg = info
+                .payload()
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| info.payload().downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            let closed = std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string();
+            if msg.starts_with("failed printing to std")
+                && (msg.contains(&closed) || msg.contains("Broken pipe"))
+            {
+                std::process::exit(0);
+            }
+            default(info);
+        }));
+    }
+
+    macro_rules! println {
+        () => { $crate::output::write($crate::output::Stream::Out, format_args!("\n")) };
+        ($($arg:tt)*) => {
+            $crate::output::write($crate::output::Stream::Out, format_args!("{}\n", format_args!($($arg)*)))
+        };
+    }
+    macro_rules! print {
+        ($($arg:tt)*) => { $crate::output::write($crate::output::Stream::Out, format_args!($($arg)*)) };
+    }
+    macro_rules! eprintln {
+        () => { $crate::output::write($crate::output::Stream::Err, format_args!("\n")) };
+        ($($arg:tt)*) => {
+            $crate::output::write($crate::output::Stream::Err, format_args!("{}\n", format_args!($($arg)*)))
+        };
+    }
+    #[allow(unused_macros)]
+    macro_rules! eprint {
+        ($($arg:tt)*) => { $crate::output::write($crate::output::Stream::Err, format_args!($($arg)*)) };
+    }
+}
+
 mod cmd;
 
 /// mimalloc: many small allocations from several threads (parsing and
@@ -62,6 +164,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    output::quiet_on_closed_pipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(a) => cmd::build::run(&cli.root, a),
@@ -80,7 +183,16 @@ fn main() -> ExitCode {
         Command::Serve(a) => cmd::serve::run(&cli.root, a),
     };
     match result {
+        Ok(_) if output::failed() => ExitCode::FAILURE,
         Ok(code) => code,
+        // A command that wrote its output straight to a closed pipe.
+        Err(e)
+            if e.chain()
+                .filter_map(|c| c.downcast_ref::<std::io::Error>())
+                .any(output::is_broken_pipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE

@@ -276,6 +276,12 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     // parser lets through (heading attributes, new extensions) is not
     // trusted to be safe.
     out.html = sanitizer().clean(&raw).to_string();
+    // Control characters from entities (`&#x1;`) are only known after parsing.
+    out.html = replace_controls_owned(out.html);
+    out.text = replace_controls_owned(out.text);
+    for h in &mut out.headings {
+        h.text = replace_controls(&h.text).into_owned();
+    }
     out
 }
 
@@ -389,10 +395,15 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
 }
 
 /// Strips all markup from an HTML fragment, keeping the text (for titles in feeds).
+///
+/// Characters XML cannot carry (control characters other than tab and line
+/// ends, U+FFFE, U+FFFF) become U+FFFD, as [`replace_controls`] does, so
+/// the feed and the sitemap stay well-formed whatever a title holds.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
+            c if !is_xml_char(c) => out.push(char::REPLACEMENT_CHARACTER),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -404,9 +415,55 @@ pub fn escape_text(s: &str) -> String {
     out
 }
 
+/// True for the characters XML 1.0 allows: tab, line ends and everything
+/// from U+0020 up, except U+FFFE and U+FFFF (Rust has no surrogates).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Replaces the characters XML cannot carry (see [`is_xml_char`]) with
+/// U+FFFD, as CommonMark does with NUL: a control character typed or
+/// written as an entity (`&#x1;`) would make the feed, the sitemap and the
+/// book's XHTML invalid. Returns the text itself when it has none.
+pub fn replace_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if is_xml_char(c) {
+                    c
+                } else {
+                    char::REPLACEMENT_CHARACTER
+                }
+            })
+            .collect(),
+    )
+}
+
+/// [`replace_controls`] on an owned string, reusing it when clean.
+fn replace_controls_owned(s: String) -> String {
+    match replace_controls(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_output() {
+        let r = r("标题\u{1}\n\n正文 &#x1; &#1; 和 \u{0} `a\u{8}b`\n\n<p>&#x1;</p>\n");
+        for s in [&r.html, &r.text] {
+            assert!(s.chars().all(is_xml_char), "{s:?}");
+        }
+        assert!(r.text.contains('\u{FFFD}'));
+        assert_eq!(escape_text("a\u{1}\u{FFFF}<\t"), "a\u{FFFD}\u{FFFD}&lt;\t");
+        assert_eq!(replace_controls("正常\r\n\t"), "正常\r\n\t");
+    }
 
     fn r(md: &str) -> Rendered {
         render(

@@ -31,10 +31,14 @@ impl JsonSchema for OneOrMany {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "One name, a comma-separated list, or a YAML list.",
+            "description": "One name, a comma-separated list, or a YAML list (at most 64).",
             "anyOf": [
-                { "type": "string" },
-                { "type": "array", "items": { "type": "string" } }
+                { "type": ["string", "number", "boolean"] },
+                {
+                    "type": "array",
+                    "items": { "type": ["string", "number", "boolean"] },
+                    "maxItems": crate::content::frontmatter::MAX_WORDS
+                }
             ]
         })
     }

@@ -8,7 +8,8 @@
 //! fall-back overlap) resolve to the first occurrence, as RFC 5545 says.
 
 use chrono::{
-    DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -71,7 +72,32 @@ pub fn parse_tz(name: &str) -> Result<Tz, String> {
 /// * `2026-11-24T08:00:00` — local time in `tz`;
 /// * `2026-11-24T08:00:00+08:00` or `…Z` — an exact instant (RFC 3339);
 /// * `2026-11-24` — midnight local time in `tz`.
+///
+/// Years outside 1–9999 are an error: feeds, sitemaps and calendars cannot
+/// write them.
 pub fn parse_datetime(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let t = parse_datetime_any_year(s, tz)?;
+    check_year(s, t.with_timezone(&tz).year())?;
+    check_year(s, t.year())?;
+    Ok(t)
+}
+
+/// The first and last year a date may have.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// An error for a date outside [`YEARS`].
+fn check_year(s: &str, year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{}` is outside the years 1 to 9999 (expected a date such as `2026-11-24`)",
+            s.trim()
+        ))
+    }
+}
+
+fn parse_datetime_any_year(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.with_timezone(&Utc));
@@ -101,9 +127,12 @@ pub fn parse_datetime(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
 }
 
 /// Parses a bare date `2026-11-24`.
+/// Years outside 1–9999 are an error.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date (expected a date such as `2026-11-24`)"))
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date (expected a date such as `2026-11-24`)"))?;
+    check_year(s, d.year())?;
+    Ok(d)
 }
 
 /// Parses a clock time `08:00` (24-hour; seconds optional).
@@ -145,11 +174,19 @@ pub fn format_local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// Parses a short duration: `90m`, `2h`, `1h30m`, `45s`, `3d`.
+/// The longest duration [`parse_duration`] accepts: 366 days.
+pub const MAX_DURATION_DAYS: i64 = 366;
+
+/// Parses a short duration: `90m`, `2h`, `1h30m`, `45s`, `3d`, at most
+/// [`MAX_DURATION_DAYS`] long (huge numbers are an error, not an overflow).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let err = || {
         format!("`{s}` is not a duration (expected something like `90m`, `2h`, `1h30m` or `1d`)")
     };
+    let too_long = || {
+        format!("`{s}` is too long for a duration (at most {MAX_DURATION_DAYS} days, such as `3d` or `2h`)")
+    };
+    let max = Duration::days(MAX_DURATION_DAYS);
     let mut total = Duration::zero();
     let mut num = String::new();
     let mut any = false;
@@ -158,15 +195,23 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             num.push(c);
             continue;
         }
-        let n: i64 = num.parse().map_err(|_| err())?;
+        let n: i64 = match num.parse() {
+            Ok(n) => n,
+            Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => return Err(too_long()),
+            Err(_) => return Err(err()),
+        };
         num.clear();
-        total += match c {
-            'd' => Duration::days(n),
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
-            's' => Duration::seconds(n),
+        let part = match c {
+            'd' => Duration::try_days(n),
+            'h' => Duration::try_hours(n),
+            'm' => Duration::try_minutes(n),
+            's' => Duration::try_seconds(n),
             _ => return Err(err()),
         };
+        total = part
+            .and_then(|p| total.checked_add(&p))
+            .filter(|t| *t <= max)
+            .ok_or_else(too_long)?;
         any = true;
     }
     if !num.is_empty() || !any {
@@ -243,5 +288,44 @@ mod tests {
         assert!(parse_time_of_day("08:00").is_ok());
         assert!(parse_time_of_day("25:00").is_err());
         assert!(parse_time_of_day("8am").is_err());
+    }
+
+    #[test]
+    fn huge_durations_are_errors_not_panics() {
+        for d in [
+            "9999999999999999d",
+            "99999999999999999999999s",
+            "367d",
+            "366d1s",
+        ] {
+            let e = parse_duration(d).unwrap_err();
+            assert!(e.contains("too long"), "{d}: {e}");
+        }
+        assert_eq!(parse_duration("366d").unwrap(), Duration::days(366));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::minutes(90));
+    }
+
+    #[test]
+    fn years_outside_1_to_9999_are_errors() {
+        let sh = tz("Asia/Shanghai");
+        for s in [
+            "0000-06-01",
+            "-0001-12-31",
+            "+10000-01-01",
+            "+10000-01-01 08:00",
+            "0000-06-01T08:00:00+08:00",
+            "0001-01-01 07:00",
+            "9999-12-31T20:00:00-08:00",
+        ] {
+            let e = parse_datetime(s, sh).unwrap_err();
+            assert!(e.contains("outside the years 1 to 9999"), "{s}: {e}");
+        }
+        assert!(parse_datetime("10000-01-01", sh).is_err());
+        for s in ["0000-06-01", "-0001-12-31", "+10000-01-01"] {
+            assert!(parse_date(s).unwrap_err().contains("1 to 9999"), "{s}");
+        }
+        assert!(parse_datetime("0001-01-01 09:00", sh).is_ok());
+        assert!(parse_datetime("9999-12-31 23:00", sh).is_ok());
+        assert!(parse_date("9999-12-31").is_ok());
     }
 }

@@ -434,7 +434,7 @@ fn every_problem_reported_with_file_line_field() {
     fs::write(t.path().join("content/briefs/utf8.md"), bad_utf8).unwrap();
     let err = check_fails(&t);
     let expect = [
-        ("content/briefs/yaml.md:2", "front matter"),
+        ("content/briefs/yaml.md:2", "field `title`: expected text"),
         ("content/briefs/unclosed.md:1", "never closed"),
         (
             "content/briefs/date.md:3: field `publish_at`",

@@ -55,11 +55,12 @@ pub fn read_due(c: &mut Community, due: &[deliver::Due]) -> anyhow::Result<()> {
 /// Loads the ledger, warning about unreadable lines.
 pub fn load_ledger(root: &Path) -> anyhow::Result<Ledger> {
     let ledger = Ledger::load(root).map_err(anyhow::Error::msg)?;
-    if !ledger.bad_lines.is_empty() {
+    let path = ledger.path().strip_prefix(root).unwrap_or(ledger.path());
+    for line in &ledger.bad_lines {
         eprintln!(
-            "warning: {}: skipped unreadable line(s) {:?} (a write cut short by a crash)",
-            ledger.path().display(),
-            ledger.bad_lines
+            "warning: {}:{line}: this line of the delivery ledger cannot be read (cut short by a crash, or damaged) and is skipped; \
+             if it recorded a delivery, that delivery may be sent again: check `qunshu status`, then delete the line or restore it from a backup",
+            path.display(),
         );
     }
     Ok(ledger)

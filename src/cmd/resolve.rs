@@ -1,5 +1,6 @@
 //! `qunshu resolve`
 
+use qunshu::config::{Lang, SiteConfig};
 use qunshu::deliver::ledger::{EventKind, Record};
 use qunshu::deliver::{self, lock::Lock, State};
 use std::path::{Path, PathBuf};
@@ -58,12 +59,16 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         );
     };
     let Some((part, _)) = d.open_claim else {
-        anyhow::bail!(
-            "the delivery of {} on `{}` is not unknown (it is {:?}); nothing to resolve",
-            post.display(),
-            args.channel,
-            d.state()
-        );
+        let lang = SiteConfig::load(root).map_or(Lang::ZhCn, |c| c.language);
+        let (post, channel, state) = (post.display(), &args.channel, state_words(lang, d.state()));
+        anyhow::bail!(match lang {
+            Lang::ZhCn => format!(
+                "{post} 在频道 `{channel}` 的投递{state}；只有结果未知的投递才需要 resolve"
+            ),
+            Lang::En => format!(
+                "the delivery of {post} on `{channel}` {state}; only a delivery whose outcome is unknown needs resolving"
+            ),
+        });
     };
     let event = if args.sent {
         EventKind::ResolvedSent
@@ -91,4 +96,22 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a delivery's state means, in plain words of the interface language.
+fn state_words(lang: Lang, state: State) -> &'static str {
+    match (lang, state) {
+        (Lang::ZhCn, State::Pending) => "还没有发送",
+        (Lang::ZhCn, State::Sent) => "已经发送成功",
+        (Lang::ZhCn, State::Failed) => "失败了，下一次 `qunshu post` 或 `qunshu run` 会重试",
+        (Lang::ZhCn, State::Unknown) => "结果未知",
+        (Lang::ZhCn, State::Missed) => "错过了时段，没有发送",
+        (Lang::En, State::Pending) => "has not been sent yet",
+        (Lang::En, State::Sent) => "was already sent",
+        (Lang::En, State::Failed) => {
+            "failed and will be tried again by the next `qunshu post` or `qunshu run`"
+        }
+        (Lang::En, State::Unknown) => "has an unknown outcome",
+        (Lang::En, State::Missed) => "missed its slot and was not sent",
+    }
 }

@@ -224,6 +224,14 @@ impl Members {
     /// that member is guessed); an entry without `privacy:` is shown by its
     /// alias, or as an unnamed member when it has none (with a warning).
     pub fn parse(rel: &Path, text: &str, diags: &mut Diagnostics) -> Members {
+        use super::frontmatter::{too_deep, MAX_YAML_DEPTH};
+        if let Some((line, _)) = too_deep(text, MAX_YAML_DEPTH) {
+            diags.push(
+                Diagnostic::error(rel, format!("the file is nested more than {MAX_YAML_DEPTH} levels deep here; at most {MAX_YAML_DEPTH} levels are read (expected one entry per handle with its fields)"))
+                    .at_line(line),
+            );
+            return Members::default();
+        }
         let keys = top_level_keys(text);
         let line_of = |handle: &str| keys.iter().find(|(k, _)| k == handle).map(|(_, l)| *l);
         let entries: Vec<(String, Member)> = match serde_yaml::from_str::<Option<Entries>>(text) {

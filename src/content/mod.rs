@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use frontmatter::{field_line, FrontMatter};
 pub use members::{Credit, Member, Members, Privacy};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 pub use thread::Status;
 
@@ -609,30 +609,14 @@ fn parse_text(
     text: std::borrow::Cow<'_, str>,
     depth: Depth,
 ) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = frontmatter::normalize_text(text);
     let split = frontmatter::split(&text)
         .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
-    let front: FrontMatter = if split.yaml.trim().is_empty() {
-        FrontMatter::default()
-    } else {
-        serde_yaml::from_str(split.yaml).map_err(|e| {
-            let line = e.location().map(|l| l.line() + split.yaml_line - 1);
-            let msg = e.to_string();
-            // yaml_serde appends "at line N column M" relative to the block; drop it.
-            let msg = match msg.find(" at line ") {
-                Some(i) => msg[..i].to_string(),
-                None => msg,
-            };
-            let field = msg
-                .strip_prefix("unknown field `")
-                .and_then(|r| r.split('`').next())
-                .map(|s| s.to_string());
-            let mut d = Diagnostic::error(rel, format!("front matter: {msg}")).at_opt_line(line);
-            if let Some(f) = field {
-                d = d.field(f);
-            }
-            vec![d]
-        })?
-    };
+    let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
+        let mut d = Diagnostic::error(rel, p.message).at_opt_line(p.line);
+        d.field = p.field;
+        vec![d]
+    })?;
     let mut errs = Vec::new();
     let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
 
@@ -1585,8 +1569,13 @@ fn build_post(
         body,
         thread,
     };
-    // Handles that are not in members.yaml.
+    // Handles that are not in members.yaml, each reported once.
+    let heading_lines = outline.map(thread::RawThread::first_heading_lines);
+    let mut reported = HashSet::new();
     for h in post.all_handles() {
+        if !reported.insert(h) {
+            continue;
+        }
         if !members.contains(h) && !members.is_empty() {
             let field = if post.authors.iter().any(|a| a == h) {
                 Some("authors")
@@ -1606,8 +1595,9 @@ fn build_post(
                 None
             };
             let line = field.and_then(line_of).or_else(|| {
-                outline
-                    .and_then(|t| t.heading_line_of(h))
+                heading_lines
+                    .as_ref()
+                    .and_then(|lines| lines.get(h))
                     .map(|l| p.body_line + l - 1)
             });
             let mut d = Diagnostic::warning(src, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
@@ -1615,13 +1605,7 @@ fn build_post(
             if let Some(f) = field {
                 d = d.field(f);
             }
-            if !ds
-                .borrow()
-                .iter()
-                .any(|x: &Diagnostic| x.message == d.message)
-            {
-                ds.borrow_mut().push(d);
-            }
+            ds.borrow_mut().push(d);
         }
     }
     (post, ds.into_inner())

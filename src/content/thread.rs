@@ -87,21 +87,25 @@ impl Default for RawSection {
 }
 
 impl RawThread {
-    /// The 1-based body line of the first answer or reply heading by
-    /// `handle`, if there is one.
-    pub fn heading_line_of(&self, handle: &str) -> Option<usize> {
-        self.answers
-            .iter()
-            .flat_map(|a| {
-                std::iter::once((a.author.as_str(), a.heading_line)).chain(
-                    a.replies
-                        .iter()
-                        .map(|r| (r.author.as_str(), r.heading_line)),
-                )
-            })
-            .filter(|(h, _)| *h == handle)
-            .map(|(_, l)| l)
-            .min()
+    /// The 1-based body line of the first answer or reply heading of each
+    /// handle, found in one pass (a look-up per handle would be quadratic
+    /// in a thread with thousands of answers).
+    pub fn first_heading_lines(&self) -> std::collections::HashMap<&str, usize> {
+        let mut lines = std::collections::HashMap::new();
+        for a in &self.answers {
+            let headings = std::iter::once((a.author.as_str(), a.heading_line)).chain(
+                a.replies
+                    .iter()
+                    .map(|r| (r.author.as_str(), r.heading_line)),
+            );
+            for (handle, line) in headings {
+                lines
+                    .entry(handle)
+                    .and_modify(|l: &mut usize| *l = (*l).min(line))
+                    .or_insert(line);
+            }
+        }
+        lines
     }
 }
 
@@ -176,7 +180,8 @@ pub fn split(body: &str) -> RawThread {
             _ => {}
         }
     }
-    let line_at = |off: usize| crate::diag::line_of_offset(body, off);
+    let lines = crate::diag::LineIndex::new(body);
+    let line_at = |off: usize| lines.line(off);
     let section = |from: usize, to: usize| {
         let raw = &body[from..to];
         let start = from + (raw.len() - raw.trim_start_matches('\n').len());
@@ -251,13 +256,49 @@ mod tests {
         assert_eq!(t.answers[0].replies[0].author, "laozhang");
         assert_eq!(t.answers[0].replies[0].section.text(body), "回复");
         assert_eq!(t.answers[0].replies[0].section.line, 7);
-        assert_eq!(t.heading_line_of("laozhang"), Some(6));
-        assert_eq!(t.heading_line_of("wangwu"), Some(9));
-        assert_eq!(t.heading_line_of("fake"), None);
+        let lines = t.first_heading_lines();
+        assert_eq!(lines.get("laozhang"), Some(&6));
+        assert_eq!(lines.get("wangwu"), Some(&9));
+        assert_eq!(lines.get("fake"), None);
         assert_eq!(t.answers[1].title.as_deref(), Some("从股权角度"));
         assert!(t.answers[1].section.text(body).contains("## @fake"));
         assert_eq!(t.summary.unwrap().text(body), "总结文字");
         assert!(t.problems.is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hostile_threads_split_into_ranges_of_the_body(
+            pieces in proptest::collection::vec(proptest::prelude::prop_oneof![
+                proptest::prelude::Just("## @a\n"),
+                proptest::prelude::Just("## @b 标题\n"),
+                proptest::prelude::Just("### @c\n"),
+                proptest::prelude::Just("## 总结\n"),
+                proptest::prelude::Just("```\n"),
+                proptest::prelude::Just("文字\n"),
+                proptest::prelude::Just("\n"),
+                proptest::prelude::Just("\r\n"),
+                proptest::prelude::Just("## @\n"),
+                proptest::prelude::Just("> ## @d\n"),
+            ], 0..60)
+        ) {
+            let body = pieces.concat();
+            let t = split(&body);
+            let line = |off| crate::diag::line_of_offset(&body, off);
+            let sections = std::iter::once(&t.question)
+                .chain(t.answers.iter().map(|a| &a.section))
+                .chain(t.answers.iter().flat_map(|a| a.replies.iter().map(|r| &r.section)))
+                .chain(t.summary.iter());
+            for sec in sections {
+                proptest::prop_assert!(body.get(sec.range.clone()).is_some());
+                proptest::prop_assert!(sec.line <= line(sec.range.start).max(1) + 1);
+            }
+            for a in &t.answers {
+                let handle = format!("@{}", a.author);
+                let heading = body.lines().nth(a.heading_line - 1).unwrap_or("");
+                proptest::prop_assert!(heading.contains(&handle), "{heading:?}");
+            }
+        }
     }
 
     #[test]

@@ -189,7 +189,8 @@ pub struct Ledger {
 impl Ledger {
     /// Reads `ROOT/.qunshu/ledger.jsonl` (a missing file is an empty ledger).
     /// A line that cannot be read — the last line cut short by a power
-    /// failure — is skipped and listed in `bad_lines`.
+    /// failure, a damaged byte that is not UTF-8 — is skipped and listed in
+    /// `bad_lines`; the other lines are read.
     pub fn load(root: &Path) -> Result<Ledger, String> {
         let path = root.join(STATE_DIR).join(LEDGER_FILE);
         let mut l = Ledger {
@@ -200,18 +201,22 @@ impl Ledger {
             started: None,
             bad_lines: Vec::new(),
         };
-        let text = match std::fs::read_to_string(&path) {
+        let bytes = match std::fs::read(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(l),
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
+        // Line by line, so one damaged byte costs its line, not the ledger.
+        for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+            if line.trim_ascii().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Record>(line) {
-                Ok(r) => l.apply(r),
-                Err(_) => l.bad_lines.push(i + 1),
+            match std::str::from_utf8(line)
+                .ok()
+                .and_then(|line| serde_json::from_str::<Record>(line).ok())
+            {
+                Some(r) => l.apply(r),
+                None => l.bad_lines.push(i + 1),
             }
         }
         Ok(l)

@@ -168,6 +168,10 @@ pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -
             .unwrap_or(rule_text)
             .to_string();
         let upper = rule_text.to_ascii_uppercase();
+        let rule_bad = upper.contains("DTSTART")
+            || upper.contains('\n')
+            || ((until.is_some() || count.is_some())
+                && (upper.contains("UNTIL=") || upper.contains("COUNT=")));
         if upper.contains("DTSTART") || upper.contains('\n') {
             err(
                 "rule",
@@ -189,12 +193,20 @@ pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -
         let until_local = until
             .map(|u| u.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)))
             .or(rule_until);
-        let set = match (start, t, diags.error_count() == before) {
-            (Some(d), Some(t), true) => {
-                match build_set(&rule_core, d.and_time(t), until_local, count) {
-                    Ok(s) => Some(s),
-                    Err(m) => {
-                        diags.push(
+        // The rule is checked even when other fields of the event are wrong
+        // (from a stand-in start), so every problem is reported in one pass.
+        let fields_ok = diags.error_count() == before;
+        let set = if rule_bad {
+            None
+        } else {
+            let stand_in = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+            let first = start
+                .unwrap_or(stand_in)
+                .and_time(t.unwrap_or(NaiveTime::MIN));
+            match build_set(&rule_core, first, until_local, count) {
+                Ok(s) => Some(s).filter(|_| fields_ok),
+                Err(m) => {
+                    diags.push(
                         Diagnostic::error(
                             CONFIG_FILE,
                             format!("`{rule_text}` is not a valid RFC 5545 recurrence rule: {m} (expected something like `FREQ=WEEKLY;INTERVAL=2;BYDAY=FR`)"),
@@ -202,11 +214,9 @@ pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -
                         .at_line(line_of_offset(text, r.rule.span().start))
                         .field(format!("events[{i}].rule")),
                     );
-                        None
-                    }
+                    None
                 }
             }
-            _ => None,
         };
         if let (Some(set), Some(start), Some(t), Some(duration)) = (set, start, t, duration) {
             out.push(Event {

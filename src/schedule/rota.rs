@@ -62,8 +62,15 @@ fn parse_period(s: &str) -> Option<u32> {
     (1..=366).contains(&days).then_some(days)
 }
 
-/// Validates `[rota]`; problems go to `diags` with their lines.
-pub fn validate(raw: &RawRota, text: &str, diags: &mut Diagnostics) -> Option<Rota> {
+/// Validates `[rota]`; problems go to `diags` with their lines. With the
+/// members file (`members`), every handle is also checked against it, in the
+/// same pass as the rest of `site.toml`.
+pub fn validate(
+    raw: &RawRota,
+    text: &str,
+    members_file: Option<&Members>,
+    diags: &mut Diagnostics,
+) -> Option<Rota> {
     let before = diags.error_count();
     let line = |s: std::ops::Range<usize>| line_of_offset(text, s.start);
     let mut members: Vec<(String, usize)> = Vec::new();
@@ -85,6 +92,9 @@ pub fn validate(raw: &RawRota, text: &str, diags: &mut Diagnostics) -> Option<Ro
                 .field("rota.members"),
             );
         } else {
+            if members_file.is_some_and(|f| !f.contains(&h)) {
+                diags.push(not_a_member(&h, line(m.span())));
+            }
             members.push((h, line(m.span())));
         }
     }
@@ -174,16 +184,19 @@ impl Rota {
         self.members
             .iter()
             .filter(|(h, _)| !members.contains(h))
-            .map(|(h, line)| {
-                Diagnostic::error(
-                    CONFIG_FILE,
-                    format!("`{h}` is on the duty rota but is not in the members file (expected a handle from members.yaml)"),
-                )
-                .at_line(*line)
-                .field("rota.members")
-            })
+            .map(|(h, line)| not_a_member(h, *line))
             .collect()
     }
+}
+
+/// The error for a rota handle that is not in the members file.
+fn not_a_member(h: &str, line: usize) -> Diagnostic {
+    Diagnostic::error(
+        CONFIG_FILE,
+        format!("`{h}` is on the duty rota but is not in the members file (expected a handle from members.yaml)"),
+    )
+    .at_line(line)
+    .field("rota.members")
 }
 
 #[cfg(test)]

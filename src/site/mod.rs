@@ -100,6 +100,11 @@ pub struct Link {
     pub href: String,
 }
 
+/// The most tags a card shows: a card appears on the page of each of its
+/// tags, so all of them would make the archive grow with the square of a
+/// post's tag count.
+pub const CARD_TAGS: usize = 8;
+
 /// A post as shown in listings.
 #[derive(Debug, Clone, Serialize)]
 pub struct Card {
@@ -117,8 +122,10 @@ pub struct Card {
     pub date: Option<String>,
     /// RFC 3339 time, if dated.
     pub iso: Option<String>,
-    /// Tags.
+    /// The first [`CARD_TAGS`] tags (the post's page shows them all).
     pub tags: Vec<Link>,
+    /// How many tags the card leaves out.
+    pub more_tags: usize,
     /// Stage.
     pub stage: Option<Link>,
     /// Description or the start of the text.
@@ -385,11 +392,13 @@ impl<'a> Site<'a> {
                     tags: p
                         .tags
                         .iter()
+                        .take(CARD_TAGS)
                         .map(|tag| Link {
                             name: tag.clone(),
                             href: encode_path(&format!("tags/{}/index.html", term_slug(tag))),
                         })
                         .collect(),
+                    more_tags: p.tags.len().saturating_sub(CARD_TAGS),
                     stage: p.stage.as_ref().map(|s| Link {
                         name: s.clone(),
                         href: encode_path(&format!("stages/{}/index.html", term_slug(s))),
@@ -448,10 +457,14 @@ impl<'a> Site<'a> {
                     .entry(tag.as_str())
                     .or_insert_with(|| term_slug(tag))
                     .clone();
-                tags.entry(slug)
+                let items = &mut tags
+                    .entry(slug)
                     .or_insert_with(|| (tag.clone(), Vec::new()))
-                    .1
-                    .push(i);
+                    .1;
+                // Tags that slug alike list the post once.
+                if items.last() != Some(&i) {
+                    items.push(i);
+                }
             }
             if let Some(s) = &p.stage {
                 let slug = slugs
