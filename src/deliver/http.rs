@@ -399,6 +399,79 @@ pub fn url_secrets(url: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// A server on 127.0.0.1 that handles one connection with `f`.
+    fn serve_once(f: impl FnOnce(std::net::TcpStream) + Send + 'static) -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            if let Ok((s, _)) = l.accept() {
+                f(s)
+            }
+        });
+        port
+    }
+
+    /// Reads until the end of the request's headers and body (the JSON `}`).
+    fn read_request(s: &mut std::net::TcpStream) {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !got.ends_with(b"}") {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+
+    fn send(url: String, timeout: i64) -> Result<Reply, Transport> {
+        Client::new(Duration::seconds(timeout)).send(&Prepared {
+            url,
+            body: serde_json::json!({"text": "x"}),
+        })
+    }
+
+    #[test]
+    fn a_failed_tls_handshake_sent_nothing() {
+        // Answers a TLS hello in plain HTTP and hangs up.
+        let port = serve_once(|mut s| {
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        });
+        match send(format!("https://127.0.0.1:{port}/hook"), 5) {
+            Err(Transport::NotSent(e)) => assert!(e.contains("TLS"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_request_that_went_out_without_an_answer_is_unknown_and_says_why() {
+        let port = serve_once(|mut s| {
+            read_request(&mut s);
+            // Hangs up without answering.
+        });
+        match send(format!("http://127.0.0.1:{port}/hook"), 5) {
+            Err(Transport::Unknown(Cause::Broken | Cause::Unreadable, _)) => {}
+            other => panic!("{other:?}"),
+        }
+        let port = serve_once(|mut s| {
+            read_request(&mut s);
+            std::thread::sleep(std::time::Duration::from_secs(3));
+        });
+        match send(format!("http://127.0.0.1:{port}/hook"), 1) {
+            Err(Transport::Unknown(Cause::TimedOut, e)) => assert!(e.contains("1s"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+        let port = serve_once(|mut s| {
+            read_request(&mut s);
+            let _ = s.write_all(b"SMTP ready\r\n\r\n");
+        });
+        match send(format!("http://127.0.0.1:{port}/hook"), 5) {
+            Err(Transport::Unknown(Cause::Unreadable, _)) => {}
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn url_secrets_are_the_token_parts() {

@@ -517,4 +517,36 @@ mod tests {
         assert_eq!(l.bad_lines, vec![5]);
         assert_eq!(l.delivery(p, "wx").unwrap().state(), State::Sent);
     }
+
+    #[test]
+    fn an_unknown_keeps_its_cause_until_the_next_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        let p = Path::new("content/briefs/a.md");
+        let mut claim = Record::new(at("2026-11-24T00:00:01Z"), EventKind::Claimed, p, "tg");
+        claim.part = 1;
+        claim.parts = 1;
+        l.append(claim.clone()).unwrap();
+        let mut u = claim.clone();
+        u.event = EventKind::Unknown;
+        u.cause = Some(Cause::TimedOut);
+        u.error = Some("no answer within 15s".into());
+        l.append(u).unwrap();
+        let l2 = Ledger::load(dir.path()).unwrap();
+        let d = l2.delivery(p, "tg").unwrap();
+        assert_eq!(d.state(), State::Unknown);
+        assert_eq!(d.unknown_cause, Some(Cause::TimedOut));
+        assert_eq!(d.unknown_error.as_deref(), Some("no answer within 15s"));
+        let mut r = Record::new(
+            at("2026-11-24T00:09:00Z"),
+            EventKind::ResolvedResend,
+            p,
+            "tg",
+        );
+        r.part = 1;
+        l.append(r).unwrap();
+        l.append(claim).unwrap();
+        let d = l.delivery(p, "tg").unwrap();
+        assert_eq!((d.unknown_cause, d.unknown_error.clone()), (None, None));
+    }
 }
