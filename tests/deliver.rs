@@ -1342,3 +1342,66 @@ fn a_rate_limited_channel_delays_only_itself() {
         }
     }
 }
+
+#[test]
+fn sigkill_while_one_channel_waits_loses_nothing_on_the_others() {
+    let mock = Mock::start(&[]);
+    let dir = site(&(channel("discord", "") + &channel("slack", "")), "en");
+    let r = dir.path();
+    brief(r, "p1.md", "2026-11-24 08:00", "First", "one");
+    brief(r, "p2.md", "2026-11-24 08:10", "Second", "two");
+    // Discord holds its first request; Slack goes on meanwhile.
+    mock.script("discord", vec![Script::Hold]);
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let mut child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-24 08:30"])
+        .envs(env(&mock))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    while mock.got_at("slack").len() < 2 || mock.got_at("discord").is_empty() {
+        assert!(std::time::Instant::now() < end, "{:#?}", mock.got());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Slack's second answer is recorded before the ledger shows it sent.
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    while records(r)
+        .iter()
+        .filter(|v| v["channel"] == "slack" && v["event"] == "sent")
+        .count()
+        < 2
+    {
+        assert!(std::time::Instant::now() < end, "{}", ledger(r));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    mock.release();
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:31"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    // Slack's posts went once; Discord's held one is unknown (the run was
+    // stopped) and its next post went out.
+    assert_eq!(mock.got_at("slack").len(), 2);
+    let d = mock.got_at("discord");
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(d[0].raw.contains("First") && d[1].raw.contains("Second"));
+    let line = o
+        .stdout
+        .lines()
+        .find(|l| l.contains("p1.md") && l.contains("→ discord"))
+        .unwrap_or_else(|| panic!("{}", o.stdout));
+    assert!(
+        line.contains("unknown") && line.contains("killed"),
+        "{line}"
+    );
+    let text = ledger(r);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{text}"
+    );
+}
