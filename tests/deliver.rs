@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
-use support::mock::{dingtalk_sign, feishu_sign, Mock, Script};
+use support::mock::{dingtalk_sign, feishu_sign, refused_port, Mock, Script};
 
 const FEISHU_SECRET: &str = "SECtest0123456789abcdef";
 const DING_SECRET: &str = "SECding-s3cr3t-0004";
@@ -165,6 +165,20 @@ struct Out {
 
 fn run(root: &Path, mock: &Mock, args: &[&str]) -> Out {
     let o = qunshu(root, mock).args(args).output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// `run` with some environment variables replaced.
+fn run_with(root: &Path, mock: &Mock, args: &[&str], vars: &[(&str, String)]) -> Out {
+    let mut c = qunshu(root, mock);
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    let o = c.args(args).output().unwrap();
     Out {
         code: o.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -639,6 +653,8 @@ fn sigkill_mid_batch_never_sends_twice_and_loses_nothing() {
         "{}",
         o.stdout
     );
+    // It says why: the run was stopped while the platform held the request.
+    assert!(o.stdout.contains("中断"), "{}", o.stdout);
     let st = run(
         r,
         &mock,
@@ -964,5 +980,428 @@ fn only_due_posts_are_read_and_a_broken_due_post_is_not_sent() {
         o.stderr.contains("content/briefs/b.md") && o.stderr.contains("content/qa/draft.md"),
         "{}",
         o.stderr
+    );
+}
+
+#[test]
+fn any_2xx_from_slack_is_sent_its_body_kept_and_never_resent() {
+    let mock = Mock::start(&[]);
+    let dir = site(&channel("slack", ""), "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "First", "one");
+    brief(r, "b.md", "2026-11-24 08:10", "Second", "two");
+    // A workflow webhook answers JSON; a proxy may answer 204 with no body.
+    mock.script(
+        "slack",
+        vec![
+            Script::Reply(
+                200,
+                r#"{"ok":true,"warning":"superfluous_charset"}"#.into(),
+                None,
+            ),
+            Script::Reply(204, String::new(), None),
+        ],
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:20"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("2 sent, 0 failed"), "{}", o.stdout);
+    let recs = records(r);
+    let sent: Vec<&Value> = recs.iter().filter(|v| v["event"] == "sent").collect();
+    assert_eq!(sent.len(), 2, "{recs:#?}");
+    // The platform's unusual answer is kept in the ledger.
+    assert!(
+        sent.iter().any(|v| v["reply"]
+            .as_str()
+            .is_some_and(|b| b.contains("superfluous_charset"))),
+        "{recs:#?}"
+    );
+    assert!(!recs.iter().any(|v| v["event"] == "failed"), "{recs:#?}");
+    // Later runs never post them again.
+    for at in ["2026-11-24 08:30", "2026-11-24 09:00"] {
+        let again = run(r, &mock, &["post", "--clock", at]);
+        assert_eq!(again.code, 0, "{}", again.stdout);
+    }
+    assert_eq!(mock.got_at("slack").len(), 2);
+}
+
+#[test]
+fn nothing_sent_is_failed_and_retried_never_unknown() {
+    let mock = Mock::start(&[]);
+    let chans = channel("wecom", "retries = 1")
+        // The plain-HTTP server never completes a TLS handshake: a short wait.
+        + &channel("slack", "retries = 1").replace("timeout = \"5s\"", "timeout = \"2s\"")
+        + &channel("discord", "retries = 1");
+    let dir = site(&chans, "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "Brief", "Hello.");
+    let port = refused_port();
+    let broken = [
+        // Connection refused: nobody listens on the port.
+        (
+            "T_WECOM_URL",
+            format!("http://127.0.0.1:{port}/cgi-bin/webhook/send?key=WECOMKEY-s3cr3t-0001"),
+        ),
+        // TLS handshake failure: the server speaks plain HTTP.
+        (
+            "T_SLACK_URL",
+            mock.base.replace("http://", "https://")
+                + "/slack/services/T0/B0/SLACKHOOK-s3cr3t-0006",
+        ),
+        // DNS failure: `.invalid` never resolves (RFC 6761).
+        (
+            "T_DISCORD_URL",
+            "http://qunshu-test.invalid/api/webhooks/1/DISCORDHOOK-s3cr3t-0007".to_string(),
+        ),
+    ];
+    let o = run_with(r, &mock, &["post", "--clock", "2026-11-24 08:00"], &broken);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("0 sent, 3 failed, 0 unknown"),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains("qunshu resolve"), "{}", o.stdout);
+    let recs = records(r);
+    assert!(!recs.iter().any(|v| v["event"] == "unknown"), "{recs:#?}");
+    // Retried like a server error: two tries each (retries = 1).
+    for ch in ["wecom", "slack", "discord"] {
+        let claims = recs
+            .iter()
+            .filter(|v| v["event"] == "claimed" && v["channel"] == ch)
+            .count();
+        assert_eq!(claims, 2, "{ch}: {recs:#?}");
+    }
+    assert!(o.stdout.contains("refused"), "{}", o.stdout);
+    assert!(o.stdout.contains("TLS"), "{}", o.stdout);
+    assert!(o.stdout.contains("did not resolve"), "{}", o.stdout);
+    let st = run(
+        r,
+        &mock,
+        &["status", "--json", "--clock", "2026-11-24 08:01"],
+    );
+    let v: Value = serde_json::from_str(&st.stdout).unwrap();
+    assert!(v["unknown"].as_array().unwrap().is_empty(), "{v:#}");
+    assert_eq!(v["failed"].as_array().unwrap().len(), 3, "{v:#}");
+    // A later run (the platforms reachable again) sends each once.
+    let o2 = run(r, &mock, &["post", "--clock", "2026-11-24 08:10"]);
+    assert_eq!(o2.code, 0, "{}\n{}", o2.stdout, o2.stderr);
+    assert!(o2.stdout.contains("3 sent"), "{}", o2.stdout);
+    assert_eq!(mock.got().len(), 3, "{:#?}", mock.got());
+    assert_no_secrets(&[&o.stdout, &o2.stdout, &st.stdout, &ledger(r)]);
+}
+
+#[test]
+fn an_unknown_says_why_it_is_unknown() {
+    let mock = Mock::start(&[]);
+    let chans = channel("telegram", "").replace("timeout = \"5s\"", "timeout = \"1s\"")
+        + &channel("discord", "");
+    let dir = site(&chans, "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "Brief", "Hello.");
+    // Telegram never answers in time; Discord answers 200 with no message id.
+    mock.script("tg", vec![Script::Slow(Duration::from_secs(3))]);
+    mock.script(
+        "discord",
+        vec![Script::Reply(200, "<html>gateway</html>".into(), None)],
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:00"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    let line = |out: &str, ch: &str| -> String {
+        out.lines()
+            .find(|l| l.contains(&format!("→ {ch}")))
+            .unwrap_or_else(|| panic!("no line for {ch}: {out}"))
+            .to_string()
+    };
+    assert!(
+        line(&o.stdout, "telegram").contains("no answer in time"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        line(&o.stdout, "discord").contains("answer could not be read"),
+        "{}",
+        o.stdout
+    );
+    // Later runs and `status` keep the reason; nothing says the run was interrupted.
+    let again = run(r, &mock, &["post", "--clock", "2026-11-24 08:10"]);
+    assert!(
+        line(&again.stdout, "telegram").contains("no answer in time"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        line(&again.stdout, "discord").contains("answer could not be read"),
+        "{}",
+        again.stdout
+    );
+    let st = run(r, &mock, &["status", "--clock", "2026-11-24 08:11"]);
+    for out in [&o.stdout, &again.stdout, &st.stdout] {
+        assert!(
+            !out.contains("interrupted") && !out.contains("stopped before"),
+            "{out}"
+        );
+    }
+    assert!(
+        st.stdout.contains("no answer in time") && st.stdout.contains("answer could not be read"),
+        "{}",
+        st.stdout
+    );
+    let v: Value = serde_json::from_str(
+        &run(
+            r,
+            &mock,
+            &["status", "--json", "--clock", "2026-11-24 08:11"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let causes: Vec<&str> = v["unknown"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["cause"].as_str())
+        .collect();
+    assert!(
+        causes.contains(&"timed_out") && causes.contains(&"unreadable"),
+        "{v:#}"
+    );
+    assert_eq!(mock.got_at("tg").len(), 1);
+    assert_eq!(mock.got_at("discord").len(), 1);
+}
+
+/// No run of 8 characters of a secret may appear (a secret cut short is
+/// still a leak).
+fn assert_no_secret_pieces(texts: &[&str]) {
+    let secrets = [
+        "WECOMKEY-s3cr3t-0001",
+        "FEISHUHOOK-s3cr3t-0002",
+        "DINGTOKEN-s3cr3t-0003",
+        "123456:TGTOKEN-s3cr3t-0005",
+        "SLACKHOOK-s3cr3t-0006",
+        "DISCORDHOOK-s3cr3t-0007",
+        "HOOKTOKEN-s3cr3t-0008",
+        FEISHU_SECRET,
+        DING_SECRET,
+    ];
+    for t in texts {
+        for s in secrets {
+            let chars: Vec<char> = s.chars().collect();
+            for w in chars.windows(8) {
+                let piece: String = w.iter().collect();
+                assert!(
+                    !t.contains(&piece),
+                    "{piece:?} of a secret leaked into:\n{t}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn secrets_echoed_back_are_scrubbed_whole_before_anything_is_cut() {
+    let mock = Mock::start(&[]);
+    let chans: String = [
+        "wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook",
+    ]
+    .iter()
+    .map(|c| channel(c, "retries = 0"))
+    .collect();
+    let dir = site(&chans, "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "Brief", "Hello.");
+    // Slack echoes the URL it was called with, after enough text that the
+    // 200-character cut falls in the middle of its token.
+    let slack_url = format!("{}/slack/services/T0/B0/SLACKHOOK-s3cr3t-0006", mock.base);
+    let before_token = "no_service: ".len() + slack_url.len() - "SLACKHOOK-s3cr3t-0006".len();
+    let pad = "x".repeat(200 - 16 - before_token);
+    let echo = |ep: &str, code: u16, body: String| mock.script(ep, vec![Script::Echo(code, body)]);
+    echo(
+        "wecom",
+        200,
+        r#"{"errcode":93000,"errmsg":"invalid webhook url, key {query:key} not found"}"#.into(),
+    );
+    echo(
+        "dingtalk",
+        200,
+        r#"{"errcode":300001,"errmsg":"token {query:access_token} is not exist"}"#.into(),
+    );
+    echo(
+        "feishu",
+        200,
+        r#"{"code":19001,"msg":"param invalid: incoming webhook access token invalid: {last}"}"#
+            .into(),
+    );
+    echo(
+        "tg",
+        401,
+        r#"{"ok":false,"error_code":401,"description":"Unauthorized: {url}"}"#.into(),
+    );
+    echo("slack", 404, format!("{pad}no_service: {{url}}"));
+    echo(
+        "discord",
+        401,
+        r#"{"message":"Invalid Webhook Token {last}","code":50027}"#.into(),
+    );
+    echo("hook", 403, "bad token {query:token} for {url}".into());
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:00"]);
+    assert_eq!(o.code, 1, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("0 sent, 7 failed"), "{}", o.stdout);
+    // The errors still say what went wrong.
+    assert!(
+        o.stdout.contains("not found") && o.stdout.contains("***"),
+        "{}",
+        o.stdout
+    );
+    let st = run(r, &mock, &["status", "--clock", "2026-11-24 08:01"]);
+    let js = run(
+        r,
+        &mock,
+        &["status", "--json", "--clock", "2026-11-24 08:01"],
+    );
+    assert_no_secret_pieces(&[&o.stdout, &o.stderr, &st.stdout, &js.stdout, &ledger(r)]);
+    assert_no_secrets(&[&o.stdout, &st.stdout, &ledger(r)]);
+}
+
+#[test]
+fn a_rate_limited_channel_delays_only_itself() {
+    let mock = Mock::start(&[]);
+    let chans = channel("slack", "") + &channel("discord", "");
+    let dir = site(&chans, "en");
+    let r = dir.path();
+    brief(r, "p1.md", "2026-11-24 08:00", "First", "one");
+    brief(r, "p2.md", "2026-11-24 08:10", "Second", "two");
+    brief(r, "p3.md", "2026-11-24 08:20", "Third", "three");
+    mock.script(
+        "slack",
+        vec![Script::Reply(429, "rate_limited".into(), Some("4".into()))],
+    );
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:30"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("6 sent"), "{}", o.stdout);
+    let got = mock.got();
+    let slack_retry = got
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.endpoint == "slack")
+        .nth(1)
+        .map(|(i, _)| i)
+        .expect("slack tried again");
+    let discord: Vec<usize> = got
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.endpoint == "discord")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(discord.len(), 3);
+    assert!(
+        discord.iter().all(|&i| i < slack_retry),
+        "discord waited behind slack's 429: {:?}",
+        got.iter().map(|g| &g.endpoint).collect::<Vec<_>>()
+    );
+    // Within each channel the posts keep their order.
+    for ep in ["slack", "discord"] {
+        let titles: Vec<&str> = got
+            .iter()
+            .filter(|g| g.endpoint == ep)
+            .map(|g| {
+                ["First", "Second", "Third"]
+                    .into_iter()
+                    .find(|t| g.raw.contains(t))
+                    .unwrap()
+            })
+            .collect();
+        let expect: &[&str] = if ep == "slack" {
+            &["First", "First", "Second", "Third"]
+        } else {
+            &["First", "Second", "Third"]
+        };
+        assert_eq!(titles, expect, "{ep}");
+    }
+    // One ledger, every line whole; each send recorded after its claim.
+    let text = ledger(r);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{text}"
+    );
+    let recs = records(r);
+    for ch in ["slack", "discord"] {
+        for p in ["p1", "p2", "p3"] {
+            let of: Vec<&str> = recs
+                .iter()
+                .filter(|v| {
+                    v["channel"] == ch
+                        && v["post"]
+                            .as_str()
+                            .is_some_and(|s| s.ends_with(&format!("{p}.md")))
+                })
+                .map(|v| v["event"].as_str().unwrap())
+                .collect();
+            assert_eq!(of.first(), Some(&"claimed"), "{ch} {p}: {of:?}");
+            assert_eq!(of.last(), Some(&"sent"), "{ch} {p}: {of:?}");
+        }
+    }
+}
+
+#[test]
+fn sigkill_while_one_channel_waits_loses_nothing_on_the_others() {
+    let mock = Mock::start(&[]);
+    let dir = site(&(channel("discord", "") + &channel("slack", "")), "en");
+    let r = dir.path();
+    brief(r, "p1.md", "2026-11-24 08:00", "First", "one");
+    brief(r, "p2.md", "2026-11-24 08:10", "Second", "two");
+    // Discord holds its first request; Slack goes on meanwhile.
+    mock.script("discord", vec![Script::Hold]);
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let mut child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-24 08:30"])
+        .envs(env(&mock))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    while mock.got_at("slack").len() < 2 || mock.got_at("discord").is_empty() {
+        assert!(std::time::Instant::now() < end, "{:#?}", mock.got());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Slack's second answer is recorded before the ledger shows it sent.
+    let end = std::time::Instant::now() + Duration::from_secs(30);
+    while records(r)
+        .iter()
+        .filter(|v| v["channel"] == "slack" && v["event"] == "sent")
+        .count()
+        < 2
+    {
+        assert!(std::time::Instant::now() < end, "{}", ledger(r));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    mock.release();
+    let o = run(r, &mock, &["post", "--clock", "2026-11-24 08:31"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    // Slack's posts went once; Discord's held one is unknown (the run was
+    // stopped) and its next post went out.
+    assert_eq!(mock.got_at("slack").len(), 2);
+    let d = mock.got_at("discord");
+    assert_eq!(d.len(), 2, "{d:#?}");
+    assert!(d[0].raw.contains("First") && d[1].raw.contains("Second"));
+    let line = o
+        .stdout
+        .lines()
+        .find(|l| l.contains("p1.md") && l.contains("→ discord"))
+        .unwrap_or_else(|| panic!("{}", o.stdout));
+    assert!(
+        line.contains("unknown") && line.contains("killed"),
+        "{line}"
+    );
+    let text = ledger(r);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_ok()),
+        "{text}"
     );
 }

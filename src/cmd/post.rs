@@ -83,30 +83,12 @@ pub fn report_line(c: &Community, r: &Report) -> String {
             s
         }
         Outcome::Failed(e) => format!("{}  {what}: {e}", t(lang, "失败  ", "failed ")),
-        Outcome::Unknown(e) => format!(
-            "{}  {what}: {e}. {}: qunshu resolve {} {} --sent {} --resend",
-            t(lang, "未知  ", "unknown"),
-            t(
-                lang,
-                "请到群里查看是否已发出，然后运行",
-                "Check the group, then run"
-            ),
-            r.post.display(),
-            r.channel,
-            t(lang, "或", "or"),
-        ),
-        Outcome::StillUnknown => format!(
-            "{}  {what}: {}: qunshu resolve {} {} --sent {} --resend",
-            t(lang, "未知  ", "unknown"),
-            t(
-                lang,
-                "上次运行中断，未重发；请查看群里后运行",
-                "an earlier run stopped before the answer; not re-sent. Check the group, then run"
-            ),
-            r.post.display(),
-            r.channel,
-            t(lang, "或", "or"),
-        ),
+        Outcome::Unknown { cause, detail } => {
+            unknown_line(lang, &what, Some(*cause), Some(detail.as_str()), r)
+        }
+        Outcome::StillUnknown { cause, detail } => {
+            unknown_line(lang, &what, *cause, detail.as_deref(), r)
+        }
         Outcome::Missed { late } => format!(
             "{}  {what}: {} {}",
             t(lang, "已错过", "missed "),
@@ -114,6 +96,34 @@ pub fn report_line(c: &Community, r: &Report) -> String {
             human(*late, lang),
         ),
     }
+}
+
+/// An unknown delivery: why, and the `resolve` command to run.
+fn unknown_line(
+    lang: Lang,
+    what: &str,
+    cause: Option<deliver::Cause>,
+    detail: Option<&str>,
+    r: &Report,
+) -> String {
+    let why = cause.map(|c| c.describe(lang)).unwrap_or(t(
+        lang,
+        "结果未知，可能已发出",
+        "the outcome is unknown; it may have been posted",
+    ));
+    let detail = detail.map(|d| format!(" ({d})")).unwrap_or_default();
+    format!(
+        "{}  {what}: {why}{detail}. {}: qunshu resolve {} {} --sent {} --resend",
+        t(lang, "未知  ", "unknown"),
+        t(
+            lang,
+            "不会自动重发；请到群里查看是否已发出，然后运行",
+            "Never re-sent on its own; check the group, then run"
+        ),
+        r.post.display(),
+        r.channel,
+        t(lang, "或", "or"),
+    )
 }
 
 /// `1h05m` / `1小时5分钟`.
@@ -217,7 +227,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     summary(&c, &reports, &clock);
     let bad = reports
         .iter()
-        .any(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Unknown(_)));
+        .any(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Unknown { .. }));
     Ok(if bad {
         ExitCode::FAILURE
     } else {
@@ -231,7 +241,7 @@ pub fn summary(c: &Community, reports: &[Report], clock: &Clock) {
     let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
     let sent = count(|o| matches!(o, Outcome::Sent { .. }));
     let failed = count(|o| matches!(o, Outcome::Failed(_)));
-    let unknown = count(|o| matches!(o, Outcome::Unknown(_) | Outcome::StillUnknown));
+    let unknown = count(|o| matches!(o, Outcome::Unknown { .. } | Outcome::StillUnknown { .. }));
     let missed = count(|o| matches!(o, Outcome::Missed { .. }));
     if reports.is_empty() {
         print!("{}", t(lang, "现在没有到期的帖子。", "Nothing due now."));

@@ -35,6 +35,8 @@ struct Line {
     parts: u32,
     message_ids: Vec<String>,
     error: Option<String>,
+    /// For an unknown delivery: why (`stopped`, `timed_out`, `broken`, `unreadable`).
+    cause: Option<deliver::Cause>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +100,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 message_ids: d.message_ids().iter().map(|s| s.to_string()).collect(),
                 error: match state {
                     State::Failed => d.failed.as_ref().map(|f| f.1.clone()),
+                    State::Unknown => d.unknown_error.clone(),
+                    _ => None,
+                },
+                cause: match state {
+                    State::Unknown => d.unknown_cause,
                     _ => None,
                 },
             }
@@ -117,6 +124,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 parts: l.parts,
                 message_ids: l.message_ids.clone(),
                 error: l.error.clone(),
+                cause: l.cause,
             })
             .collect()
     };
@@ -194,13 +202,23 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     show(
         t(
             lang,
-            "状态未知（上次运行在平台答复前中断；不会自动重发，请到群里查看后处理）：",
-            "Unknown (a run stopped before the platform answered; never re-sent on its own — check the group, then resolve):",
+            "状态未知（平台可能已收到；不会自动重发，请到群里查看后处理）：",
+            "Unknown (the platform may have posted it; never re-sent on its own — check the group, then resolve):",
         ),
         &s.unknown,
         &|l| {
+            let why = l.cause.map(|c| c.describe(lang)).unwrap_or(t(
+                lang,
+                "结果未知",
+                "the outcome is unknown",
+            ));
+            let detail = l
+                .error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
             format!(
-                "\n      qunshu resolve {} {} --sent   |   --resend",
+                ": {why}{detail}\n      qunshu resolve {} {} --sent   |   --resend",
                 l.post, l.channel
             )
         },

@@ -11,8 +11,12 @@
 //! too. That is how "never twice" is kept honestly on APIs that take no
 //! idempotency key.
 //!
-//! The ledger holds no secrets: channels are named by their id, errors pass
-//! through [`super::http::redact`] before they are written.
+//! The ledger holds no secrets: channels are named by their id, errors and
+//! answers pass through [`super::http::Redactor`] before they are written.
+//!
+//! One writer appends to it: channels deliver in parallel, each on its own
+//! worker, and send their records to the thread that owns the ledger, which
+//! writes and fsyncs each before the worker goes on.
 
 use crate::content::Community;
 use chrono::{DateTime, Utc};
@@ -49,6 +53,46 @@ pub enum EventKind {
     ResolvedResend,
 }
 
+/// Why a delivery's outcome is unknown: each case in which the request may
+/// have reached the platform without an answer saying so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The run stopped (killed, crashed, power lost) between the claim and
+    /// the answer.
+    Stopped,
+    /// No answer came within the channel's `timeout`.
+    TimedOut,
+    /// The connection broke after the request went out.
+    Broken,
+    /// An answer came but could not be read (not HTTP, cut short, or a
+    /// success status without what the platform always returns).
+    Unreadable,
+}
+
+impl Cause {
+    /// The cause in words, in the site's language.
+    pub fn describe(self, lang: crate::config::Lang) -> &'static str {
+        use crate::config::Lang::{En, ZhCn};
+        match (self, lang) {
+            (Cause::Stopped, ZhCn) => "上次运行在平台答复前中断（被终止或崩溃）",
+            (Cause::Stopped, En) => {
+                "a run was stopped (killed or crashed) before the platform answered"
+            }
+            (Cause::TimedOut, ZhCn) => "等待平台答复超时，可能已发出",
+            (Cause::TimedOut, En) => "no answer in time; it may have been posted",
+            (Cause::Broken, ZhCn) => "请求发出后连接中断，可能已发出",
+            (Cause::Broken, En) => {
+                "the connection broke after the request went out; it may have been posted"
+            }
+            (Cause::Unreadable, ZhCn) => "平台的答复无法读取，可能已发出",
+            (Cause::Unreadable, En) => {
+                "the platform's answer could not be read; it may have been posted"
+            }
+        }
+    }
+}
+
 /// One line of the ledger.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -77,6 +121,13 @@ pub struct Record {
     /// The platform's error, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `unknown`: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// For `sent`: the platform's answer when it was not the usual one
+    /// (scrubbed of secrets, cut to 200 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -96,6 +147,8 @@ impl Record {
             parts: 0,
             message_id: None,
             error: None,
+            cause: None,
+            reply: None,
         }
     }
 }
@@ -133,6 +186,11 @@ pub struct Delivery {
     pub open_claim: Option<(u32, DateTime<Utc>)>,
     /// Whether an `unknown` record was already written for the open claim.
     pub unknown_recorded: bool,
+    /// Why the open claim is unknown, from its `unknown` record (none in
+    /// ledgers written before causes were recorded).
+    pub unknown_cause: Option<Cause>,
+    /// The details of the open claim's `unknown` record.
+    pub unknown_error: Option<String>,
     /// The last failure: (time, error).
     pub failed: Option<(DateTime<Utc>, String)>,
     /// The slot was recorded as missed.
@@ -301,6 +359,8 @@ impl Ledger {
                 parts: 0,
                 message_id: None,
                 error: None,
+                cause: None,
+                reply: None,
             })?;
         }
         Ok(())
@@ -327,6 +387,8 @@ impl Ledger {
                 sent: BTreeMap::new(),
                 open_claim: None,
                 unknown_recorded: false,
+                unknown_cause: None,
+                unknown_error: None,
                 failed: None,
                 missed: false,
                 resend: false,
@@ -346,6 +408,8 @@ impl Ledger {
             EventKind::Claimed => {
                 d.open_claim = Some((r.part, r.at));
                 d.unknown_recorded = false;
+                d.unknown_cause = None;
+                d.unknown_error = None;
             }
             EventKind::Sent => {
                 d.sent.insert(r.part, r.message_id.clone());
@@ -359,7 +423,11 @@ impl Ledger {
                 d.open_claim = None;
                 d.failed = Some((r.at, r.error.clone().unwrap_or_default()));
             }
-            EventKind::Unknown => d.unknown_recorded = true,
+            EventKind::Unknown => {
+                d.unknown_recorded = true;
+                d.unknown_cause = r.cause;
+                d.unknown_error = r.error.clone();
+            }
             EventKind::Missed => d.missed = true,
             EventKind::ResolvedSent => {
                 let at = d.open_claim.map(|(_, t)| t).unwrap_or(r.at);
@@ -453,5 +521,37 @@ mod tests {
         let l = Ledger::load(dir.path()).unwrap();
         assert_eq!(l.bad_lines, vec![5]);
         assert_eq!(l.delivery(p, "wx").unwrap().state(), State::Sent);
+    }
+
+    #[test]
+    fn an_unknown_keeps_its_cause_until_the_next_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut l = Ledger::load(dir.path()).unwrap();
+        let p = Path::new("content/briefs/a.md");
+        let mut claim = Record::new(at("2026-11-24T00:00:01Z"), EventKind::Claimed, p, "tg");
+        claim.part = 1;
+        claim.parts = 1;
+        l.append(claim.clone()).unwrap();
+        let mut u = claim.clone();
+        u.event = EventKind::Unknown;
+        u.cause = Some(Cause::TimedOut);
+        u.error = Some("no answer within 15s".into());
+        l.append(u).unwrap();
+        let l2 = Ledger::load(dir.path()).unwrap();
+        let d = l2.delivery(p, "tg").unwrap();
+        assert_eq!(d.state(), State::Unknown);
+        assert_eq!(d.unknown_cause, Some(Cause::TimedOut));
+        assert_eq!(d.unknown_error.as_deref(), Some("no answer within 15s"));
+        let mut r = Record::new(
+            at("2026-11-24T00:09:00Z"),
+            EventKind::ResolvedResend,
+            p,
+            "tg",
+        );
+        r.part = 1;
+        l.append(r).unwrap();
+        l.append(claim).unwrap();
+        let d = l.delivery(p, "tg").unwrap();
+        assert_eq!((d.unknown_cause, d.unknown_error.clone()), (None, None));
     }
 }

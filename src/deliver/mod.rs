@@ -6,7 +6,9 @@
 //! it, rendered for what the platform can show ([`render`]) and split into
 //! numbered parts when it is longer than the platform's limit. Every step is
 //! written to the [`ledger`] before and after the request, under the
-//! [`lock`], paced under the platform's rate limit ([`pacing`]).
+//! [`lock`], paced under the platform's rate limit ([`pacing`]). Channels
+//! deliver in parallel, one worker thread each, so a rate-limited channel
+//! delays only itself; the ledger keeps one writer.
 //!
 //! One file per platform holds its request shape, its signing and the
 //! meaning of its answers: [`wecom`], [`feishu`], [`dingtalk`],
@@ -29,7 +31,7 @@ pub mod webhook;
 pub mod wecom;
 
 pub use channels::{Channel, ChannelKind};
-pub use ledger::{Ledger, State};
+pub use ledger::{Cause, Ledger, State};
 
 use crate::config::Lang;
 use crate::content::{self, Community, Post};
@@ -40,10 +42,9 @@ use http::{Answer, Prepared, Transport};
 use ledger::{EventKind, Record};
 use render::{Block, Dialect, Limit};
 use serde_json::json;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
 /// A post due in a slot (from the plan).
@@ -95,25 +96,23 @@ impl Secrets {
         })
     }
 
-    /// Every secret value, for redaction.
-    pub fn values(&self) -> Vec<String> {
-        let mut v: Vec<String> = [&self.url, &self.secret, &self.chat_id]
+    /// A redactor for every secret value of the channel, each on its own:
+    /// the URL, its password, query values and path tokens, the signing
+    /// secret or bot token (and the secret half of a `id:secret` token),
+    /// the chat id.
+    pub fn redactor(&self) -> http::Redactor {
+        let mut v: Vec<(String, usize)> = [&self.url, &self.secret, &self.chat_id]
             .into_iter()
             .flatten()
-            .cloned()
+            .map(|s| (s.clone(), 4))
             .collect();
-        // The query string of a webhook URL is its key: redact it on its own too.
-        if let Some((_, q)) = self.url.as_deref().and_then(|u| u.split_once('?')) {
-            v.push(q.to_string());
-        }
         if let Some(u) = &self.url {
-            if let Some(last) = u.trim_end_matches('/').rsplit('/').next() {
-                if last.len() >= 16 {
-                    v.push(last.to_string());
-                }
-            }
+            v.extend(http::url_secrets(u).into_iter().map(|s| (s, 8)));
         }
-        v
+        if let Some(t) = &self.secret {
+            v.extend(t.split(':').map(|s| (s.to_string(), 8)));
+        }
+        http::Redactor::new(v)
     }
 }
 
@@ -297,10 +296,20 @@ pub enum Outcome {
     },
     /// The platform refused it, or it could not be sent.
     Failed(String),
-    /// The run lost the answer: it may or may not have been posted.
-    Unknown(String),
+    /// The request may have reached the platform, but no answer says so.
+    Unknown {
+        /// Which case it was.
+        cause: Cause,
+        /// The details (no secrets).
+        detail: String,
+    },
     /// An unknown delivery from an earlier run, waiting to be resolved.
-    StillUnknown,
+    StillUnknown {
+        /// Which case it was (none in ledgers from before causes were recorded).
+        cause: Option<Cause>,
+        /// The details recorded then.
+        detail: Option<String>,
+    },
     /// The slot passed too long ago; not sent at the wrong time of day.
     Missed {
         /// How late it was.
@@ -323,22 +332,33 @@ pub struct Report {
     pub outcome: Outcome,
 }
 
-/// A delivery run: the community, its ledger and the clock, with the
-/// pacing and secrets of each channel.
+/// A delivery run: the community, its ledger and the clock.
+///
+/// Each channel delivers on its own worker thread, with its own pacing,
+/// retries and HTTP client, so a rate-limited or slow channel delays only
+/// itself; within a channel the posts go in slot order. The ledger has one
+/// writer — the thread that called [`Run::deliver`] — to which the workers
+/// send their records, each written and fsynced before the worker goes on.
 pub struct Run<'a> {
     community: &'a Community,
     ledger: &'a mut Ledger,
     clock: Clock,
     since: Instant,
     stop: Arc<AtomicBool>,
-    pacer: pacing::Pacer,
-    agents: HashMap<String, ureq::Agent>,
+}
+
+/// What a worker asks of the ledger's writer.
+enum ToWriter {
+    /// Write this record; answer once it is on disk.
+    Append(Record, mpsc::SyncSender<Result<(), String>>),
+    /// A result to report.
+    Report(Report),
 }
 
 impl<'a> Run<'a> {
     /// A run at `clock` (the run's time advances with the wall clock).
-    /// Setting `stop` makes the run finish the request in flight, record
-    /// it, and send nothing more.
+    /// Setting `stop` makes the run finish the requests in flight, record
+    /// them, and send nothing more.
     pub fn new(
         community: &'a Community,
         ledger: &'a mut Ledger,
@@ -351,39 +371,18 @@ impl<'a> Run<'a> {
             clock,
             since: Instant::now(),
             stop,
-            pacer: pacing::Pacer::new(),
-            agents: HashMap::new(),
         }
     }
 
     /// The run's current time.
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now + Duration::from_std(self.since.elapsed()).unwrap_or_default()
-    }
-
-    fn stopping(&self) -> bool {
-        self.stop.load(Ordering::SeqCst)
-    }
-
-    /// Sleeps up to `d`; false when a stop was asked for meanwhile.
-    fn sleep(&self, d: std::time::Duration) -> bool {
-        let end = Instant::now() + d;
-        while Instant::now() < end {
-            if self.stopping() {
-                return false;
-            }
-            std::thread::sleep((end - Instant::now()).min(std::time::Duration::from_millis(50)));
-        }
-        !self.stopping()
+        run_time(self.clock, self.since)
     }
 
     fn append(&mut self, r: Record) -> anyhow::Result<()> {
-        self.ledger.append(r).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot write the delivery ledger {}: {e}; stopping so nothing is sent unrecorded",
-                self.ledger.path().display()
-            )
-        })
+        self.ledger
+            .append(r)
+            .map_err(|e| anyhow::anyhow!(ledger_error(self.ledger.path(), &e)))
     }
 
     /// Records claims left open by an earlier run as unknown.
@@ -402,14 +401,19 @@ impl<'a> Run<'a> {
             let mut r = Record::new(now, EventKind::Unknown, &post, &ch);
             r.part = part;
             r.slot = slot;
-            r.error = Some("the run stopped before the platform answered".into());
+            r.cause = Some(Cause::Stopped);
+            r.error = Some(format!(
+                "part {part} was claimed and no answer was recorded"
+            ));
             self.append(r)?;
         }
         Ok(())
     }
 
-    /// Delivers every due post to every channel that carries its column.
-    /// `on_report` sees each result as it happens.
+    /// Delivers every due post to every channel that carries its column,
+    /// the channels in parallel. `on_report` sees each result as it
+    /// happens (on this thread); the results come back in slot, post and
+    /// channel order.
     pub fn deliver(
         &mut self,
         due: &[Due],
@@ -422,33 +426,189 @@ impl<'a> Run<'a> {
         self.record_unknowns()?;
         let mut due = due.to_vec();
         due.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
+        let c: &'a Community = self.community;
+        // Each channel's posts, in order, with what the ledger knows of them
+        // (only the channel's own worker changes that during the run).
+        let lanes: Vec<(&Channel, Vec<Job<'a>>)> = c
+            .config
+            .channels
+            .iter()
+            .map(|ch| {
+                let jobs: Vec<Job<'a>> = due
+                    .iter()
+                    .filter(|item| ch.carries(&item.column))
+                    .filter_map(|item| {
+                        let post = c.posts.iter().find(|p| p.source == item.source)?;
+                        Some(Job {
+                            item: item.clone(),
+                            post,
+                            history: self.ledger.delivery(&post.source, &ch.id).cloned(),
+                        })
+                    })
+                    .collect();
+                (ch, jobs)
+            })
+            .filter(|(_, jobs)| !jobs.is_empty())
+            .collect();
+        let started = self.ledger.started();
+        let (clock, since) = (self.clock, self.since);
+        let ledger = &mut *self.ledger;
+        let abort = AtomicBool::new(false);
         let mut out = Vec::new();
-        let c = self.community;
-        for item in &due {
-            let Some(post) = c.posts.iter().find(|p| p.source == item.source) else {
-                continue;
-            };
-            for ch in c
-                .config
-                .channels
-                .iter()
-                .filter(|ch| ch.carries(&item.column))
-            {
-                if self.stopping() {
-                    return Ok(out);
-                }
-                if let Some(r) = self.one(item, post, ch)? {
-                    on_report(&r);
-                    out.push(r);
+        let mut failure: Option<anyhow::Error> = None;
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::channel::<ToWriter>();
+            let workers: Vec<_> = lanes
+                .into_iter()
+                .map(|(ch, jobs)| {
+                    let mut w = Worker {
+                        community: c,
+                        ch,
+                        clock,
+                        since,
+                        stop: &self.stop,
+                        abort: &abort,
+                        started,
+                        pacer: pacing::Pacer::new(),
+                        client: None,
+                        tx: tx.clone(),
+                    };
+                    s.spawn(move || w.run(jobs))
+                })
+                .collect();
+            drop(tx);
+            // The one writer: records in the order the workers send them.
+            for msg in rx {
+                match msg {
+                    ToWriter::Append(r, done) => {
+                        let res = ledger
+                            .append(r)
+                            .map_err(|e| ledger_error(ledger.path(), &e));
+                        if res.is_err() {
+                            abort.store(true, Ordering::SeqCst);
+                        }
+                        let _ = done.send(res);
+                    }
+                    ToWriter::Report(r) => {
+                        on_report(&r);
+                        out.push(r);
+                    }
                 }
             }
+            for w in workers {
+                match w.join() {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        failure.get_or_insert(e);
+                    }
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
         }
+        let order = |r: &Report| {
+            c.config
+                .channels
+                .iter()
+                .position(|ch| ch.id == r.channel)
+                .unwrap_or(usize::MAX)
+        };
+        out.sort_by(|a, b| (a.slot, &a.post, order(a)).cmp(&(b.slot, &b.post, order(b))));
         Ok(out)
     }
+}
 
-    fn one(&mut self, item: &Due, post: &Post, ch: &Channel) -> anyhow::Result<Option<Report>> {
+fn run_time(clock: Clock, since: Instant) -> DateTime<Utc> {
+    clock.now + Duration::from_std(since.elapsed()).unwrap_or_default()
+}
+
+fn ledger_error(path: &Path, e: &std::io::Error) -> String {
+    format!(
+        "cannot write the delivery ledger {}: {e}; stopping so nothing is sent unrecorded",
+        path.display()
+    )
+}
+
+/// One post for one channel's worker.
+struct Job<'a> {
+    item: Due,
+    post: &'a Post,
+    /// The ledger's history of the post on the channel, when the run began.
+    history: Option<ledger::Delivery>,
+}
+
+/// One channel's deliveries in a run, on a thread of their own.
+struct Worker<'a> {
+    community: &'a Community,
+    ch: &'a Channel,
+    clock: Clock,
+    since: Instant,
+    stop: &'a AtomicBool,
+    /// Set when the ledger cannot be written: every worker stops.
+    abort: &'a AtomicBool,
+    started: Option<DateTime<Utc>>,
+    pacer: pacing::Pacer,
+    client: Option<http::Client>,
+    tx: mpsc::Sender<ToWriter>,
+}
+
+impl Worker<'_> {
+    fn run(&mut self, jobs: Vec<Job<'_>>) -> anyhow::Result<()> {
+        for job in jobs {
+            if self.stopping() {
+                break;
+            }
+            if let Some(r) = self.one(&job.item, job.post, job.history.as_ref())? {
+                // The writer outlives every worker; a send cannot fail.
+                let _ = self.tx.send(ToWriter::Report(r));
+            }
+        }
+        Ok(())
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        run_time(self.clock, self.since)
+    }
+
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst) || self.abort.load(Ordering::SeqCst)
+    }
+
+    /// Sleeps up to `d`; false when a stop was asked for meanwhile.
+    fn sleep(&self, d: std::time::Duration) -> bool {
+        let end = Instant::now() + d;
+        while Instant::now() < end {
+            if self.stopping() {
+                return false;
+            }
+            std::thread::sleep((end - Instant::now()).min(std::time::Duration::from_millis(50)));
+        }
+        !self.stopping()
+    }
+
+    /// Hands `r` to the ledger's writer and waits until it is on disk.
+    fn append(&self, r: Record) -> anyhow::Result<()> {
+        let (done, written) = mpsc::sync_channel(1);
+        let gone = || anyhow::anyhow!("the delivery ledger's writer stopped");
+        self.tx
+            .send(ToWriter::Append(r, done))
+            .map_err(|_| gone())?;
+        written
+            .recv()
+            .map_err(|_| gone())?
+            .map_err(anyhow::Error::msg)
+    }
+
+    fn one(
+        &mut self,
+        item: &Due,
+        post: &Post,
+        d: Option<&ledger::Delivery>,
+    ) -> anyhow::Result<Option<Report>> {
         let c = self.community;
-        let d = self.ledger.delivery(&post.source, &ch.id).cloned();
+        let ch = self.ch;
         let report = |outcome| Report {
             post: post.source.clone(),
             title: post.title.clone(),
@@ -456,10 +616,13 @@ impl<'a> Run<'a> {
             slot: item.slot,
             outcome,
         };
-        match d.as_ref().map(|d| d.state()) {
+        match d.map(|d| d.state()) {
             Some(State::Sent) | Some(State::Missed) => return Ok(None),
             Some(State::Unknown) if ch.kind != ChannelKind::Outbox => {
-                return Ok(Some(report(Outcome::StillUnknown)))
+                return Ok(Some(report(Outcome::StillUnknown {
+                    cause: d.and_then(|d| d.unknown_cause),
+                    detail: d.and_then(|d| d.unknown_error.clone()),
+                })))
             }
             _ => {}
         }
@@ -469,18 +632,18 @@ impl<'a> Run<'a> {
             .map(|col| col.stale_after)
             .unwrap_or_else(|| Duration::hours(2));
         let now = self.now();
-        if let Some((failed_at, _)) = d.as_ref().and_then(|d| d.failed.as_ref()) {
-            if d.as_ref().is_some_and(|d| d.state() == State::Failed)
+        if let Some((failed_at, _)) = d.and_then(|d| d.failed.as_ref()) {
+            if d.is_some_and(|d| d.state() == State::Failed)
                 && now < *failed_at + retry_failed_after()
             {
                 // Failed a moment ago: `status` shows it; try again later.
                 return Ok(None);
             }
         }
-        let resend = d.as_ref().is_some_and(|d| d.resend);
-        let started_sending = d.as_ref().is_some_and(|d| !d.sent.is_empty());
+        let resend = d.is_some_and(|d| d.resend);
+        let started_sending = d.is_some_and(|d| !d.sent.is_empty());
         if d.is_none() {
-            if let Some(start) = self.ledger.started() {
+            if let Some(start) = self.started {
                 if item.slot + stale_after < start {
                     // Already stale when the ledger began: history, not ours.
                     return Ok(None);
@@ -515,24 +678,36 @@ impl<'a> Run<'a> {
         };
         let parts = msg.parts.len() as u32;
         if ch.kind == ChannelKind::Outbox {
-            return self.outbox(item, post, ch, &msg).map(|o| Some(report(o)));
+            return self.outbox(item, post, &msg).map(|o| Some(report(o)));
         }
-        let first = d.as_ref().map(|d| d.next_part()).unwrap_or(1);
+        let first = d.map(|d| d.next_part()).unwrap_or(1);
         if first > parts {
             // The post was edited after its first parts went out and is now
             // shorter: nothing of it is left to send.
             return Ok(None);
         }
         let mut ids: Vec<String> = d
-            .as_ref()
             .map(|d| d.message_ids().iter().map(|s| s.to_string()).collect())
             .unwrap_or_default();
+        let redactor = secrets.redactor();
         for part in first..=parts {
             let text = &msg.parts[(part - 1) as usize];
-            match self.send_part(item, post, ch, &secrets, &msg.title, text, part, parts)? {
+            let sending = Sending {
+                item,
+                post,
+                secrets: &secrets,
+                redactor: &redactor,
+                title: &msg.title,
+                text,
+                part,
+                parts,
+            };
+            match self.send_part(&sending)? {
                 PartResult::Sent(id) => ids.extend(id),
                 PartResult::Failed(e) => return Ok(Some(report(Outcome::Failed(e)))),
-                PartResult::Unknown(e) => return Ok(Some(report(Outcome::Unknown(e)))),
+                PartResult::Unknown(cause, detail) => {
+                    return Ok(Some(report(Outcome::Unknown { cause, detail })))
+                }
                 PartResult::Stopped => return Ok(None),
             }
         }
@@ -542,14 +717,9 @@ impl<'a> Run<'a> {
         })))
     }
 
-    fn outbox(
-        &mut self,
-        item: &Due,
-        post: &Post,
-        ch: &Channel,
-        msg: &Message,
-    ) -> anyhow::Result<Outcome> {
+    fn outbox(&mut self, item: &Due, post: &Post, msg: &Message) -> anyhow::Result<Outcome> {
         let c = self.community;
+        let ch = self.ch;
         let name = outbox::file_name(item.slot, c.config.tz, &item.column, &post.slug);
         let mut claim = Record::new(self.now(), EventKind::Claimed, &post.source, &ch.id);
         claim.slot = Some(item.slot);
@@ -585,18 +755,10 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn prepare(
-        &self,
-        ch: &Channel,
-        s: &Secrets,
-        title: &str,
-        text: &str,
-        post: &Post,
-        item: &Due,
-    ) -> Prepared {
+    fn prepare(&self, s: &Secrets, title: &str, text: &str, post: &Post, item: &Due) -> Prepared {
         let url = s.url.clone().unwrap_or_default();
         let wall = Utc::now();
-        match ch.kind {
+        match self.ch.kind {
             ChannelKind::Wecom => wecom::request(&url, text),
             ChannelKind::Feishu => {
                 feishu::request(&url, s.secret.as_deref(), wall.timestamp(), title, text)
@@ -622,88 +784,98 @@ impl<'a> Run<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn send_part(
-        &mut self,
-        item: &Due,
-        post: &Post,
-        ch: &Channel,
-        secrets: &Secrets,
-        title: &str,
-        text: &str,
-        part: u32,
-        parts: u32,
-    ) -> anyhow::Result<PartResult> {
-        let secret_values = secrets.values();
-        let redact = |s: &str| http::redact(s, &secret_values);
-        let agent = self
-            .agents
-            .entry(ch.id.clone())
-            .or_insert_with(|| http::agent(ch.timeout))
+    /// What the platform's answer means, read by the channel's platform.
+    fn read_answer(&self, reply: &http::Reply) -> Answer {
+        let wait = self.ch.retry_after;
+        match self.ch.kind {
+            ChannelKind::Wecom => wecom::answer(reply, wait),
+            ChannelKind::Feishu => feishu::answer(reply, wait),
+            ChannelKind::Dingtalk => dingtalk::answer(reply, wait),
+            ChannelKind::Telegram => telegram::answer(reply, wait),
+            ChannelKind::Slack => slack::answer(reply, wait),
+            ChannelKind::Discord => discord::answer(reply, wait),
+            ChannelKind::Webhook | ChannelKind::Outbox => webhook::answer(reply, wait),
+        }
+    }
+
+    fn send_part(&mut self, p: &Sending<'_>) -> anyhow::Result<PartResult> {
+        let ch = self.ch;
+        let client = self
+            .client
+            .get_or_insert_with(|| http::Client::new(ch.timeout))
             .clone();
+        let scrub = |s: &str| p.redactor.scrub(s);
         let mut attempt = 0u32;
         loop {
             let wait = self.pacer.wait_for(&ch.id, ch.pace);
             if !self.sleep(wait) {
                 return Ok(PartResult::Stopped);
             }
-            let req = self.prepare(ch, secrets, title, text, post, item);
-            let mut claim = Record::new(self.now(), EventKind::Claimed, &post.source, &ch.id);
-            claim.slot = Some(item.slot);
-            claim.part = part;
-            claim.parts = parts;
+            let req = self.prepare(p.secrets, p.title, p.text, p.post, p.item);
+            let mut claim = Record::new(self.now(), EventKind::Claimed, &p.post.source, &ch.id);
+            claim.slot = Some(p.item.slot);
+            claim.part = p.part;
+            claim.parts = p.parts;
             self.append(claim.clone())?;
-            let result = http::send(&agent, &req);
+            let result = client.send(&req);
             self.pacer.sent(&ch.id);
             let answer = match result {
-                Ok(reply) => match ch.kind {
-                    ChannelKind::Wecom => wecom::answer(&reply, ch.retry_after),
-                    ChannelKind::Feishu => feishu::answer(&reply, ch.retry_after),
-                    ChannelKind::Dingtalk => dingtalk::answer(&reply, ch.retry_after),
-                    ChannelKind::Telegram => telegram::answer(&reply, ch.retry_after),
-                    ChannelKind::Slack => slack::answer(&reply, ch.retry_after),
-                    ChannelKind::Discord => discord::answer(&reply, ch.retry_after),
-                    ChannelKind::Webhook | ChannelKind::Outbox => {
-                        webhook::answer(&reply, ch.retry_after)
-                    }
-                },
+                Ok(mut reply) => {
+                    // Scrubbed whole, before any of it is read or cut.
+                    reply.body = scrub(&reply.body);
+                    self.read_answer(&reply)
+                }
                 Err(Transport::NotSent(e)) => Answer::Transient(e),
-                Err(Transport::Unknown(e)) => Answer::Unclear(e),
+                Err(Transport::Unknown(cause, e)) => {
+                    let e = scrub(&e);
+                    let mut rec = claim;
+                    rec.at = self.now();
+                    rec.event = EventKind::Unknown;
+                    rec.cause = Some(cause);
+                    rec.error = Some(e.clone());
+                    self.append(rec)?;
+                    return Ok(PartResult::Unknown(cause, e));
+                }
             };
             let mut rec = claim;
             rec.at = self.now();
             // Waiting before another try: (wait, error).
-            let retry: Option<(std::time::Duration, String)> = match answer {
+            let (wait, e) = match answer {
                 Answer::Sent(id) => {
                     rec.event = EventKind::Sent;
                     rec.message_id = id.clone();
                     self.append(rec)?;
                     return Ok(PartResult::Sent(id));
                 }
+                Answer::SentWithReply(body) => {
+                    rec.event = EventKind::Sent;
+                    rec.reply = Some(http::excerpt(&scrub(&body)));
+                    self.append(rec)?;
+                    return Ok(PartResult::Sent(None));
+                }
                 Answer::Unclear(e) => {
-                    let e = redact(&e);
+                    let e = scrub(&e);
                     rec.event = EventKind::Unknown;
+                    rec.cause = Some(Cause::Unreadable);
                     rec.error = Some(e.clone());
                     self.append(rec)?;
-                    return Ok(PartResult::Unknown(e));
+                    return Ok(PartResult::Unknown(Cause::Unreadable, e));
                 }
                 Answer::Permanent(e) => {
-                    let e = redact(&e);
+                    let e = scrub(&e);
                     rec.event = EventKind::Failed;
                     rec.error = Some(e.clone());
                     self.append(rec)?;
                     return Ok(PartResult::Failed(e));
                 }
-                Answer::RateLimited(w, e) => Some((w.to_std().unwrap_or_default(), redact(&e))),
+                Answer::RateLimited(w, e) => (w.to_std().unwrap_or_default(), scrub(&e)),
                 Answer::Transient(e) => {
                     let backoff = std::time::Duration::from_millis(500u64 << attempt.min(6));
-                    Some((backoff, redact(&e)))
+                    (backoff, scrub(&e))
                 }
             };
-            let Some((wait, e)) = retry else {
-                unreachable!("every other answer returned above")
-            };
-            // The platform said it did not post: record that, then maybe retry.
+            // The platform said it did not post (or nothing was sent):
+            // record that, then maybe retry.
             rec.event = EventKind::Failed;
             rec.error = Some(e.clone());
             self.append(rec)?;
@@ -723,6 +895,18 @@ impl<'a> Run<'a> {
     }
 }
 
+/// One part on its way.
+struct Sending<'s> {
+    item: &'s Due,
+    post: &'s Post,
+    secrets: &'s Secrets,
+    redactor: &'s http::Redactor,
+    title: &'s str,
+    text: &'s str,
+    part: u32,
+    parts: u32,
+}
+
 /// How long after a failed delivery a later run tries it again (while
 /// its slot is still fresh), so a refused channel is not hammered.
 pub fn retry_failed_after() -> Duration {
@@ -732,7 +916,7 @@ pub fn retry_failed_after() -> Duration {
 enum PartResult {
     Sent(Option<String>),
     Failed(String),
-    Unknown(String),
+    Unknown(Cause, String),
     Stopped,
 }
 

@@ -1,6 +1,8 @@
 //! Slack incoming webhook: `{"text": mrkdwn}`; the answer is the plain word
 //! `ok`, errors are words such as `invalid_payload` with a 4xx status; 429
-//! with `Retry-After`.
+//! with `Retry-After`. Any 2xx is delivered: workflow webhooks answer JSON,
+//! proxies may answer 204, and treating those as failures would post the
+//! message again on every run.
 
 use super::http::{excerpt, seconds, Answer, Prepared, Reply};
 use super::render::{Dialect, Limit};
@@ -30,8 +32,40 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
     if r.status >= 500 {
         return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(b)));
     }
-    if r.status == 200 && b == "ok" {
-        return Answer::Sent(None);
+    if (200..300).contains(&r.status) {
+        return if b == "ok" || b.is_empty() {
+            Answer::Sent(None)
+        } else {
+            Answer::SentWithReply(b.to_string())
+        };
     }
     Answer::Permanent(format!("HTTP {}: {}", r.status, excerpt(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            retry_after: None,
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn any_2xx_is_sent() {
+        let w = Duration::seconds(5);
+        assert_eq!(answer(&reply(200, "ok"), w), Answer::Sent(None));
+        assert_eq!(answer(&reply(204, ""), w), Answer::Sent(None));
+        assert_eq!(
+            answer(&reply(200, r#"{"ok":true}"#), w),
+            Answer::SentWithReply(r#"{"ok":true}"#.into())
+        );
+        assert!(matches!(
+            answer(&reply(400, "invalid_payload"), w),
+            Answer::Permanent(_)
+        ));
+    }
 }

@@ -45,6 +45,11 @@ pub enum Script {
     Slow(Duration),
     /// Hold the request until `release()` is called, then answer normally.
     Hold,
+    /// Answer with this status and a body made from the template, as a
+    /// platform that repeats the request back in its error does:
+    /// `{url}` is the full URL called (secrets included), `{query:NAME}`
+    /// the decoded query value `NAME`, `{last}` the last path segment.
+    Echo(u16, String),
 }
 
 #[derive(Default)]
@@ -53,6 +58,14 @@ struct State {
     scripts: HashMap<String, VecDeque<Script>>,
     released: bool,
     next_id: u64,
+}
+
+/// A `127.0.0.1` port nobody listens on: connecting to it is refused.
+pub fn refused_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    port
 }
 
 /// The mock server.
@@ -244,11 +257,13 @@ impl Mock {
         let st = Arc::clone(&state);
         let sec = secrets.clone();
         let server = Arc::new(server);
+        let base = format!("http://127.0.0.1:{port}");
         // A few handler threads, so a held request does not block the others.
         for _ in 0..4 {
             let st = Arc::clone(&st);
             let sec = sec.clone();
             let server = Arc::clone(&server);
+            let base = base.clone();
             thread::spawn(move || loop {
                 let Ok(mut req) = server.recv() else { return };
                 let url = req.url().to_string();
@@ -279,6 +294,15 @@ impl Mock {
                 };
                 let mut retry_after = None;
                 let (status, text) = match script {
+                    Some(Script::Echo(code, template)) => {
+                        let mut b = template.replace("{url}", &format!("{base}{url}"));
+                        let path = url.split('?').next().unwrap_or("");
+                        b = b.replace("{last}", path.rsplit('/').next().unwrap_or(""));
+                        for (k, v) in query(&url) {
+                            b = b.replace(&format!("{{query:{k}}}"), &v);
+                        }
+                        (code, b)
+                    }
                     Some(Script::Reply(code, b, ra)) => {
                         retry_after = ra;
                         (code, b)
@@ -311,7 +335,7 @@ impl Mock {
             });
         }
         Mock {
-            base: format!("http://127.0.0.1:{port}"),
+            base,
             state,
             secrets,
         }
