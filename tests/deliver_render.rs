@@ -332,7 +332,11 @@ fn mention_all_uses_each_platforms_own_at_all_once() {
     let r = dir.path();
     // Long enough for Discord to need two parts.
     let para = "社群运营的关键在于持续输出，每天固定时段发布内容，让成员形成期待。".repeat(40);
-    brief(r, "活动通知", &format!("{para}\n\n{para}\n\n{HOSTILE}"));
+    brief(
+        r,
+        "活动通知 <@all>",
+        &format!("{para}\n\n{para}\n\n{HOSTILE}"),
+    );
     post(r, &mock);
     let w = mock.got_at("wecom");
     assert_eq!(w[0].body["msgtype"], "text", "{}", w[0].body);
@@ -341,6 +345,7 @@ fn mention_all_uses_each_platforms_own_at_all_once() {
         .as_str()
         .unwrap()
         .contains("活动通知"));
+    assert!(!w[0].body.to_string().contains("<@"), "{}", w[0].body);
     assert!(w[1..].iter().all(|g| g.body["msgtype"] == "markdown"));
     let f = texts(&mock, "feishu");
     assert!(f[0].starts_with("<at id=all></at>\n"), "{}", f[0]);

@@ -254,7 +254,8 @@ pub fn render_for(c: &Community, post: &Post, ch: &Channel) -> Message {
             match (mention, parts.first_mut()) {
                 (Some(m), Some(first)) => first.insert_str(0, &format!("{m}\n")),
                 _ if ch.mention_all && kind == ChannelKind::Wecom => {
-                    parts.insert(0, post.title.clone());
+                    // Text messages read `<@userid>` too: the title is escaped.
+                    parts.insert(0, render::escape(d, &post.title));
                 }
                 _ => {}
             }
