@@ -270,7 +270,8 @@ struct Writer {
     items: usize,
     /// Inside an inline `<script>` or `<style>` element.
     skip_text: bool,
-    /// The next item continues one begun in the previous part.
+    /// The next list item or footnote definition continues one begun in
+    /// the previous part.
     continued: bool,
     /// The top-level item being written is such a continuation.
     after_continued: bool,
@@ -510,7 +511,10 @@ impl Writer {
             }
             Tag::FootnoteDefinition(l) => {
                 self.flush(false);
-                self.cur.push_str(&format!("[{}] ", escape(d, &l)));
+                // A definition continued from the previous part has no label.
+                if !std::mem::take(&mut self.continued) {
+                    self.cur.push_str(&format!("[{}] ", escape(d, &l)));
+                }
             }
             _ => {}
         }
@@ -916,7 +920,7 @@ fn render_range(d: Dialect, lang: Lang, stack: &[Tag<'static>], ev: &[Event<'sta
     let mut open: Vec<TagEnd> = Vec::with_capacity(stack.len() + 4);
     for t in stack {
         open.push(t.to_end());
-        w.continued = matches!(t, Tag::Item);
+        w.continued = matches!(t, Tag::Item | Tag::FootnoteDefinition(_));
         w.event(Event::Start(t.clone()));
     }
     for e in ev {
@@ -1414,6 +1418,54 @@ mod tests {
         let all = parts.join("\n");
         assert_eq!(all.matches("2. ").count(), 1, "{all}");
         assert_eq!(all.matches("3. 丙").count(), 1, "{all}");
+    }
+
+    #[test]
+    fn tables_nested_lists_quotes_and_footnotes_split_within_the_limit() {
+        let row = "| 列一很长的内容。 | [链接](https://e.org/t) | `code` |\n";
+        let md = format!(
+            "| 甲 | 乙 | 丙 |\n|---|---|---|\n{}\n\n- 外层。\n  - 内层{}\n    ```\n    let a = 1;\n    ```\n- 末项\n\n> {}\n>\n> 第二段。\n\n脚注[^1]。\n\n[^1]: {}\n\n![图](https://e.org/i.png)\n\n<div>raw</div>\n\n---\n",
+            row.repeat(30),
+            "很长的句子。".repeat(40),
+            "引用里的话。".repeat(50),
+            "脚注的内容。".repeat(30),
+        );
+        for d in [
+            Dialect::Telegram,
+            Dialect::Plain,
+            Dialect::Wecom,
+            Dialect::Slack,
+            Dialect::Discord,
+        ] {
+            let x = doc(&md, d);
+            let whole = x.render();
+            for max in [120, 300, 1000] {
+                let parts = x.split(Limit::chars(max));
+                assert!(parts.len() > 1);
+                for p in &parts {
+                    assert!(p.chars().count() <= max, "{d:?} {max}: {p}");
+                    assert!(!p.contains("[^1]") || d == Dialect::Plain, "{p}");
+                }
+                let strip = |s: &str| -> String {
+                    s.chars()
+                        .filter(|c| !c.is_whitespace() && !"•▍｜【】「」>*_`".contains(*c))
+                        .collect()
+                };
+                let joined: String = parts
+                    .iter()
+                    .map(|p| p.split_once('\n').map(|x| x.1).unwrap_or(p))
+                    .collect();
+                if d == Dialect::Plain {
+                    assert_eq!(strip(&joined), strip(&whole), "{d:?} {max}");
+                }
+            }
+        }
+        assert!(doc("", Dialect::Telegram)
+            .split(Limit::chars(100))
+            .is_empty());
+        assert!(doc("<div>only html</div>", Dialect::Plain)
+            .split(Limit::chars(100))
+            .is_empty());
     }
 
     mod property {
