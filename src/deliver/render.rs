@@ -1001,18 +1001,24 @@ fn hard_split(
 
 /// Priorities of the places a post may be cut (higher is better).
 mod cut {
-    /// Between top-level blocks (less for each level of nesting, down to 5).
-    pub const BLOCK: u8 = 10;
+    /// Between top-level blocks (less for each level of nesting).
+    pub const BLOCK: u8 = 14;
     /// The least a block boundary is worth.
-    pub const NESTED_BLOCK: u8 = 5;
+    pub const NESTED_BLOCK: u8 = 9;
+    /// Between a heading and the block under it: worse than any sentence
+    /// or word outside emphasis, so a part does not end with a heading.
+    pub const AFTER_HEADING: u8 = 3;
     /// Between two lines of a code block.
-    pub const LINE: u8 = 4;
+    pub const LINE: u8 = 7;
     /// After a sentence.
-    pub const SENTENCE: u8 = 3;
+    pub const SENTENCE: u8 = 6;
     /// After a space.
-    pub const WORD: u8 = 2;
+    pub const WORD: u8 = 5;
     /// Beside a CJK character or an inline span (emphasis, code, a link).
-    pub const SPAN: u8 = 1;
+    pub const SPAN: u8 = 4;
+    /// What a place inside emphasis loses: an emphasis span is cut (closed
+    /// and reopened) only when no place outside it will do.
+    pub const IN_EMPHASIS: u8 = 3;
     /// Anywhere else that is not markup: the last resort.
     pub const ANY: u8 = 0;
 }
@@ -1054,11 +1060,25 @@ fn ends_sentence(tail: &str) -> bool {
     }
 }
 
+/// Where inline text sits, for the priority of cutting it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    /// Plain paragraph text.
+    Text,
+    /// Inside emphasis, strong or strikethrough.
+    Emphasis,
+    /// Inside a link, an image or a heading: cut only as a last resort.
+    Protected,
+}
+
 /// The priority of cutting inline text between `tail` and `next` (`None`:
 /// before an inline span), or `None` where no cut may go.
-fn inline_cut(tail: &str, next: Option<char>, protected: bool) -> Option<u8> {
+fn inline_cut(tail: &Tail, next: Option<char>, inside: Inside) -> Option<u8> {
     if tail.is_empty() {
         return None;
+    }
+    if tail.url && next.is_some_and(|c| !c.is_whitespace()) {
+        return Some(cut::ANY);
     }
     if next.is_some_and(|c| c.is_whitespace() || CLOSERS.contains(&c)) {
         return None;
@@ -1072,16 +1092,50 @@ fn inline_cut(tail: &str, next: Option<char>, protected: bool) -> Option<u8> {
     } else {
         cut::ANY
     };
-    Some(if protected { cut::ANY } else { p })
+    Some(match inside {
+        Inside::Text => p,
+        Inside::Emphasis => p.saturating_sub(cut::IN_EMPHASIS),
+        Inside::Protected => cut::ANY,
+    })
 }
 
-/// Keeps the last few characters of the current block's text.
-fn remember(tail: &mut String, s: &str) {
-    tail.push_str(s);
-    let n = tail.chars().count();
-    if n > 16 {
-        let skip: usize = tail.chars().take(n - 16).map(char::len_utf8).sum();
-        tail.drain(..skip);
+/// The last few characters of the current block's text, and whether they
+/// are inside a bare URL (`https://…` up to the next space or CJK
+/// punctuation), where no cut goes.
+#[derive(Default)]
+struct Tail {
+    text: String,
+    url: bool,
+}
+
+impl Tail {
+    fn push(&mut self, s: &str) {
+        for c in s.chars() {
+            if c.is_whitespace() || (is_cjk(c) && !c.is_alphanumeric()) {
+                self.url = false;
+            }
+            self.text.push(c);
+        }
+        if self.text.ends_with("://") {
+            self.url = true;
+        }
+        let n = self.text.chars().count();
+        if n > 16 {
+            let skip: usize = self.text.chars().take(n - 16).map(char::len_utf8).sum();
+            self.text.drain(..skip);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.url = false;
+    }
+}
+
+impl std::ops::Deref for Tail {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
     }
 }
 
@@ -1092,8 +1146,9 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
     let mut ev: Vec<Event<'static>> = Vec::with_capacity(events.len() * 2);
     let mut cut: Vec<Option<u8>> = Vec::with_capacity(events.len() * 2);
     let mut stack: Vec<TagEnd> = Vec::new();
-    let mut tail = String::new();
+    let mut tail = Tail::default();
     let mut after_start = true;
+    let mut after_heading = false;
     for e in events {
         let protected = stack.iter().any(|t| {
             matches!(
@@ -1101,11 +1156,25 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
                 TagEnd::Link | TagEnd::Image | TagEnd::Heading(_) | TagEnd::TableHead
             )
         });
+        let inside = if protected {
+            Inside::Protected
+        } else if stack
+            .iter()
+            .any(|t| matches!(t, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough))
+        {
+            Inside::Emphasis
+        } else {
+            Inside::Text
+        };
         let in_code = stack.iter().any(|t| matches!(t, TagEnd::CodeBlock));
+        let follows_heading = std::mem::take(&mut after_heading);
         match e {
             Event::Start(t) if is_block(t) => {
                 let depth = stack.len() as u8;
-                let p = cut::BLOCK.saturating_sub(depth).max(cut::NESTED_BLOCK);
+                let mut p = cut::BLOCK.saturating_sub(depth).max(cut::NESTED_BLOCK);
+                if follows_heading {
+                    p = p.min(cut::AFTER_HEADING);
+                }
                 ev.push(e.clone());
                 cut.push((!after_start).then_some(p));
                 stack.push(t.to_end());
@@ -1116,18 +1185,19 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
                 let p = if matches!(t, Tag::TableCell) {
                     (!after_start).then_some(cut::ANY)
                 } else {
-                    inline_cut(&tail, None, protected)
+                    inline_cut(&tail, None, inside)
                 };
                 ev.push(e.clone());
                 cut.push(p);
                 stack.push(t.to_end());
                 after_start = true;
             }
-            Event::End(_) => {
+            Event::End(end) => {
                 ev.push(e.clone());
                 cut.push(None);
                 stack.pop();
                 after_start = false;
+                after_heading = matches!(end, TagEnd::Heading(_));
             }
             Event::Text(t) if in_code => {
                 for line in t.split_inclusive('\n') {
@@ -1140,25 +1210,25 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
                     };
                     ev.push(Event::Text(CowStr::from(line.to_string())));
                     cut.push(p);
-                    remember(&mut tail, line);
+                    tail.push(line);
                 }
                 after_start = false;
             }
             Event::Text(t) if protected => {
                 ev.push(e.clone());
                 cut.push((!tail.is_empty()).then_some(cut::ANY));
-                remember(&mut tail, t);
+                tail.push(t);
                 after_start = false;
             }
             Event::Text(t) => {
                 // Fragments begin where a cut of at least SPAN may go.
                 let mut frag = String::new();
-                let mut frag_cut = inline_cut(&tail, t.chars().next(), false)
+                let mut frag_cut = inline_cut(&tail, t.chars().next(), inside)
                     .or((!tail.is_empty()).then_some(cut::ANY));
                 for c in t.chars() {
                     if !frag.is_empty() {
-                        if let Some(p) = inline_cut(&tail, Some(c), false) {
-                            if p >= cut::SPAN {
+                        if let Some(p) = inline_cut(&tail, Some(c), inside) {
+                            if p > cut::ANY {
                                 ev.push(Event::Text(CowStr::from(std::mem::take(&mut frag))));
                                 cut.push(frag_cut);
                                 frag_cut = Some(p);
@@ -1166,7 +1236,7 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
                         }
                     }
                     frag.push(c);
-                    remember(&mut tail, c.encode_utf8(&mut [0; 4]));
+                    tail.push(c.encode_utf8(&mut [0; 4]));
                 }
                 if !frag.is_empty() {
                     ev.push(Event::Text(CowStr::from(frag)));
@@ -1177,14 +1247,11 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
             Event::SoftBreak | Event::HardBreak => {
                 ev.push(e.clone());
                 cut.push(None);
-                remember(
-                    &mut tail,
-                    if matches!(e, Event::HardBreak) {
-                        "\n"
-                    } else {
-                        " "
-                    },
-                );
+                tail.push(if matches!(e, Event::HardBreak) {
+                    "\n"
+                } else {
+                    " "
+                });
                 after_start = false;
             }
             Event::Rule if stack.is_empty() => {
@@ -1198,8 +1265,8 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
             }
             Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
                 ev.push(e.clone());
-                cut.push(inline_cut(&tail, None, protected));
-                remember(&mut tail, t);
+                cut.push(inline_cut(&tail, None, inside));
+                tail.push(t);
                 after_start = false;
             }
             _ => {
@@ -1207,7 +1274,7 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
                 cut.push(if stack.is_empty() {
                     (!after_start).then_some(cut::BLOCK)
                 } else {
-                    inline_cut(&tail, None, protected)
+                    inline_cut(&tail, None, inside)
                 });
                 after_start = false;
             }
@@ -1418,6 +1485,29 @@ mod tests {
         let all = parts.join("\n");
         assert_eq!(all.matches("2. ").count(), 1, "{all}");
         assert_eq!(all.matches("3. 丙").count(), 1, "{all}");
+    }
+
+    #[test]
+    fn headings_stay_with_their_text_and_emphasis_is_cut_last() {
+        let md = format!("前言。\n\n## 标题\n\n{}", "正文的一句话。".repeat(60));
+        for p in doc(&md, Dialect::Discord).split(Limit::chars(200)) {
+            let last = p.trim_end().lines().last().unwrap_or_default();
+            assert!(!last.starts_with('#'), "a part ends with its heading: {p}");
+        }
+        // Sentences outside the bold text are cut before those inside it.
+        let md = format!(
+            "{}**加粗一句。加粗两句。**{}",
+            "普通句子。".repeat(10),
+            "普通句子。".repeat(30)
+        );
+        let parts = doc(&md, Dialect::Telegram).split(Limit::chars(80));
+        for p in &parts {
+            assert_eq!(p.matches("<b>").count(), p.matches("</b>").count(), "{p}");
+            assert!(
+                !p.contains("<b>加粗两句。"),
+                "bold cut though it fits: {parts:#?}"
+            );
+        }
     }
 
     #[test]
