@@ -136,7 +136,7 @@ pub fn escape(d: Dialect, s: &str) -> String {
                 o.push(c);
                 o.push(NEUTRAL);
             }
-            '@' if mentions_after_at(d, rest) => {
+            '@' if mentions_after_at(d, &s[..i], rest) => {
                 o.push(c);
                 o.push(NEUTRAL);
             }
@@ -146,12 +146,20 @@ pub fn escape(d: Dialect, s: &str) -> String {
     o
 }
 
-/// Whether `@` followed by `rest` would mention someone on `d`.
-fn mentions_after_at(d: Dialect, rest: &str) -> bool {
+/// Whether `@` between `before` and `rest` would mention someone on `d`.
+/// Telegram and DingTalk read a mention only at the start of a word (so
+/// `name@example.com` is left alone); Discord reads `@everyone` anywhere.
+fn mentions_after_at(d: Dialect, before: &str, rest: &str) -> bool {
     let next = rest.chars().next();
+    let word_start = !before
+        .chars()
+        .last()
+        .is_some_and(|p| p.is_ascii_alphanumeric() || p == '_');
     match d {
-        Dialect::Telegram => next.is_none_or(|n| n.is_ascii_alphanumeric() || n == '_'),
-        Dialect::Dingtalk => next.is_none_or(|n| n.is_ascii_digit()),
+        Dialect::Telegram => {
+            word_start && next.is_none_or(|n| n.is_ascii_alphanumeric() || n == '_')
+        }
+        Dialect::Dingtalk => word_start && next.is_none_or(|n| n.is_ascii_digit()),
         Dialect::Discord => {
             let r = rest.to_ascii_lowercase();
             r.is_empty() || r.starts_with("everyone") || r.starts_with("here")
@@ -1395,6 +1403,8 @@ mod tests {
                 assert!(shown.contains(&md.replace('\\', "")), "{d:?}: {shown:?}");
             }
         }
+        // An e-mail address is not a mention.
+        assert_eq!(r("a.b@example.com", Dialect::Telegram), "a.b@example.com");
         // WeCom titles are escaped too.
         assert!(!heading(Dialect::Wecom, 1, "<@all> 标题").contains("<@"));
     }
