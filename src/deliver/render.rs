@@ -111,6 +111,31 @@ pub const NEUTRAL: char = '\u{200B}';
 ///   `@everyone` / `@here` are broken after the `@`.
 /// - Plain text (the outbox) is left as written.
 pub fn escape(d: Dialect, s: &str) -> String {
+    escape_as(d, s, false)
+}
+
+/// Escapes code (an inline code span or a code block) for a dialect: as
+/// [`escape`], but inside code no formatting tag takes effect, so only what
+/// could still mention someone is broken (`<@`, `<#`, `<!`, `<at`, an
+/// entity for `<`, `@everyone`), leaving code such as `a<b && c>d` exactly
+/// as written for copying.
+pub fn escape_code(d: Dialect, s: &str) -> String {
+    escape_as(d, s, true)
+}
+
+/// Whether `<` followed by `rest` may open a mention, even inside code.
+fn mention_tag(rest: &str) -> bool {
+    let r: String = rest
+        .chars()
+        .take(3)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    r.is_empty()
+        || r.starts_with(['@', '#', '!'])
+        || (r.starts_with("at") && r[2..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+fn escape_as(d: Dialect, s: &str, code: bool) -> String {
     let mut o = String::with_capacity(s.len() + 8);
     for (i, c) in s.char_indices() {
         let rest = &s[i + c.len_utf8()..];
@@ -126,17 +151,31 @@ pub fn escape(d: Dialect, s: &str) -> String {
             '>' if html => o.push_str("&gt;"),
             // At the end of `s` the next character is unknown (the text may
             // go on in the next event), so the break goes in anyway.
-            '<' if tags && next.is_none_or(|n| !n.is_whitespace()) => {
-                o.push(c);
-                o.push(NEUTRAL);
-            }
-            '&' if matches!(d, Dialect::Feishu | Dialect::Wecom)
-                && next.is_none_or(|n| n == '#' || n.is_ascii_alphabetic()) =>
+            '<' if tags
+                && (if code {
+                    mention_tag(rest)
+                } else {
+                    next.is_none_or(|n| !n.is_whitespace())
+                }) =>
             {
                 o.push(c);
                 o.push(NEUTRAL);
             }
-            '@' if mentions_after_at(d, &s[..i], rest) => {
+            '&' if matches!(d, Dialect::Feishu | Dialect::Wecom)
+                && (if code {
+                    let r = rest.to_ascii_lowercase();
+                    r.is_empty()
+                        || r.starts_with("lt;")
+                        || r.starts_with("#60;")
+                        || r.starts_with("#x3c;")
+                } else {
+                    next.is_none_or(|n| n == '#' || n.is_ascii_alphabetic())
+                }) =>
+            {
+                o.push(c);
+                o.push(NEUTRAL);
+            }
+            '@' if (!code || d == Dialect::Discord) && mentions_after_at(d, &s[..i], rest) => {
                 o.push(c);
                 o.push(NEUTRAL);
             }
@@ -369,8 +408,8 @@ impl Writer {
             Event::Code(t) => {
                 let s = match d {
                     Dialect::Plain => t.to_string(),
-                    Dialect::Telegram => format!("<code>{}</code>", escape(d, &t)),
-                    _ => format!("`{}`", escape(d, &t)),
+                    Dialect::Telegram => format!("<code>{}</code>", escape_code(d, &t)),
+                    _ => format!("`{}`", escape_code(d, &t)),
                 };
                 self.cur.push_str(&s);
             }
@@ -580,7 +619,7 @@ impl Writer {
                     for l in code.lines() {
                         self.cur.push('\n');
                         self.indent_continuation();
-                        self.cur.push_str(&escape(d, l));
+                        self.cur.push_str(&escape_code(d, l));
                     }
                     return;
                 }
@@ -591,7 +630,7 @@ impl Writer {
                 };
                 if !code.trim().is_empty() {
                     self.blocks.push(Block {
-                        text: escape(d, &code),
+                        text: escape_code(d, &code),
                         wrap,
                         tight: false,
                     });
@@ -1402,6 +1441,23 @@ mod tests {
             if matches!(d, Dialect::Discord | Dialect::Dingtalk) {
                 assert!(shown.contains(&md.replace('\\', "")), "{d:?}: {shown:?}");
             }
+        }
+        // Code is left as written unless it could mention someone.
+        for d in [
+            Dialect::Feishu,
+            Dialect::Wecom,
+            Dialect::Dingtalk,
+            Dialect::Discord,
+        ] {
+            let t = r(
+                "`a<b && c>d` `<at id=all></at>` `<@all>`\n\n```\nif a<b { x &= y; }\n```",
+                d,
+            );
+            assert!(
+                t.contains("a<b && c>d") && t.contains("if a<b { x &= y; }"),
+                "{d:?}: {t}"
+            );
+            assert!(!t.contains("<at") && !t.contains("<@"), "{d:?}: {t}");
         }
         // An e-mail address is not a mention.
         assert_eq!(r("a.b@example.com", Dialect::Telegram), "a.b@example.com");
