@@ -879,12 +879,15 @@ impl Doc {
     /// (paragraphs, headings, lists, code blocks, tables, quotes), between
     /// list items, table rows and the blocks inside a quote, between lines
     /// of a code block, after a sentence (`。！？`, or `.!?` followed by a
-    /// space), after a space, beside a CJK character or an inline span —
-    /// never inside a link, inline code or an entity unless one of those is
-    /// longer than a whole message. Markup open at a cut (emphasis, a list
-    /// item, a code fence, a quote) is closed at the end of the part and
-    /// opened again at the start of the next. When there is more than one
-    /// part, each starts with its number on a line of its own, `（1/3）`.
+    /// space), after a space, beside a CJK character or an inline span; a
+    /// heading stays with the text under it, and a place inside emphasis
+    /// counts less than one outside it.
+    /// Never inside a link, inline code, a bare URL or an entity unless one
+    /// of those is longer than a whole message. Markup open at a cut
+    /// (emphasis, a list item, a code fence, a quote) is closed at the end
+    /// of the part and opened again at the start of the next (a continued
+    /// list item or footnote without its marker). When there is more than
+    /// one part, each starts with its number on a line of its own, `（1/3）`.
     pub fn split(&self, limit: Limit) -> Vec<String> {
         let (mut ev, mut cut) = atoms(&self.events);
         let label = |i: usize, n: usize| part_label(self.lang, i, n).trim().to_string();
