@@ -93,6 +93,21 @@ impl ChannelKind {
         }
     }
 
+    /// True for kinds whose platform has an @all that a channel can ask
+    /// for with `mention_all = true`: WeCom, Feishu, DingTalk, Slack and
+    /// Discord (Telegram has no @all; the outbox and the generic webhook send
+    /// no chat message of their own).
+    pub fn has_mention_all(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Wecom
+                | ChannelKind::Feishu
+                | ChannelKind::Dingtalk
+                | ChannelKind::Slack
+                | ChannelKind::Discord
+        )
+    }
+
     /// True for kinds that need a webhook URL (`url_env`).
     pub fn needs_url(self) -> bool {
         !matches!(self, ChannelKind::Telegram | ChannelKind::Outbox)
@@ -133,6 +148,10 @@ pub struct Channel {
     pub retry_after: Duration,
     /// For `outbox`: the folder, relative to the site root (default `outbox`).
     pub dir: PathBuf,
+    /// Notify everyone in the group with each post, through the platform's
+    /// own @all (`mention_all = true`; off by default). Member text never
+    /// mentions anyone either way.
+    pub mention_all: bool,
     /// Line of the channel's `id` in `site.toml`.
     pub line: usize,
 }
@@ -167,6 +186,7 @@ pub struct RawChannel {
     retries: Option<Spanned<i64>>,
     retry_after: Option<Spanned<String>>,
     dir: Option<Spanned<String>>,
+    mention_all: Option<Spanned<bool>>,
 }
 
 /// True for names that look like an environment variable name (`QUNSHU_WECOM_URL`).
@@ -371,6 +391,20 @@ pub fn validate(
                 p
             }
         };
+        let mention_all = match &rc.mention_all {
+            Some(m) if *m.get_ref() && !kind.has_mention_all() => {
+                err(
+                    "mention_all",
+                    m.span(),
+                    format!(
+                        "a `{kind}` channel has no @all to notify everyone with; remove `mention_all` (it works for wecom, feishu, dingtalk, slack and discord)"
+                    ),
+                );
+                false
+            }
+            Some(m) => *m.get_ref(),
+            None => false,
+        };
         if diags.error_count() > before {
             continue;
         }
@@ -386,6 +420,7 @@ pub fn validate(
             retries,
             retry_after,
             dir,
+            mention_all,
             line: line_of_offset(text, rc.id.span().start),
         });
     }

@@ -25,13 +25,16 @@ pub fn sign(secret: &str, timestamp_ms: i64) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// The request for one message; `timestamp_ms` is the current time.
+/// The request for one message; `timestamp_ms` is the current time;
+/// `mention_all` sets the robot API's `at.isAtAll` (the body never names
+/// mobile numbers or user ids, so member text cannot mention anyone).
 pub fn request(
     url: &str,
     secret: Option<&str>,
     timestamp_ms: i64,
     title: &str,
     text: &str,
+    mention_all: bool,
 ) -> Prepared {
     let mut u = url.to_string();
     if let Some(s) = secret {
@@ -42,7 +45,11 @@ pub fn request(
     }
     Prepared {
         url: u,
-        body: json!({ "msgtype": "markdown", "markdown": { "title": title, "text": text } }),
+        body: json!({
+            "msgtype": "markdown",
+            "markdown": { "title": title, "text": text },
+            "at": { "isAtAll": mention_all }
+        }),
     }
 }
 
@@ -69,6 +76,7 @@ mod tests {
             1_700_000_000_000,
             "t",
             "x",
+            false,
         );
         assert!(r.url.ends_with(
             "&timestamp=1700000000000&sign=%2FlfnxUUu80FwVTsIlv2F1cMGBb%2BPxEKAwYh%2FbsRxXcc%3D"

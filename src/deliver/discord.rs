@@ -12,8 +12,13 @@ pub const DIALECT: Dialect = Dialect::Discord;
 /// At most 2000 characters a message.
 pub const LIMIT: Limit = Limit::chars(2000);
 
-/// The request for one message.
-pub fn request(url: &str, text: &str) -> Prepared {
+/// What a channel with `mention_all` puts before the first part.
+pub const MENTION_ALL: &str = "@everyone";
+
+/// The request for one message. Mentions are off (`allowed_mentions` with
+/// nothing to parse) unless `mention_all`: then only `@everyone` may ping,
+/// never a user or role named in member text.
+pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
     let mut u = url.to_string();
     if !u.contains("wait=") {
         u.push(if u.contains('?') { '&' } else { '?' });
@@ -21,7 +26,10 @@ pub fn request(url: &str, text: &str) -> Prepared {
     }
     Prepared {
         url: u,
-        body: json!({ "content": text, "allowed_mentions": { "parse": [] } }),
+        body: json!({
+            "content": text,
+            "allowed_mentions": { "parse": if mention_all { vec!["everyone"] } else { vec![] } }
+        }),
     }
 }
 

@@ -17,6 +17,10 @@ pub const DIALECT: Dialect = Dialect::Feishu;
 /// The request body may hold 20 KB; the text gets most of it.
 pub const LIMIT: Limit = Limit::bytes(15000);
 
+/// What a channel with `mention_all` puts before the first part: card
+/// Markdown's @all.
+pub const MENTION_ALL: &str = "<at id=all></at>";
+
 /// The signature for `timestamp` (seconds).
 pub fn sign(secret: &str, timestamp: i64) -> String {
     let key = format!("{timestamp}\n{secret}");

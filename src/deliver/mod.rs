@@ -40,7 +40,7 @@ use crate::time::Clock;
 use chrono::{DateTime, Duration, Utc};
 use http::{Answer, Prepared, Transport};
 use ledger::{EventKind, Record};
-use render::{Block, Dialect, Limit};
+use render::{Dialect, Limit};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -184,13 +184,13 @@ fn resolver<'a>(c: &'a Community, post: &'a Post) -> impl Fn(&str) -> Option<Str
     }
 }
 
-/// The blocks of a post in `d`: title (except where the platform shows it
+/// A post in `d`, ready to split: title (except where the platform shows it
 /// apart), credits, body, and for a thread a link to its page.
-pub fn blocks(c: &Community, post: &Post, d: Dialect, title_apart: bool) -> Vec<Block> {
+pub fn doc(c: &Community, post: &Post, d: Dialect, title_apart: bool) -> render::Doc {
     let lang = c.config.language;
-    let mut out = Vec::new();
+    let mut out = render::Doc::new(d, lang);
     if !title_apart {
-        out.push(render::heading(d, 1, &post.title));
+        out.title(&post.title);
     }
     let names = |hs: &[String]| -> String {
         hs.iter()
@@ -214,37 +214,51 @@ pub fn blocks(c: &Community, post: &Post, d: Dialect, title_apart: bool) -> Vec<
         ));
     }
     if !credit.is_empty() {
-        out.push(render::paragraph(render::escape(
-            d,
-            &credit.join(t(lang, "　", " · ")),
-        )));
+        out.text(&credit.join(t(lang, "　", " · ")));
     }
     let resolve = resolver(c, post);
-    out.extend(render::render_blocks(
-        &post.body.markdown,
-        d,
-        lang,
-        &resolve,
-    ));
+    out.markdown(&post.body.markdown, &resolve);
     if post.thread.is_some() && post.is_publishable_kind() {
         let label = t(lang, "完整讨论与总结", "The full thread and summary");
-        out.push(render::paragraph(render::link(
-            d,
-            lang,
-            label,
-            &post_url(c, post),
-        )));
+        out.link(label, &post_url(c, post));
     }
     out
 }
 
-/// Renders a post for a channel kind, split to the platform's limit.
-pub fn render_for(c: &Community, post: &Post, kind: ChannelKind) -> Message {
-    let lang = c.config.language;
+/// What a channel with `mention_all` puts on its own line before the first
+/// part, for platforms whose @all is written in the text.
+fn mention_line(kind: ChannelKind) -> Option<&'static str> {
+    match kind {
+        ChannelKind::Feishu => Some(feishu::MENTION_ALL),
+        ChannelKind::Slack => Some(slack::MENTION_ALL),
+        ChannelKind::Discord => Some(discord::MENTION_ALL),
+        _ => None,
+    }
+}
+
+/// Renders a post for a channel, split to the platform's limit. With
+/// `mention_all`, the first message carries the platform's @all: a line of
+/// its own before the first part (Feishu, Slack, Discord), a short text
+/// message naming the post before it (WeCom), or the body's `at.isAtAll`
+/// (DingTalk; see `prepare`).
+pub fn render_for(c: &Community, post: &Post, ch: &Channel) -> Message {
+    let kind = ch.kind;
     let parts = match dialect_of(kind) {
-        Some((d, limit)) => {
-            let b = blocks(c, post, d, kind == ChannelKind::Feishu);
-            render::split(&b, limit, lang)
+        Some((d, mut limit)) => {
+            let mention = ch.mention_all.then(|| mention_line(kind)).flatten();
+            if let Some(m) = mention {
+                limit.max = limit.max.saturating_sub(limit.measure(m) + 1);
+            }
+            let mut parts = doc(c, post, d, kind == ChannelKind::Feishu).split(limit);
+            match (mention, parts.first_mut()) {
+                (Some(m), Some(first)) => first.insert_str(0, &format!("{m}\n")),
+                _ if ch.mention_all && kind == ChannelKind::Wecom => {
+                    // Text messages read `<@userid>` too: the title is escaped.
+                    parts.insert(0, render::escape(d, &post.title));
+                }
+                _ => {}
+            }
+            parts
         }
         None => vec![webhook_fields(c, post, None).to_string()],
     };
@@ -262,12 +276,7 @@ pub fn webhook_fields(
 ) -> serde_json::Value {
     let lang = c.config.language;
     let credit = |h: &String| c.members.credit(h).display(lang).to_string();
-    let plain = render::split(
-        &blocks(c, post, Dialect::Plain, true),
-        Limit::chars(usize::MAX / 2),
-        lang,
-    )
-    .join("\n\n");
+    let plain = doc(c, post, Dialect::Plain, true).render();
     json!({
         "post": post.source.to_string_lossy().replace('\\', "/"),
         "title": post.title,
@@ -674,7 +683,7 @@ impl Worker<'_> {
                 parts: vec![webhook_fields(c, post, Some(item.slot)).to_string()],
             }
         } else {
-            render_for(c, post, ch.kind)
+            render_for(c, post, ch)
         };
         let parts = msg.parts.len() as u32;
         if ch.kind == ChannelKind::Outbox {
@@ -755,11 +764,21 @@ impl Worker<'_> {
         }
     }
 
-    fn prepare(&self, s: &Secrets, title: &str, text: &str, post: &Post, item: &Due) -> Prepared {
+    fn prepare(
+        &self,
+        s: &Secrets,
+        title: &str,
+        text: &str,
+        post: &Post,
+        item: &Due,
+        part: u32,
+    ) -> Prepared {
         let url = s.url.clone().unwrap_or_default();
+        // The platform's @all goes with the first message only.
+        let mention = self.ch.mention_all && part == 1;
         let wall = Utc::now();
         match self.ch.kind {
-            ChannelKind::Wecom => wecom::request(&url, text),
+            ChannelKind::Wecom => wecom::request(&url, text, mention),
             ChannelKind::Feishu => {
                 feishu::request(&url, s.secret.as_deref(), wall.timestamp(), title, text)
             }
@@ -769,6 +788,7 @@ impl Worker<'_> {
                 wall.timestamp_millis(),
                 title,
                 text,
+                mention,
             ),
             ChannelKind::Telegram => telegram::request(
                 s.url.as_deref().unwrap_or(telegram::API),
@@ -777,7 +797,7 @@ impl Worker<'_> {
                 text,
             ),
             ChannelKind::Slack => slack::request(&url, text),
-            ChannelKind::Discord => discord::request(&url, text),
+            ChannelKind::Discord => discord::request(&url, text, mention),
             ChannelKind::Webhook | ChannelKind::Outbox => {
                 webhook::request(&url, webhook_fields(self.community, post, Some(item.slot)))
             }
@@ -811,7 +831,7 @@ impl Worker<'_> {
             if !self.sleep(wait) {
                 return Ok(PartResult::Stopped);
             }
-            let req = self.prepare(p.secrets, p.title, p.text, p.post, p.item);
+            let req = self.prepare(p.secrets, p.title, p.text, p.post, p.item, p.part);
             let mut claim = Record::new(self.now(), EventKind::Claimed, &p.post.source, &ch.id);
             claim.slot = Some(p.item.slot);
             claim.part = p.part;
@@ -999,7 +1019,7 @@ pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) 
                     ))
                     .unwrap_or_default()],
                 },
-                _ => render_for(c, post, ch.kind),
+                _ => render_for(c, post, ch),
             };
             if ch.kind == ChannelKind::Outbox {
                 let name = outbox::file_name(item.slot, c.config.tz, &item.column, &post.slug);

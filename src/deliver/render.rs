@@ -1,17 +1,21 @@
 //! One Markdown source, rendered for what each platform can show.
 //!
-//! The post's Markdown is walked once with pulldown-cmark and written out in
-//! a platform's *dialect*: WeCom's and DingTalk's Markdown subsets, Feishu
+//! A post is gathered as Markdown events (a [`Doc`]) and written out in a
+//! platform's *dialect*: WeCom's and DingTalk's Markdown subsets, Feishu
 //! card Markdown, Telegram HTML, Slack mrkdwn, Discord Markdown, or plain
 //! text for WeChat (no Markdown symbols: links become `text：URL`, lists
-//! and emphasis are written with plain characters). The result is a list of
-//! blocks (paragraphs, headings, list items, code blocks) so that a post
-//! longer than a platform's limit can be split at block boundaries into
-//! numbered parts, each under the limit and each well-formed on its own.
+//! and emphasis are written with plain characters). A post longer than a
+//! platform's limit is split on its Markdown structure *before* it is
+//! rendered (blocks, then sentences, then inline spans), and each part is
+//! rendered on its own, so every part is well-formed: balanced Telegram
+//! HTML, whole Markdown links, code fences opened again in the next part.
+//! Member text is escaped so that it can never become markup or a mention.
 
 use crate::config::Lang;
 use crate::markdown::is_safe_url;
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 /// How a platform writes formatted text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,16 +64,16 @@ impl Limit {
     }
 }
 
-/// One block of rendered text: the unit a long message is split at.
+/// One block of rendered text, joined to its neighbours when a part is
+/// written out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
+struct Block {
     /// The rendered text inside the wrapper.
-    pub text: String,
-    /// Text around the block that each piece must repeat when the block
-    /// itself has to be cut (a code fence, `<pre>…</pre>`).
-    pub wrap: Option<(String, String)>,
+    text: String,
+    /// Text around the block (a code fence, `<pre>…</pre>`).
+    wrap: Option<(String, String)>,
     /// Joined to the previous block by one newline (list items), not a blank line.
-    pub tight: bool,
+    tight: bool,
 }
 
 impl Block {
@@ -81,7 +85,7 @@ impl Block {
         }
     }
     /// The block as it appears in a message.
-    pub fn rendered(&self) -> String {
+    fn rendered(&self) -> String {
         match &self.wrap {
             None => self.text.clone(),
             Some((a, b)) => format!("{a}{}{b}", self.text),
@@ -89,29 +93,129 @@ impl Block {
     }
 }
 
-/// Escapes text (not markup) for a dialect.
+/// The invisible character put inside text that a platform would otherwise
+/// read as a mention or a tag (`<at id=all>`, `<@all>`, `@everyone`): a zero
+/// width space, which every platform shows as nothing.
+pub const NEUTRAL: char = '\u{200B}';
+
+/// Escapes member text (not markup) for a dialect, so that it shows as
+/// written and can never become markup, a mention or a tag:
+///
+/// - Telegram HTML and Slack: `&`, `<`, `>` as entities (once); Telegram
+///   also breaks `@name` so it does not mention a user.
+/// - Feishu card Markdown and WeCom Markdown: `<` before a tag name
+///   (`<at id=all>`, `<font>`, `<text_tag>`, `<@userid>`) and `&` before an
+///   entity name get a [`NEUTRAL`] after them, so no tag or entity forms.
+/// - DingTalk: the same for `<`, and `@` before a digit (a mobile number).
+/// - Discord: the same for `<` (`<@id>`, `<@&role>`, `<#channel>`), and
+///   `@everyone` / `@here` are broken after the `@`.
+/// - Plain text (the outbox) is left as written.
 pub fn escape(d: Dialect, s: &str) -> String {
-    match d {
-        Dialect::Telegram | Dialect::Slack => {
-            let mut o = String::with_capacity(s.len());
-            for c in s.chars() {
-                match c {
-                    '&' => o.push_str("&amp;"),
-                    '<' => o.push_str("&lt;"),
-                    '>' => o.push_str("&gt;"),
-                    _ => o.push(c),
-                }
+    escape_as(d, s, false)
+}
+
+/// Escapes code (an inline code span or a code block) for a dialect: as
+/// [`escape`], but inside code no formatting tag takes effect, so only what
+/// could still mention someone is broken (`<@`, `<#`, `<!`, `<at`, an
+/// entity for `<`, `@everyone`), leaving code such as `a<b && c>d` exactly
+/// as written for copying.
+pub fn escape_code(d: Dialect, s: &str) -> String {
+    escape_as(d, s, true)
+}
+
+/// Whether `<` followed by `rest` may open a mention, even inside code.
+fn mention_tag(rest: &str) -> bool {
+    let r: String = rest
+        .chars()
+        .take(3)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    r.is_empty()
+        || r.starts_with(['@', '#', '!'])
+        || (r.starts_with("at") && r[2..].chars().next().is_none_or(|c| !c.is_alphanumeric()))
+}
+
+fn escape_as(d: Dialect, s: &str, code: bool) -> String {
+    let mut o = String::with_capacity(s.len() + 8);
+    for (i, c) in s.char_indices() {
+        let rest = &s[i + c.len_utf8()..];
+        let next = rest.chars().next();
+        let html = matches!(d, Dialect::Telegram | Dialect::Slack);
+        let tags = matches!(
+            d,
+            Dialect::Feishu | Dialect::Wecom | Dialect::Dingtalk | Dialect::Discord
+        );
+        match c {
+            '&' if html => o.push_str("&amp;"),
+            '<' if html => o.push_str("&lt;"),
+            '>' if html => o.push_str("&gt;"),
+            // At the end of `s` the next character is unknown (the text may
+            // go on in the next event), so the break goes in anyway.
+            '<' if tags
+                && (if code {
+                    mention_tag(rest)
+                } else {
+                    next.is_none_or(|n| !n.is_whitespace())
+                }) =>
+            {
+                o.push(c);
+                o.push(NEUTRAL);
             }
-            o
+            '&' if matches!(d, Dialect::Feishu | Dialect::Wecom)
+                && (if code {
+                    let r = rest.to_ascii_lowercase();
+                    r.is_empty()
+                        || r.starts_with("lt;")
+                        || r.starts_with("#60;")
+                        || r.starts_with("#x3c;")
+                } else {
+                    next.is_none_or(|n| n == '#' || n.is_ascii_alphabetic())
+                }) =>
+            {
+                o.push(c);
+                o.push(NEUTRAL);
+            }
+            '@' if (!code || d == Dialect::Discord) && mentions_after_at(d, &s[..i], rest) => {
+                o.push(c);
+                o.push(NEUTRAL);
+            }
+            _ => o.push(c),
         }
-        _ => s.to_string(),
+    }
+    o
+}
+
+/// Whether `@` between `before` and `rest` would mention someone on `d`.
+/// Telegram and DingTalk read a mention only at the start of a word (so
+/// `name@example.com` is left alone); Discord reads `@everyone` anywhere.
+fn mentions_after_at(d: Dialect, before: &str, rest: &str) -> bool {
+    let next = rest.chars().next();
+    let word_start = !before
+        .chars()
+        .last()
+        .is_some_and(|p| p.is_ascii_alphanumeric() || p == '_');
+    match d {
+        Dialect::Telegram => {
+            word_start && next.is_none_or(|n| n.is_ascii_alphanumeric() || n == '_')
+        }
+        Dialect::Dingtalk => word_start && next.is_none_or(|n| n.is_ascii_digit()),
+        Dialect::Discord => {
+            let r = rest.to_ascii_lowercase();
+            r.is_empty() || r.starts_with("everyone") || r.starts_with("here")
+        }
+        _ => false,
     }
 }
 
-/// A heading block in a dialect (`level` 1 is the post's title).
-pub fn heading(d: Dialect, level: u8, text: &str) -> Block {
-    let t = escape(d, text.trim());
-    let s = match d {
+/// A heading in a dialect (`level` 1 is the post's title), `text` unescaped.
+pub fn heading(d: Dialect, level: u8, text: &str) -> String {
+    heading_markup(d, level, &escape(d, text.trim()))
+}
+
+/// A heading around already-rendered inline markup.
+fn heading_markup(d: Dialect, level: u8, t: &str) -> String {
+    let t = t.trim();
+    match d {
         Dialect::Plain if level <= 1 => format!("【{t}】"),
         Dialect::Plain => format!("▍{t}"),
         Dialect::Wecom | Dialect::Dingtalk | Dialect::Discord => {
@@ -124,23 +228,17 @@ pub fn heading(d: Dialect, level: u8, text: &str) -> Block {
         Dialect::Feishu => format!("**{t}**"),
         Dialect::Telegram => format!("<b>{t}</b>"),
         Dialect::Slack => format!("*{t}*"),
-    };
-    Block::plain(s)
-}
-
-/// A paragraph of already-escaped text.
-pub fn paragraph(text: String) -> Block {
-    Block::plain(text)
+    }
 }
 
 /// A link in a dialect (`text` unescaped).
 pub fn link(d: Dialect, lang: Lang, text: &str, url: &str) -> String {
-    let t = escape(d, text);
-    link_escaped(d, lang, &t, url)
+    link_markup(d, lang, &escape(d, text), url)
 }
 
-fn link_escaped(d: Dialect, lang: Lang, t: &str, url: &str) -> String {
-    let same = t.trim().is_empty() || t.trim() == url;
+/// A link around already-rendered inline markup `t`.
+fn link_markup(d: Dialect, lang: Lang, t: &str, url: &str) -> String {
+    let same = t.trim().is_empty() || t.trim() == url || t.trim() == escape(d, url);
     match d {
         Dialect::Plain => {
             if same {
@@ -165,10 +263,14 @@ fn link_escaped(d: Dialect, lang: Lang, t: &str, url: &str) -> String {
             }
         }
         _ => {
+            let u = url
+                .replace(')', "%29")
+                .replace(' ', "%20")
+                .replace('<', "%3C")
+                .replace('>', "%3E");
             if same {
-                url.to_string()
+                u
             } else {
-                let u = url.replace(')', "%29").replace(' ', "%20");
                 format!("[{t}]({u})")
             }
         }
@@ -190,10 +292,9 @@ fn is_cjk(c: char) -> bool {
 /// drop the link and keep its text).
 pub type Resolver<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-struct Writer<'a> {
+struct Writer {
     d: Dialect,
     lang: Lang,
-    resolve: Resolver<'a>,
     blocks: Vec<Block>,
     cur: String,
     /// Per open list: the next number (ordered) or None.
@@ -216,12 +317,18 @@ struct Writer<'a> {
     items: usize,
     /// Inside an inline `<script>` or `<style>` element.
     skip_text: bool,
+    /// The next list item or footnote definition continues one begun in
+    /// the previous part.
+    continued: bool,
+    /// The top-level item being written is such a continuation.
+    after_continued: bool,
 }
 
-impl<'a> Writer<'a> {
+impl Writer {
     fn flush(&mut self, tight: bool) {
         let t = self.cur.trim_end().to_string();
         self.cur.clear();
+        self.after_url = false;
         if !t.trim().is_empty() {
             self.blocks.push(Block {
                 text: t,
@@ -287,23 +394,22 @@ impl<'a> Writer<'a> {
             Event::End(tag) => self.end(tag),
             Event::Text(_) if self.skip_text => {}
             Event::Text(t) => {
+                // Plain text after a bare URL: keep them apart so the URL
+                // does not run on (but never start a line with a space).
                 if std::mem::take(&mut self.after_url)
                     && t.starts_with(|c: char| c.is_ascii_graphic())
+                    && !self.cur.is_empty()
+                    && !self.cur.ends_with(char::is_whitespace)
                 {
                     self.cur.push(' ');
                 }
-                if self.in_heading.is_some() || !self.links.is_empty() {
-                    // Headings and link texts are escaped when they close.
-                    self.cur.push_str(&t);
-                } else {
-                    self.push_text(&t);
-                }
+                self.push_text(&t);
             }
             Event::Code(t) => {
                 let s = match d {
                     Dialect::Plain => t.to_string(),
-                    Dialect::Telegram => format!("<code>{}</code>", escape(d, &t)),
-                    _ => format!("`{}`", escape(d, &t)),
+                    Dialect::Telegram => format!("<code>{}</code>", escape_code(d, &t)),
+                    _ => format!("`{}`", escape_code(d, &t)),
                 };
                 self.cur.push_str(&s);
             }
@@ -391,7 +497,9 @@ impl<'a> Writer<'a> {
                     let tight = self.item_tight;
                     self.flush(tight);
                     // Every item after the first joins the one before it.
-                    self.item_tight = self.items > 0;
+                    // After an item continued from the previous part (it has
+                    // no marker), a blank line lets the next one start a list.
+                    self.item_tight = self.items > 0 && !std::mem::take(&mut self.after_continued);
                     self.items += 1;
                 } else if !self.cur.is_empty() && !self.cur.ends_with('\n') {
                     self.cur.push('\n');
@@ -404,6 +512,13 @@ impl<'a> Writer<'a> {
                         m
                     }
                     _ => bullet(d).to_string(),
+                };
+                // An item continued from the previous part has no marker.
+                let marker = if std::mem::take(&mut self.continued) {
+                    self.after_continued = depth == 1;
+                    String::new()
+                } else {
+                    marker
                 };
                 self.cur.push_str(&marker);
                 self.item_first = true;
@@ -443,7 +558,10 @@ impl<'a> Writer<'a> {
             }
             Tag::FootnoteDefinition(l) => {
                 self.flush(false);
-                self.cur.push_str(&format!("[{}] ", escape(d, &l)));
+                // A definition continued from the previous part has no label.
+                if !std::mem::take(&mut self.continued) {
+                    self.cur.push_str(&format!("[{}] ", escape(d, &l)));
+                }
             }
             _ => {}
         }
@@ -456,7 +574,8 @@ impl<'a> Writer<'a> {
             TagEnd::Heading(_) => {
                 let level = self.in_heading.take().unwrap_or(2);
                 let text = std::mem::take(&mut self.cur);
-                self.blocks.push(heading(d, level + 1, &text));
+                self.blocks
+                    .push(Block::plain(heading_markup(d, level, &text)));
             }
             TagEnd::BlockQuote(_) => {
                 self.quote_depth = self.quote_depth.saturating_sub(1);
@@ -500,7 +619,7 @@ impl<'a> Writer<'a> {
                     for l in code.lines() {
                         self.cur.push('\n');
                         self.indent_continuation();
-                        self.cur.push_str(&escape(d, l));
+                        self.cur.push_str(&escape_code(d, l));
                     }
                     return;
                 }
@@ -511,7 +630,7 @@ impl<'a> Writer<'a> {
                 };
                 if !code.trim().is_empty() {
                     self.blocks.push(Block {
-                        text: escape(d, &code),
+                        text: escape_code(d, &code),
                         wrap,
                         tight: false,
                     });
@@ -554,21 +673,15 @@ impl<'a> Writer<'a> {
                     } else {
                         raw
                     };
+                    // Link texts are rendered (escaped once) as they come;
+                    // a link inside a link or a heading keeps only its text.
                     let nested = !self.links.is_empty() || self.in_heading.is_some();
-                    match (self.resolve)(&dest) {
-                        Some(url) if !nested => {
-                            let s = link(d, self.lang, &text, &url);
-                            self.cur.push_str(&s);
-                            self.after_url = d == Dialect::Plain;
-                        }
-                        _ => {
-                            if nested {
-                                self.cur.push_str(&text);
-                            } else {
-                                let e = escape(d, &text);
-                                self.cur.push_str(&e);
-                            }
-                        }
+                    if dest.is_empty() || nested {
+                        self.cur.push_str(&text);
+                    } else {
+                        let s = link_markup(d, self.lang, &text, &dest);
+                        self.cur.push_str(&s);
+                        self.after_url = d == Dialect::Plain;
                     }
                 }
             }
@@ -580,47 +693,644 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Renders Markdown into blocks of `d`.
-pub fn render_blocks(md: &str, d: Dialect, lang: Lang, resolve: Resolver<'_>) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES
+impl Writer {
+    fn new(d: Dialect, lang: Lang) -> Writer {
+        Writer {
+            d,
+            lang,
+            blocks: Vec::new(),
+            cur: String::new(),
+            lists: Vec::new(),
+            quote: None,
+            quote_depth: 0,
+            code: None,
+            links: Vec::new(),
+            in_heading: None,
+            item_first: false,
+            table_cell: 0,
+            after_url: false,
+            item_tight: false,
+            items: 0,
+            skip_text: false,
+            continued: false,
+            after_continued: false,
+        }
+    }
+
+    /// The blocks written so far, joined into one message.
+    fn finish(mut self) -> String {
+        self.flush(false);
+        let mut out = String::new();
+        for b in &self.blocks {
+            let text = b
+                .text
+                .lines()
+                .map(|l| l.trim_end())
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim_end()
+                .to_string();
+            let block = Block {
+                text,
+                wrap: b.wrap.clone(),
+                tight: b.tight,
+            };
+            if !out.is_empty() {
+                out.push_str(if b.tight { "\n" } else { "\n\n" });
+            }
+            out.push_str(&block.rendered());
+        }
+        out
+    }
+}
+
+/// The Markdown extensions posts are read with.
+fn options() -> Options {
+    Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut w = Writer {
-        d,
-        lang,
-        resolve,
-        blocks: Vec::new(),
-        cur: String::new(),
-        lists: Vec::new(),
-        quote: None,
-        quote_depth: 0,
-        code: None,
-        links: Vec::new(),
-        in_heading: None,
-        item_first: false,
-        table_cell: 0,
-        after_url: false,
-        item_tight: false,
-        items: 0,
-        skip_text: false,
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// One heading level deeper (the post's title is the only level 1).
+fn deeper(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+/// A post prepared for one platform: its title, credits, body and closing
+/// link as Markdown events. It is split into parts on this structure
+/// *before* anything is rendered, and each part is rendered on its own, so
+/// every part is well-formed for the platform (see [`Doc::split`]).
+#[derive(Debug, Clone)]
+pub struct Doc {
+    d: Dialect,
+    lang: Lang,
+    events: Vec<Event<'static>>,
+}
+
+impl Doc {
+    /// An empty post in dialect `d`.
+    pub fn new(d: Dialect, lang: Lang) -> Doc {
+        Doc {
+            d,
+            lang,
+            events: Vec::new(),
+        }
+    }
+
+    /// Adds the post's title (a level-1 heading).
+    pub fn title(&mut self, text: &str) {
+        let level = HeadingLevel::H1;
+        self.events.push(Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+        self.events
+            .push(Event::Text(CowStr::from(text.trim().to_string())));
+        self.events.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// Adds a paragraph of plain text (escaped for the dialect).
+    pub fn text(&mut self, text: &str) {
+        self.events.push(Event::Start(Tag::Paragraph));
+        self.events
+            .push(Event::Text(CowStr::from(text.to_string())));
+        self.events.push(Event::End(TagEnd::Paragraph));
+    }
+
+    /// Adds a paragraph holding one link.
+    pub fn link(&mut self, text: &str, url: &str) {
+        self.events.push(Event::Start(Tag::Paragraph));
+        self.events.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: CowStr::from(url.to_string()),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        self.events
+            .push(Event::Text(CowStr::from(text.to_string())));
+        self.events.push(Event::End(TagEnd::Link));
+        self.events.push(Event::End(TagEnd::Paragraph));
+    }
+
+    /// Adds Markdown: its headings one level below the title, its link and
+    /// image destinations mapped through `resolve` (a link that resolves
+    /// to nothing keeps only its text).
+    pub fn markdown(&mut self, md: &str, resolve: Resolver<'_>) {
+        for ev in Parser::new_ext(md, options()) {
+            let ev = match ev {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: deeper(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(deeper(level))),
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: CowStr::from(resolve(&dest_url).unwrap_or_default()),
+                    title,
+                    id,
+                }),
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(resolve(&dest_url).unwrap_or_default()),
+                    title,
+                    id,
+                }),
+                other => other,
+            };
+            self.events.push(ev.into_static());
+        }
+    }
+
+    /// The whole post as one message, however long.
+    pub fn render(&self) -> String {
+        render_range(self.d, self.lang, &[], &self.events)
+    }
+
+    /// The post as messages no longer than `limit`, each well-formed on
+    /// its own. The post is cut at the best place that lets a part hold as
+    /// much as it can, preferring, in order: between top-level blocks
+    /// (paragraphs, headings, lists, code blocks, tables, quotes), between
+    /// list items, table rows and the blocks inside a quote, between lines
+    /// of a code block, after a sentence (`。！？`, or `.!?` followed by a
+    /// space), after a space, beside a CJK character or an inline span; a
+    /// heading stays with the text under it, and a place inside emphasis
+    /// counts less than one outside it.
+    /// Never inside a link, inline code, a bare URL or an entity unless one
+    /// of those is longer than a whole message. Markup open at a cut
+    /// (emphasis, a list item, a code fence, a quote) is closed at the end
+    /// of the part and opened again at the start of the next (a continued
+    /// list item or footnote without its marker). When there is more than
+    /// one part, each starts with its number on a line of its own, `（1/3）`.
+    pub fn split(&self, limit: Limit) -> Vec<String> {
+        let (mut ev, mut cut) = atoms(&self.events);
+        let label = |i: usize, n: usize| part_label(self.lang, i, n).trim().to_string();
+        let reserve = limit.measure(&format!("{}\n", label(999, 999)));
+        let room = limit.max.saturating_sub(reserve).max(1);
+        let (d, lang) = (self.d, self.lang);
+        let render = |stack: &[Tag<'static>], ev: &[Event<'static>]| -> String {
+            render_range(d, lang, stack, ev)
+        };
+        let fits = |s: &str| limit.measure(s) <= room;
+        let mut parts: Vec<String> = Vec::new();
+        let mut stack: Vec<Tag<'static>> = Vec::new();
+        let mut a = 0;
+        while a < ev.len() {
+            let n = ev.len();
+            let c = if !fits(&render(&stack, &ev[a..a + 1])) {
+                if hard_split(&mut ev, &mut cut, a, |e| fits(&render(&stack, e))) {
+                    continue;
+                }
+                // Nothing smaller can be made of it: send it whole rather
+                // than lose it.
+                a + 1
+            } else {
+                // The longest run from `a` that fits: gallop, then bisect.
+                let (mut lo, mut hi, mut step) = (a + 1, n + 1, 1);
+                while lo < n {
+                    let m = (lo + step).min(n);
+                    if m >= hi {
+                        break;
+                    }
+                    if fits(&render(&stack, &ev[a..m])) {
+                        lo = m;
+                        step *= 2;
+                    } else {
+                        hi = m;
+                        break;
+                    }
+                }
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2;
+                    if fits(&render(&stack, &ev[a..mid])) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                if lo == n {
+                    n
+                } else {
+                    // The best place to cut within it: the highest
+                    // priority, and the latest of those.
+                    (a + 1..=lo)
+                        .filter_map(|i| cut[i].map(|p| (p, i)))
+                        .max()
+                        .map(|(_, i)| i)
+                        .unwrap_or(lo)
+                }
+            };
+            let text = render(&stack, &ev[a..c]);
+            if !text.trim().is_empty() {
+                parts.push(text);
+            }
+            advance(&mut stack, &ev[a..c]);
+            a = c;
+        }
+        let n = parts.len();
+        if n > 1 {
+            for (i, p) in parts.iter_mut().enumerate() {
+                p.insert_str(0, &format!("{}\n", label(i + 1, n)));
+            }
+        }
+        parts
+    }
+}
+
+/// Renders `ev` with the tags in `stack` opened before it, and everything
+/// still open at its end closed after it.
+fn render_range(d: Dialect, lang: Lang, stack: &[Tag<'static>], ev: &[Event<'static>]) -> String {
+    let mut w = Writer::new(d, lang);
+    let mut open: Vec<TagEnd> = Vec::with_capacity(stack.len() + 4);
+    for t in stack {
+        open.push(t.to_end());
+        w.continued = matches!(t, Tag::Item | Tag::FootnoteDefinition(_));
+        w.event(Event::Start(t.clone()));
+    }
+    for e in ev {
+        match e {
+            Event::Start(t) => open.push(t.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+        w.event(e.clone());
+    }
+    while let Some(end) = open.pop() {
+        w.event(Event::End(end));
+    }
+    w.finish()
+}
+
+/// Moves the open-tag `stack` over `ev`; an ordered list reopened later
+/// goes on with the number of its next item.
+fn advance(stack: &mut Vec<Tag<'static>>, ev: &[Event<'static>]) {
+    for e in ev {
+        match e {
+            Event::Start(t) => stack.push(t.clone()),
+            Event::End(_) => {
+                if let Some(Tag::Item) = stack.pop() {
+                    if let Some(Tag::List(Some(n))) = stack.last_mut() {
+                        *n += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Splits the text or inline code at `ev[a]` in two, the first half as long
+/// as `fits` allows; false when it cannot be made smaller.
+fn hard_split(
+    ev: &mut Vec<Event<'static>>,
+    cut: &mut Vec<Option<u8>>,
+    a: usize,
+    fits: impl Fn(&[Event<'static>]) -> bool,
+) -> bool {
+    let (text, code) = match &ev[a] {
+        Event::Text(t) => (t.to_string(), false),
+        Event::Code(t) => (t.to_string(), true),
+        _ => return false,
     };
-    for ev in Parser::new_ext(md, opts) {
-        w.event(ev);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.len() < 2 {
+        return false;
     }
-    w.flush(false);
-    for b in &mut w.blocks {
-        b.text = b
-            .text
-            .lines()
-            .map(|l| l.trim_end())
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim_end()
-            .to_string();
+    let make = |s: &str| -> Event<'static> {
+        let s = CowStr::from(s.to_string());
+        if code {
+            Event::Code(s)
+        } else {
+            Event::Text(s)
+        }
+    };
+    // The most characters (at least one) whose piece fits.
+    let (mut lo, mut hi) = (1, chars.len());
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if fits(&[make(&text[..chars[mid].0])]) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
     }
-    w.blocks
+    let at = chars[lo].0;
+    ev[a] = make(&text[..at]);
+    ev.insert(a + 1, make(&text[at..]));
+    cut.insert(a + 1, Some(cut::ANY));
+    true
+}
+
+/// Priorities of the places a post may be cut (higher is better).
+mod cut {
+    /// Between top-level blocks (less for each level of nesting).
+    pub const BLOCK: u8 = 14;
+    /// The least a block boundary is worth.
+    pub const NESTED_BLOCK: u8 = 9;
+    /// Between a heading and the block under it: worse than any sentence
+    /// or word outside emphasis, so a part does not end with a heading.
+    pub const AFTER_HEADING: u8 = 3;
+    /// Between two lines of a code block.
+    pub const LINE: u8 = 7;
+    /// After a sentence.
+    pub const SENTENCE: u8 = 6;
+    /// After a space.
+    pub const WORD: u8 = 5;
+    /// Beside a CJK character or an inline span (emphasis, code, a link).
+    pub const SPAN: u8 = 4;
+    /// What a place inside emphasis loses: an emphasis span is cut (closed
+    /// and reopened) only when no place outside it will do.
+    pub const IN_EMPHASIS: u8 = 3;
+    /// Anywhere else that is not markup: the last resort.
+    pub const ANY: u8 = 0;
+}
+
+/// Closing quotes and brackets that belong to the sentence before them.
+const CLOSERS: &[char] = &['”', '’', '」', '』', '）', '》', ')', '"', '\'', ']', '】'];
+
+fn is_block(t: &Tag<'_>) -> bool {
+    matches!(
+        t,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+    )
+}
+
+/// True when `tail` (the text just before a place) ends a sentence:
+/// `。！？` (and any closing quotes after them), or `.!?` followed by a space.
+fn ends_sentence(tail: &str) -> bool {
+    let s = tail.trim_end();
+    let spaced = s.len() < tail.len();
+    let s = s.trim_end_matches(CLOSERS);
+    match s.chars().last() {
+        Some('。' | '！' | '？') => true,
+        Some('.' | '!' | '?') => spaced,
+        _ => false,
+    }
+}
+
+/// Where inline text sits, for the priority of cutting it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    /// Plain paragraph text.
+    Text,
+    /// Inside emphasis, strong or strikethrough.
+    Emphasis,
+    /// Inside a link, an image or a heading: cut only as a last resort.
+    Protected,
+}
+
+/// The priority of cutting inline text between `tail` and `next` (`None`:
+/// before an inline span), or `None` where no cut may go.
+fn inline_cut(tail: &Tail, next: Option<char>, inside: Inside) -> Option<u8> {
+    if tail.is_empty() {
+        return None;
+    }
+    if tail.url && next.is_some_and(|c| !c.is_whitespace()) {
+        return Some(cut::ANY);
+    }
+    if next.is_some_and(|c| c.is_whitespace() || CLOSERS.contains(&c)) {
+        return None;
+    }
+    let p = if ends_sentence(tail) {
+        cut::SENTENCE
+    } else if tail.ends_with(char::is_whitespace) {
+        cut::WORD
+    } else if next.is_none_or(is_cjk) || tail.chars().last().is_some_and(is_cjk) {
+        cut::SPAN
+    } else {
+        cut::ANY
+    };
+    Some(match inside {
+        Inside::Text => p,
+        Inside::Emphasis => p.saturating_sub(cut::IN_EMPHASIS),
+        Inside::Protected => cut::ANY,
+    })
+}
+
+/// The last few characters of the current block's text, and whether they
+/// are inside a bare URL (`https://…` up to the next space or CJK
+/// punctuation), where no cut goes.
+#[derive(Default)]
+struct Tail {
+    text: String,
+    url: bool,
+}
+
+impl Tail {
+    fn push(&mut self, s: &str) {
+        for c in s.chars() {
+            if c.is_whitespace() || (is_cjk(c) && !c.is_alphanumeric()) {
+                self.url = false;
+            }
+            self.text.push(c);
+        }
+        if self.text.ends_with("://") {
+            self.url = true;
+        }
+        let n = self.text.chars().count();
+        if n > 16 {
+            let skip: usize = self.text.chars().take(n - 16).map(char::len_utf8).sum();
+            self.text.drain(..skip);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.url = false;
+    }
+}
+
+impl std::ops::Deref for Tail {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+/// The post's events as atoms: text cut into fragments at every place a
+/// cut may go, each atom with the priority of cutting just before it
+/// (`None`: never).
+fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
+    let mut ev: Vec<Event<'static>> = Vec::with_capacity(events.len() * 2);
+    let mut cut: Vec<Option<u8>> = Vec::with_capacity(events.len() * 2);
+    let mut stack: Vec<TagEnd> = Vec::new();
+    let mut tail = Tail::default();
+    let mut after_start = true;
+    let mut after_heading = false;
+    for e in events {
+        let protected = stack.iter().any(|t| {
+            matches!(
+                t,
+                TagEnd::Link | TagEnd::Image | TagEnd::Heading(_) | TagEnd::TableHead
+            )
+        });
+        let inside = if protected {
+            Inside::Protected
+        } else if stack
+            .iter()
+            .any(|t| matches!(t, TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough))
+        {
+            Inside::Emphasis
+        } else {
+            Inside::Text
+        };
+        let in_code = stack.iter().any(|t| matches!(t, TagEnd::CodeBlock));
+        let follows_heading = std::mem::take(&mut after_heading);
+        match e {
+            Event::Start(t) if is_block(t) => {
+                let depth = stack.len() as u8;
+                let mut p = cut::BLOCK.saturating_sub(depth).max(cut::NESTED_BLOCK);
+                if follows_heading {
+                    p = p.min(cut::AFTER_HEADING);
+                }
+                ev.push(e.clone());
+                cut.push((!after_start).then_some(p));
+                stack.push(t.to_end());
+                tail.clear();
+                after_start = true;
+            }
+            Event::Start(t) => {
+                let p = if matches!(t, Tag::TableCell) {
+                    (!after_start).then_some(cut::ANY)
+                } else {
+                    inline_cut(&tail, None, inside)
+                };
+                ev.push(e.clone());
+                cut.push(p);
+                stack.push(t.to_end());
+                after_start = true;
+            }
+            Event::End(end) => {
+                ev.push(e.clone());
+                cut.push(None);
+                stack.pop();
+                after_start = false;
+                after_heading = matches!(end, TagEnd::Heading(_));
+            }
+            Event::Text(t) if in_code => {
+                for line in t.split_inclusive('\n') {
+                    let p = if tail.is_empty() {
+                        None
+                    } else if tail.ends_with('\n') {
+                        Some(cut::LINE)
+                    } else {
+                        Some(cut::ANY)
+                    };
+                    ev.push(Event::Text(CowStr::from(line.to_string())));
+                    cut.push(p);
+                    tail.push(line);
+                }
+                after_start = false;
+            }
+            Event::Text(t) if protected => {
+                ev.push(e.clone());
+                cut.push((!tail.is_empty()).then_some(cut::ANY));
+                tail.push(t);
+                after_start = false;
+            }
+            Event::Text(t) => {
+                // Fragments begin where a cut of at least SPAN may go.
+                let mut frag = String::new();
+                let mut frag_cut = inline_cut(&tail, t.chars().next(), inside)
+                    .or((!tail.is_empty()).then_some(cut::ANY));
+                for c in t.chars() {
+                    if !frag.is_empty() {
+                        if let Some(p) = inline_cut(&tail, Some(c), inside) {
+                            if p > cut::ANY {
+                                ev.push(Event::Text(CowStr::from(std::mem::take(&mut frag))));
+                                cut.push(frag_cut);
+                                frag_cut = Some(p);
+                            }
+                        }
+                    }
+                    frag.push(c);
+                    tail.push(c.encode_utf8(&mut [0; 4]));
+                }
+                if !frag.is_empty() {
+                    ev.push(Event::Text(CowStr::from(frag)));
+                    cut.push(frag_cut);
+                }
+                after_start = false;
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                ev.push(e.clone());
+                cut.push(None);
+                tail.push(if matches!(e, Event::HardBreak) {
+                    "\n"
+                } else {
+                    " "
+                });
+                after_start = false;
+            }
+            Event::Rule if stack.is_empty() => {
+                ev.push(e.clone());
+                cut.push((!after_start).then_some(cut::BLOCK));
+                after_start = false;
+            }
+            Event::TaskListMarker(_) => {
+                ev.push(e.clone());
+                cut.push(None);
+            }
+            Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                ev.push(e.clone());
+                cut.push(inline_cut(&tail, None, inside));
+                tail.push(t);
+                after_start = false;
+            }
+            _ => {
+                ev.push(e.clone());
+                cut.push(if stack.is_empty() {
+                    (!after_start).then_some(cut::BLOCK)
+                } else {
+                    inline_cut(&tail, None, inside)
+                });
+                after_start = false;
+            }
+        }
+    }
+    (ev, cut)
 }
 
 /// A resolver for text with no relative links: keeps safe absolute URLs.
@@ -628,133 +1338,11 @@ pub fn absolute_only(dest: &str) -> Option<String> {
     (is_safe_url(dest) && dest.contains("://")).then(|| dest.to_string())
 }
 
-/// The label put before each part of a split message: `（2/3）`.
+/// The label on the first line of each part of a split message: `（2/3）`.
 pub fn part_label(lang: Lang, i: usize, n: usize) -> String {
     match lang {
         Lang::ZhCn => format!("（{i}/{n}）"),
-        Lang::En => format!("({i}/{n}) "),
-    }
-}
-
-/// Joins blocks into messages no longer than `limit`, splitting at block
-/// boundaries (and, for a block longer than the limit on its own, at line
-/// and then sentence boundaries). When there is more than one message each
-/// starts with its number, `（1/3）`.
-pub fn split(blocks: &[Block], limit: Limit, lang: Lang) -> Vec<String> {
-    // Room for the part label, measured generously.
-    let reserve = limit.measure(&part_label(lang, 999, 999)) + 1;
-    let room = limit.max.saturating_sub(reserve).max(16);
-    let mut pieces: Vec<Block> = Vec::new();
-    for b in blocks {
-        if limit.measure(&b.rendered()) <= room {
-            pieces.push(b.clone());
-        } else {
-            let (a, z) = b.wrap.clone().unwrap_or_default();
-            let inner = room
-                .saturating_sub(limit.measure(&a) + limit.measure(&z))
-                .max(8);
-            for (k, chunk) in cut(&b.text, inner, limit).into_iter().enumerate() {
-                pieces.push(Block {
-                    text: chunk,
-                    wrap: b.wrap.clone(),
-                    tight: if k == 0 { b.tight } else { false },
-                });
-            }
-        }
-    }
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for p in pieces {
-        let r = p.rendered();
-        let sep = if p.tight { "\n" } else { "\n\n" };
-        if cur.is_empty() {
-            cur = r;
-        } else if limit.measure(&cur) + limit.measure(sep) + limit.measure(&r) <= room {
-            cur.push_str(sep);
-            cur.push_str(&r);
-        } else {
-            parts.push(std::mem::take(&mut cur));
-            cur = r;
-        }
-    }
-    if !cur.is_empty() {
-        parts.push(cur);
-    }
-    let n = parts.len();
-    if n > 1 {
-        for (i, p) in parts.iter_mut().enumerate() {
-            let label = part_label(lang, i + 1, n);
-            p.insert_str(0, &label);
-        }
-    }
-    parts
-}
-
-/// Cuts text longer than `room` at line ends, then sentence ends, then
-/// anywhere (never inside an HTML entity such as `&amp;`).
-fn cut(text: &str, room: usize, limit: Limit) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    for line in text.split_inclusive('\n') {
-        if limit.measure(&cur) + limit.measure(line) <= room {
-            cur.push_str(line);
-            continue;
-        }
-        if !cur.is_empty() {
-            out.push(cur.trim_end().to_string());
-            cur.clear();
-        }
-        if limit.measure(line) <= room {
-            cur.push_str(line);
-            continue;
-        }
-        // A single line longer than the room: cut at sentence ends.
-        let mut sentence = String::new();
-        for c in line.chars() {
-            sentence.push(c);
-            if matches!(c, '。' | '！' | '？' | '；' | '.' | '!' | '?' | ';' | '\n') {
-                push_sentence(&mut out, &mut cur, &sentence, room, limit);
-                sentence.clear();
-            }
-        }
-        push_sentence(&mut out, &mut cur, &sentence, room, limit);
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim_end().to_string());
-    }
-    out
-}
-
-fn push_sentence(out: &mut Vec<String>, cur: &mut String, s: &str, room: usize, limit: Limit) {
-    if s.is_empty() {
-        return;
-    }
-    if limit.measure(cur) + limit.measure(s) <= room {
-        cur.push_str(s);
-        return;
-    }
-    if !cur.is_empty() {
-        out.push(std::mem::take(cur));
-    }
-    if limit.measure(s) <= room {
-        cur.push_str(s);
-        return;
-    }
-    // Hard cut, keeping entities whole.
-    let mut entity_start: Option<usize> = None;
-    for c in s.chars() {
-        if limit.measure(cur) + limit.measure(c.encode_utf8(&mut [0; 4])) > room
-            && entity_start.is_none()
-        {
-            out.push(std::mem::take(cur));
-        }
-        cur.push(c);
-        match c {
-            '&' => entity_start = Some(cur.len()),
-            ';' => entity_start = None,
-            _ if entity_start.is_some_and(|at| cur.len() - at > 8) => entity_start = None,
-            _ => {}
-        }
+        Lang::En => format!("({i}/{n})"),
     }
 }
 
@@ -762,9 +1350,14 @@ fn push_sentence(out: &mut Vec<String>, cur: &mut String, s: &str, room: usize, 
 mod tests {
     use super::*;
 
+    fn doc(md: &str, d: Dialect) -> Doc {
+        let mut x = Doc::new(d, Lang::ZhCn);
+        x.markdown(md, &absolute_only);
+        x
+    }
+
     fn r(md: &str, d: Dialect) -> String {
-        let b = render_blocks(md, d, Lang::ZhCn, &absolute_only);
-        split(&b, Limit::chars(1_000_000), Lang::ZhCn).join("")
+        doc(md, d).render()
     }
 
     #[test]
@@ -792,18 +1385,462 @@ mod tests {
     }
 
     #[test]
+    fn telegram_escapes_markup_inside_links_and_headings_once() {
+        let t = r("[**加粗链接**](https://e.org/x)", Dialect::Telegram);
+        assert_eq!(t, "<a href=\"https://e.org/x\"><b>加粗链接</b></a>");
+        let t = r("# 用 `a<b` 看", Dialect::Telegram);
+        assert_eq!(t, "<b>用 <code>a&lt;b</code> 看</b>");
+        let t = r("[a & b](https://e.org/?x=1&y=2)", Dialect::Telegram);
+        assert_eq!(t, "<a href=\"https://e.org/?x=1&amp;y=2\">a &amp; b</a>");
+    }
+
+    #[test]
+    fn a_paragraph_after_a_url_starts_without_a_space() {
+        let t = r("见 [文档](https://e.org/a)\n\nnext line", Dialect::Plain);
+        assert_eq!(t, "见 文档：https://e.org/a\n\nnext line");
+        // Text running on after a URL in the same paragraph is kept apart.
+        let t = r("见 [文档](https://e.org/a)and more", Dialect::Plain);
+        assert_eq!(t, "见 文档：https://e.org/a and more");
+    }
+
+    #[test]
+    fn member_text_never_becomes_a_mention_or_a_tag() {
+        let cases: &[(Dialect, &str, &[&str])] = &[
+            (
+                Dialect::Feishu,
+                "\\<at id=all\\>\\</at\\> &lt;at id=all&gt;&lt;/at&gt; <text_tag>x",
+                &["<at", "</at", "<text_tag", "&lt;", "&gt;"],
+            ),
+            (
+                Dialect::Feishu,
+                "`<at id=all></at>` <font color=red>x</font>",
+                &["<at", "<font"],
+            ),
+            (
+                Dialect::Wecom,
+                "\\<@all\\> &lt;@userid&gt; \\<font color=\"warning\"\\>x",
+                &["<@", "<font", "&lt;"],
+            ),
+            (Dialect::Dingtalk, "call @13800001111 now", &["@1"]),
+            (
+                Dialect::Discord,
+                "@everyone @here @Everyone \\<@123\\> \\<@&456\\> \\<#789\\>",
+                &["@everyone", "@here", "@Everyone", "<@", "<#"],
+            ),
+            (
+                Dialect::Slack,
+                "\\<!channel\\> \\<!here\\> \\<@U123\\> a & b",
+                &["<!", "<@", " & "],
+            ),
+            (Dialect::Telegram, "@alice &lt;b&gt;", &["@alice", "<b>"]),
+        ];
+        for (d, md, bad) in cases {
+            let t = r(md, *d);
+            for b in *bad {
+                assert!(!t.contains(b), "{d:?}: {b:?} in {t:?}");
+            }
+            // Shown as written, apart from the invisible breaks.
+            let shown = t.replace(NEUTRAL, "");
+            if matches!(d, Dialect::Discord | Dialect::Dingtalk) {
+                assert!(shown.contains(&md.replace('\\', "")), "{d:?}: {shown:?}");
+            }
+        }
+        // Code is left as written unless it could mention someone.
+        for d in [
+            Dialect::Feishu,
+            Dialect::Wecom,
+            Dialect::Dingtalk,
+            Dialect::Discord,
+        ] {
+            let t = r(
+                "`a<b && c>d` `<at id=all></at>` `<@all>`\n\n```\nif a<b { x &= y; }\n```",
+                d,
+            );
+            assert!(
+                t.contains("a<b && c>d") && t.contains("if a<b { x &= y; }"),
+                "{d:?}: {t}"
+            );
+            assert!(!t.contains("<at") && !t.contains("<@"), "{d:?}: {t}");
+        }
+        // An e-mail address is not a mention.
+        assert_eq!(r("a.b@example.com", Dialect::Telegram), "a.b@example.com");
+        // WeCom titles are escaped too.
+        assert!(!heading(Dialect::Wecom, 1, "<@all> 标题").contains("<@"));
+    }
+
+    #[test]
     fn split_keeps_code_fences_whole() {
         let code = (0..200)
             .map(|i| format!("line {i}"))
             .collect::<Vec<_>>()
             .join("\n");
         let md = format!("段落一。\n\n```\n{code}\n```\n");
-        let blocks = render_blocks(&md, Dialect::Discord, Lang::ZhCn, &absolute_only);
-        let parts = split(&blocks, Limit::chars(300), Lang::ZhCn);
+        let parts = doc(&md, Dialect::Discord).split(Limit::chars(300));
         assert!(parts.len() > 3);
         for p in &parts {
             assert!(p.chars().count() <= 300, "{}", p.chars().count());
             assert_eq!(p.matches("```").count() % 2, 0, "{p}");
+            // The label is a line of its own; a fence starts its own line.
+            let first = p.lines().next().unwrap_or_default();
+            assert!(first.starts_with('（') && first.ends_with('）'), "{p}");
+            assert!(!p.contains("）```") && !p.contains("）#"), "{p}");
+        }
+    }
+
+    #[test]
+    fn long_paragraph_is_cut_at_sentences_never_inside_links_urls_or_numbers() {
+        let unit = "请读 **[官方文档 v2.0 说明](https://docs.example.com/v2.0/guide.html)**，版本 3.14 的变化见 guide.html 文件。";
+        let md = unit.repeat(40);
+        for d in [
+            Dialect::Telegram,
+            Dialect::Wecom,
+            Dialect::Discord,
+            Dialect::Plain,
+        ] {
+            let parts = doc(&md, d).split(Limit::chars(500));
+            assert!(parts.len() > 3, "{d:?}");
+            let n = parts.len();
+            for (i, p) in parts.iter().enumerate() {
+                assert!(p.chars().count() <= 500, "{d:?} {p}");
+                let body = p.split_once('\n').map(|x| x.1).unwrap_or(p);
+                // Every part ends a sentence and starts the next.
+                assert!(
+                    body.trim_end().ends_with("文件。") || body.trim_end().ends_with("文件。</b>"),
+                    "{d:?} part {i}/{n}: {body}"
+                );
+                assert_eq!(
+                    p.matches("https://").count(),
+                    p.matches("https://docs.example.com/v2.0/guide.html")
+                        .count(),
+                    "{d:?} {p}"
+                );
+                assert_eq!(
+                    p.matches("3.").count(),
+                    p.matches("3.14").count(),
+                    "{d:?} {p}"
+                );
+                if d != Dialect::Plain {
+                    assert_eq!(
+                        p.matches("https://").count(),
+                        p.matches("官方文档 v2.0 说明").count(),
+                        "{d:?} {p}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn emphasis_longer_than_a_message_is_closed_and_reopened() {
+        let md = format!("**{}**", "很长的强调句子没有标点".repeat(60));
+        let parts = doc(&md, Dialect::Telegram).split(Limit::chars(200));
+        assert!(parts.len() > 2);
+        for p in &parts {
+            assert!(p.chars().count() <= 200);
+            assert_eq!(p.matches("<b>").count(), 1, "{p}");
+            assert!(p.trim_end().ends_with("</b>"), "{p}");
+        }
+        let parts = doc(&md, Dialect::Discord).split(Limit::chars(200));
+        for p in &parts {
+            assert_eq!(p.matches("**").count(), 2, "{p}");
+        }
+    }
+
+    #[test]
+    fn a_list_item_continued_in_the_next_part_keeps_its_numbering() {
+        let long = "这一项很长。".repeat(30);
+        let md = format!("1. 甲\n2. {long}\n3. 丙\n");
+        let parts = doc(&md, Dialect::Plain).split(Limit::chars(120));
+        let all = parts.join("\n");
+        assert_eq!(all.matches("2. ").count(), 1, "{all}");
+        assert_eq!(all.matches("3. 丙").count(), 1, "{all}");
+    }
+
+    #[test]
+    fn headings_stay_with_their_text_and_emphasis_is_cut_last() {
+        let md = format!("前言。\n\n## 标题\n\n{}", "正文的一句话。".repeat(60));
+        for p in doc(&md, Dialect::Discord).split(Limit::chars(200)) {
+            let last = p.trim_end().lines().last().unwrap_or_default();
+            assert!(!last.starts_with('#'), "a part ends with its heading: {p}");
+        }
+        // Sentences outside the bold text are cut before those inside it.
+        let md = format!(
+            "{}**加粗一句。加粗两句。**{}",
+            "普通句子。".repeat(10),
+            "普通句子。".repeat(30)
+        );
+        let parts = doc(&md, Dialect::Telegram).split(Limit::chars(80));
+        for p in &parts {
+            assert_eq!(p.matches("<b>").count(), p.matches("</b>").count(), "{p}");
+            assert!(
+                !p.contains("<b>加粗两句。"),
+                "bold cut though it fits: {parts:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tables_nested_lists_quotes_and_footnotes_split_within_the_limit() {
+        let row = "| 列一很长的内容。 | [链接](https://e.org/t) | `code` |\n";
+        let md = format!(
+            "| 甲 | 乙 | 丙 |\n|---|---|---|\n{}\n\n- 外层。\n  - 内层{}\n    ```\n    let a = 1;\n    ```\n- 末项\n\n> {}\n>\n> 第二段。\n\n脚注[^1]。\n\n[^1]: {}\n\n![图](https://e.org/i.png)\n\n<div>raw</div>\n\n---\n",
+            row.repeat(30),
+            "很长的句子。".repeat(40),
+            "引用里的话。".repeat(50),
+            "脚注的内容。".repeat(30),
+        );
+        for d in [
+            Dialect::Telegram,
+            Dialect::Plain,
+            Dialect::Wecom,
+            Dialect::Slack,
+            Dialect::Discord,
+        ] {
+            let x = doc(&md, d);
+            let whole = x.render();
+            for max in [120, 300, 1000] {
+                let parts = x.split(Limit::chars(max));
+                assert!(parts.len() > 1);
+                for p in &parts {
+                    assert!(p.chars().count() <= max, "{d:?} {max}: {p}");
+                    assert!(!p.contains("[^1]") || d == Dialect::Plain, "{p}");
+                }
+                let strip = |s: &str| -> String {
+                    s.chars()
+                        .filter(|c| !c.is_whitespace() && !"•▍｜【】「」>*_`".contains(*c))
+                        .collect()
+                };
+                let joined: String = parts
+                    .iter()
+                    .map(|p| p.split_once('\n').map(|x| x.1).unwrap_or(p))
+                    .collect();
+                if d == Dialect::Plain {
+                    assert_eq!(strip(&joined), strip(&whole), "{d:?} {max}");
+                }
+            }
+        }
+        assert!(doc("", Dialect::Telegram)
+            .split(Limit::chars(100))
+            .is_empty());
+        assert!(doc("<div>only html</div>", Dialect::Plain)
+            .split(Limit::chars(100))
+            .is_empty());
+    }
+
+    mod property {
+        use super::super::*;
+        use html5ever::buffer_queue::BufferQueue;
+        use html5ever::tendril::StrTendril;
+        use html5ever::tokenizer::{
+            TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+        };
+        use proptest::prelude::*;
+        use std::cell::RefCell;
+
+        const URLS: [&str; 3] = [
+            "https://docs.example.com/v2.0/guide.html",
+            "https://e.org/a?b=1&c=2",
+            "https://example.org/g/qa/现金.html",
+        ];
+
+        struct Sink(RefCell<Vec<Token>>);
+        impl TokenSink for Sink {
+            type Handle = ();
+            fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+                self.0.borrow_mut().push(token);
+                TokenSinkResult::Continue
+            }
+        }
+
+        fn tokens(html: &str) -> Vec<Token> {
+            let tok = Tokenizer::new(Sink(RefCell::new(Vec::new())), TokenizerOpts::default());
+            let input = BufferQueue::default();
+            input.push_back(StrTendril::from_slice(html));
+            let _ = tok.feed(&input);
+            tok.end();
+            tok.sink.0.into_inner()
+        }
+
+        /// Telegram's tags, balanced; the part's text.
+        fn telegram_text(html: &str) -> Result<String, String> {
+            const ALLOWED: [&str; 7] = ["b", "i", "s", "a", "code", "pre", "blockquote"];
+            let mut open: Vec<String> = Vec::new();
+            let mut text = String::new();
+            for t in tokens(html) {
+                match t {
+                    Token::TagToken(tag) => {
+                        let name = tag.name.to_string();
+                        if !ALLOWED.contains(&name.as_str()) {
+                            return Err(format!("tag <{name}> in {html}"));
+                        }
+                        match tag.kind {
+                            TagKind::StartTag => open.push(name),
+                            TagKind::EndTag => {
+                                if open.pop().as_deref() != Some(name.as_str()) {
+                                    return Err(format!("unbalanced </{name}> in {html}"));
+                                }
+                            }
+                        }
+                    }
+                    Token::CharacterTokens(s) => text.push_str(&s),
+                    Token::ParseError(e) => return Err(format!("{e} in {html}")),
+                    _ => {}
+                }
+            }
+            if !open.is_empty() {
+                return Err(format!("unclosed {open:?} in {html}"));
+            }
+            Ok(text)
+        }
+
+        /// The text of a Markdown part, as a CommonMark reader sees it.
+        fn markdown_text(md: &str) -> String {
+            let mut text = String::new();
+            for e in Parser::new_ext(md, options()) {
+                match e {
+                    Event::Text(t) | Event::Code(t) => text.push_str(&t),
+                    _ => {}
+                }
+            }
+            text
+        }
+
+        /// Text compared without whitespace, the invisible mention breaks,
+        /// Markdown emphasis marks and the characters the plain and
+        /// Telegram dialects draw bullets, headings, quotes and emphasis
+        /// with (these repeat when a part reopens what the last one cut).
+        fn norm(s: &str) -> String {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != NEUTRAL && !"•▍｜【】「」*_~`".contains(*c))
+                .collect()
+        }
+
+        fn text_of(d: Dialect, part: &str) -> Result<String, String> {
+            match d {
+                Dialect::Telegram => telegram_text(part),
+                Dialect::Plain => Ok(part.to_string()),
+                _ => Ok(markdown_text(part)),
+            }
+        }
+
+        fn sentence() -> impl Strategy<Value = String> {
+            (
+                proptest::collection::vec(
+                    prop_oneof![
+                        Just("社群".to_string()),
+                        Just("运营的关键".to_string()),
+                        Just("在于持续输出".to_string()),
+                        Just("版本 3.14 ".to_string()),
+                        Just("guide.html ".to_string()),
+                        Just("a<b & c ".to_string()),
+                        Just("word ".to_string()),
+                    ],
+                    1..40,
+                ),
+                prop_oneof![Just("。"), Just("！"), Just("，"), Just(". "), Just("")],
+            )
+                .prop_map(|(w, end)| format!("{}{end}", w.concat()))
+        }
+
+        fn phrase() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("官方文档 v2.0"),
+                Just("现金跑道"),
+                Just("a<b & c"),
+                Just("社群")
+            ]
+            .prop_map(str::to_string)
+        }
+
+        fn inline() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => sentence(),
+                1 => (phrase(), 0..3usize).prop_map(|(t, u)| format!("[{t}]({})", URLS[u])),
+                1 => Just("`x.y()`".to_string()),
+                1 => sentence().prop_map(|t| format!("**{}**", t.trim())),
+                1 => sentence().prop_map(|t| format!("*{}*", t.trim())),
+                1 => (0..3usize).prop_map(|u| format!(" {} ", URLS[u])),
+            ]
+        }
+
+        fn paragraph() -> impl Strategy<Value = String> {
+            proptest::collection::vec(inline(), 1..12).prop_map(|v| v.concat().trim().to_string())
+        }
+
+        fn block() -> impl Strategy<Value = String> {
+            prop_oneof![
+                5 => paragraph(),
+                1 => sentence().prop_map(|t| format!("## {} `code`", t.trim())),
+                1 => (1..60usize).prop_map(|n| format!(
+                    "```\n{}\n```",
+                    (0..n).map(|i| format!("let v{i} = a<b && c;")).collect::<Vec<_>>().join("\n")
+                )),
+                1 => proptest::collection::vec(paragraph(), 1..6)
+                    .prop_map(|v| v.iter().map(|p| format!("- {p}")).collect::<Vec<_>>().join("\n")),
+                1 => proptest::collection::vec(paragraph(), 1..6)
+                    .prop_map(|v| v.iter().enumerate().map(|(i, p)| format!("{}. {p}", i + 1)).collect::<Vec<_>>().join("\n")),
+                1 => paragraph().prop_map(|p| format!("> {p}")),
+            ]
+        }
+
+        const DIALECTS: [(Dialect, Limit); 7] = [
+            (Dialect::Wecom, Limit::bytes(4096)),
+            (Dialect::Feishu, Limit::bytes(15000)),
+            (Dialect::Dingtalk, Limit::chars(5000)),
+            (Dialect::Telegram, Limit::chars(4096)),
+            (Dialect::Slack, Limit::chars(4000)),
+            (Dialect::Discord, Limit::chars(2000)),
+            (Dialect::Plain, Limit::chars(2000)),
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+            #[test]
+            fn every_part_fits_is_well_formed_and_nothing_is_lost(
+                blocks in proptest::collection::vec(block(), 1..30),
+                small in 200usize..700,
+                title in sentence(),
+            ) {
+                let md = blocks.join("\n\n");
+                for (d, real) in DIALECTS {
+                    let mut x = Doc::new(d, Lang::ZhCn);
+                    x.title(&title);
+                    x.markdown(&md, &absolute_only);
+                    let whole = norm(&text_of(d, &x.render()).map_err(TestCaseError::fail)?);
+                    for limit in [real, Limit { max: small, bytes: real.bytes }] {
+                        let parts = x.split(limit);
+                        let n = parts.len();
+                        let mut joined = String::new();
+                        for p in &parts {
+                            prop_assert!(limit.measure(p) <= limit.max, "{:?} {} > {}: {}", d, limit.measure(p), limit.max, p);
+                            let body = if n > 1 {
+                                let (label, body) = p.split_once('\n').unwrap_or((p, ""));
+                                prop_assert!(label.starts_with('（') && label.ends_with('）'), "{}", p);
+                                body
+                            } else {
+                                p.as_str()
+                            };
+                            let text = text_of(d, body).map_err(TestCaseError::fail)?;
+                            joined.push_str(&text);
+                            if d != Dialect::Telegram {
+                                let fences = body.lines().filter(|l| l.starts_with("```")).count();
+                                prop_assert_eq!(fences % 2, 0, "{:?}: {}", d, body);
+                            }
+                            // Links and URLs arrive whole.
+                            let urls: usize = URLS
+                                .iter()
+                                .map(|u| {
+                                    let e = escape(d, u).replace('"', "&quot;");
+                                    body.matches(u).count() + if e != *u { body.matches(&e).count() } else { 0 }
+                                })
+                                .sum();
+                            prop_assert_eq!(body.matches("https://").count(), urls, "{:?}: {}", d, body);
+                        }
+                        prop_assert_eq!(norm(&joined), whole.clone(), "{:?} limit {}", d, limit.max);
+                    }
+                }
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ pub const DIALECT: Dialect = Dialect::Slack;
 /// Slack asks to keep a message under 4000 characters.
 pub const LIMIT: Limit = Limit::chars(4000);
 
+/// What a channel with `mention_all` puts before the first part.
+pub const MENTION_ALL: &str = "<!channel>";
+
 /// The request for one message.
 pub fn request(url: &str, text: &str) -> Prepared {
     Prepared {

@@ -11,11 +11,19 @@ pub const DIALECT: Dialect = Dialect::Wecom;
 /// `markdown.content` may hold at most 4096 bytes.
 pub const LIMIT: Limit = Limit::bytes(4096);
 
-/// The request for one message.
-pub fn request(url: &str, text: &str) -> Prepared {
+/// The request for one message. WeCom Markdown cannot notify anyone, so a
+/// channel with `mention_all` first sends a short `text` message (`text`:
+/// the post's title) with `mentioned_list: ["@all"]`, the robot API's own
+/// @all, then the post as Markdown.
+pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
+    let body = if mention_all {
+        json!({ "msgtype": "text", "text": { "content": text, "mentioned_list": ["@all"] } })
+    } else {
+        json!({ "msgtype": "markdown", "markdown": { "content": text } })
+    };
     Prepared {
         url: url.to_string(),
-        body: json!({ "msgtype": "markdown", "markdown": { "content": text } }),
+        body,
     }
 }
 

@@ -122,6 +122,14 @@ pub fn check(
     let s = |v: &Value| v.as_str().map(|x| x.to_string());
     match endpoint {
         "wecom" => {
+            if body["msgtype"] == "text" {
+                // The @all notice: a text message with `mentioned_list`.
+                let c = s(&body["text"]["content"])?;
+                if c.len() > 2048 || !body["text"]["mentioned_list"].is_array() {
+                    return Some("text needs content (2048 bytes) and mentioned_list".into());
+                }
+                return None;
+            }
             if body["msgtype"] != "markdown" {
                 return Some("msgtype must be markdown".into());
             }
@@ -197,10 +205,14 @@ pub fn check(
             if !url.contains("wait=true") {
                 return Some("expected ?wait=true".into());
             }
-            if body["allowed_mentions"]["parse"] != json!([]) {
+            let c = s(&body["content"])?;
+            // Mentions off, or only @everyone for a post that asks for it.
+            let parse = &body["allowed_mentions"]["parse"];
+            if *parse != json!([])
+                && !(*parse == json!(["everyone"]) && c.starts_with("@everyone\n"))
+            {
                 return Some("mentions must be off".into());
             }
-            let c = s(&body["content"])?;
             if c.chars().count() > 2000 {
                 return Some("content longer than 2000".into());
             }
