@@ -359,15 +359,31 @@ impl Community {
         if diags.error_count() > 0 {
             return (None, diags);
         }
-        (
-            Some(Community {
-                config,
-                members,
-                posts,
-                delivered: HashMap::new(),
-            }),
-            diags,
-        )
+        let mut c = Community {
+            config,
+            members,
+            posts,
+            delivered: HashMap::new(),
+        };
+        c.read_delivery_history(&mut diags);
+        if diags.error_count() > 0 {
+            return (None, diags);
+        }
+        (Some(c), diags)
+    }
+
+    /// Fills [`Community::delivered`] from the delivery ledger
+    /// (`.qunshu/ledger.jsonl`), so that every output — `build`, `serve`,
+    /// `book`, the plan — dates a delivered queued post the same way. An
+    /// unreadable ledger is an error naming it.
+    fn read_delivery_history(&mut self, diags: &mut Diagnostics) {
+        if let Err(e) = crate::deliver::ledger::fill_delivered(self) {
+            diags.push(Diagnostic::error(
+                Path::new(crate::deliver::ledger::STATE_DIR)
+                    .join(crate::deliver::ledger::LEDGER_FILE),
+                e,
+            ));
+        }
     }
 
     /// Like [`Community::load`], but fills `cache` for later
@@ -384,15 +400,14 @@ impl Community {
         cache.members_diags = mdiags.iter().cloned().collect();
         let mut diags = mdiags;
         let posts = load_posts_cached(&config, &members, cache, None, Vec::new(), &mut diags);
-        (
-            Some(Community {
-                config,
-                members,
-                posts,
-                delivered: HashMap::new(),
-            }),
-            diags,
-        )
+        let mut c = Community {
+            config,
+            members,
+            posts,
+            delivered: HashMap::new(),
+        };
+        c.read_delivery_history(&mut diags);
+        (Some(c), diags)
     }
 
     /// Re-reads the content paths in `changed` (relative to the root: files

@@ -1,0 +1,139 @@
+//! `qunshu run` stays calm, and the plan, delivery and the archive agree
+//! (issue 12, items 9–12): the real binary on small communities with an
+//! outbox channel (no network peer needed).
+
+use assert_cmd::Command;
+use std::io::Read;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+fn site(channels: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    std::fs::write(
+        r.join("site.toml"),
+        format!(
+            "title = \"测试社群\"\nbase_url = \"https://example.org/g/\"\ntimezone = \"Asia/Shanghai\"\n\n[[columns]]\nid = \"zaobao\"\nname = \"早报\"\nkind = \"brief\"\ntimes = [\"08:00\"]\ndays = \"daily\"\n\n[[columns]]\nid = \"hot\"\nname = \"热点\"\nkind = \"qa\"\ntimes = [\"15:00\"]\ndays = \"daily\"\n{channels}"
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(r.join("content/briefs")).unwrap();
+    std::fs::create_dir_all(r.join("content/qa")).unwrap();
+    std::fs::write(
+        r.join("content/members.yaml"),
+        "xiaowang:\n  name: 王晓雯\n  privacy: public\n",
+    )
+    .unwrap();
+    dir
+}
+
+const OUTBOX: &str = "\n[[channels]]\nid = \"wechat\"\nkind = \"outbox\"\n";
+
+fn brief(root: &Path, name: &str, at: &str, title: &str) {
+    std::fs::write(
+        root.join("content/briefs").join(name),
+        format!("---\ntitle: \"{title}\"\npublish_at: {at}\ncolumn: zaobao\nauthors: [xiaowang]\n---\n正文。\n"),
+    )
+    .unwrap();
+}
+
+fn sigterm(pid: u32) {
+    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
+    let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(r, 0, "kill failed");
+}
+
+/// Runs `qunshu run` for a while, calling `during` after `wait`, and returns stderr.
+fn run_for(root: &Path, total: Duration, during: Option<(Duration, &dyn Fn())>) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let mut child = std::process::Command::new(bin)
+        .arg("--root")
+        .arg(root)
+        .args(["run", "--recheck", "30"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    if let Some((at, f)) = during {
+        std::thread::sleep(at);
+        f();
+    }
+    std::thread::sleep(total.saturating_sub(start.elapsed()));
+    sigterm(child.id());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{status:?}\n{err}");
+    err
+}
+
+#[test]
+fn an_idle_run_rereads_nothing_and_an_edit_is_one_reload() {
+    let dir = site(OUTBOX);
+    let r = dir.path();
+    brief(r, "later.md", "2030-01-01 08:00", "很久以后");
+    let err = run_for(r, Duration::from_secs(4), None);
+    assert_eq!(err.matches("reloading").count(), 0, "{err}");
+
+    let edit = || brief(r, "later.md", "2030-01-02 08:00", "很久以后（改）");
+    let err = run_for(
+        r,
+        Duration::from_secs(5),
+        Some((Duration::from_millis(1500), &edit)),
+    );
+    assert_eq!(err.matches("reloading").count(), 1, "{err}");
+}
+
+#[path = "common/serve.rs"]
+mod serve;
+
+/// `build`, `serve` and `book` read the delivery history in the library:
+/// a queued brief that `post` delivered is published in all of them.
+#[test]
+fn a_delivered_queued_post_is_published_in_serve_as_in_build() {
+    let dir = serve::demo_copy();
+    let r = dir.path();
+    let post = Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-21 08:00"])
+        .output()
+        .unwrap();
+    assert!(post.status.success(), "{post:?}");
+    let out = r.join("built");
+    Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(r)
+        .args(["build", "--clock", "2026-11-23 12:00", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // The page `build` made for the delivered queued brief.
+    let page = std::fs::read_dir(out.join("briefs"))
+        .unwrap()
+        .flatten()
+        .find(|f| {
+            std::fs::read_to_string(f.path())
+                .unwrap()
+                .contains("<title>早报｜复购率低")
+        })
+        .expect("build publishes the delivered queued brief");
+    let name = page.file_name().to_string_lossy().into_owned();
+    let served = serve::serve_with(r, &["--published-only"]);
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(&name, percent_encoding::NON_ALPHANUMERIC)
+            .to_string()
+            .replace("%2E", ".");
+    let (status, body) = served.get(&format!("/briefs/{encoded}"));
+    assert_eq!(status, 200, "serve --published-only must publish {name}");
+    assert!(!body.contains("排队中"), "still labelled queued");
+}
