@@ -137,3 +137,60 @@ fn a_delivered_queued_post_is_published_in_serve_as_in_build() {
     assert_eq!(status, 200, "serve --published-only must publish {name}");
     assert!(!body.contains("排队中"), "still labelled queued");
 }
+
+fn schedule_json(root: &Path, clock: &str) -> serde_json::Value {
+    let out = Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(["schedule", "--format", "json", "--days", "7", "--clock", clock])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// A queued post whose `expire_at` comes before the slot it would get is
+/// not planned (it would go out expired): it is unplaced, `expired`, and the
+/// slot goes to the next post in the queue.
+#[test]
+fn a_queued_post_is_never_planned_after_it_expires() {
+    let dir = serve::demo_copy();
+    let r = dir.path();
+    let f = r.join("content/briefs/queue-01-repeat-purchase.md");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(
+        &f,
+        text.replacen("column: zaobao\n", "column: zaobao\nexpire_at: 2026-11-24 07:00\n", 1),
+    )
+    .unwrap();
+    let plan = schedule_json(r, "2026-11-23 12:00");
+    let posts: Vec<&str> = plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["post"].as_str())
+        .collect();
+    assert!(
+        !posts.contains(&"content/briefs/queue-01-repeat-purchase.md"),
+        "{posts:?}"
+    );
+    let unplaced = plan["unplaced"].as_array().expect("unplaced list");
+    assert!(
+        unplaced.iter().any(|u| u["source"] == "content/briefs/queue-01-repeat-purchase.md"
+            && u["reason"] == "expired"),
+        "{unplaced:?}"
+    );
+    let at_24 = plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["local"] == "2026-11-24T08:00:00+08:00")
+        .unwrap();
+    assert_eq!(at_24["post"], "content/briefs/queue-02-hiring-interview.md");
+}
