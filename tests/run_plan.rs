@@ -143,7 +143,9 @@ fn schedule_json(root: &Path, clock: &str) -> serde_json::Value {
         .unwrap()
         .arg("--root")
         .arg(root)
-        .args(["schedule", "--format", "json", "--days", "7", "--clock", clock])
+        .args([
+            "schedule", "--format", "json", "--days", "7", "--clock", clock,
+        ])
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -166,7 +168,11 @@ fn a_queued_post_is_never_planned_after_it_expires() {
     let text = std::fs::read_to_string(&f).unwrap();
     std::fs::write(
         &f,
-        text.replacen("column: zaobao\n", "column: zaobao\nexpire_at: 2026-11-24 07:00\n", 1),
+        text.replacen(
+            "column: zaobao\n",
+            "column: zaobao\nexpire_at: 2026-11-24 07:00\n",
+            1,
+        ),
     )
     .unwrap();
     let plan = schedule_json(r, "2026-11-23 12:00");
@@ -182,8 +188,10 @@ fn a_queued_post_is_never_planned_after_it_expires() {
     );
     let unplaced = plan["unplaced"].as_array().expect("unplaced list");
     assert!(
-        unplaced.iter().any(|u| u["source"] == "content/briefs/queue-01-repeat-purchase.md"
-            && u["reason"] == "expired"),
+        unplaced.iter().any(
+            |u| u["source"] == "content/briefs/queue-01-repeat-purchase.md"
+                && u["reason"] == "expired"
+        ),
         "{unplaced:?}"
     );
     let at_24 = plan["entries"]
@@ -193,4 +201,58 @@ fn a_queued_post_is_never_planned_after_it_expires() {
         .find(|e| e["local"] == "2026-11-24T08:00:00+08:00")
         .unwrap();
     assert_eq!(at_24["post"], "content/briefs/queue-02-hiring-interview.md");
+}
+
+/// Two posts pinned to one instant in one column clash: `schedule` says so
+/// (exit 3), and so does `post`, which sends neither of them (exit 3) but
+/// still delivers everything else that is due.
+#[test]
+fn post_refuses_clashing_posts_and_sends_the_rest() {
+    let dir = serve::demo_copy();
+    let r = dir.path();
+    let original = r.join("content/briefs/2026-11-20-monthly-review.md");
+    let text = std::fs::read_to_string(&original).unwrap();
+    let title_line = text.lines().find(|l| l.starts_with("title:")).unwrap();
+    std::fs::write(
+        r.join("content/briefs/2026-11-20-clash.md"),
+        text.replacen(title_line, "title: 同一时刻的另一篇早报", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("content/cases/other.md"),
+        "---\ntitle: 同时到期的案例\npublish_at: 2026-11-20 07:30\ncolumn: cases\n---\n正文。\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(r)
+        .args(["post", "--clock", "2026-11-20 08:01"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("content/briefs/2026-11-20-clash.md")
+            && err.contains("content/briefs/2026-11-20-monthly-review.md"),
+        "{err}"
+    );
+    let outbox: Vec<String> = std::fs::read_dir(r.join("outbox"))
+        .map(|d| {
+            d.flatten()
+                .map(|f| std::fs::read_to_string(f.path()).unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        outbox.iter().any(|t| t.contains("同时到期的案例")),
+        "the rest is still delivered: {outbox:?}"
+    );
+    assert!(
+        !outbox.iter().any(|t| t.contains("同一时刻的另一篇早报")),
+        "a clashing post was sent"
+    );
+    // Nothing of the clash was recorded, so fixing it and running again sends it.
+    let ledger = std::fs::read_to_string(r.join(".qunshu/ledger.jsonl")).unwrap_or_default();
+    assert!(!ledger.contains("2026-11-20-clash.md"), "{ledger}");
 }

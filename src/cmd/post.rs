@@ -12,8 +12,10 @@ use std::sync::Arc;
 /// Send every post that is due now to its channels, once.
 ///
 /// Prints what was sent, failed, missed or left unknown. Exits 1 if a
-/// delivery failed or its outcome became unknown, 75 if another run holds
-/// the lock (nothing was sent). Meant for cron: `*/5 * * * * qunshu post`.
+/// delivery failed or its outcome became unknown, 3 if posts clash (two
+/// pinned to one instant in one column: those are not sent, the rest is),
+/// 75 if another run holds the lock (nothing was sent). Meant for cron:
+/// `*/5 * * * * qunshu post`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Print exactly what would be sent to each channel, rendered; send nothing.
@@ -144,7 +146,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.dry_run {
-        let due = deliver::due_now(&c, &clock, &ledger);
+        let mut due = deliver::due_now(&c, &clock, &ledger);
+        report_clashes(&c, &deliver::take_clashes(&c, &mut due));
         read_due(&mut c, &due)?;
         let previews = deliver::preview(&c, &ledger, &due, clock.now);
         if previews.iter().all(|p| p.skip.is_some()) {
@@ -205,7 +208,9 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut ledger = load_ledger(root)?;
     c.delivered.clear();
     ledger.fill(&mut c);
-    let due = deliver::due_now(&c, &clock, &ledger);
+    let mut due = deliver::due_now(&c, &clock, &ledger);
+    let clashes = deliver::take_clashes(&c, &mut due);
+    report_clashes(&c, &clashes);
     read_due(&mut c, &due)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -219,9 +224,38 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .any(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Unknown(_)));
     Ok(if bad {
         ExitCode::FAILURE
+    } else if !clashes.is_empty() {
+        ExitCode::from(super::schedule::CLASH_EXIT)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Prints one error per clash: which posts share a slot and were held back.
+pub fn report_clashes(c: &Community, clashes: &[deliver::Clash]) {
+    let lang = c.config.language;
+    for k in clashes {
+        let names = k
+            .posts
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(t(lang, "、", ", "));
+        let when = format_local(k.slot, c.config.tz);
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::ZhCn => format!(
+                    "error: {names} 都定在 {when}（栏目 {}），撞车了：未投递的那篇不发送。改其中一篇的 publish_at 后再运行。",
+                    k.column
+                ),
+                Lang::En => format!(
+                    "error: {names} are all pinned to {when} in column {}: the ones not yet delivered are not sent. Change one's publish_at, then run again.",
+                    k.column
+                ),
+            }
+        );
+    }
 }
 
 /// Prints the counts and, when nothing was due, the next due post.

@@ -116,7 +116,8 @@ fn cycle(
     };
     let (mut c, mut ledger) = super::post::load_with_ledger(root)?;
     let clock = Clock::system(c.config.tz);
-    let due = deliver::due_now(&c, &clock, &ledger);
+    let mut due = deliver::due_now(&c, &clock, &ledger);
+    super::post::report_clashes(&c, &deliver::take_clashes(&c, &mut due));
     super::post::read_due(&mut c, &due)?;
     let mut sent = 0;
     {
