@@ -256,3 +256,47 @@ fn post_refuses_clashing_posts_and_sends_the_rest() {
     let ledger = std::fs::read_to_string(r.join(".qunshu/ledger.jsonl")).unwrap_or_default();
     assert!(!ledger.contains("2026-11-20-clash.md"), "{ledger}");
 }
+
+/// Files qunshu writes for people to share (a calendar, the outbox text, a
+/// new post, editor schemas) are readable by others, as any new file is;
+/// none is left with a temporary file's private mode 0600.
+#[cfg(unix)]
+#[test]
+fn written_files_are_not_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = serve::demo_copy();
+    let r = dir.path();
+    let q = |args: &[&str]| {
+        let out = Command::cargo_bin("qunshu")
+            .unwrap()
+            .arg("--root")
+            .arg(r)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    let ics = r.join("plan.ics");
+    q(&[
+        "schedule",
+        "--format",
+        "ics",
+        "-o",
+        ics.to_str().unwrap(),
+        "--clock",
+        "2026-11-23 12:00",
+    ]);
+    q(&["post", "--clock", "2026-11-21 08:00"]);
+    q(&["new", "brief", "新的早报"]);
+    q(&["schema"]);
+    let mut files = vec![ics];
+    for d in ["outbox", "schema", "content/briefs"] {
+        for f in std::fs::read_dir(r.join(d)).unwrap().flatten() {
+            files.push(f.path());
+        }
+    }
+    for f in files {
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o044, 0o044, "{} has mode {mode:o}", f.display());
+    }
+}
