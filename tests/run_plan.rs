@@ -300,3 +300,34 @@ fn written_files_are_not_private() {
         assert_eq!(mode & 0o044, 0o044, "{} has mode {mode:o}", f.display());
     }
 }
+
+/// On a fall-back night the two 01:30s are told apart by their offsets.
+#[test]
+fn dst_days_show_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    std::fs::create_dir_all(r.join("content/briefs")).unwrap();
+    std::fs::write(
+        r.join("site.toml"),
+        "title = \"DST\"\nbase_url = \"https://example.org/\"\ntimezone = \"America/New_York\"\nlanguage = \"en\"\n\n[[columns]]\nid = \"night\"\nname = \"Night\"\nkind = \"brief\"\ntimes = [\"01:30\"]\ndays = \"daily\"\n",
+    )
+    .unwrap();
+    std::fs::write(r.join("content/members.yaml"), "").unwrap();
+    std::fs::write(
+        r.join("content/briefs/a.md"),
+        "---\ntitle: late\npublish_at: 2026-11-01T01:30:00-05:00\ncolumn: night\n---\nx\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(r)
+        .args(["schedule", "--clock", "2026-10-31 12:00", "--days", "2"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("01:30 -04:00  Night"), "{text}");
+    assert!(text.contains("01:30 -05:00  Night"), "{text}");
+    // An ordinary day shows the time alone.
+    assert!(text.contains("\n  01:30  Night"), "{text}");
+}
