@@ -331,3 +331,50 @@ fn dst_days_show_offsets() {
     // An ordinary day shows the time alone.
     assert!(text.contains("\n  01:30  Night"), "{text}");
 }
+
+/// The asker's follow-up replies under answers do not make them an answerer,
+/// in the duty report as on the member pages.
+#[test]
+fn the_askers_follow_ups_are_not_answers() {
+    let dir = site("");
+    let r = dir.path();
+    std::fs::write(
+        r.join("content/members.yaml"),
+        "alice:\n  name: 艾丽丝\n  privacy: public\nbob:\n  name: 鲍勃\n  privacy: public\ncarol:\n  name: 卡罗尔\n  privacy: public\ndave:\n  name: 大卫\n  privacy: public\n",
+    )
+    .unwrap();
+    std::fs::write(
+        r.join("content/qa/t.md"),
+        "---\ntitle: 一个问题\nasked_by: alice\npublish_at: 2026-11-24 15:00\ncolumn: hot\nstatus: solved\naccepted: bob\n---\n问题。\n\n## @bob\n回答一。\n\n### @alice\n追问。\n\n## @carol\n回答二。\n\n### @dave\n补充。\n\n### @alice\n谢谢。\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(r)
+        .args([
+            "report",
+            "--week",
+            "2026-11-24",
+            "--format",
+            "json",
+            "--clock",
+            "2026-11-30 12:00",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["distinct_answerers"], 3, "{v}");
+    // Alice's member page lists the thread as asked, not as answered.
+    let pub_dir = r.join("public");
+    Command::cargo_bin("qunshu")
+        .unwrap()
+        .arg("--root")
+        .arg(r)
+        .args(["build", "--clock", "2026-11-30 12:00"])
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(pub_dir.join("members/艾丽丝.html")).unwrap();
+    let body = page.split("<main").nth(1).unwrap_or(&page);
+    assert_eq!(body.matches("一个问题").count(), 1, "{body}");
+}

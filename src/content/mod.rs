@@ -106,13 +106,18 @@ impl Thread {
         self.answers.iter().find(|a| a.accepted)
     }
 
-    /// Distinct handles of everyone who answered or replied.
+    /// Distinct handles of everyone who answered or replied to an answer.
+    /// The asker's own follow-ups (their replies under answers) are
+    /// questions, not answers, so they do not make the asker an answerer.
     pub fn answerers(&self) -> BTreeSet<&str> {
+        let asker = self.asked_by.as_deref();
         let mut s = BTreeSet::new();
         for a in &self.answers {
             s.insert(a.author.as_str());
             for r in &a.replies {
-                s.insert(r.author.as_str());
+                if Some(r.author.as_str()) != asker {
+                    s.insert(r.author.as_str());
+                }
             }
         }
         s
