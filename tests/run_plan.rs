@@ -378,3 +378,50 @@ fn the_askers_follow_ups_are_not_answers() {
     let body = page.split("<main").nth(1).unwrap_or(&page);
     assert_eq!(body.matches("一个问题").count(), 1, "{body}");
 }
+
+/// An archive-only community (no channels): a queued solved thread is
+/// published when its slot passes — `post` (from cron) or `run` records the
+/// slot it was given, so it enters the archive and never moves again.
+#[test]
+fn a_queued_post_is_published_without_a_channel() {
+    let dir = site("");
+    let r = dir.path();
+    std::fs::write(
+        r.join("content/qa/q.md"),
+        "---\ntitle: 没有渠道的问题\nasked_by: xiaowang\ncolumn: hot\nstatus: solved\naccepted: xiaowang\n---\n问题。\n\n## @xiaowang\n回答。\n",
+    )
+    .unwrap();
+    let q = |args: &[&str]| {
+        let out = Command::cargo_bin("qunshu")
+            .unwrap()
+            .arg("--root")
+            .arg(r)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // Before its slot (15:00) nothing happens; the plan puts it at 15:00.
+    q(&["post", "--clock", "2026-11-24 14:00"]);
+    let built = |clock: &str| {
+        q(&["build", "--clock", clock]);
+        std::fs::read_to_string(r.join("public/qa/index.html")).unwrap()
+    };
+    assert!(!built("2026-11-24 14:30").contains("没有渠道的问题"));
+    // Its slot passes while `post` runs: it is published from then on.
+    let said = q(&["post", "--clock", "2026-11-24 15:01"]);
+    assert!(said.contains("content/qa/q.md"), "{said}");
+    assert!(built("2026-11-25 09:00").contains("没有渠道的问题"));
+    // Later runs leave it where it is: the plan shows it delivered at 15:00.
+    q(&["post", "--clock", "2026-11-26 15:01"]);
+    let plan = schedule_json(r, "2026-11-24 12:00");
+    let e = plan["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["post"] == "content/qa/q.md")
+        .expect("planned");
+    assert_eq!(e["local"], "2026-11-24T15:00:00+08:00", "{e}");
+    assert_eq!(e["status"], "delivered", "{e}");
+}

@@ -134,15 +134,19 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let (mut c, ledger) = load_with_ledger(root)?;
     let lang = c.config.language;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
-    if c.config.channels.is_empty() {
+    let no_channels = c.config.channels.is_empty();
+    let say_no_channels = || {
         println!(
             "{}",
             t(
                 lang,
-                "site.toml 里没有 [[channels]]：没有可投递的渠道。",
-                "site.toml has no [[channels]]: nothing to deliver to."
+                "site.toml 里没有 [[channels]]：没有可投递的渠道；排队的帖子在时段到来时发布到归档。",
+                "site.toml has no [[channels]]: nothing to deliver to; queued posts enter the archive as their slots come."
             )
-        );
+        )
+    };
+    if args.dry_run && no_channels {
+        say_no_channels();
         return Ok(ExitCode::SUCCESS);
     }
     if args.dry_run {
@@ -211,6 +215,15 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut due = deliver::due_now(&c, &clock, &ledger);
     let clashes = deliver::take_clashes(&c, &mut due);
     report_clashes(&c, &clashes);
+    publish_without_channel(&c, &mut ledger, &due, &clock)?;
+    if no_channels {
+        say_no_channels();
+        return Ok(if clashes.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(super::schedule::CLASH_EXIT)
+        });
+    }
     read_due(&mut c, &due)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -229,6 +242,39 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Publishes the due queued posts that no channel carries (see
+/// [`deliver::publish_without_channel`]) and says which; returns how many.
+pub fn publish_without_channel(
+    c: &Community,
+    ledger: &mut Ledger,
+    due: &[deliver::Due],
+    clock: &Clock,
+) -> anyhow::Result<usize> {
+    let lang = c.config.language;
+    let done = deliver::publish_without_channel(c, ledger, due, clock.now)
+        .map_err(|e| anyhow::anyhow!("cannot write the delivery ledger: {e}"))?;
+    for d in &done {
+        let title = c
+            .posts
+            .iter()
+            .find(|p| p.source == d.source)
+            .map(|p| p.title.as_str())
+            .unwrap_or("");
+        println!(
+            "{}  {}  {}  {title}  ({})",
+            t(lang, "已发布到归档", "published in the archive"),
+            format_local(d.slot, c.config.tz),
+            d.source.display(),
+            t(
+                lang,
+                "没有渠道转发这个栏目",
+                "no channel carries its column"
+            ),
+        );
+    }
+    Ok(done.len())
 }
 
 /// Prints one error per clash: which posts share a slot and were held back.

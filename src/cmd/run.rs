@@ -118,8 +118,8 @@ fn cycle(
     let clock = Clock::system(c.config.tz);
     let mut due = deliver::due_now(&c, &clock, &ledger);
     super::post::report_clashes(&c, &deliver::take_clashes(&c, &mut due));
+    let mut sent = super::post::publish_without_channel(&c, &mut ledger, &due, &clock)?;
     super::post::read_due(&mut c, &due)?;
-    let mut sent = 0;
     {
         let mut run = Run::new(&c, &mut ledger, clock, Arc::clone(stop));
         let reports = run.deliver(&due, &mut |r| {

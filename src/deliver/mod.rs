@@ -868,6 +868,33 @@ pub fn due_now(c: &Community, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
     out
 }
 
+/// Publishes the due queued posts that no channel carries: their slot has
+/// come, so they enter the archive, dated by that slot. The slot is
+/// recorded in the ledger as a delivery is, so the post never moves again.
+/// (A pinned post needs no record: its `publish_at` dates it.) Returns the
+/// posts newly published.
+pub fn publish_without_channel(
+    c: &Community,
+    ledger: &mut Ledger,
+    due: &[Due],
+    now: DateTime<Utc>,
+) -> std::io::Result<Vec<Due>> {
+    let mut out = Vec::new();
+    for d in due {
+        let Some(post) = c.posts.iter().find(|p| p.source == d.source) else {
+            continue;
+        };
+        let carried = c.config.channels.iter().any(|ch| ch.carries(&d.column));
+        if carried || post.publish_at.is_some() || ledger.is_published(&d.source) {
+            continue;
+        }
+        ledger.ensure_started(now)?;
+        ledger.append_published(now, &d.source, d.slot)?;
+        out.push(d.clone());
+    }
+    Ok(out)
+}
+
 /// Posts due at one instant in one column: two posts pinned (or pinned and
 /// delivered) to the same slot, which `qunshu schedule` reports as a clash.
 #[derive(Debug, Clone, PartialEq, Eq)]
