@@ -12,6 +12,7 @@
 //! Loaders never render pages, renderers never read content files, and "now"
 //! comes from one [`time::Clock`] so `--clock` reaches everything.
 
+pub mod atomic;
 pub mod book;
 pub mod config;
 pub mod content;

@@ -18,7 +18,6 @@ use crate::slug::slugify;
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The files of the example community: (path relative to the new root, template text).
@@ -102,17 +101,11 @@ pub fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qunshu-new-")
-        .tempfile_in(parent)
-        .with_context(|| format!("cannot write in {}", parent.display()))?;
-    tmp.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist_noclobber(path).map_err(|e| {
-        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+    crate::atomic::write(path, text.as_bytes(), crate::atomic::Replace::No).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
             anyhow::anyhow!("{} already exists; not overwritten", path.display())
         } else {
-            anyhow::anyhow!("cannot write {}: {}", path.display(), e.error)
+            anyhow::anyhow!("cannot write {}: {e}", path.display())
         }
     })?;
     Ok(())

@@ -169,9 +169,34 @@ pub fn resolve_local(tz: Tz, local: NaiveDateTime) -> DateTime<Tz> {
     }
 }
 
-/// Formats an instant as local `YYYY-MM-DD HH:MM` in `tz`.
+/// Formats an instant as local `YYYY-MM-DD HH:MM` in `tz` (with the UTC
+/// offset on a day the offset changes: see [`format_time_of_day`]).
 pub fn format_local(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+    let local = t.with_timezone(&tz);
+    format!("{} {}", local.format("%Y-%m-%d"), format_time_of_day(t, tz))
+}
+
+/// Formats an instant as the local time of day `HH:MM` in `tz`. On a day
+/// whose UTC offset changes (a daylight-saving switch) the offset follows
+/// (`01:30 -04:00`), so the two 01:30s of a fall-back night, or a time next
+/// to a skipped hour, can be told apart.
+pub fn format_time_of_day(t: DateTime<Utc>, tz: Tz) -> String {
+    let local = t.with_timezone(&tz);
+    if offset_changes_on(local.date_naive(), tz) {
+        local.format("%H:%M %:z").to_string()
+    } else {
+        local.format("%H:%M").to_string()
+    }
+}
+
+/// True when the UTC offset of `tz` at the start of `day` differs from the
+/// offset at the start of the next day.
+fn offset_changes_on(day: NaiveDate, tz: Tz) -> bool {
+    let offset_at = |d: NaiveDate| resolve_local(tz, d.and_time(NaiveTime::MIN)).offset().fix();
+    match day.succ_opt() {
+        Some(next) => offset_at(day) != offset_at(next),
+        None => false,
+    }
 }
 
 /// The longest duration [`parse_duration`] accepts: 366 days.

@@ -232,24 +232,9 @@ pub struct Written {
     pub bytes: u64,
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file in the same
-/// folder, then a rename).
-pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qunshu-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.flush()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// Writes `bytes` to `path` atomically (see [`crate::atomic`]).
+fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    crate::atomic::write(path, bytes, crate::atomic::Replace::Yes)
 }
 
 /// Writes the book in `formats` into `out` as `NAME.epub`, `NAME.html`,

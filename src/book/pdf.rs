@@ -126,7 +126,7 @@ pub fn print(html: &Path, out: &Path, timeout: Duration) -> Result<(), PdfError>
             }
         )));
     }
-    tmp.persist(out)
+    crate::atomic::persist(tmp, out, crate::atomic::Replace::Yes)
         .map_err(|e| PdfError::Failed(format!("cannot write {}: {e}", out.display())))?;
     Ok(())
 }

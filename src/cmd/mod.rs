@@ -78,11 +78,8 @@ fn finish_load(
     }
     print_diags(&diags);
     match community {
-        Some(mut c) if !diags.fails(strict) => {
-            // Delivered posts keep their delivery time in the plan and the archive.
-            qunshu::deliver::ledger::fill_delivered(&mut c).map_err(anyhow::Error::msg)?;
-            Ok(c)
-        }
+        // The load filled the delivery times from the ledger.
+        Some(c) if !diags.fails(strict) => Ok(c),
         _ => Err(qunshu::diag::Failed {
             errors: diags.error_count().max(1),
         }

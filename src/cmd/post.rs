@@ -12,8 +12,10 @@ use std::sync::Arc;
 /// Send every post that is due now to its channels, once.
 ///
 /// Prints what was sent, failed, missed or left unknown. Exits 1 if a
-/// delivery failed or its outcome became unknown, 75 if another run holds
-/// the lock (nothing was sent). Meant for cron: `*/5 * * * * qunshu post`.
+/// delivery failed or its outcome became unknown, 3 if posts clash (two
+/// pinned to one instant in one column: those are not sent, the rest is),
+/// 75 if another run holds the lock (nothing was sent). Meant for cron:
+/// `*/5 * * * * qunshu post`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// Print exactly what would be sent to each channel, rendered; send nothing.
@@ -143,19 +145,24 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let (mut c, ledger) = load_with_ledger(root)?;
     let lang = c.config.language;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
-    if c.config.channels.is_empty() {
+    let no_channels = c.config.channels.is_empty();
+    let say_no_channels = || {
         println!(
             "{}",
             t(
                 lang,
-                "site.toml 里没有 [[channels]]：没有可投递的渠道。",
-                "site.toml has no [[channels]]: nothing to deliver to."
+                "site.toml 里没有 [[channels]]：没有可投递的渠道；排队的帖子在时段到来时发布到归档。",
+                "site.toml has no [[channels]]: nothing to deliver to; queued posts enter the archive as their slots come."
             )
-        );
+        )
+    };
+    if args.dry_run && no_channels {
+        say_no_channels();
         return Ok(ExitCode::SUCCESS);
     }
     if args.dry_run {
-        let due = deliver::due_now(&c, &clock, &ledger);
+        let mut due = deliver::due_now(&c, &clock, &ledger);
+        report_clashes(&c, &deliver::take_clashes(&c, &mut due));
         read_due(&mut c, &due)?;
         let previews = deliver::preview(&c, &ledger, &due, clock.now);
         if previews.iter().all(|p| p.skip.is_some()) {
@@ -216,7 +223,18 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut ledger = load_ledger(root)?;
     c.delivered.clear();
     ledger.fill(&mut c);
-    let due = deliver::due_now(&c, &clock, &ledger);
+    let mut due = deliver::due_now(&c, &clock, &ledger);
+    let clashes = deliver::take_clashes(&c, &mut due);
+    report_clashes(&c, &clashes);
+    publish_without_channel(&c, &mut ledger, &due, &clock)?;
+    if no_channels {
+        say_no_channels();
+        return Ok(if clashes.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(super::schedule::CLASH_EXIT)
+        });
+    }
     read_due(&mut c, &due)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -230,9 +248,71 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .any(|r| matches!(r.outcome, Outcome::Failed(_) | Outcome::Unknown { .. }));
     Ok(if bad {
         ExitCode::FAILURE
+    } else if !clashes.is_empty() {
+        ExitCode::from(super::schedule::CLASH_EXIT)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Publishes the due queued posts that no channel carries (see
+/// [`deliver::publish_without_channel`]) and says which; returns how many.
+pub fn publish_without_channel(
+    c: &Community,
+    ledger: &mut Ledger,
+    due: &[deliver::Due],
+    clock: &Clock,
+) -> anyhow::Result<usize> {
+    let lang = c.config.language;
+    let done = deliver::publish_without_channel(c, ledger, due, clock.now)
+        .map_err(|e| anyhow::anyhow!("cannot write the delivery ledger: {e}"))?;
+    for d in &done {
+        let title = c
+            .posts
+            .iter()
+            .find(|p| p.source == d.source)
+            .map(|p| p.title.as_str())
+            .unwrap_or("");
+        println!(
+            "{}  {}  {}  {title}  ({})",
+            t(lang, "已发布到归档", "published in the archive"),
+            format_local(d.slot, c.config.tz),
+            d.source.display(),
+            t(
+                lang,
+                "没有渠道转发这个栏目",
+                "no channel carries its column"
+            ),
+        );
+    }
+    Ok(done.len())
+}
+
+/// Prints one error per clash: which posts share a slot and were held back.
+pub fn report_clashes(c: &Community, clashes: &[deliver::Clash]) {
+    let lang = c.config.language;
+    for k in clashes {
+        let names = k
+            .posts
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(t(lang, "、", ", "));
+        let when = format_local(k.slot, c.config.tz);
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::ZhCn => format!(
+                    "error: {names} 都定在 {when}（栏目 {}），撞车了：未投递的那篇不发送。改其中一篇的 publish_at 后再运行。",
+                    k.column
+                ),
+                Lang::En => format!(
+                    "error: {names} are all pinned to {when} in column {}: the ones not yet delivered are not sent. Change one's publish_at, then run again.",
+                    k.column
+                ),
+            }
+        );
+    }
 }
 
 /// Prints the counts and, when nothing was due, the next due post.

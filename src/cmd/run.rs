@@ -1,8 +1,8 @@
 //! `qunshu run`
 
-use notify::{RecursiveMode, Watcher};
 use qunshu::config::Lang;
 use qunshu::deliver::{self, lock::Lock, Outcome, Run};
+use qunshu::serve::watch::Watcher;
 use qunshu::time::{format_local, Clock};
 use std::path::Path;
 use std::process::ExitCode;
@@ -36,27 +36,17 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
-    let (tx, rx) = mpsc::channel::<()>();
-    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if let Ok(ev) = ev {
-            // Our own ledger, lock and outbox writes are not edits.
-            let ours = ev.paths.iter().all(|p| {
-                p.components().any(|c| {
-                    let s = c.as_os_str();
-                    s == ".qunshu" || s == "outbox" || s == "public"
-                })
-            });
-            if !ours {
-                let _ = tx.send(());
-            }
-        }
-    })?;
-    // The root folder, not site.toml itself: editors save by replacing the file.
-    watcher.watch(root, RecursiveMode::NonRecursive)?;
-    let content = root.join(qunshu::content::CONTENT_DIR);
-    if content.is_dir() {
-        watcher.watch(&content, RecursiveMode::Recursive)?;
-    }
+    // The same watcher as `serve`: reads (access events, which every
+    // reload of the content causes) are ignored, and so are our own writes
+    // to `.qunshu/`, `outbox/` and the archive, which are outside the
+    // watched folders.
+    let root = std::fs::canonicalize(root)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
+    let root = root.as_path();
+    let members_file = qunshu::config::SiteConfig::load(root)
+        .map(|c| c.members_file)
+        .unwrap_or_else(|_| std::path::PathBuf::from("content/members.yaml"));
+    let watcher = Watcher::start(root, &members_file)?;
     eprintln!("qunshu run: watching {} (Ctrl-C to stop)", root.display());
     let mut last_wait = String::new();
     while !stop.load(Ordering::SeqCst) {
@@ -77,13 +67,19 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             if left.is_zero() {
                 break;
             }
-            match rx.recv_timeout(left.min(Duration::from_millis(200))) {
-                Ok(()) => {
-                    // Let an editor finish saving, then drop the burst.
-                    std::thread::sleep(Duration::from_millis(300));
-                    while rx.try_recv().is_ok() {}
-                    eprintln!("qunshu run: files changed; reloading");
-                    break;
+            match watcher
+                .events
+                .recv_timeout(left.min(Duration::from_millis(200)))
+            {
+                Ok(batch) => {
+                    let mut paths = Watcher::changed_paths(batch).unwrap_or_default();
+                    while let Ok(more) = watcher.events.try_recv() {
+                        paths.extend(Watcher::changed_paths(more).unwrap_or_default());
+                    }
+                    if watcher.classify(&paths).is_some() {
+                        eprintln!("qunshu run: files changed; reloading");
+                        break;
+                    }
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {}
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -120,9 +116,10 @@ fn cycle(
     };
     let (mut c, mut ledger) = super::post::load_with_ledger(root)?;
     let clock = Clock::system(c.config.tz);
-    let due = deliver::due_now(&c, &clock, &ledger);
+    let mut due = deliver::due_now(&c, &clock, &ledger);
+    super::post::report_clashes(&c, &deliver::take_clashes(&c, &mut due));
+    let mut sent = super::post::publish_without_channel(&c, &mut ledger, &due, &clock)?;
     super::post::read_due(&mut c, &due)?;
-    let mut sent = 0;
     {
         let mut run = Run::new(&c, &mut ledger, clock, Arc::clone(stop));
         let reports = run.deliver(&due, &mut |r| {

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 use qunshu::config::Lang;
 use qunshu::schedule::{self, day_label, pin, EntryStatus, Plan};
-use qunshu::time::{self, Clock};
+use qunshu::time::{self, format_time_of_day, Clock};
 use qunshu::Community;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -263,7 +263,7 @@ fn table(plan: &Plan, c: &Community) -> String {
                 e.at,
                 format!(
                     "  {}  {}  [{status}]  {what}",
-                    e.at.with_timezone(&tz).format("%H:%M"),
+                    format_time_of_day(e.at, tz),
                     col_name(&e.column)
                 ),
             ));
@@ -282,11 +282,11 @@ fn table(plan: &Plan, c: &Community) -> String {
                 ev.start,
                 format!(
                     "  {}  ◆ {}：{}（{} {}{cap}）",
-                    ev.start.with_timezone(&tz).format("%H:%M"),
+                    format_time_of_day(ev.start, tz),
                     w.event,
                     ev.name,
                     w.until,
-                    ev.end.with_timezone(&tz).format("%H:%M"),
+                    format_time_of_day(ev.end, tz),
                 ),
             ));
         }
@@ -331,7 +331,7 @@ fn table(plan: &Plan, c: &Community) -> String {
             s,
             "    ⚠ {} {}  {}",
             day_label(lang, local.date_naive()),
-            local.format("%H:%M"),
+            format_time_of_day(e.at, tz),
             col_name(&e.column)
         );
     }

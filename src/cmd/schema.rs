@@ -1,7 +1,6 @@
 //! `qunshu schema`
 
 use qunshu::config::SiteConfig;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -34,11 +33,8 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         let path = out.join(&f.name);
         let mut text = serde_json::to_string_pretty(&f.schema)?;
         text.push('\n');
-        let mut tmp = tempfile::NamedTempFile::new_in(&out)
-            .map_err(|e| anyhow::anyhow!("cannot write in {}: {e}", out.display()))?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.persist(&path)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error))?;
+        qunshu::atomic::write(&path, text.as_bytes(), qunshu::atomic::Replace::Yes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}  ({})", path.display(), f.describes);
     }
     Ok(ExitCode::SUCCESS)

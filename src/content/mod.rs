@@ -107,13 +107,18 @@ impl Thread {
         self.answers.iter().find(|a| a.accepted)
     }
 
-    /// Distinct handles of everyone who answered or replied.
+    /// Distinct handles of everyone who answered or replied to an answer.
+    /// The asker's own follow-ups (their replies under answers) are
+    /// questions, not answers, so they do not make the asker an answerer.
     pub fn answerers(&self) -> BTreeSet<&str> {
+        let asker = self.asked_by.as_deref();
         let mut s = BTreeSet::new();
         for a in &self.answers {
             s.insert(a.author.as_str());
             for r in &a.replies {
-                s.insert(r.author.as_str());
+                if Some(r.author.as_str()) != asker {
+                    s.insert(r.author.as_str());
+                }
             }
         }
         s
@@ -357,16 +362,32 @@ impl Community {
         if diags.error_count() > 0 {
             return (None, diags);
         }
-        (
-            Some(Community {
-                config,
-                members,
-                posts,
-                assets,
-                delivered: HashMap::new(),
-            }),
-            diags,
-        )
+        let mut c = Community {
+            config,
+            members,
+            posts,
+            assets,
+            delivered: HashMap::new(),
+        };
+        c.read_delivery_history(&mut diags);
+        if diags.error_count() > 0 {
+            return (None, diags);
+        }
+        (Some(c), diags)
+    }
+
+    /// Fills [`Community::delivered`] from the delivery ledger
+    /// (`.qunshu/ledger.jsonl`), so that every output — `build`, `serve`,
+    /// `book`, the plan — dates a delivered queued post the same way. An
+    /// unreadable ledger is an error naming it.
+    fn read_delivery_history(&mut self, diags: &mut Diagnostics) {
+        if let Err(e) = crate::deliver::ledger::fill_delivered(self) {
+            diags.push(Diagnostic::error(
+                Path::new(crate::deliver::ledger::STATE_DIR)
+                    .join(crate::deliver::ledger::LEDGER_FILE),
+                e,
+            ));
+        }
     }
 
     /// Like [`Community::load`], but fills `cache` for later
@@ -383,16 +404,15 @@ impl Community {
         cache.members_diags = mdiags.iter().cloned().collect();
         let mut diags = mdiags;
         let posts = load_posts_cached(&config, &members, cache, None, Vec::new(), &mut diags);
-        (
-            Some(Community {
-                config,
-                members,
-                posts,
-                assets: cache.assets(),
-                delivered: HashMap::new(),
-            }),
-            diags,
-        )
+        let mut c = Community {
+            config,
+            members,
+            posts,
+            assets: cache.assets(),
+            delivered: HashMap::new(),
+        };
+        c.read_delivery_history(&mut diags);
+        (Some(c), diags)
     }
 
     /// Re-reads the content paths in `changed` (relative to the root: files

@@ -51,6 +51,9 @@ pub enum EventKind {
     ResolvedSent,
     /// The organiser asked for an unknown part to be sent again.
     ResolvedResend,
+    /// A queued post's slot passed and no channel carries its column: it is
+    /// published in the archive from `slot` on (a record with no channel).
+    Published,
 }
 
 /// Why a delivery's outcome is unknown: each case in which the request may
@@ -239,6 +242,8 @@ pub struct Ledger {
     file: Option<File>,
     records: Vec<Record>,
     deliveries: HashMap<(PathBuf, String), Delivery>,
+    /// Posts published with no channel, with the slot they were given.
+    published: HashMap<PathBuf, DateTime<Utc>>,
     started: Option<DateTime<Utc>>,
     /// Lines that could not be read (a line cut short by a crash), with their numbers.
     pub bad_lines: Vec<usize>,
@@ -256,6 +261,7 @@ impl Ledger {
             file: None,
             records: Vec::new(),
             deliveries: HashMap::new(),
+            published: HashMap::new(),
             started: None,
             bad_lines: Vec::new(),
         };
@@ -372,6 +378,13 @@ impl Ledger {
             self.records.push(r);
             return;
         }
+        if r.event == EventKind::Published {
+            if let (Some(post), Some(slot)) = (r.post.clone(), r.slot) {
+                self.published.entry(post).or_insert(slot);
+            }
+            self.records.push(r);
+            return;
+        }
         let (Some(post), Some(channel)) = (r.post.clone(), r.channel.clone()) else {
             self.records.push(r);
             return;
@@ -404,7 +417,7 @@ impl Ledger {
             d.parts = r.parts;
         }
         match r.event {
-            EventKind::Start => {}
+            EventKind::Start | EventKind::Published => {}
             EventKind::Claimed => {
                 d.open_claim = Some((r.part, r.at));
                 d.unknown_recorded = false;
@@ -446,9 +459,38 @@ impl Ledger {
         self.records.push(r);
     }
 
-    /// When each post first reached a channel, by source path.
+    /// Whether `post` was published with no channel (see [`EventKind::Published`]).
+    pub fn is_published(&self, post: &Path) -> bool {
+        self.published.contains_key(post)
+    }
+
+    /// Records that `post`'s slot passed with no channel to carry it: it is
+    /// in the archive from `slot` on.
+    pub fn append_published(
+        &mut self,
+        now: DateTime<Utc>,
+        post: &Path,
+        slot: DateTime<Utc>,
+    ) -> std::io::Result<()> {
+        self.append(Record {
+            at: now,
+            event: EventKind::Published,
+            post: Some(post.to_path_buf()),
+            channel: None,
+            slot: Some(slot),
+            part: 0,
+            parts: 0,
+            message_id: None,
+            error: None,
+            cause: None,
+            reply: None,
+        })
+    }
+
+    /// When each post first reached a channel — or, for a post no channel
+    /// carries, the slot it was published in — by source path.
     pub fn delivered(&self) -> HashMap<PathBuf, DateTime<Utc>> {
-        let mut m: HashMap<PathBuf, DateTime<Utc>> = HashMap::new();
+        let mut m: HashMap<PathBuf, DateTime<Utc>> = self.published.clone();
         for d in self.deliveries.values() {
             // A post went out when its first part reached any channel, even
             // if other parts or channels are still to follow. A claim whose

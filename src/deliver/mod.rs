@@ -1072,6 +1072,82 @@ pub fn due_now(c: &Community, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
     out
 }
 
+/// Publishes the due queued posts that no channel carries: their slot has
+/// come, so they enter the archive, dated by that slot. The slot is
+/// recorded in the ledger as a delivery is, so the post never moves again.
+/// (A pinned post needs no record: its `publish_at` dates it.) Returns the
+/// posts newly published.
+pub fn publish_without_channel(
+    c: &Community,
+    ledger: &mut Ledger,
+    due: &[Due],
+    now: DateTime<Utc>,
+) -> std::io::Result<Vec<Due>> {
+    let mut out = Vec::new();
+    for d in due {
+        let Some(post) = c.posts.iter().find(|p| p.source == d.source) else {
+            continue;
+        };
+        let carried = c.config.channels.iter().any(|ch| ch.carries(&d.column));
+        if carried || post.publish_at.is_some() || ledger.is_published(&d.source) {
+            continue;
+        }
+        ledger.ensure_started(now)?;
+        ledger.append_published(now, &d.source, d.slot)?;
+        out.push(d.clone());
+    }
+    Ok(out)
+}
+
+/// Posts due at one instant in one column: two posts pinned (or pinned and
+/// delivered) to the same slot, which `qunshu schedule` reports as a clash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    /// The column.
+    pub column: String,
+    /// The instant they share.
+    pub slot: DateTime<Utc>,
+    /// Every post at that instant, sorted.
+    pub posts: Vec<PathBuf>,
+}
+
+/// Takes the clashing posts out of `due` and returns the clashes: a post
+/// that shares its column and instant with another is not sent until the
+/// organiser moves one of them (the plan shows the clash the same way).
+/// A post already delivered stays in `due` (the ledger decides per
+/// channel), so only the newcomer is held back.
+pub fn take_clashes(c: &Community, due: &mut Vec<Due>) -> Vec<Clash> {
+    let mut groups: std::collections::BTreeMap<(&str, DateTime<Utc>), Vec<PathBuf>> =
+        std::collections::BTreeMap::new();
+    for d in due.iter() {
+        groups
+            .entry((d.column.as_str(), d.slot))
+            .or_default()
+            .push(d.source.clone());
+    }
+    let clashes: Vec<Clash> = groups
+        .into_iter()
+        .filter(|(_, posts)| posts.len() > 1)
+        .map(|((column, slot), mut posts)| {
+            posts.sort();
+            Clash {
+                column: column.to_string(),
+                slot,
+                posts,
+            }
+        })
+        .collect();
+    if !clashes.is_empty() {
+        due.retain(|d| {
+            c.delivered.contains_key(&d.source)
+                || !clashes
+                    .iter()
+                    .any(|k| k.column == d.column && k.slot == d.slot)
+        });
+    }
+    clashes
+}
+
 /// The next planned delivery after `clock.now`, if any.
 pub fn next_due(c: &Community, clock: &Clock) -> Option<Due> {
     upcoming(c, clock, 1).into_iter().next()

@@ -7,7 +7,6 @@
 use super::render::{Dialect, Limit};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Plain text.
@@ -40,13 +39,7 @@ pub fn text(parts: &[String]) -> String {
 /// be redone.
 pub fn write(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
     let path = dir.join(name);
-    tmp.persist(&path).map_err(|e| e.error)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    crate::atomic::write(&path, text.as_bytes(), crate::atomic::Replace::Yes)?;
     Ok(path)
 }

@@ -10,7 +10,6 @@ use crate::content::frontmatter;
 use crate::time;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use std::io::Write;
 use std::path::Path;
 
 /// How a planned instant is written into front matter: local
@@ -67,20 +66,10 @@ pub fn set_publish_at(text: &str, value: &str) -> Result<String, String> {
     ))
 }
 
-/// Writes `contents` to `path` atomically (temporary file in the same
-/// folder, then rename), keeping the file's permissions.
+/// Writes `contents` to `path` atomically, keeping the file's permissions
+/// (see [`crate::atomic`]).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".qunshu-pin-")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::write(path, contents, crate::atomic::Replace::Yes)
 }
 
 /// Pins one post: rewrites `root/source` with `publish_at` set to `at`.

@@ -77,7 +77,8 @@ pub struct PlannedPost {
 pub enum UnplacedReason {
     /// Queued in a column that has no slots (no `times` or no `days`).
     NoSlots,
-    /// Queued, but its `expire_at` has passed.
+    /// Queued, but its `expire_at` has passed or comes before the slot it
+    /// would get.
     Expired,
 }
 
@@ -300,11 +301,24 @@ pub fn planned_times(c: &Community, clock: &Clock) -> Schedule {
         let mut free = slots::slots_from(col, tz, start_date)
             .filter(|s| *s > threshold)
             .filter(|s| !held.contains(s));
-        let n = q.len();
+        let mut n = q.len();
         let mut last_queued = None;
         let mut placed = Vec::with_capacity(n);
+        let mut next_free = free.next();
         for i in q {
-            let Some(at) = free.next() else { break };
+            let Some(at) = next_free else { break };
+            // A post that would go out after its own expiry is not planned;
+            // the slot stays free for the next post in the queue.
+            if c.posts[i].expire_at.is_some_and(|e| at >= e) {
+                unplaced.push(Unplaced {
+                    source: c.posts[i].source.clone(),
+                    column: col.id.clone(),
+                    reason: UnplacedReason::Expired,
+                });
+                n -= 1;
+                continue;
+            }
+            next_free = free.next();
             last_queued = Some(at);
             placed.push(at);
             posts.push(PlannedPost {
@@ -317,7 +331,7 @@ pub fn planned_times(c: &Community, clock: &Clock) -> Schedule {
                 delivered_at: None,
             });
         }
-        let runs_out = free.next();
+        let runs_out = next_free;
         slot_sets.insert(col.id.as_str(), placed.into_iter().collect());
         runway.push(Runway {
             column: col.id.clone(),

@@ -55,6 +55,11 @@ pub fn free_port() -> u16 {
 /// Starts `qunshu serve` on the community at `root` (clock 2026-11-23
 /// 12:00) and waits until it is serving.
 pub fn serve(root: &Path) -> Served {
+    serve_with(root, &[])
+}
+
+/// Like [`serve`], with more arguments for `qunshu serve`.
+pub fn serve_with(root: &Path, extra: &[&str]) -> Served {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_qunshu"))
         .arg("--root")
@@ -66,6 +71,7 @@ pub fn serve(root: &Path) -> Served {
             "--clock",
             "2026-11-23 12:00",
         ])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
