@@ -267,12 +267,7 @@ pub fn publish_without_channel(
     let done = deliver::publish_without_channel(c, ledger, due, clock.now)
         .map_err(|e| anyhow::anyhow!("cannot write the delivery ledger: {e}"))?;
     for d in &done {
-        let title = c
-            .posts
-            .iter()
-            .find(|p| p.source == d.source)
-            .map(|p| p.title.as_str())
-            .unwrap_or("");
+        let title = title_of(c, &d.source);
         println!(
             "{}  {}  {}  {title}  ({})",
             t(lang, "已发布到归档", "published in the archive"),
@@ -286,6 +281,14 @@ pub fn publish_without_channel(
         );
     }
     Ok(done.len())
+}
+
+/// The title of the post at `source` (empty if it is gone).
+fn title_of<'c>(c: &'c Community, source: &Path) -> &'c str {
+    c.posts
+        .iter()
+        .find(|p| p.source == source)
+        .map_or("", |p| p.title.as_str())
 }
 
 /// Prints one error per clash: which posts share a slot and were held back.
@@ -338,12 +341,7 @@ pub fn summary(c: &Community, reports: &[Report], clock: &Clock) {
     }
     match deliver::next_due(c, clock) {
         Some(d) => {
-            let title = c
-                .posts
-                .iter()
-                .find(|p| p.source == d.source)
-                .map(|p| p.title.as_str())
-                .unwrap_or("");
+            let title = title_of(c, &d.source);
             println!(
                 " {} {} {title}",
                 t(lang, "下一条：", "Next:"),

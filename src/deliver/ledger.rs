@@ -141,10 +141,19 @@ impl Record {
     /// A record about one post on one channel.
     pub fn new(at: DateTime<Utc>, event: EventKind, post: &Path, channel: &str) -> Record {
         Record {
-            at,
-            event,
             post: Some(post.to_path_buf()),
             channel: Some(channel.to_string()),
+            ..Record::bare(at, event)
+        }
+    }
+
+    /// A record of `event` at `at` with no post, channel or detail.
+    pub fn bare(at: DateTime<Utc>, event: EventKind) -> Record {
+        Record {
+            at,
+            event,
+            post: None,
+            channel: None,
             slot: None,
             part: 0,
             parts: 0,
@@ -355,19 +364,7 @@ impl Ledger {
     /// Records the ledger's start at `now` if it has none.
     pub fn ensure_started(&mut self, now: DateTime<Utc>) -> std::io::Result<()> {
         if self.started.is_none() {
-            self.append(Record {
-                at: now,
-                event: EventKind::Start,
-                post: None,
-                channel: None,
-                slot: None,
-                part: 0,
-                parts: 0,
-                message_id: None,
-                error: None,
-                cause: None,
-                reply: None,
-            })?;
+            self.append(Record::bare(now, EventKind::Start))?;
         }
         Ok(())
     }
@@ -473,17 +470,9 @@ impl Ledger {
         slot: DateTime<Utc>,
     ) -> std::io::Result<()> {
         self.append(Record {
-            at: now,
-            event: EventKind::Published,
             post: Some(post.to_path_buf()),
-            channel: None,
             slot: Some(slot),
-            part: 0,
-            parts: 0,
-            message_id: None,
-            error: None,
-            cause: None,
-            reply: None,
+            ..Record::bare(now, EventKind::Published)
         })
     }
 
