@@ -29,6 +29,15 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// One interface string in this language: `zh` for Chinese, `en` for
+    /// English (`lang.pick("已发送", "sent")`).
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::ZhCn => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The BCP 47 tag written into `lang=` attributes.
     pub fn tag(self) -> &'static str {
         match self {

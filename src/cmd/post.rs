@@ -29,13 +29,6 @@ pub struct Args {
 /// Exit code when another run holds the lock.
 pub const EXIT_BUSY: u8 = 75;
 
-fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
-}
-
 /// Loads the community's plan (front matter only: see
 /// [`Community::load_metadata`]) and fills its delivery times from the
 /// ledger. Call [`read_due`] before rendering a message.
@@ -75,16 +68,16 @@ pub fn report_line(c: &Community, r: &Report) -> String {
     let what = format!("{when}  {}  {} → {}", r.post.display(), r.title, r.channel);
     match &r.outcome {
         Outcome::Sent { parts, message_ids } => {
-            let mut s = format!("{}  {what}", t(lang, "已发送", "sent   "));
+            let mut s = format!("{}  {what}", lang.pick("已发送", "sent   "));
             if *parts > 1 {
-                s.push_str(&format!(" ({parts} {})", t(lang, "段", "parts")));
+                s.push_str(&format!(" ({parts} {})", lang.pick("段", "parts")));
             }
             if !message_ids.is_empty() {
                 s.push_str(&format!(" [{}]", message_ids.join(", ")));
             }
             s
         }
-        Outcome::Failed(e) => format!("{}  {what}: {e}", t(lang, "失败  ", "failed ")),
+        Outcome::Failed(e) => format!("{}  {what}: {e}", lang.pick("失败  ", "failed ")),
         Outcome::Unknown { cause, detail } => {
             unknown_line(lang, &what, Some(*cause), Some(detail.as_str()), r)
         }
@@ -93,8 +86,8 @@ pub fn report_line(c: &Community, r: &Report) -> String {
         }
         Outcome::Missed { late } => format!(
             "{}  {what}: {} {}",
-            t(lang, "已错过", "missed "),
-            t(lang, "时段已过去", "its slot passed"),
+            lang.pick("已错过", "missed "),
+            lang.pick("时段已过去", "its slot passed"),
             human(*late, lang),
         ),
     }
@@ -108,23 +101,21 @@ fn unknown_line(
     detail: Option<&str>,
     r: &Report,
 ) -> String {
-    let why = cause.map(|c| c.describe(lang)).unwrap_or(t(
-        lang,
+    let why = cause.map(|c| c.describe(lang)).unwrap_or(lang.pick(
         "结果未知，可能已发出",
         "the outcome is unknown; it may have been posted",
     ));
     let detail = detail.map(|d| format!(" ({d})")).unwrap_or_default();
     format!(
         "{}  {what}: {why}{detail}. {}: qunshu resolve {} {} --sent {} --resend",
-        t(lang, "未知  ", "unknown"),
-        t(
-            lang,
+        lang.pick("未知  ", "unknown"),
+        lang.pick(
             "不会自动重发；请到群里查看是否已发出，然后运行",
             "Never re-sent on its own; check the group, then run"
         ),
         r.post.display(),
         r.channel,
-        t(lang, "或", "or"),
+        lang.pick("或", "or"),
     )
 }
 
@@ -149,9 +140,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let say_no_channels = || {
         println!(
             "{}",
-            t(
-                lang,
-                "site.toml 里没有 [[channels]]：没有可投递的渠道；排队的帖子在时段到来时发布到归档。",
+            lang.pick("site.toml 里没有 [[channels]]：没有可投递的渠道；排队的帖子在时段到来时发布到归档。",
                 "site.toml has no [[channels]]: nothing to deliver to; queued posts enter the archive as their slots come."
             )
         )
@@ -168,7 +157,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         if previews.iter().all(|p| p.skip.is_some()) {
             println!(
                 "{}",
-                t(lang, "现在没有要发送的帖子。", "Nothing to send now.")
+                lang.pick("现在没有要发送的帖子。", "Nothing to send now.")
             );
         }
         for p in &previews {
@@ -180,12 +169,12 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 p.due.source.display()
             );
             match &p.skip {
-                Some(why) => println!("{head}: {} — {why}", t(lang, "不发送", "not sent")),
+                Some(why) => println!("{head}: {} — {why}", lang.pick("不发送", "not sent")),
                 None => {
                     let n = p.message.parts.len();
                     println!(
                         "{head} · {n} {}",
-                        t(lang, "条消息", if n == 1 { "message" } else { "messages" })
+                        lang.pick("条消息", if n == 1 { "message" } else { "messages" })
                     );
                     if p.kind == deliver::ChannelKind::Outbox {
                         println!("--- {}", p.message.title);
@@ -208,8 +197,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Err(deliver::lock::LockError::Busy(pid)) => {
             eprintln!(
                 "{}{}",
-                t(
-                    lang,
+                lang.pick(
                     "另一个 qunshu 正在投递，本次不发送任何内容",
                     "another qunshu run is delivering; this one sends nothing"
                 ),
@@ -270,14 +258,10 @@ pub fn publish_without_channel(
         let title = title_of(c, &d.source);
         println!(
             "{}  {}  {}  {title}  ({})",
-            t(lang, "已发布到归档", "published in the archive"),
+            lang.pick("已发布到归档", "published in the archive"),
             format_local(d.slot, c.config.tz),
             d.source.display(),
-            t(
-                lang,
-                "没有渠道转发这个栏目",
-                "no channel carries its column"
-            ),
+            lang.pick("没有渠道转发这个栏目", "no channel carries its column"),
         );
     }
     Ok(done.len())
@@ -300,7 +284,7 @@ pub fn report_clashes(c: &Community, clashes: &[deliver::Clash]) {
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
-            .join(t(lang, "、", ", "));
+            .join(lang.pick("、", ", "));
         let when = format_local(k.slot, c.config.tz);
         eprintln!(
             "{}",
@@ -327,7 +311,7 @@ pub fn summary(c: &Community, reports: &[Report], clock: &Clock) {
     let unknown = count(|o| matches!(o, Outcome::Unknown { .. } | Outcome::StillUnknown { .. }));
     let missed = count(|o| matches!(o, Outcome::Missed { .. }));
     if reports.is_empty() {
-        print!("{}", t(lang, "现在没有到期的帖子。", "Nothing due now."));
+        print!("{}", lang.pick("现在没有到期的帖子。", "Nothing due now."));
     } else {
         print!(
             "{}",
@@ -344,7 +328,7 @@ pub fn summary(c: &Community, reports: &[Report], clock: &Clock) {
             let title = title_of(c, &d.source);
             println!(
                 " {} {} {title}",
-                t(lang, "下一条：", "Next:"),
+                lang.pick("下一条：", "Next:"),
                 format_local(d.slot, c.config.tz)
             );
         }

@@ -1,6 +1,5 @@
 //! `qunshu run`
 
-use qunshu::config::Lang;
 use qunshu::deliver::{self, lock::Lock, Outcome, Run};
 use qunshu::serve::watch::Watcher;
 use qunshu::time::{format_local, Clock};
@@ -21,13 +20,6 @@ pub struct Args {
     /// Look at the plan at least this often, in seconds, even when no file changes.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub recheck: u64,
-}
-
-fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
 }
 
 /// Runs `qunshu run`.
@@ -104,8 +96,7 @@ fn cycle(
         Err(deliver::lock::LockError::Busy(_)) => {
             eprintln!(
                 "{}",
-                t(
-                    lang,
+                lang.pick(
                     "另一个 qunshu 正在投递；稍后再试",
                     "another qunshu run is delivering; trying again shortly"
                 )
@@ -140,7 +131,7 @@ fn cycle(
         Some(d) => {
             let msg = format!(
                 "{} {} {}",
-                t(lang, "下一条：", "next:"),
+                lang.pick("下一条：", "next:"),
                 format_local(d.slot, c.config.tz),
                 d.source.display()
             );

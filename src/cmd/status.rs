@@ -1,6 +1,5 @@
 //! `qunshu status`
 
-use qunshu::config::Lang;
 use qunshu::deliver::{self, lock::Lock, State};
 use qunshu::time::{format_local, Clock};
 use serde::Serialize;
@@ -57,13 +56,6 @@ struct StatusJson {
     next: Vec<Next>,
 }
 
-fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
-}
-
 /// Runs `qunshu status`.
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let (c, ledger) = super::post::load_with_ledger(root)?;
@@ -76,7 +68,10 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             .iter()
             .find(|x| x.source == p)
             .map(|x| x.title.clone())
-            .unwrap_or_else(|| t(lang, "（文件已不存在）", "(file no longer exists)").to_string())
+            .unwrap_or_else(|| {
+                lang.pick("（文件已不存在）", "(file no longer exists)")
+                    .to_string()
+            })
     };
     let mut all: Vec<Line> = ledger
         .deliveries()
@@ -160,8 +155,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     if c.config.channels.is_empty() {
         println!(
             "{}",
-            t(
-                lang,
+            lang.pick(
                 "site.toml 里没有 [[channels]]，不会投递任何帖子。",
                 "site.toml has no [[channels]]; nothing is delivered."
             )
@@ -170,8 +164,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     if running {
         println!(
             "{}",
-            t(
-                lang,
+            lang.pick(
                 "有一个 qunshu 正在投递。",
                 "A qunshu run is delivering right now."
             )
@@ -180,7 +173,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     if ledger.started().is_none() {
         println!(
             "{}",
-            t(lang, "还没有投递记录。", "Nothing has been delivered yet.")
+            lang.pick("还没有投递记录。", "Nothing has been delivered yet.")
         );
     }
     let show = |head: &str, lines: &[Line], extra: &dyn Fn(&Line) -> String| {
@@ -200,16 +193,12 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     show(
-        t(
-            lang,
-            "状态未知（平台可能已收到；不会自动重发，请到群里查看后处理）：",
+        lang.pick("状态未知（平台可能已收到；不会自动重发，请到群里查看后处理）：",
             "Unknown (the platform may have posted it; never re-sent on its own — check the group, then resolve):",
         ),
         &s.unknown,
         &|l| {
-            let why = l.cause.map(|c| c.describe(lang)).unwrap_or(t(
-                lang,
-                "结果未知",
+            let why = l.cause.map(|c| c.describe(lang)).unwrap_or(lang.pick("结果未知",
                 "the outcome is unknown",
             ));
             let detail = l
@@ -223,29 +212,28 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             )
         },
     );
-    show(t(lang, "失败：", "Failed:"), &s.failed, &|l| {
+    show(lang.pick("失败：", "Failed:"), &s.failed, &|l| {
         format!(": {}", l.error.as_deref().unwrap_or(""))
     });
     show(
-        t(
-            lang,
+        lang.pick(
             "已错过（时段过去太久，未发送）：",
             "Missed (slot passed too long ago; not sent):",
         ),
         &s.missed,
         &|_| String::new(),
     );
-    show(t(lang, "最近发送：", "Last sent:"), &s.sent, &|l| {
-        let mut x = format!("  ({} {})", t(lang, "于", "at"), l.at);
+    show(lang.pick("最近发送：", "Last sent:"), &s.sent, &|l| {
+        let mut x = format!("  ({} {})", lang.pick("于", "at"), l.at);
         if !l.message_ids.is_empty() {
             x.push_str(&format!(" [{}]", l.message_ids.join(", ")));
         }
         x
     });
     if s.next.is_empty() {
-        println!("{}", t(lang, "没有待发的帖子。", "No posts waiting."));
+        println!("{}", lang.pick("没有待发的帖子。", "No posts waiting."));
     } else {
-        println!("{}", t(lang, "接下来：", "Next due:"));
+        println!("{}", lang.pick("接下来：", "Next due:"));
         for n in &s.next {
             println!(
                 "  {}  {}  {} → {}",
@@ -253,8 +241,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 n.post,
                 n.title,
                 if n.channels.is_empty() {
-                    t(
-                        lang,
+                    lang.pick(
                         "（没有渠道承载这个栏目）",
                         "(no channel carries its column)",
                     )

@@ -33,7 +33,6 @@ pub mod wecom;
 pub use channels::{Channel, ChannelKind};
 pub use ledger::{Cause, Ledger, State};
 
-use crate::config::Lang;
 use crate::content::{self, Community, Post};
 use crate::schedule::plan::PostStatus;
 use crate::time::Clock;
@@ -125,13 +124,6 @@ pub struct Message {
     pub parts: Vec<String>,
 }
 
-fn t<'a>(lang: Lang, zh: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::ZhCn => zh,
-        Lang::En => en,
-    }
-}
-
 /// The dialect and size limit of a kind (`None` for the generic webhook,
 /// which sends the post's fields rather than a message).
 pub fn dialect_of(kind: ChannelKind) -> Option<(Dialect, Limit)> {
@@ -196,30 +188,30 @@ pub fn doc(c: &Community, post: &Post, d: Dialect, title_apart: bool) -> render:
         hs.iter()
             .map(|h| c.members.credit(h).display(lang).to_string())
             .collect::<Vec<_>>()
-            .join(t(lang, "、", ", "))
+            .join(lang.pick("、", ", "))
     };
     let mut credit = Vec::new();
     if let Some(asker) = post.thread.as_ref().and_then(|t| t.asked_by.as_ref()) {
         credit.push(format!(
             "{}{}",
-            t(lang, "提问：", "Asked by: "),
+            lang.pick("提问：", "Asked by: "),
             names(std::slice::from_ref(asker))
         ));
     }
     if !post.authors.is_empty() {
         credit.push(format!(
             "{}{}",
-            t(lang, "作者：", "By: "),
+            lang.pick("作者：", "By: "),
             names(&post.authors)
         ));
     }
     if !credit.is_empty() {
-        out.text(&credit.join(t(lang, "　", " · ")));
+        out.text(&credit.join(lang.pick("　", " · ")));
     }
     let resolve = resolver(c, post);
     out.markdown(&post.body.markdown, &resolve);
     if post.thread.is_some() && post.is_publishable_kind() {
-        let label = t(lang, "完整讨论与总结", "The full thread and summary");
+        let label = lang.pick("完整讨论与总结", "The full thread and summary");
         out.link(label, &post_url(c, post));
     }
     out
@@ -988,8 +980,7 @@ pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) 
             }
             let skip = if state == Some(State::Unknown) && ch.kind != ChannelKind::Outbox {
                 Some(
-                    t(
-                        lang,
+                    lang.pick(
                         "状态未知，等待处理（qunshu resolve）",
                         "unknown, waiting to be resolved (qunshu resolve)",
                     )
@@ -999,12 +990,8 @@ pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) 
                 && !d.is_some_and(|d| d.resend || !d.sent.is_empty())
             {
                 Some(
-                    t(
-                        lang,
-                        "已错过（超过时效）",
-                        "missed (past its staleness window)",
-                    )
-                    .to_string(),
+                    lang.pick("已错过（超过时效）", "missed (past its staleness window)")
+                        .to_string(),
                 )
             } else {
                 Secrets::from_env(ch).err()
