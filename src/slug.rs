@@ -123,6 +123,12 @@ pub fn encode_path(path: &str) -> String {
     utf8_percent_encode(path, PATH_SEGMENT).to_string()
 }
 
+/// A relative path written with `/` between its parts, whatever the
+/// platform (for URLs, ledger records and messages).
+pub fn to_slash(p: &std::path::Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

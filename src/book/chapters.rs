@@ -78,7 +78,7 @@ impl<'c> Links<'c> {
         {
             return Target::Keep;
         }
-        let target_str = target.to_string_lossy().replace('\\', "/");
+        let target_str = crate::slug::to_slash(&target);
         if kind == RefKind::Link && target.extension().is_some_and(|e| e == "md") {
             if let Some(a) = self.anchors.get(target.as_path()) {
                 return Target::Anchor(match frag {
@@ -188,9 +188,7 @@ fn find_post<'c>(posts: &'c [Post], spec: &str) -> Result<&'c Post, String> {
     let want = norm(spec);
     let by_path: Vec<&Post> = posts
         .iter()
-        .filter(|p| {
-            norm(&p.source.to_string_lossy().replace('\\', "/")) == want || norm(&p.path) == want
-        })
+        .filter(|p| norm(&crate::slug::to_slash(&p.source)) == want || norm(&p.path) == want)
         .collect();
     if by_path.len() == 1 {
         return Ok(by_path[0]);

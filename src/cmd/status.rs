@@ -78,7 +78,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .map(|d| {
             let state = d.state();
             Line {
-                post: d.post.to_string_lossy().replace('\\', "/"),
+                post: qunshu::slug::to_slash(&d.post),
                 title: title(&d.post),
                 channel: d.channel.clone(),
                 state,
@@ -129,7 +129,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|d| Next {
             title: title(&d.source),
-            post: d.source.to_string_lossy().replace('\\', "/"),
+            post: qunshu::slug::to_slash(&d.source),
             at: format_local(d.slot, tz),
             channels: c
                 .config

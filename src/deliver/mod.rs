@@ -163,11 +163,7 @@ fn resolver<'a>(c: &'a Community, post: &'a Post) -> impl Fn(&str) -> Option<Str
         if let Some(p) = c.posts.iter().find(|p| p.source == path) {
             return Some(format!("{}{frag}", post_url(c, p)));
         }
-        let rel = path
-            .strip_prefix(content::CONTENT_DIR)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = crate::slug::to_slash(path.strip_prefix(content::CONTENT_DIR).unwrap_or(&path));
         Some(format!(
             "{}{}{frag}",
             c.config.base_url,
@@ -270,7 +266,7 @@ pub fn webhook_fields(
     let credit = |h: &String| c.members.credit(h).display(lang).to_string();
     let plain = doc(c, post, Dialect::Plain, true).render();
     json!({
-        "post": post.source.to_string_lossy().replace('\\', "/"),
+        "post": crate::slug::to_slash(&post.source),
         "title": post.title,
         "kind": post.kind.to_string(),
         "column": post.column,
@@ -737,11 +733,11 @@ impl Worker<'_> {
                 let mut r = claim;
                 r.at = self.now();
                 r.event = EventKind::Sent;
-                r.message_id = Some(rel.to_string_lossy().replace('\\', "/"));
+                r.message_id = Some(crate::slug::to_slash(&rel));
                 self.append(r)?;
                 Ok(Outcome::Sent {
                     parts: msg.parts.len() as u32,
-                    message_ids: vec![rel.to_string_lossy().replace('\\', "/")],
+                    message_ids: vec![crate::slug::to_slash(&rel)],
                 })
             }
             Err(e) => {
@@ -1011,7 +1007,7 @@ pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) 
             if ch.kind == ChannelKind::Outbox {
                 let name = outbox::file_name(item.slot, c.config.tz, &item.column, &post.slug);
                 message = Message {
-                    title: ch.dir.join(name).to_string_lossy().replace('\\', "/"),
+                    title: crate::slug::to_slash(&ch.dir.join(name)),
                     parts: vec![outbox::text(&message.parts)],
                 };
             }

@@ -202,11 +202,7 @@ impl Preview {
             if !e.file_type().is_file() {
                 continue;
             }
-            let rel = e
-                .path()
-                .strip_prefix(tmp.path())?
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = crate::slug::to_slash(e.path().strip_prefix(tmp.path())?);
             self.pages
                 .insert(format!("{prefix}{rel}"), Arc::new(std::fs::read(e.path())?));
         }
@@ -303,7 +299,7 @@ impl Preview {
             let Ok(inside) = rel.strip_prefix(CONTENT_DIR) else {
                 continue;
             };
-            let key = inside.to_string_lossy().replace('\\', "/");
+            let key = crate::slug::to_slash(inside);
             let prefix = format!("{key}/");
             let before = self.pages.len();
             let keys = &self.keys;

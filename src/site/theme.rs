@@ -98,12 +98,8 @@ fn read_dir_files(root: &Path, dir: &Path) -> anyhow::Result<Vec<(String, PathBu
                 e.path().display()
             );
         }
-        let rel = e
-            .path()
-            .strip_prefix(dir)
-            .map_err(|err| anyhow!("{err}"))?
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel =
+            crate::slug::to_slash(e.path().strip_prefix(dir).map_err(|err| anyhow!("{err}"))?);
         v.push((rel, e.path().to_path_buf()));
     }
     v.sort();
