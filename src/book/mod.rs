@@ -221,7 +221,7 @@ impl<'c> Book<'c> {
     }
 }
 
-/// A file written by [`write`].
+/// A file written by [`write()`].
 #[derive(Debug, Clone)]
 pub struct Written {
     /// Its format.
