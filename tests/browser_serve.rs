@@ -9,11 +9,11 @@
 
 #[path = "common/browser.rs"]
 mod browser;
-#[path = "common/serve.rs"]
-mod served;
+mod common;
 
 use browser::Browser;
-use served::{demo_copy, serve};
+use common::demo_copy;
+use common::serve::serve;
 use std::path::Path;
 
 fn edit(path: &Path, from: &str, to: &str) {

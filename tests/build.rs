@@ -1,8 +1,9 @@
 //! Integration tests of `qunshu build` and `qunshu check`: the real binary on
 //! real files (the bundled demo and small fixture sites written here).
 
-use assert_cmd::Command;
-use std::collections::BTreeMap;
+mod common;
+
+use common::{demo_copy, qunshu, snapshot};
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -16,46 +17,6 @@ const ANONYMOUS: &[&str] = &[
     "sailor",
     "pinecone",
 ];
-
-fn qunshu() -> Command {
-    Command::cargo_bin("qunshu").expect("binary")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every file under `dir`, path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
-/// Copies the demo community into a temporary folder.
-fn demo_copy() -> TempDir {
-    let t = TempDir::new().unwrap();
-    fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
-    for e in walkdir::WalkDir::new(repo().join("content")) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(repo()).unwrap();
-        let dest = t.path().join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-    t
-}
 
 fn build_demo() -> (TempDir, PathBuf) {
     let t = demo_copy();

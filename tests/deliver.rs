@@ -1,9 +1,11 @@
 //! Delivery: `qunshu post`, `run`, `status`, `resolve` against a local
 //! mock of every platform (tests/support/mock.rs).
 
+mod common;
 mod support;
 
 use assert_cmd::Command;
+use common::sigterm;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
@@ -148,13 +150,6 @@ fn qunshu(root: &Path, mock: &Mock) -> Command {
         c.env(k, v);
     }
     c
-}
-
-/// Sends SIGTERM to a child process.
-fn sigterm(pid: u32) {
-    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
-    let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
-    assert_eq!(r, 0, "kill failed");
 }
 
 struct Out {

@@ -4,38 +4,18 @@
 //! `schedule --format ics`, the outbox and every book format — is searched
 //! for what must never be published.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{demo_copy_with, qunshu};
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
 
-fn qunshu() -> Command {
-    Command::cargo_bin("qunshu").expect("binary")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies the demo community into a temporary folder.
+/// Copies the demo community, with its `book/` settings, into a temporary folder.
 fn demo_copy() -> TempDir {
-    let t = TempDir::new().unwrap();
-    fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
-    for dir in ["content", "book"] {
-        for e in walkdir::WalkDir::new(repo().join(dir)) {
-            let e = e.unwrap();
-            let rel = e.path().strip_prefix(repo()).unwrap();
-            let dest = t.path().join(rel);
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&dest).unwrap();
-            } else {
-                fs::copy(e.path(), &dest).unwrap();
-            }
-        }
-    }
-    t
+    demo_copy_with(&["content", "book"])
 }
 
 /// Every file under `dir` (path relative to it, text), skipping none.
@@ -513,8 +493,7 @@ fn books_and_dry_run(root: &Path) -> Vec<(PathBuf, String)> {
     all
 }
 
-#[path = "common/serve.rs"]
-mod served;
+use common::serve as served;
 
 #[test]
 fn serve_shows_neither_handlers_nor_handles() {

@@ -2,38 +2,14 @@
 //! messages that name the file, line and field (issue 11, items 7, 9, 10, 11).
 //! The real binary runs on copies of the demo community.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{demo_copy, qunshu};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
-use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
-
-fn qunshu() -> Command {
-    Command::cargo_bin("qunshu").expect("binary")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Copies the demo community into a temporary folder.
-fn demo_copy() -> TempDir {
-    let t = TempDir::new().unwrap();
-    fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
-    for e in walkdir::WalkDir::new(repo().join("content")) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(repo()).unwrap();
-        let dest = t.path().join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-    t
-}
 
 /// Runs `qunshu ARGS` in `root`; returns (exit code, stdout, stderr).
 fn run(root: &Path, args: &[&str]) -> (i32, String, String) {

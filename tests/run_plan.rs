@@ -2,7 +2,10 @@
 //! (issue 12, items 9–12): the real binary on small communities with an
 //! outbox channel (no network peer needed).
 
+mod common;
+
 use assert_cmd::Command;
+use common::sigterm;
 use std::io::Read;
 use std::path::Path;
 use std::process::Stdio;
@@ -36,12 +39,6 @@ fn brief(root: &Path, name: &str, at: &str, title: &str) {
         format!("---\ntitle: \"{title}\"\npublish_at: {at}\ncolumn: zaobao\nauthors: [xiaowang]\n---\n正文。\n"),
     )
     .unwrap();
-}
-
-fn sigterm(pid: u32) {
-    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
-    let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
-    assert_eq!(r, 0, "kill failed");
 }
 
 /// Runs `qunshu run` for a while, calling `during` after `wait`, and returns stderr.
@@ -91,14 +88,13 @@ fn an_idle_run_rereads_nothing_and_an_edit_is_one_reload() {
     assert_eq!(err.matches("reloading").count(), 1, "{err}");
 }
 
-#[path = "common/serve.rs"]
-mod serve;
+use common::serve;
 
 /// `build`, `serve` and `book` read the delivery history in the library:
 /// a queued brief that `post` delivered is published in all of them.
 #[test]
 fn a_delivered_queued_post_is_published_in_serve_as_in_build() {
-    let dir = serve::demo_copy();
+    let dir = common::demo_copy();
     let r = dir.path();
     let post = Command::cargo_bin("qunshu")
         .unwrap()
@@ -162,7 +158,7 @@ fn schedule_json(root: &Path, clock: &str) -> serde_json::Value {
 /// slot goes to the next post in the queue.
 #[test]
 fn a_queued_post_is_never_planned_after_it_expires() {
-    let dir = serve::demo_copy();
+    let dir = common::demo_copy();
     let r = dir.path();
     let f = r.join("content/briefs/queue-01-repeat-purchase.md");
     let text = std::fs::read_to_string(&f).unwrap();
@@ -208,7 +204,7 @@ fn a_queued_post_is_never_planned_after_it_expires() {
 /// still delivers everything else that is due.
 #[test]
 fn post_refuses_clashing_posts_and_sends_the_rest() {
-    let dir = serve::demo_copy();
+    let dir = common::demo_copy();
     let r = dir.path();
     let original = r.join("content/briefs/2026-11-20-monthly-review.md");
     let text = std::fs::read_to_string(&original).unwrap();
@@ -264,7 +260,7 @@ fn post_refuses_clashing_posts_and_sends_the_rest() {
 #[test]
 fn written_files_are_not_private() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = serve::demo_copy();
+    let dir = common::demo_copy();
     let r = dir.path();
     let q = |args: &[&str]| {
         let out = Command::cargo_bin("qunshu")

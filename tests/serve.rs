@@ -211,9 +211,9 @@ fn crate_files_linking(root: &Path, needle: &str) -> Vec<String> {
         .collect()
 }
 
-#[path = "common/serve.rs"]
-mod served;
-use served::{demo_copy, serve};
+mod common;
+use common::demo_copy;
+use common::serve::serve;
 
 type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<TcpStream>>;
 

@@ -1,5 +1,5 @@
-//! Running the real `qunshu serve` in tests: a copy of the demo community,
-//! the server on a free port with its output lines, and plain HTTP gets.
+//! Running the real `qunshu serve` in tests: the server on a free port with
+//! its output lines, and plain HTTP gets.
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -8,24 +8,6 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-/// A copy of the demo community (site.toml + content/) in a temp folder.
-pub fn demo_copy() -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(repo.join("site.toml"), tmp.path().join("site.toml")).unwrap();
-    for e in walkdir::WalkDir::new(repo.join("content")) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(repo).unwrap();
-        let dest = tmp.path().join(rel);
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-    tmp
-}
 
 /// A running `qunshu serve`, killed when dropped.
 pub struct Served {

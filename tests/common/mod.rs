@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests: the binary, the repository, a
+//! copy of the demo community, a snapshot of a folder, SIGTERM, and the
+//! running `qunshu serve` ([`serve`]). Each test file is its own crate and
+//! uses only some of them, hence `allow(dead_code)`.
+#![allow(dead_code)]
+
+pub mod serve;
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+/// The real `qunshu` binary, ready to run.
+pub fn qunshu() -> Command {
+    Command::cargo_bin("qunshu").expect("binary")
+}
+
+/// The repository root (where `site.toml` and `content/` of the demo are).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies the demo community (`site.toml` + `content/`) into a temporary folder.
+pub fn demo_copy() -> TempDir {
+    demo_copy_with(&["content"])
+}
+
+/// Copies `site.toml` and the folders `dirs` of the repository into a
+/// temporary folder.
+pub fn demo_copy_with(dirs: &[&str]) -> TempDir {
+    let t = TempDir::new().unwrap();
+    fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
+    for dir in dirs {
+        for e in walkdir::WalkDir::new(repo().join(dir)) {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(repo()).unwrap();
+            let dest = t.path().join(rel);
+            if e.file_type().is_dir() {
+                fs::create_dir_all(&dest).unwrap();
+            } else {
+                fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+    t
+}
+
+/// Every regular file under `dir`, path → bytes (symlinks not followed).
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Sends SIGTERM to a child process.
+pub fn sigterm(pid: u32) {
+    // SAFETY: kill(2) with a pid we spawned and a valid signal number.
+    let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(r, 0, "kill failed");
+}
