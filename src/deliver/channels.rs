@@ -161,14 +161,6 @@ impl Channel {
     pub fn carries(&self, column: &str) -> bool {
         self.columns.is_empty() || self.columns.iter().any(|c| c == column)
     }
-
-    /// The names of every environment variable holding a secret of this channel.
-    pub fn secret_envs(&self) -> impl Iterator<Item = &str> {
-        [&self.url_env, &self.secret_env, &self.chat_id_env]
-            .into_iter()
-            .flatten()
-            .map(|s| s.as_str())
-    }
 }
 
 /// A `[[channels]]` entry as written (see [`validate`]).

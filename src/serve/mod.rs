@@ -369,7 +369,7 @@ fn handle(req: Request, snap: &Snapshot, clients: &Clients) {
             } else {
                 bytes.to_vec()
             };
-            respond(req, 200, ct, body);
+            respond(req, 200, &ct, body);
         }
         None => match snap.pages.get("404.html") {
             Some(b) if is_page => respond(req, 404, "text/html; charset=utf-8", inject(b)),
@@ -422,25 +422,19 @@ pub fn error_page(lang: Lang, problems: &[String]) -> String {
     )
 }
 
-fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
+/// The `Content-Type` of a served file, from its extension (mime_guess);
+/// text types are UTF-8, as everything qunshu writes is.
+fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text = mime.type_() == mime_guess::mime::TEXT
+        || mime.subtype() == mime_guess::mime::JAVASCRIPT
+        || mime.subtype() == mime_guess::mime::JSON
+        || mime.suffix() == Some(mime_guess::mime::XML)
+        || mime.subtype() == mime_guess::mime::XML;
+    if text && mime.get_param(mime_guess::mime::CHARSET).is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -476,4 +470,21 @@ fn live_socket(req: Request, clients: &Clients) {
     }
     let _ = ws.close(None);
     let _ = ws.flush();
+}
+
+#[cfg(test)]
+mod content_type_tests {
+    use super::content_type;
+
+    #[test]
+    fn text_is_utf8_and_the_rest_is_by_extension() {
+        assert_eq!(content_type("a/b.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("search.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("atom.xml"), "text/xml; charset=utf-8");
+        assert_eq!(content_type("x.json"), "application/json; charset=utf-8");
+        assert_eq!(content_type("图.png"), "image/png");
+        assert_eq!(content_type("a.woff2"), "font/woff2");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+    }
 }
