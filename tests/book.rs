@@ -5,23 +5,23 @@
 //! missing, and FAIL when `QUNSHU_REQUIRE_EPUBCHECK=1` /
 //! `QUNSHU_REQUIRE_BROWSER=1` (as `.ci/run` sets them).
 
+mod common;
+
 use assert_cmd::Command;
+use common::repo;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 const CLOCK: &str = "2026-12-01 00:00";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn fixture() -> PathBuf {
     repo().join("tests/fixtures/book")
 }
 
+/// The binary, without the Chromium its caller's environment may name.
 fn qunshu() -> Command {
-    let mut c = Command::cargo_bin("qunshu").expect("binary");
+    let mut c = common::qunshu();
     c.env_remove("QUNSHU_CHROMIUM");
     c
 }

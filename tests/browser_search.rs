@@ -8,9 +8,10 @@
 
 #[path = "common/browser.rs"]
 mod browser;
+mod common;
 
-use assert_cmd::Command;
 use browser::{percent_decode, Browser, StaticServer};
+use common::{build_demo_into_temp, qunshu, repo};
 use qunshu::content::IncludeOptions;
 use qunshu::search::index::doc_chars;
 use qunshu::search::normalize::{normalize_chars, terms};
@@ -18,31 +19,12 @@ use qunshu::time::Clock;
 use qunshu::Community;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn build_demo() -> (TempDir, PathBuf) {
-    let t = TempDir::new().unwrap();
-    let out = t.path().join("public");
-    Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(repo())
-        .args(["build", "--quiet", "--clock", CLOCK, "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    (t, out)
-}
-
 /// `qunshu search --json` for a query and filters.
 fn cli(index: &Path, q: &str, filters: &[(&str, &str)]) -> Value {
-    let mut cmd = Command::cargo_bin("qunshu").unwrap();
+    let mut cmd = qunshu();
     cmd.arg("--root")
         .arg(repo())
         .args(["search", "--json", "--limit", "0", "--index"])
@@ -82,7 +64,7 @@ fn type_a_query_see_highlights_and_follow_a_result() {
     let Some(mut b) = Browser::launch().unwrap() else {
         return;
     };
-    let (_t, out) = build_demo();
+    let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
     let srv = StaticServer::start(&out).unwrap();
     b.goto(&srv.url("index.html")).unwrap();
@@ -214,7 +196,7 @@ fn phone_screen_and_file_urls() {
     let Some(mut b) = Browser::launch().unwrap() else {
         return;
     };
-    let (_t, out) = build_demo();
+    let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
     b.viewport(390, 844, true).unwrap();
     // Opened straight from disk, from a page one folder down, with ?q=.
@@ -304,7 +286,7 @@ fn browser_and_cli_agree() {
     let Some(mut b) = Browser::launch().unwrap() else {
         return;
     };
-    let (_t, out) = build_demo();
+    let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
     let d = demo();
     let mut queries: Vec<(String, Vec<(&str, &str)>)> = [

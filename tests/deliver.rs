@@ -144,8 +144,7 @@ fn brief(root: &Path, name: &str, at: &str, title: &str, body: &str) {
 }
 
 fn qunshu(root: &Path, mock: &Mock) -> Command {
-    let mut c = Command::cargo_bin("qunshu").unwrap();
-    c.arg("--root").arg(root);
+    let mut c = common::qunshu_at(root);
     for (k, v) in env(mock) {
         c.env(k, v);
     }
@@ -764,10 +763,7 @@ fn channel_config_errors_name_the_line_and_never_echo_a_secret() {
     // A named variable that is not set: the delivery fails, naming the variable only.
     let dir = site(&channel("slack", ""), "en");
     brief(dir.path(), "a.md", "2026-11-24 08:00", "x", "y");
-    let o = Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(dir.path())
+    let o = common::qunshu_at(dir.path())
         .args(["post", "--clock", "2026-11-24 08:00"])
         .env_remove("T_SLACK_URL")
         .output()

@@ -3,9 +3,10 @@
 //! anyone, `mention_all`, and Telegram HTML escaped once. Runs `qunshu post`
 //! against the local platform imitations in tests/support/mock.rs.
 
+mod common;
 mod support;
 
-use assert_cmd::Command;
+use common::qunshu_at;
 use serde_json::{json, Value};
 use std::path::Path;
 use support::mock::Mock;
@@ -96,8 +97,7 @@ struct Out {
 }
 
 fn run(root: &Path, mock: &Mock, args: &[&str]) -> Out {
-    let mut c = Command::cargo_bin("qunshu").unwrap();
-    c.arg("--root").arg(root);
+    let mut c = qunshu_at(root);
     for (k, v) in env(mock) {
         c.env(k, v);
     }

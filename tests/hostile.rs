@@ -15,7 +15,9 @@
 //!
 //! The fixed cases reported in issue 11 are kept as fixtures at the end.
 
-use assert_cmd::Command;
+mod common;
+
+use common::qunshu;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
@@ -57,10 +59,6 @@ const MEMBERS: &str = "alice:\n  name: 艾丽丝\n  privacy: public\nbob:\n  nam
 const GOOD_THREAD: &str = "---\ntitle: 股权怎么分\nasked_by: alice\npublish_at: 2026-10-22 15:00\ncolumn: hot\nstatus: solved\naccepted: bob\ntags: [股权]\n---\n问题正文。\n\n## @bob 先分资金股\n回答正文。\n\n### @alice\n追问。\n\n## 总结\n总结正文。\n";
 
 const GOOD_BRIEF: &str = "---\ntitle: 早报｜第一期\npublish_at: 2026-10-20 08:00\ncolumn: zaobao\ntags: [AI]\nauthors: [alice]\n---\n早上好。\n\n## 今天聊什么\n正文。\n";
-
-fn qunshu() -> Command {
-    Command::cargo_bin("qunshu").expect("binary")
-}
 
 /// Every file under `dir`, path → bytes (symlinks recorded by their target).
 fn snapshot(dir: &Path, skip: Option<&Path>) -> BTreeMap<PathBuf, Vec<u8>> {

@@ -3,7 +3,10 @@
 //! content files that take generated paths, colliding slugs, unreadable
 //! folders, dangling links, loops and FIFOs.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{qunshu, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -11,10 +14,6 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
-
-fn qunshu() -> Command {
-    Command::cargo_bin("qunshu").expect("binary")
-}
 
 const BASE_SITE: &str = r#"title = "测试社群"
 base_url = "https://example.org/sub/"
@@ -71,21 +70,6 @@ fn build(root: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
 
 fn stderr(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
-}
-
-/// Every file under `dir`, path → bytes (symlinks not followed).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// Names in `dir` that start with `.qunshu-build-` or `.qunshu-old-`.

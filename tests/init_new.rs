@@ -1,18 +1,13 @@
 //! `qunshu init`, `qunshu new` and `qunshu schema` on real folders.
 
-use assert_cmd::Command;
+mod common;
+
+use common::qunshu_at;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn qunshu(root: &Path) -> Command {
-    let mut c = Command::cargo_bin("qunshu").unwrap();
-    c.arg("--root").arg(root);
-    c
-}
-
 fn init(dir: &Path) {
-    Command::cargo_bin("qunshu")
-        .unwrap()
+    common::qunshu()
         .arg("init")
         .arg(dir)
         .args(["--title", "测试社群"])
@@ -38,14 +33,17 @@ fn init_makes_a_community_that_checks_clean() {
     let site = std::fs::read_to_string(dir.join("site.toml")).unwrap();
     assert!(site.contains("title = \"测试社群\""));
     // Three published posts, no warnings (stderr empty), in strict mode.
-    qunshu(&dir)
+    qunshu_at(&dir)
         .args(["check", "--strict"])
         .assert()
         .success()
         .stdout(predicate::str::contains("3 posts (3 published"))
         .stderr("");
     // …and builds: every example post gets its page.
-    qunshu(&dir).args(["build", "--quiet"]).assert().success();
+    qunshu_at(&dir)
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
     let count = |d: &str| {
         std::fs::read_dir(dir.join("public").join(d))
             .unwrap()
@@ -62,8 +60,7 @@ fn init_refuses_to_overwrite_and_writes_nothing() {
     let dir = tmp.path();
     std::fs::create_dir_all(dir.join("content")).unwrap();
     std::fs::write(dir.join("content/members.yaml"), "mine: {name: 我的}\n").unwrap();
-    Command::cargo_bin("qunshu")
-        .unwrap()
+    common::qunshu()
         .arg("init")
         .arg(dir)
         .assert()
@@ -88,7 +85,7 @@ fn new_each_kind_then_check_passes() {
         ("qa", "第一个员工给多少期权？", "content/qa/"),
         ("case", "案例拆解：私域复购", "content/cases/"),
     ] {
-        let out = qunshu(&dir)
+        let out = qunshu_at(&dir)
             .args(["new", kind, title])
             .assert()
             .success()
@@ -115,7 +112,7 @@ fn new_each_kind_then_check_passes() {
         .to_string_lossy()
         .to_string();
     assert!(brief.chars().take(4).all(|c| c.is_ascii_digit()), "{brief}");
-    qunshu(&dir)
+    qunshu_at(&dir)
         .args(["check", "--strict"])
         .assert()
         .success()
@@ -123,7 +120,7 @@ fn new_each_kind_then_check_passes() {
         .stdout(predicate::str::contains("3 drafts"));
 
     // The same title again gets a new file, never overwriting.
-    let again = qunshu(&dir)
+    let again = qunshu_at(&dir)
         .args(["new", "case", "案例拆解：私域复购"])
         .assert()
         .success()
@@ -133,7 +130,10 @@ fn new_each_kind_then_check_passes() {
     let again = String::from_utf8(again).unwrap().trim().to_string();
     assert_ne!(again, made[2].1);
     assert_eq!(std::fs::read_to_string(&made[2].1).unwrap(), made[2].2);
-    qunshu(&dir).args(["check", "--strict"]).assert().success();
+    qunshu_at(&dir)
+        .args(["check", "--strict"])
+        .assert()
+        .success();
 }
 
 #[test]
@@ -141,23 +141,23 @@ fn new_checks_the_column() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     init(&dir);
-    qunshu(&dir)
+    qunshu_at(&dir)
         .args(["new", "case", "标题", "--column", "zaobao"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("carries brief posts"))
         .stderr(predicate::str::contains("cases"));
-    qunshu(&dir)
+    qunshu_at(&dir)
         .args(["new", "qa", "标题", "--column", "nope"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("no column `nope`"));
-    qunshu(&dir)
+    qunshu_at(&dir)
         .args(["new", "poem", "标题"])
         .assert()
         .failure()
         .stderr(predicate::str::contains("not a kind of post"));
-    qunshu(&dir)
+    qunshu_at(&dir)
         .args(["new", "qa", "问题", "--column", "hot"])
         .assert()
         .success();
@@ -176,7 +176,7 @@ fn new_edit_runs_the_editor_on_the_file() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&editor, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let out = qunshu(&dir)
+    let out = qunshu_at(&dir)
         .env_remove("VISUAL")
         .env("EDITOR", &editor)
         .args(["new", "brief", "早报", "--edit"])
@@ -187,7 +187,7 @@ fn new_edit_runs_the_editor_on_the_file() {
         .clone();
     let path = String::from_utf8(out).unwrap().trim().to_string();
     assert!(std::fs::read_to_string(path).unwrap().ends_with("编辑过\n"));
-    qunshu(&dir)
+    qunshu_at(&dir)
         .env_remove("VISUAL")
         .env_remove("EDITOR")
         .args(["new", "brief", "早报二", "--edit"])
@@ -201,7 +201,7 @@ fn schema_writes_parseable_schemas_with_site_columns() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("c");
     init(&dir);
-    qunshu(&dir).arg("schema").assert().success();
+    qunshu_at(&dir).arg("schema").assert().success();
     let read = |n: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(dir.join("schema").join(n)).unwrap()).unwrap()
     };

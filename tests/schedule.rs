@@ -1,7 +1,9 @@
 //! `qunshu schedule` and `qunshu report`, run as the real binary on real
 //! files (plus the library's planner for the delivery record).
 
-use assert_cmd::Command;
+mod common;
+
+use common::qunshu_at;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,14 +37,8 @@ fn post(dir: &Path, rel: &str, front: &str, body: &str) {
     .unwrap();
 }
 
-fn qunshu(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("qunshu").unwrap();
-    c.arg("--root").arg(dir);
-    c
-}
-
 fn json(dir: &Path, args: &[&str]) -> Value {
-    let out = qunshu(dir)
+    let out = qunshu_at(dir)
         .arg("schedule")
         .args(["--format", "json"])
         .args(args)
@@ -251,7 +247,7 @@ fn pin_rewrites_only_the_publish_at_line() {
     fs::write(p.join("content/briefs/pinned.md"), pinned).unwrap();
     let args = ["--clock", "2026-11-24 10:30", "--days", "7"];
     let before = json(p, &args);
-    qunshu(p)
+    qunshu_at(p)
         .args(["schedule", "--pin"])
         .args(args)
         .assert()
@@ -311,7 +307,7 @@ fn clashes_name_both_files_and_set_the_exit_status() {
         "title: 二\npublish_at: 2026-11-25T00:00:00Z",
         "2",
     );
-    let out = qunshu(p)
+    let out = qunshu_at(p)
         .args(["schedule", "--clock", "2026-11-24 10:30", "--days", "3"])
         .output()
         .unwrap();
@@ -326,7 +322,7 @@ fn clashes_name_both_files_and_set_the_exit_status() {
     assert_eq!(v["clashes"][0]["posts"].as_array().unwrap().len(), 2);
     // Without the clash the status is 0.
     fs::remove_file(p.join("content/briefs/two.md")).unwrap();
-    qunshu(p)
+    qunshu_at(p)
         .args(["schedule", "--clock", "2026-11-24 10:30", "--days", "3"])
         .assert()
         .success();
@@ -340,7 +336,7 @@ fn empty_slots_and_a_short_runway_are_warned_about() {
     post(p, "briefs/a.md", "title: A", "a");
     post(p, "cases/x.md", "title: X", "x");
     post(p, "cases/y.md", "title: Y", "y");
-    let out = qunshu(p)
+    let out = qunshu_at(p)
         .args(["schedule", "--clock", "2026-11-24 10:30", "--days", "7"])
         .assert()
         .success()
@@ -373,7 +369,7 @@ fn english_sites_get_english_labels() {
     .unwrap();
     fs::create_dir_all(p.join("content/briefs")).unwrap();
     post(p, "briefs/a.md", "title: A", "a");
-    qunshu(p)
+    qunshu_at(p)
         .args(["schedule", "--clock", "2026-11-23 10:30", "--days", "2"])
         .assert()
         .success()
@@ -438,7 +434,7 @@ fn recurring_events_and_the_rota() {
     assert_eq!(duty[1].1["type"], "anonymous");
     assert_eq!(duty[2].1["name"], "洋葱");
     assert_eq!(duty[3].1["name"], "王晓雯");
-    let table = qunshu(p)
+    let table = qunshu_at(p)
         .args([
             "schedule",
             "--clock",
@@ -465,7 +461,7 @@ fn bad_schedule_config_is_reported_with_lines() {
     let bad = "[[events]]\nname = \"会\"\nstart = \"2026-10-23\"\ntime = \"25:00\"\nrule = \"FREQ=WEEKLY\"\n\n[[events]]\nname = \"会2\"\nstart = \"2026-10-23\"\ntime = \"20:00\"\nrule = \"FREQ=SOMETIMES;BYDAY=FR\"\n\n[rota]\nmembers = [\"xiaowang\", \"xiaowang\"]\nstart = \"2026-10-19\"\nperiod = \"monthly-ish\"\n";
     let d = site("Asia/Shanghai", DAILY, bad);
     let p = d.path();
-    let out = qunshu(p).args(["schedule"]).output().unwrap();
+    let out = qunshu_at(p).args(["schedule"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     // Line numbers: the header is 4 lines + DAILY (6) + blank = events start on line 12.
@@ -482,14 +478,14 @@ fn bad_schedule_config_is_reported_with_lines() {
 
     let unknown = "[rota]\nmembers = [\"xiaowang\", \"ghost\"]\nstart = \"2026-10-19\"\n";
     let d = site("Asia/Shanghai", DAILY, unknown);
-    let out = qunshu(d.path()).args(["schedule"]).output().unwrap();
+    let out = qunshu_at(d.path()).args(["schedule"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("site.toml:13: field `rota.members`: `ghost` is on the duty rota but is not in the members file"), "{err}");
 
     let weekday = "[[columns]]\nid = \"x\"\nname = \"X\"\nkind = \"case\"\ntimes = [\"20:00\"]\ndays = [\"tue\", \"funday\"]\n";
     let d = site("Asia/Shanghai", weekday, "");
-    let out = qunshu(d.path()).args(["schedule"]).output().unwrap();
+    let out = qunshu_at(d.path()).args(["schedule"]).output().unwrap();
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
         err.contains("site.toml:10: field `columns[0].days`: `funday` is not a weekday"),
@@ -646,7 +642,7 @@ fn ics_is_valid_folded_escaped_and_stable() {
         "--format",
         "ics",
     ];
-    let out = qunshu(p).args(args).output().unwrap();
+    let out = qunshu_at(p).args(args).output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -740,7 +736,7 @@ fn ics_is_valid_folded_escaped_and_stable() {
     dedup.sort();
     dedup.dedup();
     assert_eq!(dedup.len(), uids.len());
-    let again = qunshu(p).args(args).output().unwrap();
+    let again = qunshu_at(p).args(args).output().unwrap();
     assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
 }
 
@@ -773,7 +769,7 @@ fn report_for_a_duty_week() {
         "title: 还没到\npublish_at: 2026-11-01 08:00",
         "b",
     );
-    let out = qunshu(p)
+    let out = qunshu_at(p)
         .args([
             "report",
             "--week",
@@ -804,7 +800,7 @@ fn report_for_a_duty_week() {
         "the 11-01 brief has not gone out by the clock"
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("nightowl"));
-    let t = qunshu(p)
+    let t = qunshu_at(p)
         .args([
             "report",
             "--week",
@@ -923,7 +919,7 @@ fn the_plan_reads_front_matter_and_the_calendar_reads_the_posts_it_carries() {
         Some("2026-10-22T08:00:00+08:00")
     );
     let ics = |days: &str| {
-        qunshu(p)
+        qunshu_at(p)
             .args([
                 "schedule",
                 "--clock",
@@ -962,7 +958,7 @@ fn the_plan_reads_front_matter_and_the_calendar_reads_the_posts_it_carries() {
         "{err}"
     );
     // `check` reads every body.
-    let out = qunshu(p)
+    let out = qunshu_at(p)
         .args(["check", "--clock", "2026-10-20 10:00"])
         .output()
         .unwrap();

@@ -2,7 +2,9 @@
 //! substring is found, and nothing else), and `qunshu search` on the built
 //! demo (results, filters, JSON, errors, privacy of the index files).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{build_demo_into_temp, qunshu, repo};
 use proptest::prelude::*;
 use qunshu::config::Lang;
 use qunshu::content::IncludeOptions;
@@ -11,7 +13,7 @@ use qunshu::search::normalize::{normalize_chars, terms};
 use qunshu::search::Index;
 use qunshu::time::Clock;
 use qunshu::Community;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
@@ -23,14 +25,6 @@ const ANONYMOUS: &[&str] = &[
     "sailor",
     "pinecone",
 ];
-
-fn qunshu() -> Command {
-    Command::cargo_bin("qunshu").expect("binary")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The documents whose normalised title or text contains every term of `q`.
 fn brute_force(docs: &[(String, String)], q: &str) -> Vec<usize> {
@@ -172,19 +166,6 @@ fn long_documents_and_repeats() {
     assert!(got[8].is_empty());
 }
 
-fn build_demo() -> (TempDir, PathBuf) {
-    let t = TempDir::new().unwrap();
-    let out = t.path().join("public");
-    qunshu()
-        .args(["--root"])
-        .arg(repo())
-        .args(["build", "--quiet", "--clock", CLOCK, "--out"])
-        .arg(&out)
-        .assert()
-        .success();
-    (t, out)
-}
-
 fn search_json(index: &Path, args: &[&str]) -> serde_json::Value {
     let out = qunshu()
         .arg("--root")
@@ -233,7 +214,7 @@ fn demo_docs() -> Vec<(String, String, String, String, Vec<String>)> {
 
 #[test]
 fn cli_on_the_demo() {
-    let (_t, out) = build_demo();
+    let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
     let docs = demo_docs();
     let pairs: Vec<(String, String)> = docs.iter().map(|d| (d.1.clone(), d.2.clone())).collect();
@@ -359,7 +340,7 @@ fn cli_on_the_demo() {
 
 #[test]
 fn index_files_hold_no_anonymous_member() {
-    let (_t, out) = build_demo();
+    let (_t, out) = build_demo_into_temp(CLOCK);
     let dir = out.join("search");
     // Text in the per-document files is in the site's two-byte code: decode it.
     let table = qunshu::search::query::read_payload(&dir.join("t.js")).unwrap();
@@ -391,7 +372,7 @@ fn index_files_hold_no_anonymous_member() {
 
 #[test]
 fn damaged_index_is_an_error_not_a_panic() {
-    let (_t, out) = build_demo();
+    let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
     for e in std::fs::read_dir(index.join("s")).unwrap() {
         std::fs::write(

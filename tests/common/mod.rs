@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: the binary, the repository, a
-//! copy of the demo community, a snapshot of a folder, SIGTERM, and the
-//! running `qunshu serve` ([`serve`]). Each test file is its own crate and
-//! uses only some of them, hence `allow(dead_code)`.
+//! copy of the demo community, the demo built, a snapshot of a folder,
+//! SIGTERM, and the running `qunshu serve` ([`serve`]). Each test file is its
+//! own crate and uses only some of them, hence `allow(dead_code)`.
 #![allow(dead_code)]
 
 pub mod serve;
@@ -15,6 +15,13 @@ use tempfile::TempDir;
 /// The real `qunshu` binary, ready to run.
 pub fn qunshu() -> Command {
     Command::cargo_bin("qunshu").expect("binary")
+}
+
+/// The real `qunshu` binary with `--root ROOT`.
+pub fn qunshu_at(root: &Path) -> Command {
+    let mut c = qunshu();
+    c.arg("--root").arg(root);
+    c
 }
 
 /// The repository root (where `site.toml` and `content/` of the demo are).
@@ -45,6 +52,21 @@ pub fn demo_copy_with(dirs: &[&str]) -> TempDir {
         }
     }
     t
+}
+
+/// Builds the demo community of the repository (`--quiet`, at `clock`) into
+/// `public/` of a new temporary folder; returns the folder and that path.
+pub fn build_demo_into_temp(clock: &str) -> (TempDir, PathBuf) {
+    let t = TempDir::new().unwrap();
+    let out = t.path().join("public");
+    qunshu()
+        .arg("--root")
+        .arg(repo())
+        .args(["build", "--quiet", "--clock", clock, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    (t, out)
 }
 
 /// Every regular file under `dir`, path → bytes (symlinks not followed).
