@@ -11,7 +11,7 @@ mod browser;
 mod common;
 
 use browser::{percent_decode, Browser, StaticServer};
-use common::{build_demo_into_temp, qunshu, repo};
+use common::{build_demo_into_temp, qunshu, repo, result_urls as cli_urls};
 use qunshu::content::IncludeOptions;
 use qunshu::search::index::doc_chars;
 use qunshu::search::normalize::{normalize_chars, terms};
@@ -39,15 +39,6 @@ fn cli(index: &Path, q: &str, filters: &[(&str, &str)]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn cli_urls(v: &Value) -> Vec<String> {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["url"].as_str().unwrap().to_string())
-        .collect()
 }
 
 fn shot(b: &mut Browser, name: &str) {

@@ -9,14 +9,7 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
-const ANONYMOUS: &[&str] = &[
-    "欧阳秋菊",
-    "司马青云",
-    "诸葛婉清",
-    "nightowl",
-    "sailor",
-    "pinecone",
-];
+const ANONYMOUS: &[&str] = common::DEMO_ANONYMOUS;
 
 fn build_demo() -> (TempDir, PathBuf) {
     let t = demo_copy();

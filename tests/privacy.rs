@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{demo_copy_with, qunshu};
+use common::{demo_copy_with, qunshu, snapshot};
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -20,20 +20,12 @@ fn demo_copy() -> TempDir {
 
 /// Every file under `dir` (path relative to it, text), skipping none.
 fn files(dir: &Path) -> Vec<(PathBuf, String)> {
-    walkdir::WalkDir::new(dir)
+    snapshot(dir)
         .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().to_path_buf(),
-                String::from_utf8_lossy(&fs::read(e.path()).unwrap()).into_owned(),
-            )
-        })
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
         .collect()
 }
 
-/// The text of every file of an EPUB (a zip), each entry named `epub:PATH`.
 fn epub_files(path: &Path) -> Vec<(PathBuf, String)> {
     let bytes = fs::read(path).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{build_demo_into_temp, qunshu, repo};
+use common::{build_demo_into_temp, qunshu, repo, result_urls as urls};
 use proptest::prelude::*;
 use qunshu::config::Lang;
 use qunshu::content::IncludeOptions;
@@ -17,14 +17,7 @@ use std::path::Path;
 use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
-const ANONYMOUS: &[&str] = &[
-    "欧阳秋菊",
-    "司马青云",
-    "诸葛婉清",
-    "nightowl",
-    "sailor",
-    "pinecone",
-];
+const ANONYMOUS: &[&str] = common::DEMO_ANONYMOUS;
 
 /// The documents whose normalised title or text contains every term of `q`.
 fn brute_force(docs: &[(String, String)], q: &str) -> Vec<usize> {
@@ -181,15 +174,6 @@ fn search_json(index: &Path, args: &[&str]) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn urls(v: &serde_json::Value) -> Vec<String> {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["url"].as_str().unwrap().to_string())
-        .collect()
 }
 
 /// The demo posts the build includes, as (url, title, text).

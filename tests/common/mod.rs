@@ -12,6 +12,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
+/// The names and handles of the demo's anonymous members: none may ever be
+/// published.
+pub const DEMO_ANONYMOUS: &[&str] = &[
+    "欧阳秋菊",
+    "司马青云",
+    "诸葛婉清",
+    "nightowl",
+    "sailor",
+    "pinecone",
+];
+
 /// The real `qunshu` binary, ready to run.
 pub fn qunshu() -> Command {
     Command::cargo_bin("qunshu").expect("binary")
@@ -81,6 +92,16 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
                 fs::read(e.path()).unwrap(),
             )
         })
+        .collect()
+}
+
+/// The `url` of each result of `qunshu search --json` output, in order.
+pub fn result_urls(v: &serde_json::Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["url"].as_str().unwrap().to_string())
         .collect()
 }
 
