@@ -6,11 +6,9 @@
 //!
 //! Skipped when Chromium is missing, unless QUNSHU_REQUIRE_BROWSER is set.
 
-#[path = "common/browser.rs"]
-mod browser;
 mod common;
 
-use browser::{percent_decode, Browser, StaticServer};
+use common::browser::{percent_decode, Browser, StaticServer};
 use common::{build_demo_into_temp, qunshu, repo, result_urls as cli_urls};
 use qunshu::content::IncludeOptions;
 use qunshu::search::index::doc_chars;

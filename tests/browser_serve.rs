@@ -7,11 +7,9 @@
 //! driver (`tests/common/browser.rs`). Without Chromium the test is skipped,
 //! unless `QUNSHU_REQUIRE_BROWSER` is set (by `.ci/run`), when it fails.
 
-#[path = "common/browser.rs"]
-mod browser;
 mod common;
 
-use browser::Browser;
+use common::browser::Browser;
 use common::demo_copy;
 use common::serve::serve;
 use std::path::Path;

@@ -1,16 +1,15 @@
 //! Delivery: `qunshu post`, `run`, `status`, `resolve` against a local
-//! mock of every platform (tests/support/mock.rs).
+//! mock of every platform (tests/common/mock.rs).
 
 mod common;
-mod support;
 
 use assert_cmd::Command;
+use common::mock::{dingtalk_sign, feishu_sign, refused_port, Mock, Script};
 use common::sigterm;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
-use support::mock::{dingtalk_sign, feishu_sign, refused_port, Mock, Script};
 
 const FEISHU_SECRET: &str = "SECtest0123456789abcdef";
 const DING_SECRET: &str = "SECding-s3cr3t-0004";

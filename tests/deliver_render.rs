@@ -1,15 +1,14 @@
 //! Messages as the platforms read them: long posts split on their Markdown
 //! structure into well-formed parts, member text that can never mention
 //! anyone, `mention_all`, and Telegram HTML escaped once. Runs `qunshu post`
-//! against the local platform imitations in tests/support/mock.rs.
+//! against the local platform imitations in tests/common/mock.rs.
 
 mod common;
-mod support;
 
+use common::mock::Mock;
 use common::qunshu_at;
 use serde_json::{json, Value};
 use std::path::Path;
-use support::mock::Mock;
 
 fn env(mock: &Mock) -> Vec<(String, String)> {
     let b = &mock.base;
