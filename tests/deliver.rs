@@ -5,7 +5,7 @@ mod common;
 
 use assert_cmd::Command;
 use common::mock::{dingtalk_sign, feishu_sign, refused_port, Mock, Script};
-use common::sigterm;
+use common::{output, sigterm, Out};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
@@ -150,19 +150,8 @@ fn qunshu(root: &Path, mock: &Mock) -> Command {
     c
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(root: &Path, mock: &Mock, args: &[&str]) -> Out {
-    let o = qunshu(root, mock).args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    output(qunshu(root, mock).args(args))
 }
 
 /// `run` with some environment variables replaced.
@@ -171,12 +160,7 @@ fn run_with(root: &Path, mock: &Mock, args: &[&str], vars: &[(&str, String)]) ->
     for (k, v) in vars {
         c.env(k, v);
     }
-    let o = c.args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    output(c.args(args))
 }
 
 fn ledger(root: &Path) -> String {

@@ -6,7 +6,7 @@
 mod common;
 
 use common::mock::Mock;
-use common::qunshu_at;
+use common::{output, qunshu_at, Out};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -89,23 +89,12 @@ fn brief(root: &Path, title: &str, body: &str) {
     .unwrap();
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(root: &Path, mock: &Mock, args: &[&str]) -> Out {
     let mut c = qunshu_at(root);
     for (k, v) in env(mock) {
         c.env(k, v);
     }
-    let o = c.args(args).output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    output(c.args(args))
 }
 
 fn post(root: &Path, mock: &Mock) {

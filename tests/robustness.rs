@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{demo_copy, qunshu};
+use common::{demo_copy, output, qunshu};
 use std::fs;
 use std::path::Path;
 use std::process::Stdio;
@@ -13,12 +13,8 @@ const CLOCK: &str = "2026-11-23 12:00";
 
 /// Runs `qunshu ARGS` in `root`; returns (exit code, stdout, stderr).
 fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = qunshu().current_dir(root).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let o = output(qunshu().current_dir(root).args(args));
+    (o.code, o.stdout, o.stderr)
 }
 
 /// Writes a post and returns its path relative to the root.

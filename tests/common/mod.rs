@@ -69,6 +69,23 @@ pub fn demo_copy_with(dirs: &[&str]) -> TempDir {
     t
 }
 
+/// What a finished run printed and its exit code (-1 when killed by a signal).
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cmd` to the end and returns its [`Out`].
+pub fn output(cmd: &mut Command) -> Out {
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
 /// Builds the demo community of the repository (`--quiet`, at `clock`) into
 /// `public/` of a new temporary folder; returns the folder and that path.
 pub fn build_demo_into_temp(clock: &str) -> (TempDir, PathBuf) {
