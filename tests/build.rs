@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{demo_copy, qunshu, snapshot};
+use common::{demo_copy, qunshu, site_from, snapshot, BASE_SITE};
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -23,45 +23,11 @@ fn build_demo() -> (TempDir, PathBuf) {
     (t, out)
 }
 
-const BASE_SITE: &str = r#"title = "测试社群"
-base_url = "https://example.org/sub/"
-timezone = "Asia/Shanghai"
-
-[[columns]]
-id = "zaobao"
-name = "每日早报"
-kind = "brief"
-times = ["08:00"]
-
-[[columns]]
-id = "hot"
-name = "热点话题"
-kind = "qa"
-times = ["15:00"]
-days = "weekdays"
-
-[[columns]]
-id = "cases"
-name = "案例拆解"
-kind = "case"
-times = ["20:00"]
-days = ["tue", "thu"]
-"#;
-
 const MEMBERS: &str = "alice:\n  name: 艾丽丝\n  privacy: public\nbob:\n  name: 鲍勃真名\n  alias: 小鲍\n  privacy: alias\nghost:\n  name: 幽灵真名\n  privacy: anonymous\n";
 
 /// A fixture site from (path, content) pairs, with site.toml and members.
 fn site(files: &[(&str, &str)]) -> TempDir {
-    let t = TempDir::new().unwrap();
-    fs::write(t.path().join("site.toml"), BASE_SITE).unwrap();
-    fs::create_dir_all(t.path().join("content")).unwrap();
-    fs::write(t.path().join("content/members.yaml"), MEMBERS).unwrap();
-    for (p, c) in files {
-        let path = t.path().join(p);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, c).unwrap();
-    }
-    t
+    site_from(BASE_SITE, MEMBERS, files)
 }
 
 fn all_text(dir: &Path) -> String {

@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{qunshu, snapshot};
+use common::{qunshu, site_from, snapshot, BASE_SITE};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{symlink, PermissionsExt};
@@ -15,47 +15,13 @@ use tempfile::TempDir;
 
 const CLOCK: &str = "2026-11-23 12:00";
 
-const BASE_SITE: &str = r#"title = "测试社群"
-base_url = "https://example.org/sub/"
-timezone = "Asia/Shanghai"
-
-[[columns]]
-id = "zaobao"
-name = "每日早报"
-kind = "brief"
-times = ["08:00"]
-
-[[columns]]
-id = "hot"
-name = "热点话题"
-kind = "qa"
-times = ["15:00"]
-days = "weekdays"
-
-[[columns]]
-id = "cases"
-name = "案例拆解"
-kind = "case"
-times = ["20:00"]
-days = ["tue", "thu"]
-"#;
-
 const MEMBERS: &str = "alice:\n  name: 艾丽丝\n  privacy: public\n";
 
 const POST: &str = "---\ntitle: 第一篇\npublish_at: 2026-11-01 08:00\n---\n正文\n";
 
 /// A fixture site from (path, content) pairs, with site.toml and members.
 fn site(files: &[(&str, &str)]) -> TempDir {
-    let t = TempDir::new().unwrap();
-    fs::write(t.path().join("site.toml"), BASE_SITE).unwrap();
-    fs::create_dir_all(t.path().join("content")).unwrap();
-    fs::write(t.path().join("content/members.yaml"), MEMBERS).unwrap();
-    for (p, c) in files {
-        let path = t.path().join(p);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, c).unwrap();
-    }
-    t
+    site_from(BASE_SITE, MEMBERS, files)
 }
 
 /// `qunshu --root ROOT build --clock CLOCK ARGS…`

@@ -101,6 +101,49 @@ pub fn build_demo_into_temp(clock: &str) -> (TempDir, PathBuf) {
     (t, out)
 }
 
+/// A small fixture community's `site.toml` (base URL with a path, Shanghai
+/// time): a brief column at 08:00, weekday questions at 15:00 and a case
+/// column on Tuesdays and Thursdays.
+pub const BASE_SITE: &str = r#"title = "测试社群"
+base_url = "https://example.org/sub/"
+timezone = "Asia/Shanghai"
+
+[[columns]]
+id = "zaobao"
+name = "每日早报"
+kind = "brief"
+times = ["08:00"]
+
+[[columns]]
+id = "hot"
+name = "热点话题"
+kind = "qa"
+times = ["15:00"]
+days = "weekdays"
+
+[[columns]]
+id = "cases"
+name = "案例拆解"
+kind = "case"
+times = ["20:00"]
+days = ["tue", "thu"]
+"#;
+
+/// A fixture community in a temporary folder: `site_toml`,
+/// `content/members.yaml` and the (path, content) pairs of `files`.
+pub fn site_from(site_toml: &str, members: &str, files: &[(&str, &str)]) -> TempDir {
+    let t = TempDir::new().unwrap();
+    fs::write(t.path().join("site.toml"), site_toml).unwrap();
+    fs::create_dir_all(t.path().join("content")).unwrap();
+    fs::write(t.path().join("content/members.yaml"), members).unwrap();
+    for (p, c) in files {
+        let path = t.path().join(p);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, c).unwrap();
+    }
+    t
+}
+
 /// Every regular file under `dir`, path → bytes (symlinks not followed).
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
