@@ -4,7 +4,6 @@
 
 mod common;
 
-use assert_cmd::Command;
 use common::sigterm;
 use std::io::Read;
 use std::path::Path;
@@ -96,19 +95,13 @@ use common::serve;
 fn a_delivered_queued_post_is_published_in_serve_as_in_build() {
     let dir = common::demo_copy();
     let r = dir.path();
-    let post = Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(r)
+    let post = common::qunshu_at(r)
         .args(["post", "--clock", "2026-11-21 08:00"])
         .output()
         .unwrap();
     assert!(post.status.success(), "{post:?}");
     let out = r.join("built");
-    Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(r)
+    common::qunshu_at(r)
         .args(["build", "--clock", "2026-11-23 12:00", "--out"])
         .arg(&out)
         .assert()
@@ -135,10 +128,7 @@ fn a_delivered_queued_post_is_published_in_serve_as_in_build() {
 }
 
 fn schedule_json(root: &Path, clock: &str) -> serde_json::Value {
-    let out = Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(root)
+    let out = common::qunshu_at(root)
         .args([
             "schedule", "--format", "json", "--days", "7", "--clock", clock,
         ])
@@ -219,10 +209,7 @@ fn post_refuses_clashing_posts_and_sends_the_rest() {
         "---\ntitle: 同时到期的案例\npublish_at: 2026-11-20 07:30\ncolumn: cases\n---\n正文。\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(r)
+    let out = common::qunshu_at(r)
         .args(["post", "--clock", "2026-11-20 08:01"])
         .output()
         .unwrap();
@@ -263,13 +250,7 @@ fn written_files_are_not_private() {
     let dir = common::demo_copy();
     let r = dir.path();
     let q = |args: &[&str]| {
-        let out = Command::cargo_bin("qunshu")
-            .unwrap()
-            .arg("--root")
-            .arg(r)
-            .args(args)
-            .output()
-            .unwrap();
+        let out = common::qunshu_at(r).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {out:?}");
     };
     let ics = r.join("plan.ics");
@@ -314,10 +295,7 @@ fn dst_days_show_offsets() {
         "---\ntitle: late\npublish_at: 2026-11-01T01:30:00-05:00\ncolumn: night\n---\nx\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(r)
+    let out = common::qunshu_at(r)
         .args(["schedule", "--clock", "2026-10-31 12:00", "--days", "2"])
         .output()
         .unwrap();
@@ -344,10 +322,7 @@ fn the_askers_follow_ups_are_not_answers() {
         "---\ntitle: 一个问题\nasked_by: alice\npublish_at: 2026-11-24 15:00\ncolumn: hot\nstatus: solved\naccepted: bob\n---\n问题。\n\n## @bob\n回答一。\n\n### @alice\n追问。\n\n## @carol\n回答二。\n\n### @dave\n补充。\n\n### @alice\n谢谢。\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(r)
+    let out = common::qunshu_at(r)
         .args([
             "report",
             "--week",
@@ -363,10 +338,7 @@ fn the_askers_follow_ups_are_not_answers() {
     assert_eq!(v["distinct_answerers"], 3, "{v}");
     // Alice's member page lists the thread as asked, not as answered.
     let pub_dir = r.join("public");
-    Command::cargo_bin("qunshu")
-        .unwrap()
-        .arg("--root")
-        .arg(r)
+    common::qunshu_at(r)
         .args(["build", "--clock", "2026-11-30 12:00"])
         .assert()
         .success();
@@ -388,13 +360,7 @@ fn a_queued_post_is_published_without_a_channel() {
     )
     .unwrap();
     let q = |args: &[&str]| {
-        let out = Command::cargo_bin("qunshu")
-            .unwrap()
-            .arg("--root")
-            .arg(r)
-            .args(args)
-            .output()
-            .unwrap();
+        let out = common::qunshu_at(r).args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}: {out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
