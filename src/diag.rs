@@ -229,6 +229,21 @@ impl fmt::Display for Failed {
 
 impl std::error::Error for Failed {}
 
+/// The error of a step that found problems it can name (file, line, field)
+/// but that runs after loading, such as the check of output paths: it
+/// carries the diagnostics, one per line when shown.
+#[derive(Debug)]
+pub struct Problems(pub Diagnostics);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.sorted().iter().map(|d| d.to_string()).collect();
+        write!(f, "{}", lines.join("\n"))
+    }
+}
+
+impl std::error::Error for Problems {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -566,3 +566,13 @@ fn fixture_broken_site_toml() {
             + "[[events]]\nname = \"会\"\nstart = \"2026-10-23\"\ntime = \"25:00\"\nduration = \"9999999999999999d\"\nrule = \"FREQ=SOMETIMES\"\n"),
     )]);
 }
+
+/// Found by the property test: a member named `index` clashes with the
+/// member list; the error must name the members file and the handle's line.
+#[test]
+fn fixture_member_named_index() {
+    fixture(&[(
+        "content/members.yaml",
+        &format!("{MEMBERS}index:\n  name: index\n  privacy: public\n"),
+    )]);
+}

@@ -603,7 +603,7 @@ impl<'a> Site<'a> {
         let search_key = crate::search::DIR.to_ascii_lowercase();
         let search_dir = format!("{search_key}/");
         let mut files: HashMap<String, (usize, bool)> = HashMap::with_capacity(claims.len());
-        let mut errors: Vec<String> = Vec::new();
+        let mut errors: Vec<(usize, String)> = Vec::new();
         for (n, (path, claim)) in claims.iter().enumerate() {
             let what = || self.describe(claim);
             if path.is_empty()
@@ -612,25 +612,25 @@ impl<'a> Site<'a> {
                     .split('/')
                     .any(|s| s.is_empty() || s == "." || s == "..")
             {
-                errors.push(format!(
+                errors.push((n, format!(
                     "{} would be written to `{path}`, which is not a plain path inside the output folder",
                     what()
-                ));
+                )));
                 continue;
             }
             if let Some(seg) = path.split('/').find(|s| crate::slug::windows_reserved(s)) {
-                errors.push(format!(
+                errors.push((n, format!(
                     "{} would be written to {path}: `{seg}` is a name Windows reserves for a device, so the archive could not be copied or unpacked there; rename it",
                     what()
-                ));
+                )));
                 continue;
             }
             let key = crate::slug::path_key(path);
             if key == search_key || key.starts_with(&search_dir) {
-                errors.push(format!(
+                errors.push((n, format!(
                     "{} would be written to {path}, inside search/, which the search index uses; rename it",
                     what()
-                ));
+                )));
                 continue;
             }
             let mut clash = |other: usize, other_is_dir: bool, me_dir: bool| {
@@ -643,10 +643,13 @@ impl<'a> Site<'a> {
                     "the same file on systems that ignore case or Unicode form (macOS, Windows)"
                         .to_string()
                 };
-                errors.push(format!(
-                    "{} ({p0}) and {} ({path}) would be written to {how}; rename one of them",
-                    self.describe(c0),
-                    what()
+                errors.push((
+                    n,
+                    format!(
+                        "{} ({p0}) and {} ({path}) would be written to {how}; rename one of them",
+                        self.describe(c0),
+                        what()
+                    ),
                 ));
             };
             // The folders above this file.
@@ -670,12 +673,58 @@ impl<'a> Site<'a> {
             return Ok(());
         }
         errors.dedup();
-        Err(anyhow!(
-            "{} output path problem{}:\n  {}",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            errors.join("\n  ")
-        ))
+        let mut diags = crate::diag::Diagnostics::new();
+        for (n, msg) in errors {
+            let (file, line) = self.origin(&claims[n].1);
+            diags.push(crate::diag::Diagnostic::error(file, msg).at_opt_line(line));
+        }
+        Err(crate::diag::Problems(diags).into())
+    }
+
+    /// The file (and line, when it can be found) that asks for a claim's
+    /// output path, for [`Site::check_outputs`]'s diagnostics.
+    fn origin(&self, claim: &Claim<'_>) -> (std::path::PathBuf, Option<usize>) {
+        let c = self.community;
+        let root = &c.config.root;
+        let config = || (std::path::PathBuf::from(crate::config::CONFIG_FILE), None);
+        // The first line of `file` (relative to the root) that starts with `key`.
+        let line_in = |file: &std::path::Path, key: &str| {
+            std::fs::read_to_string(root.join(file))
+                .ok()
+                .and_then(|t| t.lines().position(|l| l.starts_with(key)).map(|i| i + 1))
+        };
+        let post = |i: usize, keys: &[&str]| {
+            let src = &c.posts[i].source;
+            let line = keys.iter().find_map(|k| line_in(src, k));
+            (src.clone(), line)
+        };
+        match claim {
+            Claim::Asset(source) => (source.to_path_buf(), None),
+            Claim::Theme(_, theme::StaticSource::File(p)) => {
+                (p.strip_prefix(root).unwrap_or(p).to_path_buf(), None)
+            }
+            Claim::Theme(_, theme::StaticSource::Embedded(_)) => config(),
+            Claim::Job(Job::Post(i)) => post(*i, &["slug:", "title:"]),
+            Claim::Job(Job::Listing { listing, .. }) => {
+                let l = &self.listings[*listing];
+                let key = match l.group {
+                    "tag" => "tags:",
+                    "stage" => "stage:",
+                    _ => return config(),
+                };
+                match l.items.first() {
+                    Some(&i) => post(i, &[key]),
+                    None => config(),
+                }
+            }
+            Claim::Job(Job::Member(i)) => {
+                let file = c.config.members_file.clone();
+                let key = format!("{}:", self.contributors[*i].handle);
+                let line = line_in(&file, &key);
+                (file, line)
+            }
+            Claim::Job(_) => config(),
+        }
     }
 
     /// Who claims an output path, in words, for [`Site::check_outputs`].
