@@ -12,23 +12,12 @@
 //! Loaders never render pages, renderers never read content files, and "now"
 //! comes from one [`time::Clock`] so `--clock` reaches everything.
 
-pub mod atomic;
+pub mod archive;
 pub mod book;
-pub mod config;
-pub mod content;
-pub mod deliver;
-pub mod diag;
-pub mod kind;
-pub mod markdown;
-pub mod scaffold;
-pub mod schedule;
-pub mod schema;
-pub mod search;
-pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod time;
+pub mod core;
+pub mod publish;
+pub mod tools;
 
-pub use config::SiteConfig;
-pub use content::Community;
-pub use kind::Kind;
+pub use crate::core::config::SiteConfig;
+pub use crate::core::content::Community;
+pub use crate::core::kind::Kind;

@@ -194,12 +194,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         // Problems with their files and lines: one line each, then the count.
-        Err(e) if e.downcast_ref::<qunshu::diag::Problems>().is_some() => {
-            if let Some(p) = e.downcast_ref::<qunshu::diag::Problems>() {
+        Err(e) if e.downcast_ref::<qunshu::core::diag::Problems>().is_some() => {
+            if let Some(p) = e.downcast_ref::<qunshu::core::diag::Problems>() {
                 cmd::print_diags(&p.0);
                 eprintln!(
                     "error: {}",
-                    qunshu::diag::Failed {
+                    qunshu::core::diag::Failed {
                         errors: p.0.error_count()
                     }
                 );

@@ -10,10 +10,10 @@ mod common;
 
 use common::browser::{percent_decode, Browser, StaticServer};
 use common::{build_demo_into_temp, qunshu, repo, result_urls as cli_urls};
-use qunshu::content::IncludeOptions;
-use qunshu::search::index::doc_chars;
-use qunshu::search::normalize::{normalize_chars, terms};
-use qunshu::time::Clock;
+use qunshu::archive::search::index::doc_chars;
+use qunshu::archive::search::normalize::{normalize_chars, terms};
+use qunshu::core::content::IncludeOptions;
+use qunshu::core::time::Clock;
 use qunshu::Community;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

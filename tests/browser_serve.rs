@@ -40,7 +40,8 @@ fn page_reloads_itself_shows_errors_and_recovers() {
     let server = serve(site.path());
     let port = server.port;
     let file = site.path().join("content/cases/cash-flow-rescue.md");
-    let page = qunshu::slug::encode_path("cases/案例拆解-一家培训公司的-90-天现金流自救.html");
+    let page =
+        qunshu::core::slug::encode_path("cases/案例拆解-一家培训公司的-90-天现金流自救.html");
     let url = format!("http://127.0.0.1:{port}/{page}");
 
     b.viewport(1000, 700, false).unwrap();

@@ -579,7 +579,7 @@ fn theme_folders_follow_the_same_link_rules() {
 
 #[test]
 fn the_live_preview_walks_content_with_the_same_rules() {
-    use qunshu::serve::{Change, Preview, PreviewOptions};
+    use qunshu::archive::serve::{Change, Preview, PreviewOptions};
     let t = site(&[
         ("content/briefs/a.md", POST),
         ("content/briefs/p.png", "PNG"),

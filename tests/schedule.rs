@@ -818,8 +818,8 @@ fn report_for_a_duty_week() {
 
 #[test]
 fn delivered_posts_keep_their_time_and_due_lists_what_is_due() {
-    use qunshu::schedule::{planned_times, PostStatus};
-    use qunshu::time::{parse_datetime, Clock};
+    use qunshu::core::time::{parse_datetime, Clock};
+    use qunshu::publish::schedule::{planned_times, PostStatus};
     let d = site("Asia/Shanghai", DAILY, "");
     let p = d.path();
     post(p, "briefs/a.md", "title: A", "a");

@@ -6,12 +6,12 @@ mod common;
 
 use common::{build_demo_into_temp, qunshu, repo, result_urls as urls};
 use proptest::prelude::*;
-use qunshu::config::Lang;
-use qunshu::content::IncludeOptions;
-use qunshu::search::index::{doc_chars, write_docs, Doc, TextCodec};
-use qunshu::search::normalize::{normalize_chars, terms};
-use qunshu::search::Index;
-use qunshu::time::Clock;
+use qunshu::archive::search::index::{doc_chars, write_docs, Doc, TextCodec};
+use qunshu::archive::search::normalize::{normalize_chars, terms};
+use qunshu::archive::search::Index;
+use qunshu::core::config::Lang;
+use qunshu::core::content::IncludeOptions;
+use qunshu::core::time::Clock;
 use qunshu::Community;
 use std::path::Path;
 use tempfile::TempDir;
@@ -327,7 +327,7 @@ fn index_files_hold_no_anonymous_member() {
     let (_t, out) = build_demo_into_temp(CLOCK);
     let dir = out.join("search");
     // Text in the per-document files is in the site's two-byte code: decode it.
-    let table = qunshu::search::query::read_payload(&dir.join("t.js")).unwrap();
+    let table = qunshu::archive::search::query::read_payload(&dir.join("t.js")).unwrap();
     let codec = TextCodec::new(table.as_str().unwrap().chars().collect());
     let mut n = 0;
     let mut all = String::new();

@@ -2,7 +2,7 @@
 //! serves pages, sends reloads over its WebSocket, shows an error page while
 //! the content is broken, reports a taken port and stops cleanly on Ctrl-C.
 
-use qunshu::serve::{Change, Preview, PreviewOptions};
+use qunshu::archive::serve::{Change, Preview, PreviewOptions};
 use std::collections::BTreeSet;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -103,9 +103,8 @@ fn incremental_updates_equal_a_full_build() {
     });
     let r = p.update(changed(&["content/qa/first-cofounder.md"]));
     assert!(!r.full && r.removed >= 1, "{r:?}");
-    assert!(
-        page_of(&p, "content/qa/equity-split.md").contains(&qunshu::slug::encode_path("改名后"))
-    );
+    assert!(page_of(&p, "content/qa/equity-split.md")
+        .contains(&qunshu::core::slug::encode_path("改名后")));
     assert_same_as_full("retitle linked thread", root, &mut p);
 
     // 3. Add a post with a new tag and stage.
@@ -258,7 +257,7 @@ fn serves_reloads_and_shows_errors() {
     let mut ws = live(s.port);
     let case = "content/cases/cash-flow-rescue.md";
     let case_page = "cases/案例拆解-一家培训公司的-90-天现金流自救.html";
-    let url = format!("/{}", qunshu::slug::encode_path(case_page));
+    let url = format!("/{}", qunshu::core::slug::encode_path(case_page));
     assert_eq!(s.get(&url).0, 200);
     edit(root, case, |t| {
         t.replace("## 背景", "## 背景\n\n实时预览新段落。")
@@ -342,7 +341,11 @@ fn fast_excerpt_matches_the_plain_definition() {
     ];
     for t in texts {
         for n in 0..12 {
-            assert_eq!(qunshu::site::excerpt(t, n), plain(t, n), "{t:?} {n}");
+            assert_eq!(
+                qunshu::archive::site::excerpt(t, n),
+                plain(t, n),
+                "{t:?} {n}"
+            );
         }
     }
 }

@@ -5,16 +5,16 @@
 //! a heading); a link to a published post that is not in the book goes to
 //! the archive; images under the site folder are packaged (`images/img-….png`).
 
-use super::config::{BookConfig, ChapterSpec, Grouping};
 use super::xhtml::{self, Frag};
 use super::{Book, BookSection, Chapter, Cover, Part, PartRole, Preface};
-use crate::config::{Lang, CONFIG_FILE};
-use crate::content::{is_relative_ref, resolve_relative, Community, Post, Visibility};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::kind::Kind;
-use crate::markdown::{self, RefKind, Resolved};
-use crate::slug::encode_path;
-use crate::time::Clock;
+use crate::core::config::books::{BookConfig, ChapterSpec, Grouping};
+use crate::core::config::{Lang, CONFIG_FILE};
+use crate::core::content::{is_relative_ref, resolve_relative, Community, Post, Visibility};
+use crate::core::diag::{Diagnostic, Diagnostics};
+use crate::core::kind::Kind;
+use crate::core::markdown::{self, RefKind, Resolved};
+use crate::core::slug::encode_path;
+use crate::core::time::Clock;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -78,7 +78,7 @@ impl<'c> Links<'c> {
         {
             return Target::Keep;
         }
-        let target_str = crate::slug::to_slash(&target);
+        let target_str = crate::core::slug::to_slash(&target);
         if kind == RefKind::Link && target.extension().is_some_and(|e| e == "md") {
             if let Some(a) = self.anchors.get(target.as_path()) {
                 return Target::Anchor(match frag {
@@ -114,7 +114,7 @@ impl<'c> Links<'c> {
             return Target::Keep;
         }
         // Another file (an attachment): the archive copies files under content/.
-        match target.strip_prefix(crate::content::CONTENT_DIR) {
+        match target.strip_prefix(crate::core::content::CONTENT_DIR) {
             Ok(inside) if abs.is_file() => Target::Url(format!(
                 "{}{}",
                 self.base_url,
@@ -188,7 +188,7 @@ fn find_post<'c>(posts: &'c [Post], spec: &str) -> Result<&'c Post, String> {
     let want = norm(spec);
     let by_path: Vec<&Post> = posts
         .iter()
-        .filter(|p| norm(&crate::slug::to_slash(&p.source)) == want || norm(&p.path) == want)
+        .filter(|p| norm(&crate::core::slug::to_slash(&p.source)) == want || norm(&p.path) == want)
         .collect();
     if by_path.len() == 1 {
         return Ok(by_path[0]);

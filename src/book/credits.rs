@@ -8,7 +8,7 @@
 //! lists here hold only [`Credit::Named`] and [`Credit::Unlisted`] people.
 
 use super::{Book, BookSection, PartRole};
-use crate::content::Credit;
+use crate::core::content::Credit;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A kind of contribution, in the order they are listed.

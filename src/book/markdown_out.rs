@@ -11,7 +11,7 @@
 
 use super::chapters::Target;
 use super::{Book, BookSection, PartRole};
-use crate::markdown::{is_safe_url, sanitizer, RefKind};
+use crate::core::markdown::{is_safe_url, sanitizer, RefKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::path::Path;
 

@@ -10,14 +10,13 @@
 //!        └─ writers: epub.rs, html.rs, markdown_out.rs, pdf.rs
 //! ```
 //!
-//! Privacy: people are printed only through [`crate::content::Members::credit`];
+//! Privacy: people are printed only through [`crate::core::content::Members::credit`];
 //! anonymous members are counted, never named. Reproducibility: nothing
 //! depends on the time of the run except which posts are published; the
 //! book's date is the date of its latest post, its identifier a UUID v5 of
 //! its title, and the EPUB's zip entries carry a fixed time.
 
 pub mod chapters;
-pub mod config;
 pub mod credits;
 pub mod epub;
 pub mod html;
@@ -25,12 +24,12 @@ pub mod markdown_out;
 pub mod pdf;
 pub mod xhtml;
 
-use crate::config::Lang;
-use crate::content::{Community, Credit, Post};
-use crate::diag::Diagnostics;
-use crate::time::Clock;
+pub use crate::core::config::books::{BookConfig, Books, Grouping};
+use crate::core::config::Lang;
+use crate::core::content::{Community, Credit, Post};
+use crate::core::diag::Diagnostics;
+use crate::core::time::Clock;
 use chrono::{DateTime, NaiveDate, Utc};
-pub use config::{BookConfig, Books, Grouping};
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use xhtml::Frag;
@@ -232,9 +231,9 @@ pub struct Written {
     pub bytes: u64,
 }
 
-/// Writes `bytes` to `path` atomically (see [`crate::atomic`]).
+/// Writes `bytes` to `path` atomically (see [`crate::core::atomic`]).
 fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    crate::atomic::write(path, bytes, crate::atomic::Replace::Yes)
+    crate::core::atomic::write(path, bytes, crate::core::atomic::Replace::Yes)
 }
 
 /// Writes the book in `formats` into `out` as `NAME.epub`, `NAME.html`,

@@ -68,7 +68,7 @@ pub fn print(html: &Path, out: &Path, timeout: Duration) -> Result<(), PdfError>
         .map_err(|e| PdfError::Failed(format!("cannot write in {}: {e}", dir.display())))?;
     let url = format!(
         "file://{}",
-        crate::slug::encode_path(&html.to_string_lossy())
+        crate::core::slug::encode_path(&html.to_string_lossy())
     );
     let mut child = Command::new(&chromium)
         .args([
@@ -126,7 +126,7 @@ pub fn print(html: &Path, out: &Path, timeout: Duration) -> Result<(), PdfError>
             }
         )));
     }
-    crate::atomic::persist(tmp, out, crate::atomic::Replace::Yes)
+    crate::core::atomic::persist(tmp, out, crate::core::atomic::Replace::Yes)
         .map_err(|e| PdfError::Failed(format!("cannot write {}: {e}", out.display())))?;
     Ok(())
 }

@@ -587,7 +587,7 @@ fn write_attrs(
                     frag.push_link(&target, opts.fallback);
                     out.push('"');
                     None
-                } else if crate::markdown::is_safe_url(v)
+                } else if crate::core::markdown::is_safe_url(v)
                     && (v.starts_with("http://")
                         || v.starts_with("https://")
                         || v.starts_with("mailto:")

@@ -1,7 +1,7 @@
 //! `qunshu book`
 
 use qunshu::book::{self, Book, Format};
-use qunshu::time::Clock;
+use qunshu::core::time::Clock;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -96,7 +96,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Ok(v) => v,
         Err(d) => {
             super::print_diags(&d);
-            return Err(qunshu::diag::Failed {
+            return Err(qunshu::core::diag::Failed {
                 errors: d.error_count().max(1),
             }
             .into());
@@ -108,7 +108,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     }
     super::print_diags(&diags);
     if diags.fails(args.strict) {
-        return Err(qunshu::diag::Failed {
+        return Err(qunshu::core::diag::Failed {
             errors: diags.error_count().max(1),
         }
         .into());

@@ -1,8 +1,8 @@
 //! `qunshu build`
 
-use qunshu::content::IncludeOptions;
-use qunshu::site::{self, BuildOptions, Site};
-use qunshu::time::Clock;
+use qunshu::archive::site::{self, BuildOptions, Site};
+use qunshu::core::content::IncludeOptions;
+use qunshu::core::time::Clock;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;

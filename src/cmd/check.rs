@@ -1,7 +1,7 @@
 //! `qunshu check`
 
-use qunshu::content::Visibility;
-use qunshu::time::Clock;
+use qunshu::core::content::Visibility;
+use qunshu::core::time::Clock;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -28,14 +28,14 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
     // The page model checks the theme and every output path; drafts and
     // scheduled posts count, so a clash is found before they are published.
-    let everything = qunshu::content::IncludeOptions {
+    let everything = qunshu::core::content::IncludeOptions {
         drafts: true,
         future: true,
         open: false,
     };
-    qunshu::site::Site::new(
+    qunshu::archive::site::Site::new(
         &c,
-        qunshu::site::BuildOptions {
+        qunshu::archive::site::BuildOptions {
             include: everything,
             clock,
         },

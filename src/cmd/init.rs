@@ -1,7 +1,7 @@
 //! `qunshu init DIR`
 
 use chrono::Duration;
-use qunshu::time::Clock;
+use qunshu::core::time::Clock;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,7 +23,7 @@ pub struct Args {
 pub fn run(_root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     // Date the examples yesterday in the example's zone, so they are published.
     let date = Clock::system(chrono_tz::Asia::Shanghai).today() - Duration::days(1);
-    let written = qunshu::scaffold::init(&args.dir, &args.title, date)?;
+    let written = qunshu::tools::scaffold::init(&args.dir, &args.title, date)?;
     for p in &written {
         println!("created {}", p.display());
     }

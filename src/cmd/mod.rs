@@ -15,7 +15,7 @@ pub mod search;
 pub mod serve;
 pub mod status;
 
-use qunshu::diag::Diagnostics;
+use qunshu::core::diag::Diagnostics;
 use qunshu::Community;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ pub fn load_rendered(c: &mut Community, sources: &[PathBuf]) -> anyhow::Result<(
 fn finish_bodies(diags: Diagnostics) -> anyhow::Result<()> {
     print_diags(&diags);
     if diags.error_count() > 0 {
-        return Err(qunshu::diag::Failed {
+        return Err(qunshu::core::diag::Failed {
             errors: diags.error_count(),
         }
         .into());
@@ -80,7 +80,7 @@ fn finish_load(
     match community {
         // The load filled the delivery times from the ledger.
         Some(c) if !diags.fails(strict) => Ok(c),
-        _ => Err(qunshu::diag::Failed {
+        _ => Err(qunshu::core::diag::Failed {
             errors: diags.error_count().max(1),
         }
         .into()),

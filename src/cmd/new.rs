@@ -1,8 +1,8 @@
 //! `qunshu new brief|qa|case TITLE`
 
-use qunshu::config::SiteConfig;
-use qunshu::scaffold::{new_post, NewPost};
-use qunshu::time::Clock;
+use qunshu::core::config::SiteConfig;
+use qunshu::core::time::Clock;
+use qunshu::tools::scaffold::{new_post, NewPost};
 use qunshu::Kind;
 use std::path::Path;
 use std::process::ExitCode;
@@ -38,7 +38,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(d) => {
             super::print_diags(&d);
-            return Err(qunshu::diag::Failed {
+            return Err(qunshu::core::diag::Failed {
                 errors: d.error_count().max(1),
             }
             .into());

@@ -1,8 +1,8 @@
 //! `qunshu post`
 
-use qunshu::config::Lang;
-use qunshu::deliver::{self, lock::Lock, Ledger, Outcome, Report, Run};
-use qunshu::time::{format_local, Clock};
+use qunshu::core::config::Lang;
+use qunshu::core::time::{format_local, Clock};
+use qunshu::publish::deliver::{self, lock::Lock, Ledger, Outcome, Report, Run};
 use qunshu::Community;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -1,9 +1,9 @@
 //! `qunshu report`
 
 use anyhow::anyhow;
-use qunshu::config::Lang;
-use qunshu::schedule::report::{week_report, WeekReport};
-use qunshu::time::{self, Clock};
+use qunshu::core::config::Lang;
+use qunshu::core::time::{self, Clock};
+use qunshu::publish::schedule::report::{week_report, WeekReport};
 use qunshu::Community;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -44,7 +44,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Some(s) => time::parse_date(s).map_err(|m| anyhow!("--week: {m}"))?,
     };
     // The plan was loaded from front matter: read the week's threads.
-    let threads = qunshu::schedule::report::week_threads(&c, &clock, date);
+    let threads = qunshu::publish::schedule::report::week_threads(&c, &clock, date);
     super::load_text(&mut c, &threads)?;
     let r = week_report(&c, &clock, date);
     match args.format {

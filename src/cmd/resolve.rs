@@ -1,8 +1,8 @@
 //! `qunshu resolve`
 
-use qunshu::config::{Lang, SiteConfig};
-use qunshu::deliver::ledger::{EventKind, Record};
-use qunshu::deliver::{self, lock::Lock, State};
+use qunshu::core::config::{Lang, SiteConfig};
+use qunshu::core::ledger::{EventKind, Record};
+use qunshu::publish::deliver::{self, lock::Lock, State};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

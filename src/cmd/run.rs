@@ -1,8 +1,8 @@
 //! `qunshu run`
 
-use qunshu::deliver::{self, lock::Lock, Outcome, Run};
-use qunshu::serve::watch::Watcher;
-use qunshu::time::{format_local, Clock};
+use qunshu::archive::serve::watch::Watcher;
+use qunshu::core::time::{format_local, Clock};
+use qunshu::publish::deliver::{self, lock::Lock, Outcome, Run};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,7 +35,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let root = std::fs::canonicalize(root)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", root.display()))?;
     let root = root.as_path();
-    let members_file = qunshu::config::SiteConfig::load(root)
+    let members_file = qunshu::core::config::SiteConfig::load(root)
         .map(|c| c.members_file)
         .unwrap_or_else(|_| std::path::PathBuf::from("content/members.yaml"));
     let watcher = Watcher::start(root, &members_file)?;
@@ -155,12 +155,12 @@ fn rebuild(root: &Path) -> anyhow::Result<()> {
     } else {
         root.join(&c.config.delivery.out)
     };
-    let opts = qunshu::site::BuildOptions {
-        include: qunshu::content::IncludeOptions::default(),
+    let opts = qunshu::archive::site::BuildOptions {
+        include: qunshu::core::content::IncludeOptions::default(),
         clock: Clock::system(c.config.tz),
     };
-    let site = qunshu::site::Site::new(&c, opts)?;
-    let report = qunshu::site::output::write_site(&site, &out, &|_, _| {})?;
+    let site = qunshu::archive::site::Site::new(&c, opts)?;
+    let report = qunshu::archive::site::output::write_site(&site, &out, &|_, _| {})?;
     eprintln!(
         "qunshu run: rebuilt the archive: {} posts into {} in {:.2}s",
         report.posts,

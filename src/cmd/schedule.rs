@@ -1,9 +1,9 @@
 //! `qunshu schedule`
 
 use anyhow::{bail, Context};
-use qunshu::config::Lang;
-use qunshu::schedule::{self, day_label, pin, EntryStatus, Plan};
-use qunshu::time::{self, format_time_of_day, Clock};
+use qunshu::core::config::Lang;
+use qunshu::core::time::{self, format_time_of_day, Clock};
+use qunshu::publish::schedule::{self, day_label, pin, EntryStatus, Plan};
 use qunshu::Community;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -150,7 +150,7 @@ pub fn load(root: &Path) -> anyhow::Result<Community> {
         for d in &problems {
             eprintln!("{d}");
         }
-        return Err(qunshu::diag::Failed {
+        return Err(qunshu::core::diag::Failed {
             errors: problems.len(),
         }
         .into());

@@ -1,6 +1,6 @@
 //! `qunshu schema`
 
-use qunshu::config::SiteConfig;
+use qunshu::core::config::SiteConfig;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -29,11 +29,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let out = args.out.unwrap_or_else(|| root.join("schema"));
     std::fs::create_dir_all(&out)
         .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", out.display()))?;
-    for f in qunshu::schema::all(config.as_ref()) {
+    for f in qunshu::tools::schema::all(config.as_ref()) {
         let path = out.join(&f.name);
         let mut text = serde_json::to_string_pretty(&f.schema)?;
         text.push('\n');
-        qunshu::atomic::write(&path, text.as_bytes(), qunshu::atomic::Replace::Yes)
+        qunshu::core::atomic::write(&path, text.as_bytes(), qunshu::core::atomic::Replace::Yes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}  ({})", path.display(), f.describes);
     }

@@ -1,8 +1,8 @@
 //! `qunshu search`
 
-use qunshu::config::{Lang, SiteConfig};
-use qunshu::kind::Kind;
-use qunshu::search::{self, Index};
+use qunshu::archive::search::{self, Index};
+use qunshu::core::config::{Lang, SiteConfig};
+use qunshu::core::kind::Kind;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! `qunshu serve`
 
-use qunshu::content::IncludeOptions;
-use qunshu::serve::{self, PreviewOptions, ServeOptions};
-use qunshu::time::parse_datetime;
+use qunshu::archive::serve::{self, PreviewOptions, ServeOptions};
+use qunshu::core::content::IncludeOptions;
+use qunshu::core::time::parse_datetime;
 use std::net::IpAddr;
 use std::path::Path;
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! `qunshu status`
 
-use qunshu::deliver::{self, lock::Lock, State};
-use qunshu::time::{format_local, Clock};
+use qunshu::core::time::{format_local, Clock};
+use qunshu::publish::deliver::{self, lock::Lock, State};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -78,7 +78,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .map(|d| {
             let state = d.state();
             Line {
-                post: qunshu::slug::to_slash(&d.post),
+                post: qunshu::core::slug::to_slash(&d.post),
                 title: title(&d.post),
                 channel: d.channel.clone(),
                 state,
@@ -129,7 +129,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(|d| Next {
             title: title(&d.source),
-            post: qunshu::slug::to_slash(&d.source),
+            post: qunshu::core::slug::to_slash(&d.source),
             at: format_local(d.slot, tz),
             channels: c
                 .config

@@ -1,0 +1,571 @@
+//! The live preview's site, kept in memory and updated incrementally.
+//!
+//! A full render makes every page of the archive (with drafts, future and
+//! queued posts and open threads, each marked by the theme's banner). After
+//! that, a change to posts re-reads only the changed files
+//! ([`Community::reload_content`]) and re-renders only the pages whose
+//! inputs changed. Each page job gets a *key*: the posts it shows (a post
+//! page: its own post; a listing page: the posts on that page, with the
+//! total and page count; a contributor page: the posts in their record).
+//! A post page is rendered again when its post changed; a listing or
+//! contributor page when its key differs from the last render or it shows a
+//! post whose card (title, date, excerpt, tags…) changed; the sitemap when
+//! the list of pages or a post's date changed; the few pages that summarise
+//! the whole site (home, term and member indexes, feed, 404) every time. Pages that no longer exist are dropped. Changes to
+//! `site.toml`, the members file or the theme render everything.
+//!
+//! The browser never sees a half-updated site: the page map is swapped in
+//! whole by the server ([`Preview::pages`] is read under a lock).
+
+use crate::archive::site::theme::StaticSource;
+use crate::archive::site::{BuildOptions, Card, Job, Site};
+use crate::core::content::{Community, IncludeOptions, LoadCache, CONTENT_DIR};
+use crate::core::diag::Diagnostics;
+use crate::core::time::Clock;
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Output path (relative, unencoded) → file contents.
+///
+/// The pages of the preview by output path. A persistent map: taking a
+/// snapshot for the HTTP server after an update is O(1), not a copy of
+/// tens of thousands of entries.
+pub type Pages = imbl::OrdMap<String, Arc<Vec<u8>>>;
+
+/// Keeps only the pages whose path satisfies `keep`.
+fn retain_pages(pages: &mut Pages, keep: impl Fn(&String) -> bool) {
+    let gone: Vec<String> = pages.keys().filter(|k| !keep(k)).cloned().collect();
+    for k in gone {
+        pages.remove(&k);
+    }
+}
+
+/// What the preview shows.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviewOptions {
+    /// Unpublished posts to include (the preview shows them all by default).
+    pub include: IncludeOptions,
+    /// A fixed "now"; `None` takes the system time at each full render.
+    pub clock: Option<DateTime<Utc>>,
+}
+
+impl Default for PreviewOptions {
+    fn default() -> Self {
+        PreviewOptions {
+            include: IncludeOptions {
+                drafts: true,
+                future: true,
+                open: true,
+            },
+            clock: None,
+        }
+    }
+}
+
+/// What changed on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `site.toml`, the members file or the theme: render everything.
+    Full,
+    /// Files or folders under `content/` (relative to the root).
+    Content(BTreeSet<PathBuf>),
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateReport {
+    /// True when everything was rendered.
+    pub full: bool,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Pages removed.
+    pub removed: usize,
+    /// Output paths whose bytes changed, were added or removed; `None` when
+    /// every page may have changed (full render, error page shown or cleared).
+    pub changed: Option<Vec<String>>,
+    /// True when the content has errors (the error page is shown).
+    pub failed: bool,
+    /// Time taken.
+    pub elapsed: std::time::Duration,
+    /// Time taken by each phase, in order (for `QUNSHU_TRACE=1`).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// How a job's output depends on posts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    /// Rendered on every update (pages that summarise the whole site).
+    Always,
+    /// A post's own page.
+    One(u64),
+    /// The ids of the posts it shows, plus numbers (total, page count).
+    Posts(Vec<u64>),
+}
+
+struct State {
+    community: Community,
+    cache: LoadCache,
+}
+
+/// The in-memory preview site.
+pub struct Preview {
+    root: PathBuf,
+    opts: PreviewOptions,
+    state: Option<State>,
+    /// The last good render: pages, theme static files and content assets.
+    pages: Pages,
+    /// Keys of the rendered jobs, by output path.
+    keys: HashMap<String, Key>,
+    /// Cards (listing entries) of the last page model, by source, reused
+    /// for posts that did not change.
+    cards: HashMap<u64, Card>,
+    /// Posts changed since the last good render (ids).
+    dirty: HashSet<u64>,
+    /// The last render was not made from the current model: render all next time.
+    need_full_render: bool,
+    /// The theme of the last render, kept until a full render (templates,
+    /// theme files and `site.toml` changes are full renders).
+    theme: Option<Arc<crate::archive::site::theme::Theme>>,
+    /// Included posts of the last render, newest first (for the search index).
+    order: Vec<usize>,
+    /// The search index does not reflect the last render yet.
+    search_stale: bool,
+    now: DateTime<Utc>,
+    /// Diagnostics (errors and warnings) of the current content.
+    diags: Diagnostics,
+    /// A render error (template) when the content itself is fine.
+    render_error: Option<String>,
+}
+
+fn id_of(source: &Path) -> u64 {
+    let mut h = DefaultHasher::new();
+    source.as_os_str().hash(&mut h);
+    h.finish()
+}
+
+impl Preview {
+    /// Loads and renders the site at `root`. Errors do not fail: they are
+    /// kept, and [`Preview::error`] tells them.
+    pub fn new(root: &Path, opts: PreviewOptions) -> Preview {
+        let mut p = Preview {
+            root: root.to_path_buf(),
+            opts,
+            state: None,
+            pages: Pages::new(),
+            keys: HashMap::new(),
+            cards: HashMap::new(),
+            order: Vec::new(),
+            search_stale: false,
+            dirty: HashSet::new(),
+            need_full_render: true,
+            theme: None,
+            now: opts.clock.unwrap_or_else(Utc::now),
+            diags: Diagnostics::new(),
+            render_error: None,
+        };
+        p.update(Change::Full);
+        if let Err(e) = p.refresh_search() {
+            p.render_error = Some(format!("{e:#}"));
+        }
+        p
+    }
+
+    /// True when posts changed since the search index was last built.
+    pub fn search_stale(&self) -> bool {
+        self.search_stale
+    }
+
+    /// Rebuilds the search index (the `search/` files the theme's search box
+    /// reads) from the posts of the last render. `serve` calls this when no
+    /// file has changed for a moment, so it never delays a reload.
+    pub fn refresh_search(&mut self) -> anyhow::Result<()> {
+        if !self.search_stale || self.error().is_some() {
+            return Ok(());
+        }
+        let Some(state) = self.state.as_ref() else {
+            return Ok(());
+        };
+        let c = &state.community;
+        let posts: Vec<&crate::core::content::Post> =
+            self.order.iter().map(|&i| &c.posts[i]).collect();
+        let tmp = tempfile::tempdir()?;
+        crate::archive::search::write_index(c, &posts, tmp.path())?;
+        let prefix = format!("{}/", crate::archive::search::DIR);
+        retain_pages(&mut self.pages, |k| !k.starts_with(&prefix));
+        for e in walkdir::WalkDir::new(tmp.path()) {
+            let e = e?;
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let rel = crate::core::slug::to_slash(e.path().strip_prefix(tmp.path())?);
+            self.pages
+                .insert(format!("{prefix}{rel}"), Arc::new(std::fs::read(e.path())?));
+        }
+        self.search_stale = false;
+        Ok(())
+    }
+
+    /// The site's pages as last rendered without errors.
+    pub fn pages(&self) -> &Pages {
+        &self.pages
+    }
+
+    /// Diagnostics of the current content (errors and warnings).
+    pub fn diagnostics(&self) -> &Diagnostics {
+        &self.diags
+    }
+
+    /// The problems to show instead of the site, if any: content errors
+    /// (file:line: message) or a template error.
+    pub fn error(&self) -> Option<Vec<String>> {
+        if self.diags.error_count() > 0 || self.state.is_none() {
+            let v: Vec<String> = self
+                .diags
+                .sorted()
+                .into_iter()
+                .filter(|d| d.is_error())
+                .map(|d| d.to_string())
+                .collect();
+            return Some(if v.is_empty() {
+                vec!["site.toml cannot be read".into()]
+            } else {
+                v
+            });
+        }
+        self.render_error.as_ref().map(|e| vec![e.clone()])
+    }
+
+    /// The loaded community, if `site.toml` could be read.
+    pub fn community(&self) -> Option<&Community> {
+        self.state.as_ref().map(|s| &s.community)
+    }
+
+    /// The site's interface language (English when `site.toml` is broken).
+    pub fn lang(&self) -> crate::core::config::Lang {
+        self.community()
+            .map(|c| c.config.language)
+            .unwrap_or(crate::core::config::Lang::En)
+    }
+
+    /// Applies a change from disk and re-renders what it affects.
+    pub fn update(&mut self, change: Change) -> UpdateReport {
+        let start = Instant::now();
+        let had_error = self.error().is_some();
+        let mut report = match (change, self.state.is_some()) {
+            (Change::Content(paths), true) => self.update_content(&paths),
+            _ => self.update_full(),
+        };
+        report.failed = self.error().is_some();
+        if report.failed || had_error {
+            report.changed = None;
+        }
+        report.elapsed = start.elapsed();
+        report
+    }
+
+    fn update_full(&mut self) -> UpdateReport {
+        let mut cache = LoadCache::default();
+        let (community, diags) = Community::load_with_cache(&self.root, &mut cache);
+        self.diags = diags;
+        self.state = community.map(|community| State { community, cache });
+        self.need_full_render = true;
+        self.dirty.clear();
+        self.cards.clear();
+        if self.opts.clock.is_none() {
+            self.now = Utc::now();
+        }
+        self.render()
+    }
+
+    fn update_content(&mut self, paths: &BTreeSet<PathBuf>) -> UpdateReport {
+        let Some(state) = self.state.as_mut() else {
+            return self.update_full();
+        };
+        let t = Instant::now();
+        self.diags = state.community.reload_content(&mut state.cache, paths);
+        let reload_time = t.elapsed();
+        self.dirty.extend(paths.iter().map(|p| id_of(p)));
+        self.dirty
+            .extend(state.cache.rendered().iter().map(|p| id_of(p)));
+        // Attachments (images…) under content/ are served beside the pages.
+        let content = self.root.join(CONTENT_DIR);
+        let mut assets_changed = Vec::new();
+        for rel in paths {
+            let Ok(inside) = rel.strip_prefix(CONTENT_DIR) else {
+                continue;
+            };
+            let key = crate::core::slug::to_slash(inside);
+            let prefix = format!("{key}/");
+            let before = self.pages.len();
+            let keys = &self.keys;
+            retain_pages(&mut self.pages, |k| {
+                keys.contains_key(k) || (*k != key && !k.starts_with(&prefix))
+            });
+            if self.pages.len() != before {
+                assets_changed.push(key.clone());
+            }
+            for (out, abs) in content_assets(&content.join(inside), &content) {
+                if let Ok(bytes) = std::fs::read(&abs) {
+                    self.pages.insert(out.clone(), Arc::new(bytes));
+                    assets_changed.push(out);
+                }
+            }
+        }
+        let mut r = self.render();
+        r.phases.insert(0, ("reload content", reload_time));
+        if let Some(ch) = r.changed.as_mut() {
+            ch.extend(assets_changed);
+        }
+        r
+    }
+
+    /// Renders what is needed, if the content has no errors.
+    fn render(&mut self) -> UpdateReport {
+        let mut report = UpdateReport::default();
+        let Some(state) = self.state.as_ref() else {
+            return report;
+        };
+        if self.diags.error_count() > 0 {
+            return report;
+        }
+        let c = &state.community;
+        let mut t = Instant::now();
+        let mut phase = |name: &'static str, report: &mut UpdateReport| {
+            report.phases.push((name, t.elapsed()));
+            t = Instant::now();
+        };
+        let full = self.need_full_render;
+        let (dirty, cards) = (&self.dirty, &mut self.cards);
+        let mut reuse = |_: usize, p: &crate::core::content::Post| -> Option<Card> {
+            let id = id_of(&p.source);
+            if full || dirty.contains(&id) {
+                None
+            } else {
+                cards.remove(&id)
+            }
+        };
+        let theme = match (&self.theme, full) {
+            (Some(t), false) => Ok(Arc::clone(t)),
+            _ => crate::archive::site::theme::Theme::load(&c.config.root, &c.config.theme)
+                .map(Arc::new),
+        };
+        let theme = match theme {
+            Ok(t) => t,
+            Err(e) => {
+                self.render_error = Some(format!("{e:#}"));
+                return report;
+            }
+        };
+        self.theme = Some(Arc::clone(&theme));
+        let mut site = match Site::new_with_theme(
+            c,
+            BuildOptions {
+                include: self.opts.include,
+                clock: Clock::new(self.now, c.config.tz),
+            },
+            theme,
+            &mut reuse,
+        ) {
+            Ok(s) => s,
+            Err(e) => {
+                self.render_error = Some(format!("{e:#}"));
+                return report;
+            }
+        };
+        phase("page model", &mut report);
+        let ids: Vec<u64> = c.posts.iter().map(|p| id_of(&p.source)).collect();
+        // Listing and contributor pages show only cards: a changed post
+        // whose card is the same (say, an edit deep in its text) leaves them
+        // as they are; its own page is rendered again regardless.
+        let card_changed: HashSet<u64> = if full {
+            HashSet::new()
+        } else {
+            site.cards
+                .iter()
+                .filter(|(i, _)| self.dirty.contains(&ids[**i]))
+                .filter(|(i, card)| {
+                    self.cards.get(&ids[**i]).is_none_or(|old| {
+                        serde_json::to_value(old).ok() != serde_json::to_value(card).ok()
+                    })
+                })
+                .map(|(i, _)| ids[*i])
+                .collect()
+        };
+        let jobs = site.jobs();
+        // The sitemap lists every page and each post's date: render it again
+        // only when the list of pages or a changed post's date differs.
+        let mut fp = DefaultHasher::new();
+        let mut dates_changed = false;
+        let mut todo: Vec<(Job, String, Key)> = Vec::new();
+        let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
+        let mut sitemap = None;
+        for job in jobs {
+            let path = site.path_of(&job);
+            match job {
+                Job::Sitemap => {
+                    sitemap = Some(path);
+                    continue;
+                }
+                Job::NotFound | Job::Feed => {}
+                Job::Post(i) => {
+                    path.hash(&mut fp);
+                    if !full && self.dirty.contains(&ids[i]) {
+                        let new = site.cards.get(&i).and_then(|k| k.iso.as_ref());
+                        let old = self.cards.get(&ids[i]).map(|k| k.iso.as_ref());
+                        dates_changed |= old != Some(new);
+                    }
+                }
+                _ => path.hash(&mut fp),
+            }
+            let key = job_key(&site, &job, &ids);
+            let again = full
+                || match (&key, self.keys.get(&path)) {
+                    (Key::Always, _) => true,
+                    (k, Some(old)) if k == old => match k {
+                        Key::Posts(v) => v.iter().any(|i| card_changed.contains(i)),
+                        Key::One(i) => self.dirty.contains(i),
+                        Key::Always => true,
+                    },
+                    _ => true,
+                };
+            if again {
+                todo.push((job, path.clone(), key.clone()));
+            }
+            new_keys.insert(path, key);
+        }
+        if let Some(path) = sitemap {
+            let key = Key::One(fp.finish());
+            if full || dates_changed || self.keys.get(&path) != Some(&key) {
+                todo.push((Job::Sitemap, path.clone(), key.clone()));
+            }
+            new_keys.insert(path, key);
+        }
+        phase("job keys", &mut report);
+        let rendered: Vec<anyhow::Result<crate::archive::site::Page>> = todo
+            .par_iter()
+            .map(|(job, _, _)| site.render(job))
+            .collect();
+        let mut pages = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            match r {
+                Ok(p) => pages.push(p),
+                Err(e) => {
+                    self.render_error = Some(format!("{e:#}"));
+                    return report;
+                }
+            }
+        }
+        phase("render", &mut report);
+        self.render_error = None;
+        let mut changed = Vec::new();
+        if full {
+            // The search index goes too (a member may have become
+            // anonymous); `refresh_search` rebuilds it.
+            self.pages.clear();
+            for (rel, src) in &site.theme.statics {
+                let bytes = match src {
+                    StaticSource::Embedded(b) => b.to_vec(),
+                    StaticSource::File(p) => std::fs::read(p).unwrap_or_default(),
+                };
+                self.pages.insert(rel.clone(), Arc::new(bytes));
+            }
+            let content = self.root.join(CONTENT_DIR);
+            for (out, abs) in content_assets(&content, &content) {
+                if let Ok(bytes) = std::fs::read(&abs) {
+                    self.pages.insert(out, Arc::new(bytes));
+                }
+            }
+        }
+        report.rendered = pages.len();
+        for p in pages {
+            let differs = self
+                .pages
+                .get(&p.path)
+                .is_none_or(|old| old.as_slice() != p.bytes.as_slice());
+            if differs {
+                changed.push(p.path.clone());
+                self.pages.insert(p.path, Arc::new(p.bytes));
+            }
+        }
+        let gone: Vec<String> = self
+            .keys
+            .keys()
+            .filter(|p| !new_keys.contains_key(*p))
+            .cloned()
+            .collect();
+        for p in &gone {
+            self.pages.remove(p);
+        }
+        report.removed = gone.len();
+        changed.extend(gone);
+        self.keys = new_keys;
+        self.cards = std::mem::take(&mut site.cards)
+            .into_iter()
+            .map(|(i, card)| (ids[i], card))
+            .collect();
+        self.search_stale |= full || !self.dirty.is_empty();
+        self.dirty.clear();
+        phase("store", &mut report);
+        report.full = full;
+        self.order = site.order.clone();
+        report.changed = if full { None } else { Some(changed) };
+        self.need_full_render = false;
+        report
+    }
+}
+
+/// The key of a job: which posts it shows.
+fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
+    match job {
+        Job::Post(i) => Key::One(ids[*i]),
+        Job::Listing { listing, page } => {
+            let l = &site.listings[*listing];
+            let per = site.community.config.paginate;
+            let start = (page - 1) * per;
+            let end = (start + per).min(l.items.len());
+            let mut v: Vec<u64> = l.items[start.min(end)..end]
+                .iter()
+                .map(|&i| ids[i])
+                .collect();
+            v.push(l.items.len() as u64);
+            v.push(l.pages(per) as u64);
+            Key::Posts(v)
+        }
+        Job::Member(m) => {
+            let r = &site.contributors[*m].record;
+            let mut v = Vec::new();
+            for group in [
+                &r.accepted,
+                &r.answered,
+                &r.summaries,
+                &r.cases,
+                &r.briefs,
+                &r.asked,
+            ] {
+                v.extend(group.iter().map(|&i| ids[i]));
+                v.push(u64::MAX);
+            }
+            Key::Posts(v)
+        }
+        _ => Key::Always,
+    }
+}
+
+/// Files under `dir` (a file or folder inside `content`) that the archive
+/// copies beside its pages, as the content walk finds them (the loader
+/// reports its problems). Returns (output path, file).
+fn content_assets(dir: &Path, content: &Path) -> Vec<(String, PathBuf)> {
+    let root = content.parent().unwrap_or(Path::new("."));
+    let start = dir.strip_prefix(root).unwrap_or(dir);
+    crate::core::content::walk::walk(root, start)
+        .assets
+        .into_iter()
+        .map(|a| (a.path, root.join(a.source)))
+        .collect()
+}

@@ -1,0 +1,1183 @@
+//! The static archive: page models, rendering with the theme, feeds, and
+//! the atomic write of `public/`.
+//!
+//! A build is a list of [`Job`]s — the home page, each post, each page of
+//! each listing, contributor pages, feeds — computed from the loaded
+//! [`Community`] by [`Site::new`]. Any single job renders on its own
+//! ([`Site::render`]), which is what lets `serve` re-render only the pages an
+//! edit touches; a full build renders every job in parallel (rayon) straight
+//! into a temporary folder and swaps it in ([`output::write_site`]).
+//!
+//! All links between pages are relative (`root` in templates is `../` as
+//! many times as the page is deep), so the archive works from any sub-path
+//! and opened straight from disk. Only the feed and the sitemap use the
+//! absolute `base_url`.
+
+pub mod feed;
+pub mod output;
+pub mod theme;
+
+use crate::core::config::Lang;
+use crate::core::content::{Community, IncludeOptions, Post, Visibility};
+use crate::core::i18n;
+use crate::core::kind::Kind;
+use crate::core::slug::{encode_path, slugify};
+use crate::core::time::Clock;
+use anyhow::anyhow;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
+use theme::{tera_error, Theme};
+
+/// Stands for a page's `root` in pre-rendered fragments (cards).
+pub const ROOT_MARK: &str = "\u{1}ROOT\u{1}";
+
+/// What a build includes and how.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions {
+    /// Which unpublished posts to include.
+    pub include: IncludeOptions,
+    /// The clock: decides what is published.
+    pub clock: Clock,
+}
+
+/// A rendered output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    /// Path relative to the output folder (unencoded).
+    pub path: String,
+    /// File contents.
+    pub bytes: Vec<u8>,
+}
+
+/// One unit of rendering work.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    /// `index.html`.
+    Home,
+    /// A post's page; the index is into `Community::posts`.
+    Post(usize),
+    /// One page (1-based) of a listing.
+    Listing {
+        /// Index into [`Site::listings`].
+        listing: usize,
+        /// 1-based page number.
+        page: usize,
+    },
+    /// `tags/index.html`.
+    TagIndex,
+    /// `stages/index.html`.
+    StageIndex,
+    /// `members/index.html`.
+    MemberIndex,
+    /// A contributor's page; the index is into [`Site::contributors`].
+    Member(usize),
+    /// `404.html`.
+    NotFound,
+    /// `atom.xml`.
+    Feed,
+    /// `sitemap.xml`.
+    Sitemap,
+}
+
+/// How a person appears on a page.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Person {
+    /// Name as the member's privacy allows.
+    pub name: String,
+    /// Their page, relative to the site root, if they have one.
+    pub href: Option<String>,
+    /// True for anonymous members.
+    pub anonymous: bool,
+}
+
+/// A link with a label.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Link {
+    /// Label.
+    pub name: String,
+    /// Target relative to the site root.
+    pub href: String,
+}
+
+/// The most tags a card shows: a card appears on the page of each of its
+/// tags, so all of them would make the archive grow with the square of a
+/// post's tag count.
+pub const CARD_TAGS: usize = 8;
+
+/// A post as shown in listings.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    /// Title.
+    pub title: String,
+    /// Page, relative to the site root (percent-encoded).
+    pub href: String,
+    /// `brief`, `qa` or `case`.
+    pub kind: Kind,
+    /// Label of the kind in the site's language.
+    pub kind_label: String,
+    /// Column display name.
+    pub column: Link,
+    /// Display date, if dated.
+    pub date: Option<String>,
+    /// RFC 3339 time, if dated.
+    pub iso: Option<String>,
+    /// The first [`CARD_TAGS`] tags (the post's page shows them all).
+    pub tags: Vec<Link>,
+    /// How many tags the card leaves out.
+    pub more_tags: usize,
+    /// Stage.
+    pub stage: Option<Link>,
+    /// Description or the start of the text.
+    pub excerpt: String,
+    /// Authors (brief/case) or the accepted answerer (thread).
+    pub people: Vec<Person>,
+    /// Number of answers (threads).
+    pub answers: usize,
+    /// Not published: `draft`, `future`, `queued`, `open_thread`, `expired` (preview only).
+    pub state: Option<&'static str>,
+}
+
+/// A paginated list of posts.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// Folder of the listing relative to the root (`tags/合伙人`).
+    pub base: String,
+    /// Heading.
+    pub title: String,
+    /// What kind of listing (`kind`, `column`, `tag`, `stage`).
+    pub group: &'static str,
+    /// Posts, newest first (indices into `Community::posts`).
+    pub items: Vec<usize>,
+}
+
+impl Listing {
+    /// Number of pages (at least 1).
+    pub fn pages(&self, per_page: usize) -> usize {
+        self.items.len().div_ceil(per_page).max(1)
+    }
+
+    /// Output path of page `n` (1-based).
+    pub fn page_path(&self, n: usize) -> String {
+        if n <= 1 {
+            format!("{}/index.html", self.base)
+        } else {
+            format!("{}/page/{n}.html", self.base)
+        }
+    }
+}
+
+/// A contributor's record, computed from the content.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Contribution {
+    /// Threads whose accepted answer they wrote.
+    pub accepted: Vec<usize>,
+    /// Threads they answered or replied in without the accepted answer.
+    pub answered: Vec<usize>,
+    /// Threads they summarised.
+    pub summaries: Vec<usize>,
+    /// Cases they wrote.
+    pub cases: Vec<usize>,
+    /// Briefs they wrote.
+    pub briefs: Vec<usize>,
+    /// Questions they asked.
+    pub asked: Vec<usize>,
+}
+
+impl Contribution {
+    fn total(&self) -> usize {
+        self.accepted.len() * 3
+            + self.answered.len()
+            + self.summaries.len()
+            + self.cases.len() * 2
+            + self.briefs.len()
+            + self.asked.len()
+    }
+}
+
+/// A member with a public page.
+#[derive(Debug, Clone)]
+pub struct Contributor {
+    /// Handle (never printed).
+    pub handle: String,
+    /// Shown name and page.
+    pub slug: String,
+    /// What they did.
+    pub record: Contribution,
+}
+
+/// The page model of one build.
+pub struct Site<'a> {
+    /// The community.
+    pub community: &'a Community,
+    /// Options.
+    pub opts: BuildOptions,
+    /// The theme.
+    pub theme: Arc<Theme>,
+    /// Included posts, newest first.
+    pub order: Vec<usize>,
+    /// Cards of included posts, by post index.
+    pub cards: HashMap<usize, Card>,
+    /// Each card rendered once with `card.html` (on first use), links
+    /// prefixed with [`ROOT_MARK`] (replaced by each page's own `root`).
+    card_html: HashMap<usize, OnceLock<Result<String, String>>>,
+    /// Listings (kinds, columns, tags, stages).
+    pub listings: Vec<Listing>,
+    /// Members with pages, most active first.
+    pub contributors: Vec<Contributor>,
+    /// Distinct anonymous members who contributed to included posts.
+    pub anonymous_count: usize,
+    t: BTreeMap<&'static str, &'static str>,
+}
+
+/// Who claims an output path (see [`Site::check_outputs`]).
+enum Claim<'s> {
+    /// A page.
+    Job(&'s Job),
+    /// A theme's static file.
+    Theme(&'s str, &'s theme::StaticSource),
+    /// A file under `content/` (its path relative to the root).
+    Asset(&'s std::path::Path),
+}
+
+/// What a finished build reports.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildReport {
+    /// Files written (pages, feeds, static files).
+    pub files: usize,
+    /// Posts published.
+    pub posts: usize,
+}
+
+fn person(c: &Community, handle: &str) -> Person {
+    let credit = c.members.credit(handle);
+    Person {
+        name: credit.display(c.config.language).to_string(),
+        href: credit
+            .slug()
+            .map(|s| encode_path(&format!("members/{s}.html"))),
+        anonymous: credit.is_anonymous(),
+    }
+}
+
+fn kind_label(lang: Lang, k: Kind) -> &'static str {
+    let t = i18n::table(lang);
+    t.get(k.dir()).copied().unwrap_or("")
+}
+
+fn term_slug(s: &str) -> String {
+    let v = slugify(s);
+    if v.is_empty() {
+        "x".into()
+    } else {
+        v
+    }
+}
+
+/// Cuts `text` to about `n` characters at a character boundary.
+pub fn excerpt(text: &str, n: usize) -> String {
+    // Same as joining all words with single spaces and cutting at `n`
+    // characters, without flattening the whole text first (this runs for
+    // every post on every build, and on every live-preview update).
+    let mut out = String::new();
+    let mut count = 0;
+    let mut more = false;
+    'words: for (k, w) in text.split_whitespace().enumerate() {
+        if k > 0 {
+            if count == n {
+                more = true;
+                break;
+            }
+            out.push(' ');
+            count += 1;
+        }
+        for ch in w.chars() {
+            if count == n {
+                more = true;
+                break 'words;
+            }
+            out.push(ch);
+            count += 1;
+        }
+    }
+    if more {
+        out.push('…');
+    }
+    out
+}
+
+impl<'a> Site<'a> {
+    /// Builds the page model: what is published, listings, contributor records.
+    pub fn new(community: &'a Community, opts: BuildOptions) -> anyhow::Result<Site<'a>> {
+        Self::new_reusing(community, opts, &mut |_, _| None)
+    }
+
+    /// Like [`Site::new`], but takes an included post's card from `reuse`
+    /// when it returns one: the live preview passes the cards of the posts
+    /// that did not change since its last model (same clock, config and
+    /// members), so an edit does not rebuild ten thousand cards.
+    pub fn new_reusing(
+        community: &'a Community,
+        opts: BuildOptions,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> anyhow::Result<Site<'a>> {
+        let theme = Arc::new(Theme::load(
+            &community.config.root,
+            &community.config.theme,
+        )?);
+        Self::new_with_theme(community, opts, theme, reuse)
+    }
+
+    /// Like [`Site::new_reusing`], with a theme already loaded (the live
+    /// preview keeps it until a template or `site.toml` changes).
+    pub fn new_with_theme(
+        community: &'a Community,
+        opts: BuildOptions,
+        theme: Arc<Theme>,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> anyhow::Result<Site<'a>> {
+        let c = community;
+        let lang = c.config.language;
+        let now = opts.clock.now;
+        let mut order: Vec<usize> = (0..c.posts.len())
+            .filter(|&i| c.included(&c.posts[i], now, opts.include))
+            .collect();
+        let time_of = |i: usize| c.post_time(&c.posts[i]);
+        order.sort_by(|&a, &b| {
+            time_of(b)
+                .cmp(&time_of(a))
+                .then_with(|| c.posts[a].path.cmp(&c.posts[b].path))
+        });
+
+        let tz = c.config.tz;
+        let mut cards = HashMap::with_capacity(order.len());
+        for &i in &order {
+            let p = &c.posts[i];
+            if let Some(card) = reuse(i, p) {
+                cards.insert(i, card);
+                continue;
+            }
+            let t = time_of(i);
+            let local = t.map(|t| t.with_timezone(&tz));
+            let people: Vec<Person> = match &p.thread {
+                Some(th) => th.accepted.iter().map(|h| person(c, h)).collect(),
+                None => p.authors.iter().map(|h| person(c, h)).collect(),
+            };
+            let state = match c.visibility(p, now) {
+                Visibility::Published => None,
+                Visibility::Draft => Some("draft"),
+                Visibility::Future => Some("future"),
+                Visibility::Queued => Some("queued"),
+                Visibility::Open => Some("open_thread"),
+                Visibility::Expired => Some("expired"),
+            };
+            let column_name = c
+                .config
+                .column(&p.column)
+                .map(|col| col.name.clone())
+                .unwrap_or_else(|| p.column.clone());
+            cards.insert(
+                i,
+                Card {
+                    title: p.title.clone(),
+                    href: p.href(),
+                    kind: p.kind,
+                    kind_label: kind_label(lang, p.kind).to_string(),
+                    column: Link {
+                        name: column_name,
+                        href: encode_path(&format!("columns/{}/index.html", term_slug(&p.column))),
+                    },
+                    date: local.map(|l| i18n::date(lang, l.date_naive())),
+                    iso: t.map(|t| t.to_rfc3339()),
+                    tags: p
+                        .tags
+                        .iter()
+                        .take(CARD_TAGS)
+                        .map(|tag| Link {
+                            name: tag.clone(),
+                            href: encode_path(&format!("tags/{}/index.html", term_slug(tag))),
+                        })
+                        .collect(),
+                    more_tags: p.tags.len().saturating_sub(CARD_TAGS),
+                    stage: p.stage.as_ref().map(|s| Link {
+                        name: s.clone(),
+                        href: encode_path(&format!("stages/{}/index.html", term_slug(s))),
+                    }),
+                    excerpt: p
+                        .description
+                        .clone()
+                        .filter(|d| !d.trim().is_empty())
+                        .unwrap_or_else(|| excerpt(&p.body.rendered.text, 90)),
+                    people,
+                    answers: p.thread.as_ref().map(|t| t.answers.len()).unwrap_or(0),
+                    state,
+                },
+            );
+        }
+
+        // Listings.
+        let t = i18n::table(lang);
+        let mut listings = Vec::new();
+        for k in Kind::ALL {
+            if c.config.columns.iter().any(|col| col.kind == k)
+                || order.iter().any(|&i| c.posts[i].kind == k)
+            {
+                listings.push(Listing {
+                    base: k.dir().to_string(),
+                    title: t.get(k.dir()).copied().unwrap_or("").to_string(),
+                    group: "kind",
+                    items: order
+                        .iter()
+                        .copied()
+                        .filter(|&i| c.posts[i].kind == k)
+                        .collect(),
+                });
+            }
+        }
+        for col in &c.config.columns {
+            listings.push(Listing {
+                base: format!("columns/{}", term_slug(&col.id)),
+                title: col.name.clone(),
+                group: "column",
+                items: order
+                    .iter()
+                    .copied()
+                    .filter(|&i| c.posts[i].column == col.id)
+                    .collect(),
+            });
+        }
+        let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        // Slug each distinct term once (a large community repeats a few dozen tags).
+        let mut slugs: HashMap<&str, String> = HashMap::new();
+        for &i in &order {
+            let p = &c.posts[i];
+            for tag in &p.tags {
+                let slug = slugs
+                    .entry(tag.as_str())
+                    .or_insert_with(|| term_slug(tag))
+                    .clone();
+                let items = &mut tags
+                    .entry(slug)
+                    .or_insert_with(|| (tag.clone(), Vec::new()))
+                    .1;
+                // Tags that slug alike list the post once.
+                if items.last() != Some(&i) {
+                    items.push(i);
+                }
+            }
+            if let Some(s) = &p.stage {
+                let slug = slugs
+                    .entry(s.as_str())
+                    .or_insert_with(|| term_slug(s))
+                    .clone();
+                stages
+                    .entry(slug)
+                    .or_insert_with(|| (s.clone(), Vec::new()))
+                    .1
+                    .push(i);
+            }
+        }
+        for (slug, (name, items)) in tags {
+            listings.push(Listing {
+                base: format!("tags/{slug}"),
+                title: name,
+                group: "tag",
+                items,
+            });
+        }
+        for (slug, (name, items)) in stages {
+            listings.push(Listing {
+                base: format!("stages/{slug}"),
+                title: name,
+                group: "stage",
+                items,
+            });
+        }
+
+        // Contributor records.
+        let mut records: HashMap<&str, Contribution> = HashMap::new();
+        let mut anonymous: BTreeSet<&str> = BTreeSet::new();
+        for &i in &order {
+            let p = &c.posts[i];
+            for h in p.all_handles() {
+                if c.members
+                    .get(h)
+                    .is_some_and(|m| m.privacy() == crate::core::content::Privacy::Anonymous)
+                {
+                    anonymous.insert(h);
+                }
+            }
+            match &p.thread {
+                Some(th) => {
+                    if let Some(h) = &th.asked_by {
+                        records.entry(h.as_str()).or_default().asked.push(i);
+                    }
+                    if let Some(h) = &th.summary_by {
+                        records.entry(h.as_str()).or_default().summaries.push(i);
+                    }
+                    for h in th.answerers() {
+                        let r = records.entry(h).or_default();
+                        if th.accepted.as_deref() == Some(h) {
+                            r.accepted.push(i);
+                        } else {
+                            r.answered.push(i);
+                        }
+                    }
+                }
+                None => {
+                    for h in &p.authors {
+                        let r = records.entry(h.as_str()).or_default();
+                        if p.kind == Kind::Case {
+                            r.cases.push(i);
+                        } else {
+                            r.briefs.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        let mut contributors: Vec<Contributor> = c
+            .members
+            .handles()
+            .filter_map(|h| {
+                let slug = c.members.credit(h).slug()?.to_string();
+                Some(Contributor {
+                    handle: h.to_string(),
+                    slug,
+                    record: records.remove(h).unwrap_or_default(),
+                })
+            })
+            .collect();
+        contributors.sort_by(|a, b| {
+            b.record
+                .total()
+                .cmp(&a.record.total())
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+
+        // A card appears on up to a dozen listing pages: render it once,
+        // when a page first needs it (an incremental rebuild renders few).
+        let card_html: HashMap<usize, OnceLock<Result<String, String>>> =
+            cards.keys().map(|&i| (i, OnceLock::new())).collect();
+
+        let site = Site {
+            community,
+            opts,
+            theme,
+            order,
+            cards,
+            card_html,
+            listings,
+            contributors,
+            anonymous_count: anonymous.len(),
+            t,
+        };
+        site.check_outputs()?;
+        Ok(site)
+    }
+
+    /// Checks every output path of the build in one map — pages, theme
+    /// files, attachments under `content/` and the search index: each must
+    /// be a plain relative path, use no name Windows reserves, and differ
+    /// from every other (also when case and Unicode form are ignored, as
+    /// macOS and Windows do, and as a file against a folder). Every
+    /// collision is an error naming both sources.
+    pub fn check_outputs(&self) -> anyhow::Result<()> {
+        let jobs = self.jobs();
+        let mut claims: Vec<(String, Claim<'_>)> =
+            Vec::with_capacity(jobs.len() + self.theme.statics.len() + self.community.assets.len());
+        claims.extend(jobs.iter().map(|j| (self.path_of(j), Claim::Job(j))));
+        claims.extend(
+            self.theme
+                .statics
+                .iter()
+                .map(|(rel, src)| (rel.clone(), Claim::Theme(rel, src))),
+        );
+        claims.extend(
+            self.community
+                .assets
+                .iter()
+                .map(|a| (a.path.clone(), Claim::Asset(&a.source))),
+        );
+        let search_key = crate::archive::search::DIR.to_ascii_lowercase();
+        let search_dir = format!("{search_key}/");
+        let mut files: HashMap<String, (usize, bool)> = HashMap::with_capacity(claims.len());
+        let mut errors: Vec<(usize, String)> = Vec::new();
+        for (n, (path, claim)) in claims.iter().enumerate() {
+            let what = || self.describe(claim);
+            if path.is_empty()
+                || path.starts_with('/')
+                || path
+                    .split('/')
+                    .any(|s| s.is_empty() || s == "." || s == "..")
+            {
+                errors.push((n, format!(
+                    "{} would be written to `{path}`, which is not a plain path inside the output folder",
+                    what()
+                )));
+                continue;
+            }
+            if let Some(seg) = path
+                .split('/')
+                .find(|s| crate::core::slug::windows_reserved(s))
+            {
+                errors.push((n, format!(
+                    "{} would be written to {path}: `{seg}` is a name Windows reserves for a device, so the archive could not be copied or unpacked there; rename it",
+                    what()
+                )));
+                continue;
+            }
+            let key = crate::core::slug::path_key(path);
+            if key == search_key || key.starts_with(&search_dir) {
+                errors.push((n, format!(
+                    "{} would be written to {path}, inside search/, which the search index uses; rename it",
+                    what()
+                )));
+                continue;
+            }
+            let mut clash = |other: usize, other_is_dir: bool, me_dir: bool| {
+                let (p0, c0) = &claims[other];
+                let how = if other_is_dir || me_dir {
+                    "a file and a folder of the same name".to_string()
+                } else if p0 == path {
+                    "the same file".to_string()
+                } else {
+                    "the same file on systems that ignore case or Unicode form (macOS, Windows)"
+                        .to_string()
+                };
+                errors.push((
+                    n,
+                    format!(
+                        "{} ({p0}) and {} ({path}) would be written to {how}; rename one of them",
+                        self.describe(c0),
+                        what()
+                    ),
+                ));
+            };
+            // The folders above this file.
+            for (i, _) in key.match_indices('/') {
+                match files.get(&key[..i]) {
+                    Some(&(other, false)) => clash(other, false, true),
+                    Some(_) => {}
+                    None => {
+                        files.insert(key[..i].to_string(), (n, true));
+                    }
+                }
+            }
+            match files.get(&key) {
+                Some(&(other, is_dir)) => clash(other, is_dir, false),
+                None => {
+                    files.insert(key, (n, false));
+                }
+            }
+        }
+        if errors.is_empty() {
+            return Ok(());
+        }
+        errors.dedup();
+        let mut diags = crate::core::diag::Diagnostics::new();
+        for (n, msg) in errors {
+            let (file, line) = self.origin(&claims[n].1);
+            diags.push(crate::core::diag::Diagnostic::error(file, msg).at_opt_line(line));
+        }
+        Err(crate::core::diag::Problems(diags).into())
+    }
+
+    /// The file (and line, when it can be found) that asks for a claim's
+    /// output path, for [`Site::check_outputs`]'s diagnostics.
+    fn origin(&self, claim: &Claim<'_>) -> (std::path::PathBuf, Option<usize>) {
+        let c = self.community;
+        let root = &c.config.root;
+        let config = || {
+            (
+                std::path::PathBuf::from(crate::core::config::CONFIG_FILE),
+                None,
+            )
+        };
+        // The first line of `file` (relative to the root) that starts with `key`.
+        let line_in = |file: &std::path::Path, key: &str| {
+            std::fs::read_to_string(root.join(file))
+                .ok()
+                .and_then(|t| t.lines().position(|l| l.starts_with(key)).map(|i| i + 1))
+        };
+        let post = |i: usize, keys: &[&str]| {
+            let src = &c.posts[i].source;
+            let line = keys.iter().find_map(|k| line_in(src, k));
+            (src.clone(), line)
+        };
+        match claim {
+            Claim::Asset(source) => (source.to_path_buf(), None),
+            Claim::Theme(_, theme::StaticSource::File(p)) => {
+                (p.strip_prefix(root).unwrap_or(p).to_path_buf(), None)
+            }
+            Claim::Theme(_, theme::StaticSource::Embedded(_)) => config(),
+            Claim::Job(Job::Post(i)) => post(*i, &["slug:", "title:"]),
+            Claim::Job(Job::Listing { listing, .. }) => {
+                let l = &self.listings[*listing];
+                let key = match l.group {
+                    "tag" => "tags:",
+                    "stage" => "stage:",
+                    _ => return config(),
+                };
+                match l.items.first() {
+                    Some(&i) => post(i, &[key]),
+                    None => config(),
+                }
+            }
+            Claim::Job(Job::Member(i)) => {
+                let file = c.config.members_file.clone();
+                let key = format!("{}:", self.contributors[*i].handle);
+                let line = line_in(&file, &key);
+                (file, line)
+            }
+            Claim::Job(_) => config(),
+        }
+    }
+
+    /// Who claims an output path, in words, for [`Site::check_outputs`].
+    fn describe(&self, claim: &Claim<'_>) -> String {
+        let c = self.community;
+        match claim {
+            Claim::Theme(rel, theme::StaticSource::Embedded(_)) => {
+                format!("the theme's {rel}")
+            }
+            Claim::Theme(_, theme::StaticSource::File(p)) => {
+                format!("the theme file {}", p.display())
+            }
+            Claim::Asset(source) => source.display().to_string(),
+            Claim::Job(job) => match job {
+                Job::Home => "the home page".into(),
+                Job::Post(i) => c.posts[*i].source.display().to_string(),
+                Job::Listing { listing, .. } => {
+                    let l = &self.listings[*listing];
+                    let used_in = l
+                        .items
+                        .first()
+                        .map(|&i| format!(", used in {}", c.posts[i].source.display()))
+                        .unwrap_or_default();
+                    match l.group {
+                        "tag" => format!("the listing of tag `{}`{used_in}", l.title),
+                        "stage" => format!("the listing of stage `{}`{used_in}", l.title),
+                        "column" => format!("the listing of column `{}` (site.toml)", l.title),
+                        _ => format!("the listing of {}", l.base),
+                    }
+                }
+                Job::TagIndex => "the list of tags".into(),
+                Job::StageIndex => "the list of stages".into(),
+                Job::MemberIndex => "the list of members".into(),
+                Job::Member(i) => format!(
+                    "the page of member `{}` ({})",
+                    self.contributors[*i].handle,
+                    c.config.members_file.display()
+                ),
+                Job::NotFound => "the 404 page".into(),
+                Job::Feed => "the feed".into(),
+                Job::Sitemap => "the sitemap".into(),
+            },
+        }
+    }
+
+    /// Every job of a full build.
+    pub fn jobs(&self) -> Vec<Job> {
+        let per = self.community.config.paginate;
+        let mut v = vec![
+            Job::Home,
+            Job::TagIndex,
+            Job::StageIndex,
+            Job::MemberIndex,
+            Job::NotFound,
+            Job::Feed,
+            Job::Sitemap,
+        ];
+        v.extend(self.order.iter().map(|&i| Job::Post(i)));
+        for (li, l) in self.listings.iter().enumerate() {
+            for page in 1..=l.pages(per) {
+                v.push(Job::Listing { listing: li, page });
+            }
+        }
+        v.extend((0..self.contributors.len()).map(Job::Member));
+        v
+    }
+
+    /// The output path of a job.
+    pub fn path_of(&self, job: &Job) -> String {
+        match job {
+            Job::Home => "index.html".into(),
+            Job::Post(i) => self.community.posts[*i].path.clone(),
+            Job::Listing { listing, page } => self.listings[*listing].page_path(*page),
+            Job::TagIndex => "tags/index.html".into(),
+            Job::StageIndex => "stages/index.html".into(),
+            Job::MemberIndex => "members/index.html".into(),
+            Job::Member(i) => format!("members/{}.html", self.contributors[*i].slug),
+            Job::NotFound => "404.html".into(),
+            Job::Feed => "atom.xml".into(),
+            Job::Sitemap => "sitemap.xml".into(),
+        }
+    }
+
+    fn base_context(&self, path: &str) -> tera::Context {
+        let cfg = &self.community.config;
+        let root = self.root_of(path);
+        let mut ctx = tera::Context::new();
+        ctx.insert("root", &root);
+        ctx.insert("path", path);
+        ctx.insert("t", &self.t);
+        ctx.insert(
+            "site",
+            &serde_json::json!({
+                "title": cfg.title,
+                "description": cfg.description,
+                "lang": cfg.language.tag(),
+                "base_url": cfg.base_url,
+            }),
+        );
+        let nav: Vec<Link> = cfg
+            .columns
+            .iter()
+            .map(|col| Link {
+                name: col.name.clone(),
+                href: encode_path(&format!("columns/{}/index.html", term_slug(&col.id))),
+            })
+            .collect();
+        ctx.insert("nav", &nav);
+        ctx
+    }
+
+    /// The card of post `i` rendered with `card.html`, links prefixed with
+    /// [`ROOT_MARK`]; rendered on first use, then shared by every page.
+    fn card_html(&self, i: usize) -> anyhow::Result<&str> {
+        let (Some(card), Some(slot)) = (self.cards.get(&i), self.card_html.get(&i)) else {
+            return Ok("");
+        };
+        let html = slot.get_or_init(|| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("root", ROOT_MARK);
+            ctx.insert("t", &self.t);
+            ctx.insert("c", card);
+            self.theme
+                .tera
+                .render("card.html", &ctx)
+                .map_err(|e| format!("rendering card.html: {}", tera_error(&e)))
+        });
+        html.as_deref().map_err(|e| anyhow!("{e}"))
+    }
+
+    /// The cards of `items`, for a page whose root is `root`.
+    fn cards_html(&self, items: &[usize], root: &str) -> anyhow::Result<String> {
+        let mut s = String::with_capacity(items.len() * 1024);
+        for &i in items {
+            s.push_str(self.card_html(i)?);
+        }
+        Ok(s.replace(ROOT_MARK, root))
+    }
+
+    /// `root` of the page at `path`.
+    fn root_of(&self, path: &str) -> String {
+        if path == "404.html" {
+            self.community.config.base_url.clone()
+        } else {
+            "../".repeat(path.matches('/').count())
+        }
+    }
+
+    fn render_template(&self, name: &str, ctx: &tera::Context) -> anyhow::Result<Vec<u8>> {
+        self.theme
+            .tera
+            .render(name, ctx)
+            .map(|s| s.into_bytes())
+            .map_err(|e| anyhow!("rendering {name}: {}", tera_error(&e)))
+    }
+
+    /// Renders one job.
+    pub fn render(&self, job: &Job) -> anyhow::Result<Page> {
+        let path = self.path_of(job);
+        let c = self.community;
+        let bytes = match job {
+            Job::Feed => feed::atom(self),
+            Job::Sitemap => feed::sitemap(self),
+            Job::Home => {
+                let mut ctx = self.base_context(&path);
+                let pick = |k: Kind, n: usize| -> Vec<usize> {
+                    self.order
+                        .iter()
+                        .copied()
+                        .filter(|&i| c.posts[i].kind == k)
+                        .take(n)
+                        .collect()
+                };
+                let briefs: Vec<&Card> = pick(Kind::Brief, 6)
+                    .iter()
+                    .filter_map(|i| self.cards.get(i))
+                    .collect();
+                ctx.insert("briefs", &briefs);
+                let root = self.root_of(&path);
+                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
+                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
+                let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
+                ctx.insert(
+                    "counts",
+                    &serde_json::json!({
+                        "brief": count(Kind::Brief),
+                        "qa": count(Kind::Qa),
+                        "case": count(Kind::Case),
+                        "contributors": self.contributors.iter().filter(|m| m.record.total() > 0).count(),
+                    }),
+                );
+                self.render_template("index.html", &ctx)?
+            }
+            Job::Post(i) => self.render_post(*i, &path)?,
+            Job::Listing { listing, page } => {
+                let l = &self.listings[*listing];
+                let per = c.config.paginate;
+                let pages = l.pages(per);
+                let start = (page - 1) * per;
+                let items = &l.items[start.min(l.items.len())..(start + per).min(l.items.len())];
+                let mut ctx = self.base_context(&path);
+                ctx.insert("title", &l.title);
+                ctx.insert("group", l.group);
+                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path))?);
+                ctx.insert("total", &l.items.len().to_string());
+                ctx.insert(
+                    "pager",
+                    &serde_json::json!({
+                        "page": page,
+                        "pages": pages,
+                        "prev": if *page > 1 { Some(encode_path(&l.page_path(page - 1))) } else { None },
+                        "next": if *page < pages { Some(encode_path(&l.page_path(page + 1))) } else { None },
+                    }),
+                );
+                self.render_template("list.html", &ctx)?
+            }
+            Job::TagIndex | Job::StageIndex => {
+                let group = if *job == Job::TagIndex {
+                    "tag"
+                } else {
+                    "stage"
+                };
+                let terms: Vec<serde_json::Value> = self
+                    .listings
+                    .iter()
+                    .filter(|l| l.group == group)
+                    .map(|l| {
+                        serde_json::json!({
+                            "name": l.title,
+                            "href": encode_path(&l.page_path(1)),
+                            "count": l.items.len(),
+                        })
+                    })
+                    .collect();
+                let mut ctx = self.base_context(&path);
+                ctx.insert(
+                    "title",
+                    self.t
+                        .get(if group == "tag" { "tags" } else { "stages" })
+                        .unwrap_or(&""),
+                );
+                ctx.insert("terms", &terms);
+                self.render_template("terms.html", &ctx)?
+            }
+            Job::MemberIndex => {
+                let people: Vec<serde_json::Value> = self
+                    .contributors
+                    .iter()
+                    .filter_map(|m| {
+                        let p = c.members.profile(&m.handle)?;
+                        let r = &m.record;
+                        Some(serde_json::json!({
+                            "name": p.name,
+                            "href": encode_path(&format!("members/{}.html", m.slug)),
+                            "role": p.role,
+                            "industry": p.industry,
+                            "accepted": r.accepted.len(),
+                            "answered": r.answered.len(),
+                            "summaries": r.summaries.len(),
+                            "cases": r.cases.len(),
+                            "briefs": r.briefs.len(),
+                            "asked": r.asked.len(),
+                        }))
+                    })
+                    .collect();
+                let mut ctx = self.base_context(&path);
+                ctx.insert("people", &people);
+                ctx.insert(
+                    "anonymous_note",
+                    &if self.anonymous_count > 0 {
+                        self.t
+                            .get("anonymous_note")
+                            .unwrap_or(&"")
+                            .replace("{n}", &self.anonymous_count.to_string())
+                    } else {
+                        String::new()
+                    },
+                );
+                self.render_template("members.html", &ctx)?
+            }
+            Job::Member(i) => {
+                let m = &self.contributors[*i];
+                let profile = c
+                    .members
+                    .profile(&m.handle)
+                    .ok_or_else(|| anyhow!("no public profile for a contributor"))?;
+                let r = &m.record;
+                let mut ctx = self.base_context(&path);
+                ctx.insert("profile", &profile);
+                let root = self.root_of(&path);
+                let groups: Vec<serde_json::Value> = [
+                    ("accepted_answers", &r.accepted),
+                    ("answers_given", &r.answered),
+                    ("summaries", &r.summaries),
+                    ("cases_written", &r.cases),
+                    ("briefs_written", &r.briefs),
+                    ("questions_asked", &r.asked),
+                ]
+                .into_iter()
+                .map(|(key, items)| {
+                    Ok(serde_json::json!({
+                        "key": key,
+                        "count": items.len(),
+                        "html": self.cards_html(items, &root)?,
+                    }))
+                })
+                .collect::<anyhow::Result<_>>()?;
+                ctx.insert("groups", &groups);
+                self.render_template("member.html", &ctx)?
+            }
+            Job::NotFound => {
+                let ctx = self.base_context(&path);
+                self.render_template("404.html", &ctx)?
+            }
+        };
+        Ok(Page { path, bytes })
+    }
+
+    fn render_post(&self, i: usize, path: &str) -> anyhow::Result<Vec<u8>> {
+        let c = self.community;
+        let p = &c.posts[i];
+        let card = self
+            .cards
+            .get(&i)
+            .ok_or_else(|| anyhow!("{} is not part of this build", p.source.display()))?;
+        let mut ctx = self.base_context(path);
+        ctx.insert("post", card);
+        ctx.insert("html", &p.body.rendered.html);
+        ctx.insert(
+            "authors",
+            &p.authors.iter().map(|h| person(c, h)).collect::<Vec<_>>(),
+        );
+        let Some(th) = &p.thread else {
+            return self.render_template("post.html", &ctx);
+        };
+        let answer = |idx: usize, a: &crate::core::content::Answer| {
+            serde_json::json!({
+                "id": format!("answer-{}", idx + 1),
+                "author": person(c, &a.author),
+                "title": a.title,
+                "html": a.body.rendered.html,
+                "accepted": a.accepted,
+                "replies": a.replies.iter().map(|r| serde_json::json!({
+                    "author": person(c, &r.author),
+                    "html": r.body.rendered.html,
+                })).collect::<Vec<_>>(),
+            })
+        };
+        let accepted: Option<serde_json::Value> = th
+            .answers
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.accepted)
+            .map(|(k, a)| answer(k, a));
+        let others: Vec<serde_json::Value> = th
+            .answers
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.accepted)
+            .map(|(k, a)| answer(k, a))
+            .collect();
+        let mut participants: Vec<Person> = Vec::new();
+        for h in th
+            .asked_by
+            .iter()
+            .map(|s| s.as_str())
+            .chain(th.answerers())
+            .chain(th.summary_by.as_deref())
+        {
+            let pp = person(c, h);
+            if !participants.contains(&pp) {
+                participants.push(pp);
+            }
+        }
+        ctx.insert("asked_by", &th.asked_by.as_deref().map(|h| person(c, h)));
+        ctx.insert("accepted", &accepted);
+        ctx.insert("others", &others);
+        ctx.insert(
+            "summary_html",
+            &th.summary.as_ref().map(|s| &s.rendered.html),
+        );
+        ctx.insert(
+            "summary_by",
+            &th.summary_by.as_deref().map(|h| person(c, h)),
+        );
+        ctx.insert("participants", &participants);
+        ctx.insert("jsonld", &self.qa_jsonld(p, card));
+        self.render_template("thread.html", &ctx)
+    }
+
+    /// schema.org `QAPage` JSON-LD for a thread, safe to put inside `<script>`.
+    fn qa_jsonld(&self, p: &Post, card: &Card) -> String {
+        let c = self.community;
+        let lang = c.config.language;
+        let Some(th) = &p.thread else {
+            return String::new();
+        };
+        let url = format!("{}{}", c.config.base_url, p.href());
+        let author = |h: &str| serde_json::json!({"@type": "Person", "name": c.members.credit(h).display(lang)});
+        let ans = |k: usize, a: &crate::core::content::Answer| {
+            let mut v = serde_json::json!({
+                "@type": "Answer",
+                "text": excerpt(&a.body.rendered.text, 2000),
+                "url": format!("{url}#answer-{}", k + 1),
+                "author": author(&a.author),
+            });
+            if let Some(t) = &card.iso {
+                v["dateCreated"] = t.clone().into();
+            }
+            v
+        };
+        let mut q = serde_json::json!({
+            "@type": "Question",
+            "name": p.title,
+            "text": excerpt(&p.body.rendered.text, 2000),
+            "answerCount": th.answers.len(),
+        });
+        if let Some(h) = &th.asked_by {
+            q["author"] = author(h);
+        }
+        if let Some(t) = &card.iso {
+            q["dateCreated"] = t.clone().into();
+        }
+        if let Some((k, a)) = th.answers.iter().enumerate().find(|(_, a)| a.accepted) {
+            q["acceptedAnswer"] = ans(k, a);
+        }
+        let suggested: Vec<_> = th
+            .answers
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.accepted)
+            .map(|(k, a)| ans(k, a))
+            .collect();
+        if !suggested.is_empty() {
+            q["suggestedAnswer"] = suggested.into();
+        }
+        let doc = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "QAPage",
+            "mainEntity": q,
+        });
+        // `</script>` or `<!--` inside a string must not end the script element.
+        doc.to_string()
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+    }
+}

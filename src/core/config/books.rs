@@ -1,0 +1,557 @@
+//! The book sections of `site.toml`: `[book]` (the default book) and
+//! `[books.NAME]` (more books, picked with `qunshu book NAME`).
+//!
+//! ```toml
+//! [book]
+//! title = "创业者同行社问答精选"
+//! subtitle = "第三期 · 2026 秋"
+//! editors = ["xiaowang"]          # member handles (credited as their privacy allows) or names
+//! preface = "book/preface.md"     # optional, relative to the site root
+//! cover = "book/cover.png"        # optional: png, jpg, gif or svg
+//! kinds = ["qa", "case"]          # default: solved threads and cases
+//! tags = ["股权", "融资"]          # optional: only posts with one of these tags
+//! stages = ["天使轮"]              # optional: only posts of these stages
+//! from = "2026-10-01"             # optional date range (post dates, site time zone)
+//! to = "2026-12-31"
+//! group_by = "tag"                # chapters by `tag` (default), `stage`, `column` or `kind`
+//! other_answers = false           # also print the answers that were not accepted
+//! replies = true                  # print replies under the printed answers
+//!
+//! [[book.chapters]]               # or: an explicit ordered list of chapters
+//! title = "合伙人与股权"
+//! posts = ["qa/equity-split", "cofounder-exit"]   # source path, file name or slug
+//! ```
+//!
+//! The keys are checked here, with their lines; whether the posts, the
+//! preface and the cover exist is checked when the book is made.
+
+use crate::core::config::{Lang, CONFIG_FILE};
+use crate::core::diag::{line_of_offset, Diagnostic, Diagnostics};
+use crate::core::kind::Kind;
+use crate::core::time;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use toml::Spanned;
+
+/// The name of the default book (`[book]`), also its output file name.
+pub const DEFAULT_NAME: &str = "book";
+
+/// `[book]` or `[books.NAME]` as written.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawBook {
+    title: Option<String>,
+    subtitle: Option<String>,
+    description: Option<String>,
+    editors: Option<Vec<String>>,
+    language: Option<Spanned<String>>,
+    cover: Option<Spanned<String>>,
+    preface: Option<Spanned<String>>,
+    kinds: Option<Vec<Spanned<String>>>,
+    tags: Option<Vec<String>>,
+    stages: Option<Vec<String>>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<String>>,
+    group_by: Option<Spanned<String>>,
+    other_answers: Option<bool>,
+    replies: Option<bool>,
+    #[serde(default)]
+    chapters: Vec<RawChapter>,
+}
+
+/// `[[book.chapters]]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChapter {
+    title: Spanned<String>,
+    posts: Vec<Spanned<String>>,
+}
+
+/// How chapters are made.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grouping {
+    /// One chapter per tag (a post goes under its first selected tag).
+    Tag,
+    /// One chapter per stage / cohort.
+    Stage,
+    /// One chapter per column, in `site.toml` order.
+    Column,
+    /// One chapter per kind (Q&A, cases, briefs).
+    Kind,
+    /// The chapters listed in `[[book.chapters]]`.
+    List(Vec<ChapterSpec>),
+}
+
+/// One chapter of an explicit list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterSpec {
+    /// The chapter's title.
+    pub title: String,
+    /// Line of the title in `site.toml`.
+    pub line: usize,
+    /// The posts, as written, with their lines.
+    pub posts: Vec<(String, usize)>,
+}
+
+/// A validated book definition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookConfig {
+    /// `book` for `[book]`, NAME for `[books.NAME]`.
+    pub name: String,
+    /// The key path used in messages (`book`, `books.NAME`).
+    pub key: String,
+    /// Title (default: the site title).
+    pub title: Option<String>,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Description (default: the site description).
+    pub description: Option<String>,
+    /// Editors: member handles or names.
+    pub editors: Vec<String>,
+    /// Language (default: the site language).
+    pub language: Option<Lang>,
+    /// Cover image relative to the root, with its line.
+    pub cover: Option<(PathBuf, usize)>,
+    /// Preface Markdown file relative to the root, with its line.
+    pub preface: Option<(PathBuf, usize)>,
+    /// Kinds of post to include.
+    pub kinds: Vec<Kind>,
+    /// Only posts with one of these tags (empty: any).
+    pub tags: Vec<String>,
+    /// Only posts of these stages (empty: any).
+    pub stages: Vec<String>,
+    /// First day (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day (inclusive).
+    pub to: Option<NaiveDate>,
+    /// How chapters are made.
+    pub grouping: Grouping,
+    /// Include answers that were not accepted.
+    pub other_answers: bool,
+    /// Include replies under included answers.
+    pub replies: bool,
+}
+
+impl BookConfig {
+    /// The book made when `site.toml` defines none: solved threads and
+    /// cases, chapters by tag, titled like the site.
+    pub fn fallback() -> BookConfig {
+        BookConfig {
+            name: DEFAULT_NAME.into(),
+            key: "book".into(),
+            title: None,
+            subtitle: None,
+            description: None,
+            editors: Vec::new(),
+            language: None,
+            cover: None,
+            preface: None,
+            kinds: vec![Kind::Qa, Kind::Case],
+            tags: Vec::new(),
+            stages: Vec::new(),
+            from: None,
+            to: None,
+            grouping: Grouping::Tag,
+            other_answers: false,
+            replies: true,
+        }
+    }
+}
+
+/// All books defined in `site.toml`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Books {
+    /// `[book]`.
+    pub default: Option<BookConfig>,
+    /// `[books.NAME]`, by name.
+    pub named: BTreeMap<String, BookConfig>,
+}
+
+impl Books {
+    /// The book called `name`, or the default one: `[book]`, else the only
+    /// `[books.NAME]`, else a book of every solved thread and case.
+    pub fn pick(&self, name: Option<&str>) -> Result<BookConfig, String> {
+        match name {
+            Some(n) if n == DEFAULT_NAME && self.default.is_some() => {
+                Ok(self.default.clone().unwrap_or_else(BookConfig::fallback))
+            }
+            Some(n) => self.named.get(n).cloned().ok_or_else(|| {
+                let mut known: Vec<&str> = self.named.keys().map(|s| s.as_str()).collect();
+                if self.default.is_some() {
+                    known.insert(0, DEFAULT_NAME);
+                }
+                if known.is_empty() {
+                    format!("there is no book `{n}` in site.toml (no books are defined; add a [book] table)")
+                } else {
+                    format!(
+                        "there is no book `{n}` in site.toml (expected one of: {})",
+                        known.join(", ")
+                    )
+                }
+            }),
+            None => {
+                if let Some(b) = &self.default {
+                    return Ok(b.clone());
+                }
+                match self.named.len() {
+                    0 => Ok(BookConfig::fallback()),
+                    1 => Ok(self.named.values().next().cloned().unwrap_or_else(BookConfig::fallback)),
+                    _ => Err(format!(
+                        "site.toml defines several books and no [book]; name one: {}",
+                        self.named.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// Validates `[book]` and `[books.*]`, pushing every problem with its line.
+pub fn validate(
+    book: Option<&RawBook>,
+    books: Option<&BTreeMap<Spanned<String>, RawBook>>,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Books {
+    let mut out = Books::default();
+    if let Some(b) = book {
+        out.default = validate_one(DEFAULT_NAME, "book", b, text, diags);
+    }
+    for (name, b) in books.into_iter().flatten() {
+        let n = name.get_ref();
+        let ok = !n.is_empty()
+            && n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && n != DEFAULT_NAME;
+        if !ok {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("`{n}` is not a usable book name (expected ASCII letters, digits, `-` or `_`, other than `book`, such as `[books.season3]`); it is also the output file name"),
+                )
+                .at_line(line_of_offset(text, name.span().start))
+                .field(format!("books.{n}")),
+            );
+            continue;
+        }
+        if let Some(v) = validate_one(n, &format!("books.{n}"), b, text, diags) {
+            out.named.insert(n.clone(), v);
+        }
+    }
+    out
+}
+
+fn validate_one(
+    name: &str,
+    key: &str,
+    raw: &RawBook,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<BookConfig> {
+    let before = diags.error_count();
+    let line = |s: std::ops::Range<usize>| line_of_offset(text, s.start);
+    let mut err = |field: &str, span: std::ops::Range<usize>, msg: String| {
+        diags.push(
+            Diagnostic::error(CONFIG_FILE, msg)
+                .at_line(line(span))
+                .field(format!("{key}.{field}")),
+        )
+    };
+    let language = raw.language.as_ref().and_then(|l| {
+        let v = Lang::parse(l.get_ref());
+        if v.is_none() {
+            err(
+                "language",
+                l.span(),
+                format!(
+                    "`{}` is not a supported language (expected `zh-CN` or `en`)",
+                    l.get_ref()
+                ),
+            );
+        }
+        v
+    });
+    let mut kinds = Vec::new();
+    for k in raw.kinds.iter().flatten() {
+        match Kind::parse(k.get_ref()) {
+            Some(v) if !kinds.contains(&v) => kinds.push(v),
+            Some(_) => {}
+            None => err(
+                "kinds",
+                k.span(),
+                format!(
+                    "`{}` is not a kind of post (expected `qa`, `case` or `brief`)",
+                    k.get_ref()
+                ),
+            ),
+        }
+    }
+    if raw.kinds.is_none() {
+        kinds = vec![Kind::Qa, Kind::Case];
+    } else if kinds.is_empty() && raw.kinds.as_ref().is_some_and(|k| k.is_empty()) {
+        diags.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                "`kinds` is empty, so the book would have nothing in it (expected a list such as [\"qa\", \"case\"])",
+            )
+            .field(format!("{key}.kinds")),
+        );
+    }
+    let mut date = |field: &str, v: &Option<Spanned<String>>| -> Option<NaiveDate> {
+        let s = v.as_ref()?;
+        match time::parse_date(s.get_ref()) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, m)
+                        .at_line(line_of_offset(text, s.span().start))
+                        .field(format!("{key}.{field}")),
+                );
+                None
+            }
+        }
+    };
+    let from = date("from", &raw.from);
+    let to = date("to", &raw.to);
+    if let (Some(f), Some(t), Some(s)) = (from, to, raw.to.as_ref()) {
+        if t < f {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("`to` ({t}) is before `from` ({f}), so no post can be in the book"),
+                )
+                .at_line(line_of_offset(text, s.span().start))
+                .field(format!("{key}.to")),
+            );
+        }
+    }
+    let file = |field: &str, v: &Option<Spanned<String>>, diags: &mut Diagnostics| {
+        let s = v.as_ref()?;
+        let p = PathBuf::from(s.get_ref().trim());
+        let bad = p.as_os_str().is_empty()
+            || p.is_absolute()
+            || p.components()
+                .any(|c| matches!(c, std::path::Component::ParentDir));
+        if bad {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!(
+                        "`{}` is not a usable path (expected a file inside the site folder, such as `book/{}`)",
+                        s.get_ref(),
+                        if field == "cover" { "cover.png" } else { "preface.md" }
+                    ),
+                )
+                .at_line(line_of_offset(text, s.span().start))
+                .field(format!("{key}.{field}")),
+            );
+            return None;
+        }
+        Some((p, line_of_offset(text, s.span().start)))
+    };
+    let cover = file("cover", &raw.cover, diags);
+    let preface = file("preface", &raw.preface, diags);
+    let grouping = if !raw.chapters.is_empty() {
+        if let Some(g) = &raw.group_by {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    "`group_by` and [[chapters]] both given; use one: either chapters made by tag/stage/column/kind, or the explicit list",
+                )
+                .at_line(line_of_offset(text, g.span().start))
+                .field(format!("{key}.group_by")),
+            );
+        }
+        let mut specs = Vec::new();
+        for (i, c) in raw.chapters.iter().enumerate() {
+            let l = line_of_offset(text, c.title.span().start);
+            if c.title.get_ref().trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(CONFIG_FILE, "the chapter has an empty title")
+                        .at_line(l)
+                        .field(format!("{key}.chapters[{i}].title")),
+                );
+            }
+            if c.posts.is_empty() {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        "the chapter lists no posts (expected posts = [\"qa/equity-split\", …])",
+                    )
+                    .at_line(l)
+                    .field(format!("{key}.chapters[{i}].posts")),
+                );
+            }
+            specs.push(ChapterSpec {
+                title: c.title.get_ref().trim().to_string(),
+                line: l,
+                posts: c
+                    .posts
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.get_ref().trim().to_string(),
+                            line_of_offset(text, p.span().start),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        Grouping::List(specs)
+    } else {
+        match raw
+            .group_by
+            .as_ref()
+            .map(|g| (g.get_ref().trim(), g.span()))
+        {
+            None | Some(("tag" | "tags", _)) => Grouping::Tag,
+            Some(("stage" | "stages", _)) => Grouping::Stage,
+            Some(("column" | "columns", _)) => Grouping::Column,
+            Some(("kind" | "kinds", _)) => Grouping::Kind,
+            Some((other, span)) => {
+                diags.push(
+                    Diagnostic::error(
+                        CONFIG_FILE,
+                        format!("`{other}` is not a way to make chapters (expected `tag`, `stage`, `column` or `kind`, or list chapters with [[{key}.chapters]])"),
+                    )
+                    .at_line(line_of_offset(text, span.start))
+                    .field(format!("{key}.group_by")),
+                );
+                Grouping::Tag
+            }
+        }
+    };
+    if diags.error_count() > before {
+        return None;
+    }
+    Some(BookConfig {
+        name: name.to_string(),
+        key: key.to_string(),
+        title: raw.title.clone().filter(|t| !t.trim().is_empty()),
+        subtitle: raw.subtitle.clone().filter(|t| !t.trim().is_empty()),
+        description: raw.description.clone(),
+        editors: raw.editors.clone().unwrap_or_default(),
+        language,
+        cover,
+        preface,
+        kinds,
+        tags: raw.tags.clone().unwrap_or_default(),
+        stages: raw.stages.clone().unwrap_or_default(),
+        from,
+        to,
+        grouping,
+        other_answers: raw.other_answers.unwrap_or(false),
+        replies: raw.replies.unwrap_or(true),
+    })
+}
+
+/// The JSON Schema of a `[book]` / `[books.NAME]` table (used by `qunshu schema`).
+pub fn json_schema() -> serde_json::Value {
+    let list = serde_json::json!({ "type": "array", "items": { "type": "string" } });
+    let date = serde_json::json!({ "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "examples": ["2026-10-01"] });
+    serde_json::json!({
+        "type": "object",
+        "additionalProperties": false,
+        "description": "A book made by `qunshu book` ([book] is the default; [books.NAME] more books).",
+        "properties": {
+            "title": { "type": "string", "description": "Title (default: the site title)." },
+            "subtitle": { "type": "string" },
+            "description": { "type": "string", "description": "Shown on the title page and in the EPUB metadata (default: the site description)." },
+            "editors": { "type": "array", "items": { "type": "string" }, "description": "Member handles (credited as their privacy allows) or names." },
+            "language": { "type": "string", "enum": ["zh-CN", "zh-cn", "zh", "zh-Hans", "zh_CN", "en", "en-US", "en-GB"], "description": "The book's words (default: the site language)." },
+            "cover": { "type": "string", "description": "A PNG, JPEG, GIF or SVG image, relative to site.toml.", "examples": ["book/cover.png"] },
+            "preface": { "type": "string", "description": "A Markdown file, relative to site.toml (outside content/).", "examples": ["book/preface.md"] },
+            "kinds": { "type": "array", "items": { "type": "string", "enum": ["qa", "case", "brief"] }, "default": ["qa", "case"] },
+            "tags": list.clone(),
+            "stages": list,
+            "from": date.clone(),
+            "to": date,
+            "group_by": { "type": "string", "enum": ["tag", "stage", "column", "kind"], "default": "tag", "description": "How chapters are made (or list them in `chapters`)." },
+            "other_answers": { "type": "boolean", "default": false, "description": "Also print the answers that were not accepted." },
+            "replies": { "type": "boolean", "default": true, "description": "Print the replies under printed answers." },
+            "chapters": {
+                "type": "array",
+                "description": "An explicit ordered list of chapters.",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["title", "posts"],
+                    "properties": {
+                        "title": { "type": "string" },
+                        "posts": { "type": "array", "items": { "type": "string" }, "description": "Posts by path (qa/equity-split), file name or slug.", "examples": [["qa/equity-split", "cofounder-exit"]] }
+                    }
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::SiteConfig;
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    fn accepted(text: &str) -> BTreeSet<String> {
+        let e = SiteConfig::from_str(Path::new("."), text).unwrap_err();
+        let msg = e.sorted()[0].message.clone();
+        let list = msg.split("expected").nth(1).unwrap_or_default().to_string();
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+        v["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn schema_matches_loader() {
+        let s = json_schema();
+        assert_eq!(keys(&s), accepted("title = \"x\"\n[book]\nzz_nope = 1\n"));
+        assert_eq!(
+            keys(&s["properties"]["chapters"]["items"]),
+            accepted("title = \"x\"\n[[book.chapters]]\ntitle = \"a\"\nposts = []\nzz_nope = 1\n")
+        );
+    }
+
+    #[test]
+    fn errors_have_lines() {
+        let text = "title = \"x\"\n[book]\nkinds = [\"qa\", \"poem\"]\nfrom = \"2026-13-01\"\ngroup_by = \"weekly\"\n[books.\"bad name\"]\ntitle = \"y\"\n";
+        let e = SiteConfig::from_str(Path::new("."), text).unwrap_err();
+        let all: Vec<String> = e.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(all.len(), 4, "{all:?}");
+        assert!(all[0].contains(":3") && all[0].contains("poem"), "{all:?}");
+        assert!(
+            all[1].contains(":4") && all[1].contains("2026-13-01"),
+            "{all:?}"
+        );
+        assert!(
+            all[2].contains(":5") && all[2].contains("weekly"),
+            "{all:?}"
+        );
+        assert!(
+            all[3].contains(":6") && all[3].contains("bad name"),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn pick() {
+        let text = "title = \"x\"\n[books.a]\ntitle = \"A\"\n[books.b]\ntitle = \"B\"\n";
+        let c = SiteConfig::from_str(Path::new("."), text).unwrap();
+        assert!(c.books.pick(None).unwrap_err().contains("a, b"));
+        assert_eq!(c.books.pick(Some("b")).unwrap().title.as_deref(), Some("B"));
+        assert!(c.books.pick(Some("zz")).is_err());
+        let none = SiteConfig::from_str(Path::new("."), "title = \"x\"\n").unwrap();
+        assert_eq!(none.books.pick(None).unwrap(), BookConfig::fallback());
+    }
+}

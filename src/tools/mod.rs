@@ -1,0 +1,8 @@
+//! Tools around the community: the `init`/`new` scaffolding and the JSON
+//! Schemas for editors.
+//!
+//! May import: `core`, `publish`, `archive`, `book`. Nothing imports `tools`
+//! except the command layer.
+
+pub mod scaffold;
+pub mod schema;
