@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! files (site.toml, content/**, members.yaml, themes/)
-//!    └─ content::Community::load ──► Community { config, members, posts }  (+ diag::Diagnostics)
+//!    └─ content::Project::load ──► Project { config, members, posts }  (+ diag::Diagnostics)
 //!                  ├─ site::build ──► pages (tera) + feeds + sitemap ──► public/
 //!                  └─ …
 //! ```
@@ -19,5 +19,5 @@ pub mod publish;
 pub mod tools;
 
 pub use crate::core::config::SiteConfig;
-pub use crate::core::content::Community;
 pub use crate::core::kind::Kind;
+pub use crate::core::project::Project;

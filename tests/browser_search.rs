@@ -14,7 +14,7 @@ use qunshu::archive::search::index::doc_chars;
 use qunshu::archive::search::normalize::{normalize_chars, terms};
 use qunshu::core::content::IncludeOptions;
 use qunshu::core::time::Clock;
-use qunshu::Community;
+use qunshu::Project;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -243,7 +243,7 @@ struct Demo {
 }
 
 fn demo() -> Demo {
-    let (c, _) = Community::load(&repo());
+    let (c, _) = Project::open(&repo(), qunshu::core::content::Depth::Rendered);
     let c = c.unwrap();
     let clock = Clock::from_arg(Some(CLOCK), c.config.tz).unwrap();
     Demo {
@@ -413,7 +413,7 @@ fn search_benchmark() {
     b.set_timeout(1800);
 
     // Ground truth: exact substrings of the normalised title or text.
-    let (c, _) = Community::load(&corpus);
+    let (c, _) = Project::open(&corpus, qunshu::core::content::Depth::Rendered);
     let c = c.expect("corpus loads");
     let now = Clock::from_arg(Some(&clock), c.config.tz).unwrap().now;
     let docs: Vec<(String, Vec<char>)> = c

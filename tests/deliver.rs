@@ -267,7 +267,7 @@ fn every_platform_gets_the_post_once_with_valid_shape_and_signature() {
         &ledger(r),
     ]);
 
-    // The archive date of the post is its delivery time (fills Community::delivered).
+    // The archive date of the post is its delivery time (fills Project::delivered).
     assert!(ledger(r).contains("\"event\":\"sent\""));
 }
 

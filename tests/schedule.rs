@@ -825,7 +825,7 @@ fn delivered_posts_keep_their_time_and_due_lists_what_is_due() {
     post(p, "briefs/a.md", "title: A", "a");
     post(p, "briefs/b.md", "title: B", "b");
     post(p, "briefs/c.md", "title: C", "c");
-    let (c, diags) = qunshu::Community::load(p);
+    let (c, diags) = qunshu::Project::open(p, qunshu::core::content::Depth::Rendered);
     let mut c = c.unwrap_or_else(|| panic!("{diags:?}"));
     let tz = c.config.tz;
     let at = |s: &str| parse_datetime(s, tz).unwrap();
@@ -858,7 +858,7 @@ fn delivered_posts_keep_their_time_and_due_lists_what_is_due() {
         "title: Old\npublish_at: 2026-11-20 08:00",
         "o",
     );
-    let (c, _) = qunshu::Community::load(p);
+    let (c, _) = qunshu::Project::open(p, qunshu::core::content::Depth::Rendered);
     let s = planned_times(&c.unwrap(), &clock);
     let old: Vec<_> = s.due(None).into_iter().filter(|d| d.stale).collect();
     assert_eq!(old.len(), 1);

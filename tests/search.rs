@@ -12,7 +12,7 @@ use qunshu::archive::search::Index;
 use qunshu::core::config::Lang;
 use qunshu::core::content::IncludeOptions;
 use qunshu::core::time::Clock;
-use qunshu::Community;
+use qunshu::Project;
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -178,7 +178,7 @@ fn search_json(index: &Path, args: &[&str]) -> serde_json::Value {
 
 /// The demo posts the build includes, as (url, title, text).
 fn demo_docs() -> Vec<(String, String, String, String, Vec<String>)> {
-    let (c, _) = Community::load(&repo());
+    let (c, _) = Project::open(&repo(), qunshu::core::content::Depth::Rendered);
     let c = c.unwrap();
     let clock = Clock::from_arg(Some(CLOCK), c.config.tz).unwrap();
     c.posts

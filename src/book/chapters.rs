@@ -9,10 +9,11 @@ use super::xhtml::{self, Frag};
 use super::{Book, BookSection, Chapter, Cover, Part, PartRole, Preface};
 use crate::core::config::books::{BookConfig, ChapterSpec, Grouping};
 use crate::core::config::{Lang, CONFIG_FILE};
-use crate::core::content::{is_relative_ref, resolve_relative, Community, Post, Visibility};
+use crate::core::content::{is_relative_ref, resolve_relative, Post, Visibility};
 use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::core::kind::Kind;
 use crate::core::markdown::{self, RefKind, Resolved};
+use crate::core::project::Project;
 use crate::core::slug::encode_path;
 use crate::core::time::Clock;
 use rayon::prelude::*;
@@ -249,7 +250,7 @@ fn kind_title(kind: Kind, lang: Lang) -> &'static str {
 
 /// Groups posts (already in time order) into titled chapters.
 fn group<'c>(
-    c: &'c Community,
+    c: &'c Project,
     cfg: &BookConfig,
     lang: Lang,
     posts: Vec<&'c Post>,
@@ -401,7 +402,7 @@ fn parts_of<'c>(post: &'c Post, anchor: &str, cfg: &BookConfig) -> Vec<Part<'c>>
 
 /// Makes the book (see [`Book::make`]).
 pub(super) fn make<'c>(
-    c: &'c Community,
+    c: &'c Project,
     cfg: BookConfig,
     clock: &Clock,
     need_frags: bool,

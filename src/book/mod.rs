@@ -3,7 +3,7 @@
 //! it), and a single Markdown file.
 //!
 //! ```text
-//! Community + BookConfig ──select──► chapters of posts (chapters.rs)
+//! Project + BookConfig ──select──► chapters of posts (chapters.rs)
 //!        └─ parts (question, accepted answer, summary, …) rendered with the
 //!           book's own link resolver, then normalised to XHTML (xhtml.rs)
 //!        └─ credits per chapter and the contributors index (credits.rs)
@@ -26,8 +26,9 @@ pub mod xhtml;
 
 pub use crate::core::config::books::{BookConfig, Books, Grouping};
 use crate::core::config::Lang;
-use crate::core::content::{Community, Credit, Post};
+use crate::core::content::{Credit, Post};
 use crate::core::diag::Diagnostics;
+use crate::core::project::Project;
 use crate::core::time::Clock;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashSet};
@@ -157,7 +158,7 @@ pub struct Cover {
 #[derive(Debug)]
 pub struct Book<'c> {
     /// The community it is made from.
-    pub community: &'c Community,
+    pub community: &'c Project,
     /// Its definition.
     pub config: BookConfig,
     /// Its language.
@@ -196,7 +197,7 @@ impl<'c> Book<'c> {
     /// Selects, orders and renders the book. `need_frags` is false when only
     /// the Markdown file is wanted.
     pub fn make(
-        community: &'c Community,
+        community: &'c Project,
         config: BookConfig,
         clock: &Clock,
         need_frags: bool,

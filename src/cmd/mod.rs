@@ -16,7 +16,7 @@ pub mod serve;
 pub mod status;
 
 use qunshu::core::diag::Diagnostics;
-use qunshu::Community;
+use qunshu::Project;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -37,24 +37,30 @@ pub fn print_diags(diags: &Diagnostics) {
 
 /// Loads the community, printing every diagnostic. Fails (after printing)
 /// on errors, or on warnings with `strict`.
-pub fn load(root: &Path, strict: bool) -> anyhow::Result<Community> {
-    finish_load(Community::load(root), strict)
+pub fn load(root: &Path, strict: bool) -> anyhow::Result<Project> {
+    finish_load(
+        Project::open(root, qunshu::core::content::Depth::Rendered),
+        strict,
+    )
 }
 
 /// Like [`load`], without rendering Markdown (for commands that only plan).
-pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Community> {
-    finish_load(Community::load_metadata(root), strict)
+pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Project> {
+    finish_load(
+        Project::open(root, qunshu::core::content::Depth::FrontMatter),
+        strict,
+    )
 }
 
 /// Reads the text of the posts at `sources` into a community loaded with
 /// [`load_metadata`], printing the problems found; fails on errors.
-pub fn load_text(c: &mut Community, sources: &[PathBuf]) -> anyhow::Result<()> {
+pub fn load_text(c: &mut Project, sources: &[PathBuf]) -> anyhow::Result<()> {
     finish_bodies(c.load_text(sources.iter().map(PathBuf::as_path)))
 }
 
 /// Like [`load_text`], rendering the posts with every check of [`load`]
 /// (links included): for posts about to be sent.
-pub fn load_rendered(c: &mut Community, sources: &[PathBuf]) -> anyhow::Result<()> {
+pub fn load_rendered(c: &mut Project, sources: &[PathBuf]) -> anyhow::Result<()> {
     finish_bodies(c.load_rendered(sources.iter().map(PathBuf::as_path)))
 }
 
@@ -70,9 +76,9 @@ fn finish_bodies(diags: Diagnostics) -> anyhow::Result<()> {
 }
 
 fn finish_load(
-    (community, mut diags): (Option<Community>, Diagnostics),
+    (community, mut diags): (Option<Project>, Diagnostics),
     strict: bool,
-) -> anyhow::Result<Community> {
+) -> anyhow::Result<Project> {
     if strict {
         diags.make_strict();
     }

@@ -3,7 +3,7 @@
 use qunshu::core::config::Lang;
 use qunshu::core::time::{format_local, Clock};
 use qunshu::publish::deliver::{self, lock::Lock, Ledger, Outcome, Report, Run};
-use qunshu::Community;
+use qunshu::Project;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
@@ -30,9 +30,9 @@ pub struct Args {
 pub const EXIT_BUSY: u8 = 75;
 
 /// Loads the community's plan (front matter only: see
-/// [`Community::load_metadata`]) and fills its delivery times from the
+/// [`Project::open`] with [`Depth::FrontMatter`](crate::core::content::Depth)) and fills its delivery times from the
 /// ledger. Call [`read_due`] before rendering a message.
-pub fn load_with_ledger(root: &Path) -> anyhow::Result<(Community, Ledger)> {
+pub fn load_with_ledger(root: &Path) -> anyhow::Result<(Project, Ledger)> {
     // The load fills `delivered` from the ledger already.
     let c = super::load_metadata(root, false)?;
     let ledger = load_ledger(root)?;
@@ -42,7 +42,7 @@ pub fn load_with_ledger(root: &Path) -> anyhow::Result<(Community, Ledger)> {
 /// Reads and renders the posts in `due`, with every check `build` makes of
 /// them (a broken link stops the send, as it stops the build). Posts that
 /// are not due are never read past their front matter.
-pub fn read_due(c: &mut Community, due: &[deliver::Due]) -> anyhow::Result<()> {
+pub fn read_due(c: &mut Project, due: &[deliver::Due]) -> anyhow::Result<()> {
     let sources: Vec<PathBuf> = due.iter().map(|d| d.source.clone()).collect();
     super::load_rendered(c, &sources)
 }
@@ -62,7 +62,7 @@ pub fn load_ledger(root: &Path) -> anyhow::Result<Ledger> {
 }
 
 /// One line about a report.
-pub fn report_line(c: &Community, r: &Report) -> String {
+pub fn report_line(c: &Project, r: &Report) -> String {
     let lang = c.config.language;
     let when = format_local(r.slot, c.config.tz);
     let what = format!("{when}  {}  {} → {}", r.post.display(), r.title, r.channel);
@@ -210,7 +210,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     // Read the ledger again now that no other run can write it.
     let mut ledger = load_ledger(root)?;
     c.delivered.clear();
-    ledger.fill(&mut c);
+    c.delivered.extend(ledger.delivered());
     let mut due = deliver::due_now(&c, &clock, &ledger);
     let clashes = deliver::take_clashes(&c, &mut due);
     report_clashes(&c, &clashes);
@@ -246,7 +246,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
 /// Publishes the due queued posts that no channel carries (see
 /// [`deliver::publish_without_channel`]) and says which; returns how many.
 pub fn publish_without_channel(
-    c: &Community,
+    c: &Project,
     ledger: &mut Ledger,
     due: &[deliver::Due],
     clock: &Clock,
@@ -268,7 +268,7 @@ pub fn publish_without_channel(
 }
 
 /// The title of the post at `source` (empty if it is gone).
-fn title_of<'c>(c: &'c Community, source: &Path) -> &'c str {
+fn title_of<'c>(c: &'c Project, source: &Path) -> &'c str {
     c.posts
         .iter()
         .find(|p| p.source == source)
@@ -276,7 +276,7 @@ fn title_of<'c>(c: &'c Community, source: &Path) -> &'c str {
 }
 
 /// Prints one error per clash: which posts share a slot and were held back.
-pub fn report_clashes(c: &Community, clashes: &[deliver::Clash]) {
+pub fn report_clashes(c: &Project, clashes: &[deliver::Clash]) {
     let lang = c.config.language;
     for k in clashes {
         let names = k
@@ -303,7 +303,7 @@ pub fn report_clashes(c: &Community, clashes: &[deliver::Clash]) {
 }
 
 /// Prints the counts and, when nothing was due, the next due post.
-pub fn summary(c: &Community, reports: &[Report], clock: &Clock) {
+pub fn summary(c: &Project, reports: &[Report], clock: &Clock) {
     let lang = c.config.language;
     let count = |f: fn(&Outcome) -> bool| reports.iter().filter(|r| f(&r.outcome)).count();
     let sent = count(|o| matches!(o, Outcome::Sent { .. }));

@@ -4,7 +4,7 @@ use anyhow::anyhow;
 use qunshu::core::config::Lang;
 use qunshu::core::time::{self, Clock};
 use qunshu::publish::schedule::report::{week_report, WeekReport};
-use qunshu::Community;
+use qunshu::Project;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -54,7 +54,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn table(r: &WeekReport, c: &Community) -> String {
+fn table(r: &WeekReport, c: &Project) -> String {
     let lang = c.config.language;
     let mut s = String::new();
     let admin = r

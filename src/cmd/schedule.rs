@@ -4,7 +4,7 @@ use anyhow::{bail, Context};
 use qunshu::core::config::Lang;
 use qunshu::core::time::{self, format_time_of_day, Clock};
 use qunshu::publish::schedule::{self, day_label, pin, EntryStatus, Plan};
-use qunshu::Community;
+use qunshu::Project;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -141,21 +141,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Loads the community and checks the rota's handles against the members.
-pub fn load(root: &Path) -> anyhow::Result<Community> {
-    // The plan needs no HTML: text for the calendar is rendered on demand.
-    let c = super::load_metadata(root, false)?;
-    let problems = schedule::check(&c);
-    if !problems.is_empty() {
-        for d in &problems {
-            eprintln!("{d}");
-        }
-        return Err(qunshu::core::diag::Failed {
-            errors: problems.len(),
-        }
-        .into());
-    }
-    Ok(c)
+/// Opens the community for planning (front matter only: text for the
+/// calendar is rendered on demand). The rota's handles are checked against
+/// the members file as the configuration is read.
+pub fn load(root: &Path) -> anyhow::Result<Project> {
+    super::load_metadata(root, false)
 }
 
 struct Words {
@@ -203,7 +193,7 @@ fn words(lang: Lang) -> Words {
     }
 }
 
-fn table(plan: &Plan, c: &Community) -> String {
+fn table(plan: &Plan, c: &Project) -> String {
     let lang = c.config.language;
     let tz = plan.tz();
     let w = words(lang);

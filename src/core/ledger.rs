@@ -18,7 +18,6 @@
 //! worker, and send their records to the thread that owns the ledger, which
 //! writes and fsyncs each before the worker goes on.
 
-use crate::core::content::Community;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -494,20 +493,6 @@ impl Ledger {
         }
         m
     }
-
-    /// Fills `community.delivered` with each delivered post's delivery
-    /// time, so the plan and the archive date queued posts by when they
-    /// actually went out.
-    pub fn fill(&self, community: &mut Community) {
-        community.delivered.extend(self.delivered());
-    }
-}
-
-/// Loads the ledger of `community`'s site and fills `community.delivered`.
-pub fn fill_delivered(community: &mut Community) -> Result<(), String> {
-    let l = Ledger::load(&community.config.root)?;
-    l.fill(community);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! becomes [`Credit::Anonymous`], which carries no name, no handle and no
 //! page, so no template can print what it does not have.
 
-use crate::core::config::Lang;
 use crate::core::diag::{Diagnostic, Diagnostics};
+use crate::core::i18n::Lang;
 use crate::core::markdown;
 use crate::core::slug::slugify;
 use serde::{Deserialize, Serialize};
@@ -224,7 +224,7 @@ impl Members {
     /// that member is guessed); an entry without `privacy:` is shown by its
     /// alias, or as an unnamed member when it has none (with a warning).
     pub fn parse(rel: &Path, text: &str, diags: &mut Diagnostics) -> Members {
-        use crate::core::content::frontmatter::{too_deep, MAX_YAML_DEPTH};
+        use crate::core::yaml::{too_deep, MAX_YAML_DEPTH};
         if let Some((line, _)) = too_deep(text, MAX_YAML_DEPTH) {
             diags.push(
                 Diagnostic::error(rel, format!("the file is nested more than {MAX_YAML_DEPTH} levels deep here; at most {MAX_YAML_DEPTH} levels are read (expected one entry per handle with its fields)"))

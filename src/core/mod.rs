@@ -19,5 +19,7 @@ pub mod kind;
 pub mod ledger;
 pub mod markdown;
 pub mod members;
+pub mod project;
 pub mod slug;
 pub mod time;
+pub mod yaml;

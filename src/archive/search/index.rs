@@ -23,7 +23,8 @@
 use super::codec;
 use super::normalize::{is_word, push_char};
 use crate::core::config::Lang;
-use crate::core::content::{Community, Credit, Post};
+use crate::core::content::{Credit, Post};
+use crate::core::project::Project;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -86,7 +87,7 @@ pub struct Stats {
 /// Makes the index documents for `posts` of `community`: titles, text,
 /// facets, and author credits through [`crate::core::content::Members::credit`]
 /// (anonymous members are left out entirely).
-pub fn docs_from_posts(community: &Community, posts: &[&Post]) -> Vec<Doc> {
+pub fn docs_from_posts(community: &Project, posts: &[&Post]) -> Vec<Doc> {
     let tz = community.config.tz;
     posts
         .iter()
@@ -129,11 +130,7 @@ pub fn docs_from_posts(community: &Community, posts: &[&Post]) -> Vec<Doc> {
 
 /// Builds the search index of `posts` (the posts a build includes) into
 /// `out_dir` (normally `<output>/search`), replacing what is there.
-pub fn write_index(
-    community: &Community,
-    posts: &[&Post],
-    out_dir: &Path,
-) -> anyhow::Result<Stats> {
+pub fn write_index(community: &Project, posts: &[&Post], out_dir: &Path) -> anyhow::Result<Stats> {
     let docs = docs_from_posts(community, posts);
     let columns: Vec<(String, String)> = community
         .config

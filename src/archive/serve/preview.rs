@@ -3,7 +3,7 @@
 //! A full render makes every page of the archive (with drafts, future and
 //! queued posts and open threads, each marked by the theme's banner). After
 //! that, a change to posts re-reads only the changed files
-//! ([`Community::reload_content`]) and re-renders only the pages whose
+//! ([`Project::reload_content`]) and re-renders only the pages whose
 //! inputs changed. Each page job gets a *key*: the posts it shows (a post
 //! page: its own post; a listing page: the posts on that page, with the
 //! total and page count; a contributor page: the posts in their record).
@@ -19,8 +19,9 @@
 
 use crate::archive::site::theme::StaticSource;
 use crate::archive::site::{BuildOptions, Card, Job, Site};
-use crate::core::content::{Community, IncludeOptions, LoadCache, CONTENT_DIR};
+use crate::core::content::{IncludeOptions, LoadCache, CONTENT_DIR};
 use crate::core::diag::Diagnostics;
+use crate::core::project::Project;
 use crate::core::time::Clock;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -109,7 +110,7 @@ enum Key {
 }
 
 struct State {
-    community: Community,
+    community: Project,
     cache: LoadCache,
 }
 
@@ -242,7 +243,7 @@ impl Preview {
     }
 
     /// The loaded community, if `site.toml` could be read.
-    pub fn community(&self) -> Option<&Community> {
+    pub fn community(&self) -> Option<&Project> {
         self.state.as_ref().map(|s| &s.community)
     }
 
@@ -271,7 +272,7 @@ impl Preview {
 
     fn update_full(&mut self) -> UpdateReport {
         let mut cache = LoadCache::default();
-        let (community, diags) = Community::load_with_cache(&self.root, &mut cache);
+        let (community, diags) = Project::open_cached(&self.root, &mut cache);
         self.diags = diags;
         self.state = community.map(|community| State { community, cache });
         self.need_full_render = true;

@@ -3,7 +3,7 @@
 //!
 //! A build is a list of [`Job`]s — the home page, each post, each page of
 //! each listing, contributor pages, feeds — computed from the loaded
-//! [`Community`] by [`Site::new`]. Any single job renders on its own
+//! [`Project`] by [`Site::new`]. Any single job renders on its own
 //! ([`Site::render`]), which is what lets `serve` re-render only the pages an
 //! edit touches; a full build renders every job in parallel (rayon) straight
 //! into a temporary folder and swaps it in ([`output::write_site`]).
@@ -18,9 +18,10 @@ pub mod output;
 pub mod theme;
 
 use crate::core::config::Lang;
-use crate::core::content::{Community, IncludeOptions, Post, Visibility};
+use crate::core::content::{IncludeOptions, Post, Visibility};
 use crate::core::i18n;
 use crate::core::kind::Kind;
+use crate::core::project::Project;
 use crate::core::slug::{encode_path, slugify};
 use crate::core::time::Clock;
 use anyhow::anyhow;
@@ -55,7 +56,7 @@ pub struct Page {
 pub enum Job {
     /// `index.html`.
     Home,
-    /// A post's page; the index is into `Community::posts`.
+    /// A post's page; the index is into `Project::posts`.
     Post(usize),
     /// One page (1-based) of a listing.
     Listing {
@@ -147,7 +148,7 @@ pub struct Listing {
     pub title: String,
     /// What kind of listing (`kind`, `column`, `tag`, `stage`).
     pub group: &'static str,
-    /// Posts, newest first (indices into `Community::posts`).
+    /// Posts, newest first (indices into `Project::posts`).
     pub items: Vec<usize>,
 }
 
@@ -209,7 +210,7 @@ pub struct Contributor {
 /// The page model of one build.
 pub struct Site<'a> {
     /// The community.
-    pub community: &'a Community,
+    pub community: &'a Project,
     /// Options.
     pub opts: BuildOptions,
     /// The theme.
@@ -249,7 +250,7 @@ pub struct BuildReport {
     pub posts: usize,
 }
 
-fn person(c: &Community, handle: &str) -> Person {
+fn person(c: &Project, handle: &str) -> Person {
     let credit = c.members.credit(handle);
     Person {
         name: credit.display(c.config.language).to_string(),
@@ -308,7 +309,7 @@ pub fn excerpt(text: &str, n: usize) -> String {
 
 impl<'a> Site<'a> {
     /// Builds the page model: what is published, listings, contributor records.
-    pub fn new(community: &'a Community, opts: BuildOptions) -> anyhow::Result<Site<'a>> {
+    pub fn new(community: &'a Project, opts: BuildOptions) -> anyhow::Result<Site<'a>> {
         Self::new_reusing(community, opts, &mut |_, _| None)
     }
 
@@ -317,7 +318,7 @@ impl<'a> Site<'a> {
     /// that did not change since its last model (same clock, config and
     /// members), so an edit does not rebuild ten thousand cards.
     pub fn new_reusing(
-        community: &'a Community,
+        community: &'a Project,
         opts: BuildOptions,
         reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
     ) -> anyhow::Result<Site<'a>> {
@@ -331,7 +332,7 @@ impl<'a> Site<'a> {
     /// Like [`Site::new_reusing`], with a theme already loaded (the live
     /// preview keeps it until a template or `site.toml` changes).
     pub fn new_with_theme(
-        community: &'a Community,
+        community: &'a Project,
         opts: BuildOptions,
         theme: Arc<Theme>,
         reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,

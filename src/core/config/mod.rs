@@ -26,6 +26,11 @@ pub const CONFIG_FILE: &str = "site.toml";
 
 pub use crate::core::i18n::Lang;
 
+/// Reads the members file at a path relative to the root and returns its
+/// handles, or `None` when it cannot be used (see
+/// [`SiteConfig::load_checking`]).
+pub type MemberHandles<'a> = &'a dyn Fn(&Path) -> Option<std::collections::BTreeSet<String>>;
+
 /// A column (栏目): a stream of posts of one kind with its posting slots.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
@@ -80,13 +85,13 @@ pub struct SiteConfig {
     /// The text of `site.toml`, for modules that report lines of their own sections.
     pub source: String,
     /// Delivery channels (`[[channels]]`), validated.
-    pub channels: Vec<crate::publish::deliver::Channel>,
+    pub channels: Vec<channels::Channel>,
     /// Delivery options (`[delivery]`).
     pub delivery: crate::core::config::channels::DeliveryOptions,
     /// Recurring events (`[[events]]`).
-    pub events: Vec<crate::publish::schedule::Event>,
+    pub events: Vec<events::Event>,
     /// The duty rota (`[rota]`), if any.
-    pub rota: Option<crate::publish::schedule::Rota>,
+    pub rota: Option<rota::Rota>,
     /// The books: `[book]` and `[books.NAME]` (see `book::config`).
     pub books: crate::core::config::books::Books,
 }
@@ -110,6 +115,20 @@ impl SiteConfig {
     /// Reads and validates `ROOT/site.toml`. Every problem is returned, not
     /// only the first.
     pub fn load(root: &Path) -> Result<SiteConfig, Diagnostics> {
+        Self::load_checking(root, &|_| None)
+    }
+
+    /// Like [`SiteConfig::load`], and checks the rota's handles against the
+    /// members file in the same pass, so they are reported with every other
+    /// problem of `site.toml` at once. `handles` reads the members file at the
+    /// given path (relative to the root) and returns its handles, or `None`
+    /// when it cannot be used (its own problems are reported when the
+    /// community is opened). The members file is read by the caller
+    /// ([`crate::core::project::Project::open`]), so `config` stays below it.
+    pub fn load_checking(
+        root: &Path,
+        handles: MemberHandles<'_>,
+    ) -> Result<SiteConfig, Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let mut diags = Diagnostics::new();
         let text = match std::fs::read(&path) {
@@ -134,11 +153,19 @@ impl SiteConfig {
                 return Err(diags);
             }
         };
-        Self::from_str(root, &text)
+        Self::parse(root, &text, handles)
     }
 
     /// Validates configuration text as if read from `ROOT/site.toml`.
     pub fn from_str(root: &Path, text: &str) -> Result<SiteConfig, Diagnostics> {
+        Self::parse(root, text, &|_| None)
+    }
+
+    fn parse(
+        root: &Path,
+        text: &str,
+        handles: MemberHandles<'_>,
+    ) -> Result<SiteConfig, Diagnostics> {
         let mut diags = Diagnostics::new();
         let raw: RawSite = match toml::from_str(text) {
             Ok(r) => r,
@@ -253,7 +280,7 @@ impl SiteConfig {
                 .unwrap_or_else(|| "content/members.yaml".to_string()),
         );
         let rota = raw.rota.as_ref().and_then(|r| {
-            let members = usable_members(root, &members_file);
+            let members = handles(&members_file);
             crate::core::config::rota::validate(r, text, members.as_ref(), &mut diags)
         });
 
@@ -285,18 +312,6 @@ impl SiteConfig {
             books,
         })
     }
-}
-
-/// The members file at `root/rel` when it can be read without errors and
-/// names at least one member (its own problems are reported when the
-/// community is loaded); `None` otherwise.
-fn usable_members(root: &Path, rel: &Path) -> Option<crate::core::members::Members> {
-    if !root.join(rel).is_file() {
-        return None;
-    }
-    let mut diags = Diagnostics::new();
-    let members = crate::core::members::Members::load(root, rel, &mut diags);
-    (diags.error_count() == 0 && !members.is_empty()).then_some(members)
 }
 
 /// toml's message without its own rendering of the source excerpt.

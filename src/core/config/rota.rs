@@ -2,7 +2,6 @@
 //! sign-up order, one period (normally a week) each, from a start date.
 
 use crate::core::config::CONFIG_FILE;
-use crate::core::content::Members;
 use crate::core::diag::{line_of_offset, Diagnostic, Diagnostics};
 use crate::core::time;
 use chrono::NaiveDate;
@@ -68,7 +67,7 @@ fn parse_period(s: &str) -> Option<u32> {
 pub fn validate(
     raw: &RawRota,
     text: &str,
-    members_file: Option<&Members>,
+    members_file: Option<&std::collections::BTreeSet<String>>,
     diags: &mut Diagnostics,
 ) -> Option<Rota> {
     let before = diags.error_count();
@@ -92,7 +91,7 @@ pub fn validate(
                 .field("rota.members"),
             );
         } else {
-            if members_file.is_some_and(|f| !f.contains(&h)) {
+            if members_file.is_some_and(|f| !f.contains(h.as_str())) {
                 diags.push(not_a_member(&h, line(m.span())));
             }
             members.push((h, line(m.span())));
@@ -176,16 +175,6 @@ impl Rota {
             }
         }
         out
-    }
-
-    /// Problems with handles that are not in the members file (errors, with
-    /// the line of each handle in `site.toml`).
-    pub fn check_members(&self, members: &Members) -> Vec<Diagnostic> {
-        self.members
-            .iter()
-            .filter(|(h, _)| !members.contains(h))
-            .map(|(h, line)| not_a_member(h, *line))
-            .collect()
     }
 }
 

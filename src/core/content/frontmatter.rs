@@ -1,5 +1,6 @@
 //! Front matter: the YAML block between `---` lines at the top of a post.
 
+use crate::core::yaml::{too_deep, MAX_YAML_DEPTH};
 use serde::Deserialize;
 
 /// The front matter fields of every kind of post, as written.
@@ -221,12 +222,6 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     ))
 }
 
-/// The deepest nesting of lists and maps read in YAML (front matter and the
-/// members file). Real front matter is at most two levels deep; a file
-/// nested thousands of levels deep is refused before it is parsed, which
-/// would take the YAML parser minutes.
-pub const MAX_YAML_DEPTH: usize = 32;
-
 /// The most `tags` (and `authors`) one post may have. Each tag has its own
 /// page listing the post, so the archive grows with the number of tags.
 pub const MAX_WORDS: usize = 64;
@@ -402,102 +397,6 @@ fn plain_yaml_error(msg: &str) -> (Option<String>, String) {
         .map(|i| format!(" (item {} is {found})", i + 1))
         .unwrap_or_else(|| format!(" (found {found})"));
     (field, format!("expected {expected}{item}"))
-}
-
-/// The first line (1-based in `yaml`) where lists and maps nest more than
-/// `max` levels deep, with that depth, found in one pass over the text
-/// without parsing it. Block nesting is counted by indentation and by `- `
-/// items opened on one line (`- - - x`), flow nesting by `[` and `{`
-/// opened outside quotes and comments. It may count a level too many for
-/// odd but valid YAML; it never misses a deep one.
-pub fn too_deep(yaml: &str, max: usize) -> Option<(usize, usize)> {
-    let mut indents: Vec<usize> = Vec::new();
-    let mut flow = 0usize;
-    let mut quote: Option<char> = None;
-    // The indentation of the line that opened a `|` or `>` block of text.
-    let mut text_block: Option<usize> = None;
-    for (i, line) in yaml.lines().enumerate() {
-        let content = line.trim_start_matches(' ');
-        let indent = line.len() - content.len();
-        if let Some(parent) = text_block {
-            if content.is_empty() || indent > parent {
-                continue;
-            }
-            text_block = None;
-        }
-        if flow == 0 && quote.is_none() {
-            if content.is_empty() || content.starts_with('#') {
-                continue;
-            }
-            let value = content.split(" #").next().unwrap_or("").trim_end();
-            let last = value.rsplit(' ').next().unwrap_or("");
-            if last.starts_with(['|', '>'])
-                && last[1..]
-                    .chars()
-                    .all(|c| matches!(c, '-' | '+' | '1'..='9'))
-            {
-                text_block = Some(indent);
-            }
-            while indents.last().is_some_and(|&top| top >= indent) {
-                indents.pop();
-            }
-            indents.push(indent);
-            let dashes = content
-                .split_inclusive(' ')
-                .take_while(|w| w.trim_end() == "-" || w.trim_end() == "?")
-                .count();
-            if indents.len() + dashes > max {
-                return Some((i + 1, indents.len() + dashes));
-            }
-        }
-        // Flow collections: `[` or `{` where a value starts (at the start of
-        // the line, after `: `, `- ` or `? `, and inside a flow collection
-        // after `[`, `{`, `,` or `:`); quotes likewise.
-        let mut start = quote.is_none();
-        let mut prev_space = true;
-        let mut chars = content.chars().peekable();
-        while let Some(c) = chars.next() {
-            match quote {
-                Some('"') if c == '\\' => {
-                    chars.next();
-                    continue;
-                }
-                Some(q) if c == q => {
-                    if q == '\'' && chars.peek() == Some(&'\'') {
-                        chars.next();
-                    } else {
-                        quote = None;
-                        start = false;
-                    }
-                    continue;
-                }
-                Some(_) => continue,
-                None => {}
-            }
-            let next_space = chars.peek().is_none_or(|n| n.is_whitespace());
-            match c {
-                '#' if prev_space => break,
-                c if c.is_whitespace() => {}
-                '"' | '\'' if start => quote = Some(c),
-                '[' | '{' if start => {
-                    flow += 1;
-                    if indents.len() + flow > max {
-                        return Some((i + 1, indents.len() + flow));
-                    }
-                }
-                ']' | '}' if flow > 0 => {
-                    flow -= 1;
-                    start = false;
-                }
-                ',' if flow > 0 => start = true,
-                ':' if flow > 0 || next_space => start = true,
-                '-' | '?' if start && next_space => {}
-                _ => start = false,
-            }
-            prev_space = c.is_whitespace();
-        }
-    }
-    None
 }
 
 /// The 1-based file line of `field:` inside a front matter block starting at `yaml_line`.

@@ -31,8 +31,9 @@ pub mod wecom;
 pub use crate::core::config::channels::{self, Channel, ChannelKind};
 pub use crate::core::ledger::{self, Cause, Ledger, State};
 
-use crate::core::content::{self, Community, Post};
+use crate::core::content::{self, Post};
 use crate::core::ledger::{EventKind, Record};
+use crate::core::project::Project;
 use crate::core::time::Clock;
 use crate::publish::schedule::plan::PostStatus;
 use chrono::{DateTime, Duration, Utc};
@@ -138,14 +139,14 @@ pub fn dialect_of(kind: ChannelKind) -> Option<(Dialect, Limit)> {
 }
 
 /// The archive URL of a post.
-pub fn post_url(c: &Community, post: &Post) -> String {
+pub fn post_url(c: &Project, post: &Post) -> String {
     format!("{}{}", c.config.base_url, post.href())
 }
 
 /// A resolver for a post's links: links to other posts by file path become
 /// their archive URLs, other relative links are read against the base URL,
 /// unsafe URLs (`javascript:`) are dropped.
-fn resolver<'a>(c: &'a Community, post: &'a Post) -> impl Fn(&str) -> Option<String> + 'a {
+fn resolver<'a>(c: &'a Project, post: &'a Post) -> impl Fn(&str) -> Option<String> + 'a {
     move |dest: &str| {
         if !crate::core::markdown::is_safe_url(dest) {
             return None;
@@ -173,7 +174,7 @@ fn resolver<'a>(c: &'a Community, post: &'a Post) -> impl Fn(&str) -> Option<Str
 
 /// A post in `d`, ready to split: title (except where the platform shows it
 /// apart), credits, body, and for a thread a link to its page.
-pub fn doc(c: &Community, post: &Post, d: Dialect, title_apart: bool) -> render::Doc {
+pub fn doc(c: &Project, post: &Post, d: Dialect, title_apart: bool) -> render::Doc {
     let lang = c.config.language;
     let mut out = render::Doc::new(d, lang);
     if !title_apart {
@@ -228,7 +229,7 @@ fn mention_line(kind: ChannelKind) -> Option<&'static str> {
 /// its own before the first part (Feishu, Slack, Discord), a short text
 /// message naming the post before it (WeCom), or the body's `at.isAtAll`
 /// (DingTalk; see `prepare`).
-pub fn render_for(c: &Community, post: &Post, ch: &Channel) -> Message {
+pub fn render_for(c: &Project, post: &Post, ch: &Channel) -> Message {
     let kind = ch.kind;
     let parts = match dialect_of(kind) {
         Some((d, mut limit)) => {
@@ -256,11 +257,7 @@ pub fn render_for(c: &Community, post: &Post, ch: &Channel) -> Message {
 }
 
 /// The JSON document the generic webhook receives.
-pub fn webhook_fields(
-    c: &Community,
-    post: &Post,
-    slot: Option<DateTime<Utc>>,
-) -> serde_json::Value {
+pub fn webhook_fields(c: &Project, post: &Post, slot: Option<DateTime<Utc>>) -> serde_json::Value {
     let lang = c.config.language;
     let credit = |h: &String| c.members.credit(h).display(lang).to_string();
     let plain = doc(c, post, Dialect::Plain, true).render();
@@ -336,7 +333,7 @@ pub struct Report {
 /// writer — the thread that called [`Run::deliver`] — to which the workers
 /// send their records, each written and fsynced before the worker goes on.
 pub struct Run<'a> {
-    community: &'a Community,
+    community: &'a Project,
     ledger: &'a mut Ledger,
     clock: Clock,
     since: Instant,
@@ -356,7 +353,7 @@ impl<'a> Run<'a> {
     /// Setting `stop` makes the run finish the requests in flight, record
     /// them, and send nothing more.
     pub fn new(
-        community: &'a Community,
+        community: &'a Project,
         ledger: &'a mut Ledger,
         clock: Clock,
         stop: Arc<AtomicBool>,
@@ -422,7 +419,7 @@ impl<'a> Run<'a> {
         self.record_unknowns()?;
         let mut due = due.to_vec();
         due.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
-        let c: &'a Community = self.community;
+        let c: &'a Project = self.community;
         // Each channel's posts, in order, with what the ledger knows of them
         // (only the channel's own worker changes that during the run).
         let lanes: Vec<(&Channel, Vec<Job<'a>>)> = c
@@ -537,7 +534,7 @@ struct Job<'a> {
 
 /// One channel's deliveries in a run, on a thread of their own.
 struct Worker<'a> {
-    community: &'a Community,
+    community: &'a Project,
     ch: &'a Channel,
     clock: Clock,
     since: Instant,
@@ -944,7 +941,7 @@ pub struct Preview {
 }
 
 /// Everything a run at `now` would do, rendered, without sending or writing.
-pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) -> Vec<Preview> {
+pub fn preview(c: &Project, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) -> Vec<Preview> {
     let lang = c.config.language;
     let started = ledger.started().unwrap_or(now);
     let mut due = due.to_vec();
@@ -1026,7 +1023,7 @@ pub fn preview(c: &Community, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) 
 /// post whose time has come and that is not older than the ledger's
 /// history (delivered posts too, so a channel that has not had one yet
 /// still gets it; the ledger decides per channel).
-pub fn due_now(c: &Community, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
+pub fn due_now(c: &Project, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
     let max_stale = c
         .config
         .columns
@@ -1060,7 +1057,7 @@ pub fn due_now(c: &Community, clock: &Clock, ledger: &Ledger) -> Vec<Due> {
 /// (A pinned post needs no record: its `publish_at` dates it.) Returns the
 /// posts newly published.
 pub fn publish_without_channel(
-    c: &Community,
+    c: &Project,
     ledger: &mut Ledger,
     due: &[Due],
     now: DateTime<Utc>,
@@ -1098,7 +1095,7 @@ pub struct Clash {
 /// organiser moves one of them (the plan shows the clash the same way).
 /// A post already delivered stays in `due` (the ledger decides per
 /// channel), so only the newcomer is held back.
-pub fn take_clashes(c: &Community, due: &mut Vec<Due>) -> Vec<Clash> {
+pub fn take_clashes(c: &Project, due: &mut Vec<Due>) -> Vec<Clash> {
     let mut groups: std::collections::BTreeMap<(&str, DateTime<Utc>), Vec<PathBuf>> =
         std::collections::BTreeMap::new();
     for d in due.iter() {
@@ -1131,12 +1128,12 @@ pub fn take_clashes(c: &Community, due: &mut Vec<Due>) -> Vec<Clash> {
 }
 
 /// The next planned delivery after `clock.now`, if any.
-pub fn next_due(c: &Community, clock: &Clock) -> Option<Due> {
+pub fn next_due(c: &Project, clock: &Clock) -> Option<Due> {
     upcoming(c, clock, 1).into_iter().next()
 }
 
 /// Upcoming deliveries after `clock.now`, soonest first.
-pub fn upcoming(c: &Community, clock: &Clock, n: usize) -> Vec<Due> {
+pub fn upcoming(c: &Project, clock: &Clock, n: usize) -> Vec<Due> {
     let s = crate::publish::schedule::plan::planned_times(c, clock);
     s.posts
         .iter()
@@ -1153,7 +1150,7 @@ pub fn upcoming(c: &Community, clock: &Clock, n: usize) -> Vec<Due> {
 /// The planned time of every post, from the plan: pinned posts at their
 /// time, delivered posts in the slot they were delivered for, queued posts
 /// in their column's next free deliverable slot.
-fn planned(c: &Community, clock: &Clock) -> Vec<Due> {
+fn planned(c: &Project, clock: &Clock) -> Vec<Due> {
     crate::publish::schedule::plan::planned_times(c, clock)
         .posts
         .into_iter()

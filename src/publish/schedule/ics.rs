@@ -16,7 +16,7 @@
 
 use super::plan::{EntryStatus, Plan};
 use crate::core::config::Lang;
-use crate::core::content::Community;
+use crate::core::project::Project;
 use crate::core::slug::slugify;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -105,7 +105,7 @@ pub fn post_uid(source: &std::path::Path, base_url: &str) -> String {
 /// Writes the plan as an iCalendar file: one VEVENT per post in range (with
 /// a reminder at its time and the copy-ready text as description), one per
 /// event occurrence, and one all-day VEVENT per duty period.
-pub fn write(plan: &Plan, c: &Community) -> String {
+pub fn write(plan: &Plan, c: &Project) -> String {
     let cfg = &c.config;
     let lang = cfg.language;
     let host = &cfg.base_url;

@@ -25,19 +25,7 @@ pub use plan::{
 };
 
 use crate::core::config::Lang;
-use crate::core::content::{Community, Members, Post};
-use crate::core::diag::Diagnostic;
-
-/// Checks the parts of the scheduling configuration that need the members
-/// file: every handle on the rota must be a member. Errors name the line in
-/// `site.toml`.
-pub fn check(c: &Community) -> Vec<Diagnostic> {
-    c.config
-        .rota
-        .as_ref()
-        .map(|r| r.check_members(&c.members))
-        .unwrap_or_default()
-}
+use crate::core::content::{Members, Post};
 
 /// The copy-ready plain text of a post, for pasting into a chat group (the
 /// calendar reminder's description): the title, the body as plain text and,

@@ -10,12 +10,12 @@
 //!   times, events, the admin on duty, and each column's runway.
 //!
 //! Both are pure functions of the community, its delivery record
-//! (`Community::delivered`) and the clock.
+//! (`Project::delivered`) and the clock.
 //!
 //! ## Rules
 //!
 //! * A post with `publish_at` is **pinned** to that instant.
-//! * A post recorded in `Community::delivered` is **delivered**: its time
+//! * A post recorded in `Project::delivered` is **delivered**: its time
 //!   never changes again. It occupies the slot it was delivered for (the
 //!   latest slot of its column at or before the delivery, within the column's
 //!   `stale_after`), or its pinned time, or else the delivery instant.
@@ -31,7 +31,8 @@
 use super::slots;
 use crate::core::config::events::Occurrence;
 use crate::core::config::{Column, Lang};
-use crate::core::content::{Community, Credit, Post};
+use crate::core::content::{Credit, Post};
+use crate::core::project::Project;
 use crate::core::time::{self, Clock};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -54,7 +55,7 @@ pub enum PostStatus {
 /// The planned time of one post.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedPost {
-    /// Index into `Community::posts`.
+    /// Index into `Project::posts`.
     #[serde(skip)]
     pub index: usize,
     /// Source file (`content/briefs/x.md`), the post's identity.
@@ -213,7 +214,7 @@ fn slot_for_delivery(col: &Column, tz: Tz, d: DateTime<Utc>) -> Option<DateTime<
 /// The planned time of every post: pinned, delivered, or queued into the
 /// next free deliverable slot of its column (see the module docs for the
 /// rules). Drafts are left out.
-pub fn planned_times(c: &Community, clock: &Clock) -> Schedule {
+pub fn planned_times(c: &Project, clock: &Clock) -> Schedule {
     let tz = c.config.tz;
     let now = clock.now;
     let mut posts: Vec<PlannedPost> = Vec::new();
@@ -416,7 +417,7 @@ pub struct Entry {
     pub clash_with: Vec<PathBuf>,
     /// True when the instant is before the clock's now.
     pub past: bool,
-    /// Index into `Community::posts`.
+    /// Index into `Project::posts`.
     #[serde(skip)]
     pub index: Option<usize>,
 }
@@ -510,7 +511,7 @@ impl Plan {
 }
 
 /// The plan for local dates `from .. from + days`: see the module docs.
-pub fn plan(c: &Community, clock: &Clock, from: NaiveDate, days: u32) -> Plan {
+pub fn plan(c: &Project, clock: &Clock, from: NaiveDate, days: u32) -> Plan {
     let tz = c.config.tz;
     let schedule = planned_times(c, clock);
     let to_date = from
@@ -659,7 +660,7 @@ pub fn day_label(lang: Lang, date: NaiveDate) -> String {
 }
 
 /// Each column's position in `site.toml`, to order entries at the same instant.
-fn column_order(c: &Community) -> HashMap<&str, usize> {
+fn column_order(c: &Project) -> HashMap<&str, usize> {
     c.config
         .columns
         .iter()

@@ -7,8 +7,9 @@
 //! the week and has passed by the clock's now. Members are shown only
 //! through `Members::credit`.
 
-use crate::core::content::{Community, Credit, Status};
+use crate::core::content::{Credit, Status};
 use crate::core::kind::Kind;
+use crate::core::project::Project;
 use crate::core::time::{self, Clock};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
@@ -93,7 +94,7 @@ struct Week {
 
 /// The duty week containing `date`: the rota's period when a rota covers
 /// the date, otherwise Monday to Sunday.
-fn week_of(c: &Community, clock: &Clock, date: NaiveDate) -> Week {
+fn week_of(c: &Project, clock: &Clock, date: NaiveDate) -> Week {
     let tz = c.config.tz;
     let duty = c.config.rota.as_ref().and_then(|r| r.on(date));
     let (start, end_excl) = match &duty {
@@ -125,9 +126,9 @@ fn week_of(c: &Community, clock: &Clock, date: NaiveDate) -> Week {
 
 /// The source files of the threads [`week_report`] counts for `date`: the
 /// posts whose answers a community loaded with
-/// [`Community::load_metadata`] must have read (with
-/// [`Community::load_text`]) before the report.
-pub fn week_threads(c: &Community, clock: &Clock, date: NaiveDate) -> Vec<PathBuf> {
+/// [`Project::open`] with [`Depth::FrontMatter`](crate::core::content::Depth) must have read (with
+/// [`Project::load_text`]) before the report.
+pub fn week_threads(c: &Project, clock: &Clock, date: NaiveDate) -> Vec<PathBuf> {
     week_of(c, clock, date)
         .posts
         .into_iter()
@@ -140,7 +141,7 @@ pub fn week_threads(c: &Community, clock: &Clock, date: NaiveDate) -> Vec<PathBu
 /// The report for the duty week containing `date`: the rota's period when
 /// a rota covers the date, otherwise the Monday-to-Sunday week. Threads'
 /// answers must have been read (see [`week_threads`]).
-pub fn week_report(c: &Community, clock: &Clock, date: NaiveDate) -> WeekReport {
+pub fn week_report(c: &Project, clock: &Clock, date: NaiveDate) -> WeekReport {
     let Week {
         start,
         end_excl,
