@@ -281,6 +281,11 @@ pub fn validate(
     out
 }
 
+/// Validates one `[book]` or `[books.NAME]` table.
+///
+/// Long on purpose: one check per key, in the order the keys are written,
+/// each with its own message and line, so every rule of the table is read
+/// in one place; splitting it would scatter one table's rules.
 fn validate_one(
     name: &str,
     key: &str,

@@ -214,6 +214,10 @@ fn is_env_name(s: &str) -> bool {
 
 /// Validates the `[[channels]]` entries against the site's columns.
 /// Problems are pushed to `diags` with their line; valid channels returned.
+///
+/// Long on purpose: one check per key, in the order the keys are written,
+/// each with its own message and line, so every rule of the table is read
+/// in one place; splitting it would scatter one table's rules.
 pub fn validate(
     raw: &[RawChannel],
     columns: &[Column],

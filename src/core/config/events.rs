@@ -108,6 +108,10 @@ fn floating(ndt: NaiveDateTime) -> DateTime<rrule::Tz> {
 }
 
 /// Validates the `[[events]]` tables; problems go to `diags` with their lines.
+///
+/// Long on purpose: one check per key, in the order the keys are written,
+/// each with its own message and line, so every rule of the table is read
+/// in one place; splitting it would scatter one table's rules.
 pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -> Vec<Event> {
     let mut out = Vec::new();
     for (i, r) in raw.iter().enumerate() {

@@ -162,6 +162,11 @@ impl SiteConfig {
         Self::parse(root, text, &|_| None)
     }
 
+    /// Reads and validates the top-level keys and hands each section to its
+    /// own validator (`channels`, `events`, `rota`, `books`).
+    ///
+    /// Long on purpose: one check per top-level key, in the order of the
+    /// file, so every rule of `site.toml`'s top level is read in one place.
     fn parse(
         root: &Path,
         text: &str,
