@@ -1,13 +1,15 @@
 //! JSON Schemas for the files organisers edit by hand, so editors complete
 //! field names and flag mistakes while they type (`qunshu schema`).
 //!
-//! The front matter and members schemas are derived (with `schemars`) from
-//! the very serde types the loader reads, so they cannot drift from it; the
-//! front matter schema is then narrowed per kind (only threads have
-//! `status`, `accepted`…) and, when `site.toml` can be read, `column` is
-//! limited to the columns that carry that kind. The `site.toml` schema is
-//! written out here (its raw types keep byte spans for error lines), and a
-//! test checks its keys against the keys the configuration loader accepts.
+//! Every schema is derived (with `schemars`) from the very serde types the
+//! loader reads, so it cannot drift from it: front matter, members, and
+//! `site.toml` (from the raw config types, whose byte spans are read as
+//! their plain values). The front matter schema is then narrowed per kind
+//! (only threads have `status`, `accepted`…) and, when `site.toml` can be
+//! read, `column` is limited to the columns that carry that kind. Tests
+//! check every table's keys against the keys the loader accepts.
+//!
+//! May import any library layer; only the command layer imports `tools`.
 
 use crate::core::config::SiteConfig;
 use crate::core::content::frontmatter::{FrontMatter, OneOrMany};

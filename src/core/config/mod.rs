@@ -6,6 +6,11 @@
 //! key and its line. Then [`SiteConfig::load`] checks every value (time zone,
 //! language, times of day, weekdays, dates) and reports *all* problems at
 //! once, each with its line.
+//!
+//! Owns every `site.toml` section (columns here; channels, events, rota and
+//! books in the submodules): raw types and validation. Imports only the
+//! leaves `diag`, `time`, `kind`, `i18n`; must not import content, members or
+//! anything above `core` (the features import config, never the reverse).
 
 use crate::core::diag::{line_of_offset, Diagnostic, Diagnostics};
 use crate::core::kind::Kind;

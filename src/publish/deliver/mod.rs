@@ -14,6 +14,9 @@
 //! meaning of its answers: [`wecom`], [`feishu`], [`dingtalk`],
 //! [`telegram`], [`slack`], [`discord`], [`webhook`], and the plain-text
 //! [`outbox`] for personal WeChat groups.
+//!
+//! May import `core` and `publish::schedule`; must not import `archive`,
+//! `book` or `tools`.
 
 pub mod dingtalk;
 pub mod discord;
