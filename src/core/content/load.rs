@@ -152,25 +152,14 @@ pub(crate) fn front_matter_len(head: &[u8]) -> Option<usize> {
     None
 }
 
-/// Parses the text of one content file (see [`parse_file`]).
-pub(crate) fn parse_text(
-    config: &SiteConfig,
-    members: &Members,
+/// The kind of a post: `kind:` in its front matter, else its folder
+/// (`content/qa/…`). `None`, with the problem in `errs`, when neither says.
+fn kind_of(
     rel: &Path,
-    text: std::borrow::Cow<'_, str>,
-    depth: Depth,
-) -> Result<Parsed, Vec<Diagnostic>> {
-    let text = frontmatter::normalize_text(text);
-    let split = frontmatter::split(&text)
-        .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
-    let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
-        let mut d = Diagnostic::error(rel, p.message).at_opt_line(p.line);
-        d.field = p.field;
-        vec![d]
-    })?;
-    let mut errs = Vec::new();
-    let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
-
+    front: &FrontMatter,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
     let folder_kind = rel
         .components()
         .nth(1)
@@ -179,7 +168,7 @@ pub(crate) fn parse_text(
             _ => None,
         })
         .and_then(Kind::from_dir);
-    let kind = match (&front.kind, folder_kind) {
+    match (&front.kind, folder_kind) {
         (Some(k), _) => match Kind::parse(k) {
             Some(k) => Some(k),
             None => {
@@ -202,7 +191,59 @@ pub(crate) fn parse_text(
             ).field("kind"));
             None
         }
-    };
+    }
+}
+
+/// Errors for the thread fields (`asked_by`, `status`, `accepted`,
+/// `summary_by`) set on a post that is not a Q&A thread.
+fn thread_fields_only_on_threads(
+    rel: &Path,
+    front: &FrontMatter,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+    errs: &mut Vec<Diagnostic>,
+) {
+    let fields = [
+        ("asked_by", front.asked_by.is_some()),
+        ("status", front.status.is_some()),
+        ("accepted", front.accepted.is_some()),
+        ("summary_by", front.summary_by.is_some()),
+    ];
+    for (f, set) in fields {
+        if set {
+            errs.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "`{f}` is only for Q&A threads (files in content/qa/ or with `kind: qa`)"
+                    ),
+                )
+                .at_opt_line(line_of(f))
+                .field(f),
+            );
+        }
+    }
+}
+
+/// Parses the text of one content file (see [`parse_file`]).
+pub(crate) fn parse_text(
+    config: &SiteConfig,
+    members: &Members,
+    rel: &Path,
+    text: std::borrow::Cow<'_, str>,
+    depth: Depth,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = frontmatter::normalize_text(text);
+    let split = frontmatter::split(&text)
+        .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
+    let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
+        let mut d = Diagnostic::error(rel, p.message).at_opt_line(p.line);
+        d.field = p.field;
+        vec![d]
+    })?;
+    let mut errs = Vec::new();
+    let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
+
+    let kind = kind_of(rel, &front, &line_of, &mut errs);
     match &front.title {
         Some(t) if !t.trim().is_empty() => {}
         _ => errs.push(
@@ -242,22 +283,8 @@ pub(crate) fn parse_text(
             );
         }
     }
-    if kind != Some(Kind::Qa) {
-        for f in ["asked_by", "status", "accepted", "summary_by"] {
-            let set = match f {
-                "asked_by" => front.asked_by.is_some(),
-                "status" => front.status.is_some(),
-                "accepted" => front.accepted.is_some(),
-                _ => front.summary_by.is_some(),
-            };
-            if set && kind.is_some() {
-                errs.push(
-                    Diagnostic::error(rel, format!("`{f}` is only for Q&A threads (files in content/qa/ or with `kind: qa`)"))
-                        .at_opt_line(line_of(f))
-                        .field(f),
-                );
-            }
-        }
+    if kind.is_some_and(|k| k != Kind::Qa) {
+        thread_fields_only_on_threads(rel, &front, &line_of, &mut errs);
     }
     // Without a kind nothing more can be checked; any other problem is
     // reported together with what the later checks find (column, URL,
