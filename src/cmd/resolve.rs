@@ -2,7 +2,7 @@
 
 use qunshu::core::config::{Lang, SiteConfig};
 use qunshu::core::ledger::{EventKind, Record};
-use qunshu::publish::deliver::{self, lock::Lock, State};
+use qunshu::publish::deliver::{self, lock::Lock, session, State};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -34,7 +34,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Ok(l) => l,
         Err(e) => anyhow::bail!("{e}; try again when it has finished"),
     };
-    let mut ledger = super::post::load_ledger(root)?;
+    let mut ledger = session::open_ledger(root, &mut super::Console)?;
     // Accept the path as shown, or relative to the current folder.
     let post = args
         .post

@@ -1,7 +1,7 @@
 //! `qunshu status`
 
 use qunshu::core::time::{format_local, Clock};
-use qunshu::publish::deliver::{self, lock::Lock, State};
+use qunshu::publish::deliver::{self, lock::Lock, session::Session, State};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -58,7 +58,8 @@ struct StatusJson {
 
 /// Runs `qunshu status`.
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let (c, ledger) = super::post::load_with_ledger(root)?;
+    let session = Session::open(root, &mut super::Console)?;
+    let (c, ledger) = (session.project(), session.ledger());
     let lang = c.config.language;
     let tz = c.config.tz;
     let clock = Clock::from_arg(args.clock.as_deref(), tz).map_err(anyhow::Error::msg)?;
@@ -125,7 +126,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut sent = take(State::Sent);
     sent.truncate(args.last);
-    let next: Vec<Next> = deliver::upcoming(&c, &clock, 5)
+    let next: Vec<Next> = deliver::upcoming(c, &clock, 5)
         .into_iter()
         .map(|d| Next {
             title: title(&d.source),

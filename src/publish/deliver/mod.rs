@@ -10,23 +10,28 @@
 //! deliver in parallel, one worker thread each, so a rate-limited channel
 //! delays only itself; the ledger keeps one writer.
 //!
-//! One file per platform holds its request shape, its signing and the
-//! meaning of its answers: [`wecom`], [`feishu`], [`dingtalk`],
-//! [`telegram`], [`slack`], [`discord`], [`webhook`], and the plain-text
-//! [`outbox`] for personal WeChat groups.
+//! One file per platform ([`platform`]) holds its dialect, limit, @all,
+//! request shape, signing and the meaning of its answers, behind one trait
+//! ([`Platform`]) in one table ([`platform::of`]).
+//!
+//! A [`session::Session`] is the one way in: lock, ledger, due posts, read,
+//! then [`decide`] for each post and channel what to send, skip or report,
+//! for a real run and a dry run alike. [`daemon`] is `qunshu run`'s loop.
+//!
+//! Owns: delivery, the outbox, the ledger's writes. Must not import:
+//! `archive`, `book`, `tools` (a rebuild after delivery is the caller's).
 
-pub mod dingtalk;
-pub mod discord;
-pub mod feishu;
+pub mod daemon;
+pub mod decide;
 pub mod http;
 pub mod lock;
-pub mod outbox;
 pub mod pacing;
+pub mod platform;
 pub mod render;
-pub mod slack;
-pub mod telegram;
-pub mod webhook;
-pub mod wecom;
+pub mod session;
+pub mod words;
+
+pub use platform::{outbox, AtAll, Platform};
 
 pub use crate::core::config::channels::{self, Channel, ChannelKind};
 pub use crate::core::ledger::{self, Cause, Ledger, State};
@@ -37,8 +42,8 @@ use crate::core::project::Project;
 use crate::core::time::Clock;
 use crate::publish::schedule::plan::PostStatus;
 use chrono::{DateTime, Duration, Utc};
-use http::{Answer, Prepared, Transport};
-use render::{Dialect, Limit};
+use http::{Answer, Transport};
+use render::Dialect;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -123,21 +128,6 @@ pub struct Message {
     pub parts: Vec<String>,
 }
 
-/// The dialect and size limit of a kind (`None` for the generic webhook,
-/// which sends the post's fields rather than a message).
-pub fn dialect_of(kind: ChannelKind) -> Option<(Dialect, Limit)> {
-    Some(match kind {
-        ChannelKind::Wecom => (wecom::DIALECT, wecom::LIMIT),
-        ChannelKind::Feishu => (feishu::DIALECT, feishu::LIMIT),
-        ChannelKind::Dingtalk => (dingtalk::DIALECT, dingtalk::LIMIT),
-        ChannelKind::Telegram => (telegram::DIALECT, telegram::LIMIT),
-        ChannelKind::Slack => (slack::DIALECT, slack::LIMIT),
-        ChannelKind::Discord => (discord::DIALECT, discord::LIMIT),
-        ChannelKind::Outbox => (outbox::DIALECT, outbox::LIMIT),
-        ChannelKind::Webhook => return None,
-    })
-}
-
 /// The archive URL of a post.
 pub fn post_url(c: &Project, post: &Post) -> String {
     format!("{}{}", c.config.base_url, post.href())
@@ -213,34 +203,26 @@ pub fn doc(c: &Project, post: &Post, d: Dialect, title_apart: bool) -> render::D
     out
 }
 
-/// What a channel with `mention_all` puts on its own line before the first
-/// part, for platforms whose @all is written in the text.
-fn mention_line(kind: ChannelKind) -> Option<&'static str> {
-    match kind {
-        ChannelKind::Feishu => Some(feishu::MENTION_ALL),
-        ChannelKind::Slack => Some(slack::MENTION_ALL),
-        ChannelKind::Discord => Some(discord::MENTION_ALL),
-        _ => None,
-    }
-}
-
 /// Renders a post for a channel, split to the platform's limit. With
-/// `mention_all`, the first message carries the platform's @all: a line of
-/// its own before the first part (Feishu, Slack, Discord), a short text
-/// message naming the post before it (WeCom), or the body's `at.isAtAll`
-/// (DingTalk; see `prepare`).
+/// `mention_all`, the first message carries the platform's @all (see
+/// [`AtAll`]): a line of its own before the first part, a short text
+/// message naming the post before it, or a field of the first request.
 pub fn render_for(c: &Project, post: &Post, ch: &Channel) -> Message {
-    let kind = ch.kind;
-    let parts = match dialect_of(kind) {
+    let p = platform::of(ch.kind);
+    let parts = match p.text() {
         Some((d, mut limit)) => {
-            let mention = ch.mention_all.then(|| mention_line(kind)).flatten();
-            if let Some(m) = mention {
+            let at_all = if ch.mention_all {
+                p.at_all()
+            } else {
+                AtAll::Never
+            };
+            if let AtAll::Line(m) = at_all {
                 limit.max = limit.max.saturating_sub(limit.measure(m) + 1);
             }
-            let mut parts = doc(c, post, d, kind == ChannelKind::Feishu).split(limit);
-            match (mention, parts.first_mut()) {
-                (Some(m), Some(first)) => first.insert_str(0, &format!("{m}\n")),
-                _ if ch.mention_all && kind == ChannelKind::Wecom => {
+            let mut parts = doc(c, post, d, p.title_apart()).split(limit);
+            match (at_all, parts.first_mut()) {
+                (AtAll::Line(m), Some(first)) => first.insert_str(0, &format!("{m}\n")),
+                (AtAll::TitleMessage, _) => {
                     // Text messages read `<@userid>` too: the title is escaped.
                     parts.insert(0, render::escape(d, &post.title));
                 }
@@ -609,48 +591,32 @@ impl Worker<'_> {
             slot: item.slot,
             outcome,
         };
-        match d.map(|d| d.state()) {
-            Some(State::Sent) | Some(State::Missed) => return Ok(None),
-            Some(State::Unknown) if ch.kind != ChannelKind::Outbox => {
+        let platform = platform::of(ch.kind);
+        let now = self.now();
+        let first = match decide::decide(&decide::Case {
+            platform,
+            slot: item.slot,
+            stale_after: decide::stale_after(&c.config, &item.column),
+            history: d,
+            started: self.started,
+            now,
+        }) {
+            // Failed a moment ago: `status` shows it; try again later.
+            decide::Decision::Done | decide::Decision::RetryFrom(_) => return Ok(None),
+            decide::Decision::StillUnknown => {
                 return Ok(Some(report(Outcome::StillUnknown {
                     cause: d.and_then(|d| d.unknown_cause),
                     detail: d.and_then(|d| d.unknown_error.clone()),
                 })))
             }
-            _ => {}
-        }
-        let stale_after = c
-            .config
-            .column(&item.column)
-            .map(|col| col.stale_after)
-            .unwrap_or_else(|| Duration::hours(2));
-        let now = self.now();
-        if let Some((failed_at, _)) = d.and_then(|d| d.failed.as_ref()) {
-            if d.is_some_and(|d| d.state() == State::Failed)
-                && now < *failed_at + retry_failed_after()
-            {
-                // Failed a moment ago: `status` shows it; try again later.
-                return Ok(None);
+            decide::Decision::Missed { late } => {
+                let mut r = Record::new(now, EventKind::Missed, &post.source, &ch.id);
+                r.slot = Some(item.slot);
+                self.append(r)?;
+                return Ok(Some(report(Outcome::Missed { late })));
             }
-        }
-        let resend = d.is_some_and(|d| d.resend);
-        let started_sending = d.is_some_and(|d| !d.sent.is_empty());
-        if d.is_none() {
-            if let Some(start) = self.started {
-                if item.slot + stale_after < start {
-                    // Already stale when the ledger began: history, not ours.
-                    return Ok(None);
-                }
-            }
-        }
-        if now >= item.slot + stale_after && !resend && !started_sending {
-            let mut r = Record::new(now, EventKind::Missed, &post.source, &ch.id);
-            r.slot = Some(item.slot);
-            self.append(r)?;
-            return Ok(Some(report(Outcome::Missed {
-                late: now - item.slot,
-            })));
-        }
+            decide::Decision::Send { from_part } => from_part,
+        };
         let secrets = match Secrets::from_env(ch) {
             Ok(s) => s,
             Err(e) => {
@@ -661,19 +627,21 @@ impl Worker<'_> {
                 return Ok(Some(report(Outcome::Failed(e))));
             }
         };
-        let msg = if ch.kind == ChannelKind::Webhook {
-            Message {
+        let fields = platform
+            .text()
+            .is_none()
+            .then(|| webhook_fields(c, post, Some(item.slot)));
+        let msg = match &fields {
+            Some(f) => Message {
                 title: post.title.clone(),
-                parts: vec![webhook_fields(c, post, Some(item.slot)).to_string()],
-            }
-        } else {
-            render_for(c, post, ch)
+                parts: vec![f.to_string()],
+            },
+            None => render_for(c, post, ch),
         };
         let parts = msg.parts.len() as u32;
-        if ch.kind == ChannelKind::Outbox {
+        if platform.writes_files() {
             return self.outbox(item, post, &msg).map(|o| Some(report(o)));
         }
-        let first = d.map(|d| d.next_part()).unwrap_or(1);
         if first > parts {
             // The post was edited after its first parts went out and is now
             // shorter: nothing of it is left to send.
@@ -688,6 +656,8 @@ impl Worker<'_> {
             let sending = Sending {
                 item,
                 post,
+                platform,
+                fields: fields.as_ref(),
                 secrets: &secrets,
                 redactor: &redactor,
                 title: &msg.title,
@@ -748,60 +718,6 @@ impl Worker<'_> {
         }
     }
 
-    fn prepare(
-        &self,
-        s: &Secrets,
-        title: &str,
-        text: &str,
-        post: &Post,
-        item: &Due,
-        part: u32,
-    ) -> Prepared {
-        let url = s.url.clone().unwrap_or_default();
-        // The platform's @all goes with the first message only.
-        let mention = self.ch.mention_all && part == 1;
-        let wall = Utc::now();
-        match self.ch.kind {
-            ChannelKind::Wecom => wecom::request(&url, text, mention),
-            ChannelKind::Feishu => {
-                feishu::request(&url, s.secret.as_deref(), wall.timestamp(), title, text)
-            }
-            ChannelKind::Dingtalk => dingtalk::request(
-                &url,
-                s.secret.as_deref(),
-                wall.timestamp_millis(),
-                title,
-                text,
-                mention,
-            ),
-            ChannelKind::Telegram => telegram::request(
-                s.url.as_deref().unwrap_or(telegram::API),
-                s.secret.as_deref().unwrap_or_default(),
-                s.chat_id.as_deref().unwrap_or_default(),
-                text,
-            ),
-            ChannelKind::Slack => slack::request(&url, text),
-            ChannelKind::Discord => discord::request(&url, text, mention),
-            ChannelKind::Webhook | ChannelKind::Outbox => {
-                webhook::request(&url, webhook_fields(self.community, post, Some(item.slot)))
-            }
-        }
-    }
-
-    /// What the platform's answer means, read by the channel's platform.
-    fn read_answer(&self, reply: &http::Reply) -> Answer {
-        let wait = self.ch.retry_after;
-        match self.ch.kind {
-            ChannelKind::Wecom => wecom::answer(reply, wait),
-            ChannelKind::Feishu => feishu::answer(reply, wait),
-            ChannelKind::Dingtalk => dingtalk::answer(reply, wait),
-            ChannelKind::Telegram => telegram::answer(reply, wait),
-            ChannelKind::Slack => slack::answer(reply, wait),
-            ChannelKind::Discord => discord::answer(reply, wait),
-            ChannelKind::Webhook | ChannelKind::Outbox => webhook::answer(reply, wait),
-        }
-    }
-
     fn send_part(&mut self, p: &Sending<'_>) -> anyhow::Result<PartResult> {
         let ch = self.ch;
         let client = self
@@ -815,7 +731,17 @@ impl Worker<'_> {
             if !self.sleep(wait) {
                 return Ok(PartResult::Stopped);
             }
-            let req = self.prepare(p.secrets, p.title, p.text, p.post, p.item, p.part);
+            let req = p.platform.request(&platform::Outgoing {
+                url: p.secrets.url.as_deref(),
+                secret: p.secrets.secret.as_deref(),
+                chat_id: p.secrets.chat_id.as_deref(),
+                title: p.title,
+                text: p.text,
+                // The platform's @all goes with the first message only.
+                mention_all: ch.mention_all && p.part == 1,
+                now: Utc::now(),
+                fields: p.fields,
+            });
             let mut claim = Record::new(self.now(), EventKind::Claimed, &p.post.source, &ch.id);
             claim.slot = Some(p.item.slot);
             claim.part = p.part;
@@ -827,7 +753,7 @@ impl Worker<'_> {
                 Ok(mut reply) => {
                     // Scrubbed whole, before any of it is read or cut.
                     reply.body = scrub(&reply.body);
-                    self.read_answer(&reply)
+                    p.platform.answer(&reply, ch.retry_after)
                 }
                 Err(Transport::NotSent(e)) => Answer::Transient(e),
                 Err(Transport::Unknown(cause, e)) => {
@@ -903,6 +829,9 @@ impl Worker<'_> {
 struct Sending<'s> {
     item: &'s Due,
     post: &'s Post,
+    platform: &'s dyn Platform,
+    /// The post's fields, for a platform that sends them.
+    fields: Option<&'s serde_json::Value>,
     secrets: &'s Secrets,
     redactor: &'s http::Redactor,
     title: &'s str,
@@ -911,112 +840,11 @@ struct Sending<'s> {
     parts: u32,
 }
 
-/// How long after a failed delivery a later run tries it again (while
-/// its slot is still fresh), so a refused channel is not hammered.
-pub fn retry_failed_after() -> Duration {
-    Duration::minutes(5)
-}
-
 enum PartResult {
     Sent(Option<String>),
     Failed(String),
     Unknown(Cause, String),
     Stopped,
-}
-
-/// What a dry run would send: one entry per post and channel.
-#[derive(Debug, Clone)]
-pub struct Preview {
-    /// The due post.
-    pub due: Due,
-    /// The channel id.
-    pub channel: String,
-    /// The channel's kind.
-    pub kind: ChannelKind,
-    /// The rendered message (for a webhook: its JSON body; for the outbox:
-    /// the file name in `title` and its text as the one part).
-    pub message: Message,
-    /// Why it would not be sent, if it would not.
-    pub skip: Option<String>,
-}
-
-/// Everything a run at `now` would do, rendered, without sending or writing.
-pub fn preview(c: &Project, ledger: &Ledger, due: &[Due], now: DateTime<Utc>) -> Vec<Preview> {
-    let lang = c.config.language;
-    let started = ledger.started().unwrap_or(now);
-    let mut due = due.to_vec();
-    due.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
-    let mut out = Vec::new();
-    for item in &due {
-        let Some(post) = c.posts.iter().find(|p| p.source == item.source) else {
-            continue;
-        };
-        let stale_after = c
-            .config
-            .column(&item.column)
-            .map(|col| col.stale_after)
-            .unwrap_or_else(|| Duration::hours(2));
-        for ch in c
-            .config
-            .channels
-            .iter()
-            .filter(|ch| ch.carries(&item.column))
-        {
-            let d = ledger.delivery(&post.source, &ch.id);
-            let state = d.map(|d| d.state());
-            if matches!(state, Some(State::Sent) | Some(State::Missed)) {
-                continue;
-            }
-            if d.is_none() && item.slot + stale_after < started {
-                continue;
-            }
-            let skip = if state == Some(State::Unknown) && ch.kind != ChannelKind::Outbox {
-                Some(
-                    lang.pick(
-                        "状态未知，等待处理（qunshu resolve）",
-                        "unknown, waiting to be resolved (qunshu resolve)",
-                    )
-                    .to_string(),
-                )
-            } else if now >= item.slot + stale_after
-                && !d.is_some_and(|d| d.resend || !d.sent.is_empty())
-            {
-                Some(
-                    lang.pick("已错过（超过时效）", "missed (past its staleness window)")
-                        .to_string(),
-                )
-            } else {
-                Secrets::from_env(ch).err()
-            };
-            let mut message = match ch.kind {
-                ChannelKind::Webhook => Message {
-                    title: post.title.clone(),
-                    parts: vec![serde_json::to_string_pretty(&webhook_fields(
-                        c,
-                        post,
-                        Some(item.slot),
-                    ))
-                    .unwrap_or_default()],
-                },
-                _ => render_for(c, post, ch),
-            };
-            if ch.kind == ChannelKind::Outbox {
-                let name = outbox::file_name(item.slot, c.config.tz, &item.column, &post.slug);
-                message = Message {
-                    title: crate::core::slug::to_slash(&ch.dir.join(name)),
-                    parts: vec![outbox::text(&message.parts)],
-                };
-            }
-            out.push(Preview {
-                due: item.clone(),
-                channel: ch.id.clone(),
-                kind: ch.kind,
-                message,
-                skip,
-            });
-        }
-    }
-    out
 }
 
 /// The posts due at `clock.now` by the plan, for delivery: every planned

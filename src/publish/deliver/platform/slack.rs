@@ -4,8 +4,8 @@
 //! proxies may answer 204, and treating those as failures would post the
 //! message again on every run.
 
-use super::http::{excerpt, seconds, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{excerpt, seconds, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::json;
 
@@ -43,6 +43,28 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         };
     }
     Answer::Permanent(format!("HTTP {}: {}", r.status, excerpt(b)))
+}
+
+/// Slack, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Slack;
+
+impl super::Platform for Slack {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Slack
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::Line(MENTION_ALL)
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(m.url.unwrap_or_default(), m.text)
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
+    }
 }
 
 #[cfg(test)]

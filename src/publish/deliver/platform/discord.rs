@@ -2,8 +2,8 @@
 //! id); 2000 characters; 429 with `retry_after`; mentions turned off so a
 //! post can never ping `@everyone`.
 
-use super::http::{excerpt, seconds, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{excerpt, seconds, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::{json, Value};
 
@@ -65,5 +65,27 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
                 .unwrap_or_else(|| excerpt(&r.body));
             Answer::Permanent(format!("HTTP {s}: {msg}"))
         }
+    }
+}
+
+/// Discord, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Discord;
+
+impl super::Platform for Discord {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Discord
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::Line(MENTION_ALL)
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(m.url.unwrap_or_default(), m.text, m.mention_all)
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
     }
 }
