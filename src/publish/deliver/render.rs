@@ -12,7 +12,6 @@
 //! Member text is escaped so that it can never become markup or a mention.
 
 use crate::core::config::Lang;
-use crate::core::markdown::is_safe_url;
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -1333,11 +1332,6 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
     (ev, cut)
 }
 
-/// A resolver for text with no relative links: keeps safe absolute URLs.
-pub fn absolute_only(dest: &str) -> Option<String> {
-    (is_safe_url(dest) && dest.contains("://")).then(|| dest.to_string())
-}
-
 /// The label on the first line of each part of a split message: `（2/3）`.
 pub fn part_label(lang: Lang, i: usize, n: usize) -> String {
     match lang {
@@ -1349,6 +1343,11 @@ pub fn part_label(lang: Lang, i: usize, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A resolver for text with no relative links: keeps safe absolute URLs.
+    fn absolute_only(dest: &str) -> Option<String> {
+        (crate::core::markdown::is_safe_url(dest) && dest.contains("://")).then(|| dest.to_string())
+    }
 
     fn doc(md: &str, d: Dialect) -> Doc {
         let mut x = Doc::new(d, Lang::ZhCn);
@@ -1629,6 +1628,7 @@ mod tests {
 
     mod property {
         use super::super::*;
+        use super::absolute_only;
         use html5ever::buffer_queue::BufferQueue;
         use html5ever::tendril::StrTendril;
         use html5ever::tokenizer::{
