@@ -242,10 +242,8 @@ fn link_markup(d: Dialect, lang: Lang, t: &str, url: &str) -> String {
         Dialect::Plain => {
             if same {
                 url.to_string()
-            } else if lang == Lang::En {
-                format!("{t}: {url}")
             } else {
-                format!("{t}：{url}")
+                format!("{t}{}{url}", lang.pick("：", ": "))
             }
         }
         Dialect::Telegram => format!(
@@ -663,11 +661,11 @@ impl Writer {
                     let raw = self.cur.split_off(at.min(self.cur.len()));
                     let text = if image {
                         let alt = raw.trim();
-                        match (self.lang, alt.is_empty()) {
-                            (Lang::ZhCn, true) => "图片".to_string(),
-                            (Lang::ZhCn, false) => format!("图片：{alt}"),
-                            (Lang::En, true) => "image".to_string(),
-                            (Lang::En, false) => format!("image: {alt}"),
+                        let image = self.lang.pick("图片", "image");
+                        if alt.is_empty() {
+                            image.to_string()
+                        } else {
+                            format!("{image}{}{alt}", self.lang.pick("：", ": "))
                         }
                     } else {
                         raw
@@ -1334,10 +1332,8 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
 
 /// The label on the first line of each part of a split message: `（2/3）`.
 pub fn part_label(lang: Lang, i: usize, n: usize) -> String {
-    match lang {
-        Lang::ZhCn => format!("（{i}/{n}）"),
-        Lang::En => format!("({i}/{n})"),
-    }
+    let (open, close) = (lang.pick("（", "("), lang.pick("）", ")"));
+    format!("{open}{i}/{n}{close}")
 }
 
 #[cfg(test)]
