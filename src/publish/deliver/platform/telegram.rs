@@ -2,7 +2,7 @@
 //! characters); 429 answers carry `parameters.retry_after`; the returned
 //! `message_id` is kept in the ledger.
 
-use super::super::http::{excerpt, Answer, Prepared, Reply};
+use super::super::http::{busy, excerpt, seconds, Answer, Prepared, Reply};
 use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::{json, Value};
@@ -35,21 +35,12 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         .and_then(|v| v.get("description")?.as_str())
         .map(|s| s.to_string())
         .unwrap_or_else(|| excerpt(&r.body));
-    if r.status == 429 {
-        let w = v
-            .as_ref()
-            .and_then(|v| v.get("parameters")?.get("retry_after")?.as_f64())
-            .and_then(|f| super::super::http::seconds(&f.to_string()))
-            .or_else(|| {
-                r.retry_after
-                    .as_deref()
-                    .and_then(super::super::http::seconds)
-            })
-            .unwrap_or(wait);
-        return Answer::RateLimited(w, format!("HTTP 429: {desc}"));
-    }
-    if r.status >= 500 {
-        return Answer::Transient(format!("HTTP {}: {desc}", r.status));
+    let body_wait = v
+        .as_ref()
+        .and_then(|v| v.get("parameters")?.get("retry_after")?.as_f64())
+        .and_then(|f| seconds(&f.to_string()));
+    if let Some(a) = busy(r, body_wait, wait, &desc) {
+        return a;
     }
     match v.as_ref().and_then(|v| v.get("ok")?.as_bool()) {
         Some(true) if r.status == 200 => {
