@@ -17,6 +17,10 @@
 //! A [`session::Session`] is the one way in: lock, ledger, due posts, read,
 //! then [`decide`] for each post and channel what to send, skip or report,
 //! for a real run and a dry run alike. [`daemon`] is `qunshu run`'s loop.
+//! The rest, one concept a file: [`due`] (the plan turned into work),
+//! [`message`] (a post as a platform's message), [`secrets`], [`send`] (the
+//! workers and the ledger's one writer), [`http`], [`words`] (what delivery
+//! says, in the interface language).
 //!
 //! Owns: delivery, the outbox, the ledger's writes. Must not import:
 //! `archive`, `book`, `tools` (a rebuild after delivery is the caller's).
