@@ -1,6 +1,9 @@
 //! Interface text of the theme in Chinese and English.
 //!
 //! Templates read these as `t.key`; the site's `language` picks the table.
+//!
+//! A leaf of `core`: imports nothing of ours (config, members and every
+//! output use it).
 
 use std::collections::BTreeMap;
 

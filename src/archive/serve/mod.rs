@@ -13,6 +13,9 @@
 //!   (tungstenite) and sends `{"reload":true,"pages":[…]}` after an update;
 //!   the tab reloads itself when its own page is listed (or `pages` is
 //!   `null`: everything may have changed), keeping its scroll position.
+//!
+//! May import `core`, `archive::site` and `archive::search`; must not import
+//! `publish`, `book` or `tools`.
 
 pub mod preview;
 

@@ -22,8 +22,9 @@
 //! workers and the ledger's one writer), [`http`], [`words`] (what delivery
 //! says, in the interface language).
 //!
-//! Owns: delivery, the outbox, the ledger's writes. Must not import:
-//! `archive`, `book`, `tools` (a rebuild after delivery is the caller's).
+//! Owns: delivery, the outbox, the ledger's writes. May import `core` and
+//! `publish::schedule`; must not import `archive`, `book` or `tools` (a
+//! rebuild after delivery is the caller's).
 
 pub mod daemon;
 pub mod decide;

@@ -10,6 +10,8 @@
 //! * [`ics`] — the iCalendar writer.
 //! * [`report`] — a duty week in figures.
 //! * [`pin`] — freezing the plan into front matter.
+//!
+//! May import `core`; must not import `archive`, `book` or `tools`.
 
 pub mod ics;
 pub mod pin;
