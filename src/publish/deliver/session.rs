@@ -20,7 +20,7 @@ use super::{
 use crate::core::content::Depth;
 use crate::core::diag::{Diagnostics, Failed};
 use crate::core::project::Project;
-use crate::core::time::{format_local, Clock};
+use crate::core::time::Clock;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -197,7 +197,6 @@ impl Session {
     /// [`decide::decide`] as the run, at the same ledger state.
     pub fn preview(&self, due: &[Due], now: DateTime<Utc>) -> Vec<Preview> {
         let c = &self.project;
-        let lang = c.config.language;
         let started = self.ledger.started().or(Some(now));
         let mut due = due.to_vec();
         due.sort_by(|a, b| (a.slot, &a.source).cmp(&(b.slot, &b.source)));
@@ -223,28 +222,8 @@ impl Session {
                 });
                 let skip = match decision {
                     Decision::Done => continue,
-                    Decision::RetryFrom(t) => {
-                        let t = format_local(t, c.config.tz);
-                        Some(
-                            lang.pick(
-                                &format!("刚刚失败，{t} 起重试"),
-                                &format!("failed moments ago; tried again from {t}"),
-                            )
-                            .to_string(),
-                        )
-                    }
-                    Decision::StillUnknown => Some(
-                        lang.pick(
-                            "状态未知，等待处理（qunshu resolve）",
-                            "unknown, waiting to be resolved (qunshu resolve)",
-                        )
-                        .to_string(),
-                    ),
-                    Decision::Missed { .. } => Some(
-                        lang.pick("已错过（超过时效）", "missed (past its staleness window)")
-                            .to_string(),
-                    ),
                     Decision::Send { .. } => Secrets::from_env(ch).err(),
+                    other => words::not_sent(c, other),
                 };
                 out.push(Preview {
                     due: item.clone(),

@@ -5,6 +5,7 @@
 //!
 //! Owns: delivery's interface text. Must not import: anything that sends.
 
+use super::decide::Decision;
 use super::{Cause, Clash, Due, Outcome, Report};
 use crate::core::config::Lang;
 use crate::core::project::Project;
@@ -116,6 +117,33 @@ pub fn published_line(c: &Project, d: &Due) -> String {
         title_of(c, &d.source),
         lang.pick("没有渠道转发这个栏目", "no channel carries its column"),
     )
+}
+
+/// Why a dry run does not send a post on a channel; `None` for a decision
+/// to send, or to leave the post alone without a word.
+pub fn not_sent(c: &Project, d: Decision) -> Option<String> {
+    let lang = c.config.language;
+    let why = match d {
+        Decision::RetryFrom(t) => {
+            let t = format_local(t, c.config.tz);
+            lang.pick(
+                &format!("刚刚失败，{t} 起重试"),
+                &format!("failed moments ago; tried again from {t}"),
+            )
+            .to_string()
+        }
+        Decision::StillUnknown => lang
+            .pick(
+                "状态未知，等待处理（qunshu resolve）",
+                "unknown, waiting to be resolved (qunshu resolve)",
+            )
+            .to_string(),
+        Decision::Missed { .. } => lang
+            .pick("已错过（超过时效）", "missed (past its staleness window)")
+            .to_string(),
+        Decision::Done | Decision::Send { .. } => return None,
+    };
+    Some(why)
 }
 
 /// Said when `site.toml` has no channels.
