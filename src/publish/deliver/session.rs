@@ -89,7 +89,9 @@ impl Session {
     }
 
     /// Takes the delivery lock, then reads the ledger again (no other run
-    /// can write it now) and the delivery times with it.
+    /// can write it now) and the delivery times with it. `Ok(Err(_))` when
+    /// the lock cannot be had (another run holds it): the caller says so and
+    /// sends nothing; `Err` when the ledger cannot be read.
     pub fn lock(&mut self, say: &mut dyn Say) -> anyhow::Result<Result<(), LockError>> {
         let root = self.project.config.root.clone();
         match Lock::try_acquire(&state_dir(&root)) {
