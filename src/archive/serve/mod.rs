@@ -2,7 +2,7 @@
 //!
 //! Three parts, each in its own thread:
 //!
-//! - the **watcher** ([`watch`]) turns debounced file events into a
+//! - the **watcher** ([`watch`](crate::core::watch)) turns debounced file events into a
 //!   [`Change`] and applies it to the in-memory [`Preview`], which re-renders
 //!   only the affected pages ([`preview`]);
 //! - the **HTTP server** (tiny_http) answers from an immutable snapshot of
@@ -18,10 +18,10 @@
 //! `publish`, `book` or `tools`.
 
 pub mod preview;
-pub mod watch;
 
 use crate::core::config::Lang;
 use crate::core::markdown::escape_text;
+use crate::core::watch;
 pub use preview::{Change, Pages, Preview, PreviewOptions, UpdateReport};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};

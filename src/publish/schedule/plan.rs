@@ -125,26 +125,9 @@ pub struct Schedule {
     pub unplaced: Vec<Unplaced>,
     /// Runway per column, in `site.toml` order.
     pub runway: Vec<Runway>,
-    stale_after: HashMap<String, Duration>,
-    by_source: HashMap<PathBuf, usize>,
-}
-
-/// A post whose planned time has come and that has not been delivered.
-#[derive(Debug, Clone)]
-pub struct Due<'a> {
-    /// The planned post.
-    pub planned: &'a PlannedPost,
-    /// True when its column's `stale_after` has passed since `at`: too late
-    /// to post without a human deciding (report it, never drop it silently).
-    pub stale: bool,
 }
 
 impl Schedule {
-    /// The planned time of the post from `source`, if it has one.
-    pub fn get(&self, source: &std::path::Path) -> Option<&PlannedPost> {
-        self.by_source.get(source).map(|&i| &self.posts[i])
-    }
-
     /// Planned posts with `from <= at < to`, optionally of one column.
     pub fn between<'a>(
         &'a self,
@@ -157,31 +140,6 @@ impl Schedule {
         self.posts[lo..hi.max(lo)]
             .iter()
             .filter(move |p| column.is_none_or(|c| p.column == c))
-    }
-
-    /// Posts due at the schedule's `now`: not delivered, planned at or
-    /// before now, optionally of one column. Each says whether it is stale
-    /// (more than its column's `stale_after` late). Queued posts are never
-    /// stale here: a queued post whose slot went stale is planned into a
-    /// later slot instead.
-    pub fn due(&self, column: Option<&str>) -> Vec<Due<'_>> {
-        let hi = self.posts.partition_point(|p| p.at <= self.now);
-        self.posts[..hi]
-            .iter()
-            .filter(|p| p.status != PostStatus::Delivered)
-            .filter(|p| column.is_none_or(|c| p.column == c))
-            .map(|p| {
-                let stale_after = self
-                    .stale_after
-                    .get(&p.column)
-                    .copied()
-                    .unwrap_or_else(|| Duration::hours(2));
-                Due {
-                    planned: p,
-                    stale: self.now >= p.at + stale_after,
-                }
-            })
-            .collect()
     }
 }
 
@@ -270,24 +228,12 @@ pub fn planned_times(c: &Project, clock: &Clock) -> Schedule {
             &b.source,
         ))
     });
-    let by_source = posts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.source.clone(), i))
-        .collect();
     Schedule {
         now,
         tz,
         posts,
         unplaced,
         runway,
-        stale_after: c
-            .config
-            .columns
-            .iter()
-            .map(|col| (col.id.clone(), col.stale_after))
-            .collect(),
-        by_source,
     }
 }
 
