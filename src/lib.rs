@@ -18,6 +18,7 @@ pub mod config;
 pub mod content;
 pub mod deliver;
 pub mod diag;
+pub mod import;
 pub mod kind;
 pub mod markdown;
 pub mod scaffold;
