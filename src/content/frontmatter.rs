@@ -51,7 +51,9 @@ pub struct FrontMatter {
 
 /// The record `qunshu import` keeps in a thread it wrote: which chat and
 /// which messages the file holds, so importing again adds only new ones.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct ImportSource {
     /// The platform: telegram, discord, slack, wechat or zsxq.

@@ -12,6 +12,7 @@
 
 pub mod discord;
 pub mod people;
+pub mod plan;
 pub mod scrub;
 pub mod slack;
 pub mod telegram;

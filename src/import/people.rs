@@ -134,7 +134,8 @@ mod tests {
     #[test]
     fn known_accounts_map_and_new_people_get_stable_anonymous_handles() {
         let mut d = Diagnostics::new();
-        let yaml = "laozhang:\n  name: 张建国\n  privacy: public\n  accounts:\n    telegram: user222\n";
+        let yaml =
+            "laozhang:\n  name: 张建国\n  privacy: public\n  accounts:\n    telegram: user222\n";
         let members = Members::parse(Path::new("m.yaml"), yaml, &mut d);
         assert!(d.is_empty(), "{d:?}");
         let mut p = People::new(Platform::Telegram, &members);
@@ -154,7 +155,10 @@ mod tests {
         let all = format!("{yaml}{}", p.members_yaml("2026-11-27"));
         let members = Members::parse(Path::new("m.yaml"), &all, &mut d);
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(members.credit(&h), crate::content::members::Credit::Anonymous);
+        assert_eq!(
+            members.credit(&h),
+            crate::content::members::Credit::Anonymous
+        );
         let mut p = People::new(Platform::Telegram, &members);
         assert_eq!(p.handle(&who("user999")).unwrap(), h);
         assert!(p.added.is_empty());

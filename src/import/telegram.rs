@@ -391,7 +391,10 @@ mod tests {
         assert_eq!(c.messages.len(), 2);
         assert_eq!(
             c.messages[0].text,
-            format!("看 **重点** [文档](https://x.y/a%20b) {}#融资", Mention::placeholder(0))
+            format!(
+                "看 **重点** [文档](https://x.y/a%20b) {}#融资",
+                Mention::placeholder(0)
+            )
         );
         assert_eq!(c.messages[0].mentions[0].who.as_ref().unwrap().id, "user42");
         assert_eq!(c.messages[0].tags, vec!["融资"]);

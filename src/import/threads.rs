@@ -179,20 +179,14 @@ pub fn layout(chat: &Chat, t: &Found) -> Layout {
         };
         let place = match answer_of(parent_section) {
             Some(a) => Place::Reply(a),
-            None if same(m, &msgs[root]) => {
-                match latest_answer {
-                    None => Place::Question,
-                    Some(a) => Place::Reply(a),
-                }
-            }
+            None if same(m, &msgs[root]) => match latest_answer {
+                None => Place::Question,
+                Some(a) => Place::Reply(a),
+            },
             None => Place::Answer,
         };
         let prev = &sections[last];
-        let joins = prev.place == place
-            && prev
-                .messages
-                .last()
-                .is_some_and(|&p| same(&msgs[p], m));
+        let joins = prev.place == place && prev.messages.last().is_some_and(|&p| same(&msgs[p], m));
         let s = if joins {
             last
         } else {
@@ -209,6 +203,43 @@ pub fn layout(chat: &Chat, t: &Found) -> Layout {
         section_of.insert(i, s);
         last = s;
     }
+    grouped(sections)
+}
+
+/// The sections with each answer followed by its replies (a reply may come
+/// after a later answer in the chat), reply indices renumbered.
+fn grouped(sections: Vec<Section>) -> Layout {
+    let mut order: Vec<usize> = Vec::with_capacity(sections.len());
+    for (i, s) in sections.iter().enumerate() {
+        match s.place {
+            Place::Question => order.push(i),
+            Place::Answer => {
+                order.push(i);
+                order.extend(
+                    sections
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.place == Place::Reply(i))
+                        .map(|(j, _)| j),
+                );
+            }
+            Place::Reply(_) => {}
+        }
+    }
+    let mut new_index = vec![0; sections.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let sections = order
+        .into_iter()
+        .map(|old| {
+            let mut s = sections[old].clone();
+            if let Place::Reply(a) = s.place {
+                s.place = Place::Reply(new_index[a]);
+            }
+            s
+        })
+        .collect();
     Layout { sections }
 }
 
@@ -245,12 +276,13 @@ mod tests {
                 msg("8", "e", Some("1")),
                 msg("9", "a", Some("1")),
                 msg("10", "x", Some("999")),
+                msg("11", "c", Some("5")),
             ],
             ..Chat::default()
         };
         let found = find(&chat);
         assert_eq!(found.len(), 3);
-        assert_eq!(found[0].messages, vec![0, 1, 2, 3, 4, 5, 7, 8]);
+        assert_eq!(found[0].messages, vec![0, 1, 2, 3, 4, 5, 7, 8, 10]);
         assert!(is_answered(&chat, &found[0]));
         assert!(!is_answered(&chat, &found[1]));
         let l = layout(&chat, &found[0]);
@@ -266,8 +298,9 @@ mod tests {
                 (Place::Answer, vec![2, 3]),
                 (Place::Reply(1), vec![4]),
                 (Place::Reply(1), vec![5]),
+                (Place::Reply(1), vec![10]),
                 (Place::Answer, vec![7]),
-                (Place::Reply(4), vec![8]),
+                (Place::Reply(5), vec![8]),
             ]
         );
         // Every message of the thread lands in exactly one section.

@@ -81,12 +81,7 @@ fn part_text(texts: &[String]) -> String {
 /// The source block of the front matter.
 pub fn source_yaml(s: &ImportSource) -> String {
     use super::people::quoted;
-    let list = |v: &[String]| {
-        v.iter()
-            .map(|x| quoted(x))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let list = |v: &[String]| v.iter().map(|x| quoted(x)).collect::<Vec<_>>().join(", ");
     format!(
         "source:\n  platform: {}\n  chat: {}\n  thread: {}\n  answers: [{}]\n  messages: [{}]\n",
         s.platform,
@@ -156,8 +151,8 @@ pub fn merge(rel: &Path, text: &str, d: &Draft) -> anyhow::Result<Merged> {
             rel.display()
         )
     };
-    let sp = split(text)
-        .map_err(|(line, msg)| anyhow::anyhow!("{}:{line}: {msg}", rel.display()))?;
+    let sp =
+        split(text).map_err(|(line, msg)| anyhow::anyhow!("{}:{line}: {msg}", rel.display()))?;
     let base = text.as_ptr() as usize;
     let yaml_at = sp.yaml.as_ptr() as usize - base;
     let body_at = sp.body.as_ptr() as usize - base;
@@ -213,7 +208,7 @@ pub fn merge(rel: &Path, text: &str, d: &Draft) -> anyhow::Result<Merged> {
                 .unwrap_or(0);
             (head, true)
         }
-        None => (sp.body.len(), false),
+        None => (sp.body.trim_end_matches('\n').len(), false),
     };
     for (pi, p) in d.parts.iter().enumerate() {
         let fresh: Vec<usize> = (0..p.ids.len())
@@ -228,18 +223,33 @@ pub fn merge(rel: &Path, text: &str, d: &Draft) -> anyhow::Result<Merged> {
         let whole_part_new = fresh.len() == p.ids.len();
         match &p.place {
             Place::Question => {
-                inserts.push((raw().question.range.end, format!("\n\n{}", part_text(&texts))));
+                inserts.push((
+                    raw().question.range.end,
+                    format!("\n\n{}", part_text(&texts)),
+                ));
             }
             Place::Answer if !whole_part_new => {
                 let k = answer_in_file(&p.ids[0], &p.handle)?;
-                inserts.push((raw().answers[k].section.range.end, format!("\n\n{}", part_text(&texts))));
+                inserts.push((
+                    raw().answers[k].section.range.end,
+                    format!("\n\n{}", part_text(&texts)),
+                ));
             }
             Place::Answer => {
                 new_answers.push(p.ids[0].clone());
                 let mut block = format!("{}\n\n{}", heading("##", &p.handle), part_text(&texts));
                 // Its replies are new too: they go with it.
-                for r in d.parts.iter().skip(pi + 1).filter(|r| r.place == Place::Reply(pi)) {
-                    block += &format!("\n\n{}\n\n{}", heading("###", &r.handle), part_text(&r.texts));
+                for r in d
+                    .parts
+                    .iter()
+                    .skip(pi + 1)
+                    .filter(|r| r.place == Place::Reply(pi))
+                {
+                    block += &format!(
+                        "\n\n{}\n\n{}",
+                        heading("###", &r.handle),
+                        part_text(&r.texts)
+                    );
                 }
                 let (at, before_summary) = tail();
                 if before_summary {
@@ -352,7 +362,10 @@ mod tests {
         assert_eq!(t.answers.len(), 1);
         assert_eq!(t.answers[0].author, "b");
         assert_eq!(t.answers[0].replies[0].author, "a");
-        assert_eq!(merge(Path::new("x.md"), &text, &d).unwrap(), Merged::Unchanged);
+        assert_eq!(
+            merge(Path::new("x.md"), &text, &d).unwrap(),
+            Merged::Unchanged
+        );
     }
 
     #[test]
@@ -375,11 +388,20 @@ mod tests {
             panic!("expected a change")
         };
         assert_eq!(n, 2);
-        assert!(out.contains("管理员改过的回答\n\n### @a\n\n正文 5\n\n## @c"), "{out}");
-        assert!(out.contains("## @e\n\n正文 6\n\n## 总结\n管理员的总结\n"), "{out}");
+        assert!(
+            out.contains("管理员改过的回答\n\n### @a\n\n正文 5\n\n## @c"),
+            "{out}"
+        );
+        assert!(
+            out.contains("## @e\n\n正文 6\n\n## 总结\n管理员的总结\n"),
+            "{out}"
+        );
         assert!(out.contains("answers: [\"2\", \"3\", \"6\"]"));
         assert!(out.contains("messages: [\"1\", \"2\", \"3\", \"5\", \"6\"]"));
-        assert_eq!(merge(Path::new("x.md"), &out, &d2).unwrap(), Merged::Unchanged);
+        assert_eq!(
+            merge(Path::new("x.md"), &out, &d2).unwrap(),
+            Merged::Unchanged
+        );
     }
 
     #[test]
@@ -395,6 +417,9 @@ mod tests {
             part(Place::Reply(1), "a", &["5"]),
         ]);
         let e = merge(Path::new("content/qa/x.md"), &text, &d2).unwrap_err();
-        assert!(e.to_string().starts_with("content/qa/x.md: conflict"), "{e}");
+        assert!(
+            e.to_string().starts_with("content/qa/x.md: conflict"),
+            "{e}"
+        );
     }
 }
