@@ -1,0 +1,594 @@
+//! `qunshu import`: real-shaped exports of every platform become Q&A
+//! thread drafts that the loader accepts, with privacy, idempotence and
+//! appending checked on the real binary.
+
+mod common;
+
+use common::{demo_copy, output, qunshu_at, snapshot, DEMO_ANONYMOUS};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    common::repo().join("tests/fixtures/import").join(name)
+}
+
+/// The demo community with `accounts:` for some members on `platform`.
+fn demo_with_accounts(platform: &str, accounts: &[(&str, &str)]) -> tempfile::TempDir {
+    let t = demo_copy();
+    let path = t.path().join("content/members.yaml");
+    let mut yaml = fs::read_to_string(&path).unwrap();
+    for (handle, id) in accounts {
+        let at = format!("\n{handle}:\n");
+        assert!(yaml.contains(&at), "{handle} is in the demo");
+        yaml = yaml.replacen(
+            &at,
+            &format!("{at}  accounts:\n    {platform}: \"{id}\"\n"),
+            1,
+        );
+    }
+    fs::write(&path, yaml).unwrap();
+    t
+}
+
+fn telegram_demo() -> tempfile::TempDir {
+    demo_with_accounts(
+        "telegram",
+        &[
+            ("xiaowang", "user1000"),
+            ("laozhang", "user1001"),
+            ("lisi", "user1002"),
+            ("pinecone", "user1003"),
+            ("chenjie", "user1004"),
+            ("huanglei", "user1005"),
+        ],
+    )
+}
+
+fn import(root: &Path, args: &[&str]) -> common::Out {
+    output(qunshu_at(root).arg("import").args(args))
+}
+
+/// The files under content/qa/ whose front matter has a `source:` block.
+fn imported(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut v: Vec<(PathBuf, String)> = fs::read_dir(root.join("content/qa"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| {
+            let text = fs::read_to_string(&p).ok()?;
+            text.contains("\nsource:\n").then_some((p, text))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn thread_with<'a>(files: &'a [(PathBuf, String)], needle: &str) -> &'a str {
+    files
+        .iter()
+        .find(|(_, t)| t.contains(needle))
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("no imported thread contains {needle}"))
+}
+
+fn check_passes(root: &Path) -> String {
+    let out = output(qunshu_at(root).args(["check", "--open"]));
+    assert_eq!(out.code, 0, "check failed:\n{}{}", out.stdout, out.stderr);
+    out.stdout
+}
+
+/// Messages in a Telegram fixture, counted from the JSON itself.
+fn telegram_message_count(name: &str) -> usize {
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(fixture(name)).unwrap()).unwrap();
+    v["messages"].as_array().unwrap().len()
+}
+
+/// From "N messages read: X in Y threads; not imported: a …, b …": N and
+/// X + a + b + ….
+fn accounted(stdout: &str) -> (usize, usize) {
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("messages read:"))
+        .unwrap_or_else(|| panic!("no summary in {stdout}"));
+    let number = |s: &str| {
+        s.split_whitespace()
+            .next()
+            .and_then(|w| w.parse::<usize>().ok())
+    };
+    let read = number(line).unwrap();
+    let after = line.split_once("messages read: ").unwrap().1;
+    let in_threads = number(after).unwrap();
+    let dropped: usize = after
+        .split_once("not imported: ")
+        .map(|(_, d)| d.split(", ").filter_map(number).sum())
+        .unwrap_or(0);
+    (read, in_threads + dropped)
+}
+
+#[test]
+fn telegram_list_shows_candidates_as_privacy_allows_and_writes_nothing() {
+    let t = telegram_demo();
+    let before = snapshot(t.path());
+    let out = import(
+        t.path(),
+        &[
+            "telegram",
+            fixture("telegram-result.json").to_str().unwrap(),
+            "--list",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "4521  2026-11-20 15:03  张建国  6 replies, 4 people  刚创业，怎么找到第一个合伙人？"
+        ),
+        "{}",
+        out.stdout
+    );
+    // A person not in the members file is shown as an unnamed member.
+    assert!(
+        lines[1]
+            .starts_with("4530  2026-11-21 10:00  匿名成员  2 replies, 2 people  How do you price"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("2 candidate threads"));
+    assert!(out
+        .stdout
+        .contains("2 people are not in content/members.yaml yet"));
+    assert!(!out.stdout.contains("Alice") && !out.stdout.contains("Deleted Account"));
+    assert_eq!(snapshot(t.path()), before, "--list writes nothing");
+}
+
+#[test]
+fn telegram_import_writes_threads_the_loader_accepts_with_every_message_accounted() {
+    let t = telegram_demo();
+    let out = import(
+        t.path(),
+        &[
+            "telegram",
+            fixture("telegram-result.json").to_str().unwrap(),
+            "--all",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!(read, telegram_message_count("telegram-result.json"));
+    assert_eq!(
+        placed, read,
+        "every message is in a thread or dropped with its reason:\n{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("2 service messages"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 bot messages"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 empty or deleted messages"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("2 messages outside any answered question"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("personal data hidden as [已隐去]: 1 e-mail addresses, 1 mobile numbers"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("2 people seen for the first time"),
+        "{}",
+        out.stderr
+    );
+
+    let files = imported(t.path());
+    assert_eq!(files.len(), 2);
+    let cofounder = thread_with(&files, "thread: \"4521\"");
+    // The demo has a thread with this title: the import takes another URL.
+    assert!(
+        cofounder.contains("slug: \"刚创业-怎么找到第一个合伙人-2\""),
+        "{cofounder}"
+    );
+    for want in [
+        "asked_by: laozhang\npublish_at:\nstatus: open\n",
+        "---\n刚创业，怎么找到**第一个合伙人**？\n\n补充一下背景",
+        "\\## 不是标题",
+        "打我电话 [已隐去]。",
+        "## @lisi\n\n先从身边合作过的人里找。推荐读一下 [这篇文章](https://example.com/cofounder)，@laozhang 可以先看看。\n\n股权上建议 `vesting 4 年`，有问题发邮件 [已隐去]\n\n### @laozhang\n\n谢谢！期权池一般留多少？\n\n### @pinecone\n\n一般 10%–15%",
+        "［图片：photo_12@20-11-2026_15-25-00.jpg］",
+        "messages: [\"4521\", \"4522\", \"4523\", \"4524\", \"4526\", \"4529\", \"4527\"]",
+    ] {
+        assert!(cofounder.contains(want), "missing {want:?} in\n{cofounder}");
+    }
+    assert!(!cofounder.contains("13812345678") && !cofounder.contains("lisi@example.com"));
+    assert!(
+        !cofounder.contains("请勿发广告"),
+        "bot messages are dropped"
+    );
+    let pricing = thread_with(&files, "thread: \"4530\"");
+    assert!(pricing.contains("## @chenjie\n\nNever free."), "{pricing}");
+    assert!(
+        pricing.contains("```\npilot = 20% × annual price\n```"),
+        "{pricing}"
+    );
+    assert!(pricing.contains("［贴纸 👍］"), "{pricing}");
+
+    // New people are anonymous members, with their account, never named.
+    let members = fs::read_to_string(t.path().join("content/members.yaml")).unwrap();
+    let new: Vec<&str> = members.lines().filter(|l| l.starts_with("tg-")).collect();
+    assert_eq!(new.len(), 2, "{members}");
+    assert!(members.contains(
+        "  name: \"Alice Chen\"\n  privacy: anonymous\n  accounts:\n    telegram: \"user1010\""
+    ));
+    for h in &new {
+        assert!(!cofounder.contains("Alice") && !pricing.contains("Alice"));
+        let h = h.trim_end_matches(':');
+        assert!(cofounder.contains(&format!("@{h}")) || pricing.contains(&format!("@{h}")));
+    }
+    let checked = check_passes(t.path());
+    assert!(
+        checked.contains("open thread: content/qa/how-do-you-price-a-b2b.md"),
+        "{checked}"
+    );
+}
+
+#[test]
+fn reimporting_the_same_export_changes_no_byte() {
+    let t = telegram_demo();
+    let f = fixture("telegram-result.json");
+    assert_eq!(
+        import(t.path(), &["telegram", f.to_str().unwrap(), "--all"]).code,
+        0
+    );
+    let first = snapshot(t.path());
+    let again = import(t.path(), &["telegram", f.to_str().unwrap(), "--all"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(snapshot(t.path()), first);
+    assert_eq!(
+        again.stdout.matches("unchanged content/qa/").count(),
+        2,
+        "{}",
+        again.stdout
+    );
+    assert!(
+        !again.stderr.contains("first time"),
+        "nobody is new the second time"
+    );
+}
+
+#[test]
+fn a_later_export_appends_only_new_replies_and_keeps_the_admins_edits() {
+    let t = telegram_demo();
+    let root = t.path();
+    assert_eq!(
+        import(
+            root,
+            &[
+                "telegram",
+                fixture("telegram-result.json").to_str().unwrap(),
+                "--all"
+            ]
+        )
+        .code,
+        0
+    );
+    let path = root.join("content/qa/刚创业-怎么找到第一个合伙人-2.md");
+    // The admin edits an answer, accepts it and writes the summary.
+    let edited = fs::read_to_string(&path)
+        .unwrap()
+        .replace(
+            "先从身边合作过的人里找。",
+            "【管理员整理】先从身边合作过的人里找。",
+        )
+        .replace(
+            "status: open",
+            "status: solved\naccepted: lisi\nsummary_by: xiaowang",
+        );
+    let edited = format!("{edited}\n## 总结\n先找合作过的人，股权要 vesting。\n");
+    fs::write(&path, &edited).unwrap();
+
+    let later = fixture("telegram-result-later.json");
+    let out = import(root, &["telegram", later.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("added 1 new messages to content/qa/刚创业-怎么找到第一个合伙人-2.md"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("added 1 new messages to content/qa/how-do-you-price-a-b2b.md"),
+        "{}",
+        out.stdout
+    );
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!(
+        (read, placed),
+        (telegram_message_count("telegram-result-later.json"), read)
+    );
+    let now = fs::read_to_string(&path).unwrap();
+    assert!(now.contains("【管理员整理】先从身边合作过的人里找。"));
+    assert!(now.contains("status: solved\naccepted: lisi\nsummary_by: xiaowang\n"));
+    // The new answer goes before the summary.
+    assert!(
+        now.contains("## @huanglei\n\n补充一个角度：先一起做一个小项目试试磨合，再谈股权。\n\n## 总结\n先找合作过的人，股权要 vesting。\n"),
+        "{now}"
+    );
+    assert!(now.contains("answers: [\"4523\", \"4527\", \"4540\"]"));
+    // A new reply to an existing answer goes under that answer.
+    let pricing = fs::read_to_string(root.join("content/qa/how-do-you-price-a-b2b.md")).unwrap();
+    assert!(
+        pricing.ends_with("［贴纸 👍］\n\n### @laozhang\n\npilot fee 怎么跟客户开口？\n"),
+        "{pricing}"
+    );
+    check_passes(root);
+    // And the later export again is a no-op.
+    let settled = snapshot(root);
+    assert_eq!(
+        import(root, &["telegram", later.to_str().unwrap(), "--all"]).code,
+        0
+    );
+    assert_eq!(snapshot(root), settled);
+}
+
+#[test]
+fn an_answer_removed_by_the_admin_is_a_conflict_naming_the_file_and_nothing_is_written() {
+    let t = telegram_demo();
+    let root = t.path();
+    assert_eq!(
+        import(
+            root,
+            &[
+                "telegram",
+                fixture("telegram-result.json").to_str().unwrap(),
+                "--all"
+            ]
+        )
+        .code,
+        0
+    );
+    let path = root.join("content/qa/how-do-you-price-a-b2b.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let cut = text.find("## @chenjie").unwrap();
+    fs::write(&path, &text[..cut]).unwrap();
+    let before = snapshot(root);
+    let out = import(
+        root,
+        &[
+            "telegram",
+            fixture("telegram-result-later.json").to_str().unwrap(),
+            "--all",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("error: content/qa/how-do-you-price-a-b2b.md: conflict: a new reply belongs under answer 1 (`## @chenjie`)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        snapshot(root),
+        before,
+        "a conflict writes nothing, not even the other thread"
+    );
+}
+
+#[test]
+fn malformed_exports_are_clear_errors_and_write_nothing() {
+    let t = telegram_demo();
+    let root = t.path();
+    let before = snapshot(root);
+    let dir = tempfile::TempDir::new().unwrap();
+    let full = fs::read_to_string(fixture("telegram-result.json")).unwrap();
+    let cut = dir.path().join("result.json");
+    fs::write(&cut, &full[..full.len() / 2]).unwrap();
+    let out = import(root, &["telegram", cut.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(&format!("error: {}:", cut.display())),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("the file ends too early"),
+        "{}",
+        out.stderr
+    );
+
+    let other = dir.path().join("other.json");
+    fs::write(
+        &other,
+        r#"{"guild": {"name": "x"}, "channel": {"name": "y"}}"#,
+    )
+    .unwrap();
+    let out = import(root, &["telegram", other.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr
+            .contains("not a Telegram Desktop export: there is no `messages` list"),
+        "{}",
+        out.stderr
+    );
+
+    let out = import(root, &["icq", other.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("`icq` is not a platform qunshu imports"),
+        "{}",
+        out.stderr
+    );
+
+    let out = import(
+        root,
+        &[
+            "telegram",
+            fixture("telegram-result.json").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("say what to import: --list"),
+        "{}",
+        out.stderr
+    );
+
+    let out = import(
+        root,
+        &[
+            "telegram",
+            fixture("telegram-result.json").to_str().unwrap(),
+            "--thread",
+            "4523",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("message 4523 is a reply in the thread that starts with message 4521; use --thread 4521"), "{}", out.stderr);
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn one_thread_by_id_and_since_choose_threads_and_personal_data_can_be_kept() {
+    let t = telegram_demo();
+    let root = t.path();
+    let f = fixture("telegram-result.json");
+    let out = import(
+        root,
+        &[
+            "telegram",
+            f.to_str().unwrap(),
+            "--thread",
+            "4530",
+            "--keep-personal-data",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(imported(root).len(), 1);
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!(placed, read, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("7 messages in threads not chosen"),
+        "{}",
+        out.stdout
+    );
+    let out = import(
+        root,
+        &[
+            "telegram",
+            f.to_str().unwrap(),
+            "--all",
+            "--since",
+            "2026-11-21",
+            "--keep-personal-data",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("unchanged content/qa/how-do-you-price-a-b2b.md"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        imported(root).len(),
+        1,
+        "the 11-20 thread is before --since"
+    );
+    let out = import(
+        root,
+        &[
+            "telegram",
+            f.to_str().unwrap(),
+            "--thread",
+            "4521",
+            "--keep-personal-data",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let files = imported(root);
+    let cofounder = thread_with(&files, "thread: \"4521\"");
+    assert!(cofounder.contains("13812345678") && cofounder.contains("lisi@example.com"));
+    assert!(!out.stdout.contains("personal data hidden"));
+}
+
+#[test]
+fn an_imported_thread_once_solved_builds_is_found_by_search_and_goes_into_the_book_unnamed() {
+    let t = telegram_demo();
+    let root = t.path();
+    assert_eq!(
+        import(
+            root,
+            &[
+                "telegram",
+                fixture("telegram-result.json").to_str().unwrap(),
+                "--all"
+            ]
+        )
+        .code,
+        0
+    );
+    let path = root.join("content/qa/how-do-you-price-a-b2b.md");
+    // What the admin does: accept, summarise, tag and schedule it.
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace(
+            "publish_at:\n",
+            "publish_at: 2026-11-25 15:00\ntags: [定价]\n",
+        )
+        .replace(
+            "status: open",
+            "status: solved\naccepted: chenjie\nsummary_by: xiaowang",
+        );
+    fs::write(&path, format!("{text}\n## Summary\nCharge for pilots.\n")).unwrap();
+    let out = output(qunshu_at(root).args(["build", "--clock", "2026-12-01 08:00"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut found = false;
+    for e in walkdir::WalkDir::new(root.join("public")) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let bytes = fs::read(e.path()).unwrap();
+            let s = String::from_utf8_lossy(&bytes);
+            found |= s.contains("Charge a pilot fee");
+            for secret in DEMO_ANONYMOUS
+                .iter()
+                .chain(&["Alice Chen", "user1010", "tg-5d4ced"])
+            {
+                assert!(!s.contains(secret), "{secret} in {}", e.path().display());
+            }
+        }
+    }
+    assert!(found, "the imported thread is in the archive");
+    let out = output(qunshu_at(root).args(["search", "pilot"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("How do you price a B2B SaaS pilot?"),
+        "{}",
+        out.stdout
+    );
+    let book = tempfile::TempDir::new().unwrap();
+    let out = output(
+        qunshu_at(root)
+            .args([
+                "book",
+                "season3-full",
+                "--format",
+                "md",
+                "--clock",
+                "2026-12-01 08:00",
+                "--out",
+            ])
+            .arg(book.path()),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let md = fs::read_to_string(book.path().join("season3-full.md")).unwrap();
+    assert!(
+        md.contains("Charge a pilot fee"),
+        "the thread is in the book"
+    );
+    assert!(!md.contains("Alice") && !md.contains("tg-5d4ced"));
+}
