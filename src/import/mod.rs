@@ -130,9 +130,12 @@ pub struct Message {
     pub mentions: Vec<Mention>,
     /// Tags the platform attached (知识星球 hashtags).
     pub tags: Vec<String>,
-    /// The asker marked this message as the answer (a ✅ reaction by the
-    /// asker in Slack; a 知识星球 questionee's answer).
+    /// The platform marks this message as the answer (a 知识星球
+    /// questionee's answer).
     pub marked_answer: bool,
+    /// The ids of the people who reacted with ✅ (`white_check_mark`): when
+    /// the asker did, the answer is suggested as accepted.
+    pub checked_by: Vec<String>,
 }
 
 /// Why a message of the export is not in any thread file.
@@ -245,12 +248,33 @@ pub fn escape_structure(text: &str) -> String {
             continue;
         }
         let only = |c: char| !t.trim().is_empty() && t.trim().chars().all(|x| x == c || x == ' ');
-        if !fence && (t.starts_with('#') || only('-') || only('=') || only('*') || only('_')) {
+        if fence {
+            out.push_str(line);
+            continue;
+        }
+        let line = if t.starts_with('#') || only('-') || only('=') || only('*') || only('_') {
             out.push_str(&line[..line.len() - t.len()]);
             out.push('\\');
-            out.push_str(t);
+            t
         } else {
-            out.push_str(line);
+            line
+        };
+        // `<` outside code (but for an autolink) would start HTML, which the
+        // archive removes: `<技术白皮书>` stays text.
+        let mut code = false;
+        for (i, c) in line.char_indices() {
+            if c == '`' {
+                code = !code;
+            }
+            let rest = &line[i + c.len_utf8()..];
+            let autolink = ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|p| rest.starts_with(p));
+            if c == '<' && !code && !autolink {
+                out.push_str("&lt;");
+            } else {
+                out.push(c);
+            }
         }
     }
     out
@@ -262,8 +286,13 @@ mod tests {
 
     #[test]
     fn structure_is_escaped_outside_code() {
-        let md = escape_structure("## @bob 不是回答\n---\n```\n# code\n```\n正文");
-        assert_eq!(md, "\\## @bob 不是回答\n\\---\n```\n# code\n```\n正文");
+        let md = escape_structure(
+            "## @bob 不是回答\n---\n```\n# code <b>\n```\n正文 <技术> `<b>` <https://x.y>",
+        );
+        assert_eq!(
+            md,
+            "\\## @bob 不是回答\n\\---\n```\n# code <b>\n```\n正文 &lt;技术> `<b>` <https://x.y>"
+        );
         let t = crate::content::thread::split(&md);
         assert!(t.answers.is_empty());
     }

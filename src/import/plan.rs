@@ -286,7 +286,8 @@ fn draft(
                     tags.push(tag.clone());
                 }
             }
-            if m.marked_answer && s.place == Place::Answer && marked.is_none() {
+            let checked = m.marked_answer || m.checked_by.contains(&root.author.id);
+            if checked && s.place == Place::Answer && marked.is_none() {
                 marked = handle.clone();
             }
         }
@@ -373,10 +374,19 @@ pub fn first_line(text: &str) -> String {
                 .trim_start_matches(['\\', '>', '#', '-', '*', ' '])
                 .replace("**", "")
                 .replace('`', "")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
         })
         .find(|l| !l.trim().is_empty())
         .unwrap_or_default();
-    let line = line.trim();
+    let mut line = line.trim();
+    // A question ends at its question mark: `怎么办？我们是……` → `怎么办？`.
+    if let Some((i, q)) = line.char_indices().find(|(_, c)| matches!(c, '？' | '?')) {
+        if line[..i].chars().count() >= 4 {
+            line = &line[..i + q.len_utf8()];
+        }
+    }
     let mut out: String = line.chars().take(40).collect();
     if line.chars().count() > 40 {
         out.push('…');

@@ -179,10 +179,19 @@ pub fn layout(chat: &Chat, t: &Found) -> Layout {
         };
         let place = match answer_of(parent_section) {
             Some(a) => Place::Reply(a),
-            None if same(m, &msgs[root]) => match latest_answer {
-                None => Place::Question,
-                Some(a) => Place::Reply(a),
-            },
+            None if same(m, &msgs[root]) => {
+                // A follow-up that mentions an answerer replies to them.
+                let mentioned = m.mentions.iter().rev().find_map(|x| {
+                    let who = x.who.as_ref()?;
+                    sections.iter().rposition(|s| {
+                        s.place == Place::Answer && msgs[s.messages[0]].author.id == who.id
+                    })
+                });
+                match mentioned.or(latest_answer) {
+                    None => Place::Question,
+                    Some(a) => Place::Reply(a),
+                }
+            }
             None => Place::Answer,
         };
         let prev = &sections[last];
