@@ -592,3 +592,309 @@ fn an_imported_thread_once_solved_builds_is_found_by_search_and_goes_into_the_bo
     );
     assert!(!md.contains("Alice") && !md.contains("tg-5d4ced"));
 }
+
+fn file_with(root: &Path, needle: &str) -> String {
+    let files = imported(root);
+    thread_with(&files, needle).to_string()
+}
+
+#[test]
+fn discord_export_maps_nicknames_mentions_and_the_askers_check_mark() {
+    let t = demo_with_accounts(
+        "discord",
+        &[
+            ("zhouqi", "300000000000000001"),
+            ("mayue", "300000000000000002"),
+            ("wuhao", "300000000000000003"),
+        ],
+    );
+    let root = t.path();
+    let f = fixture("discord-export.json");
+    let out = import(root, &["discord", f.to_str().unwrap(), "--list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("900000000000000002  2026-11-18 20:01  周琪  3 replies, 3 people  小红书冷启动，第一批 100 个种子用户从哪里来？\n"), "{}", out.stdout);
+    let out = import(root, &["discord", f.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!((read, placed), (9, 9), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("2 service messages") && out.stdout.contains("1 bot messages"),
+        "{}",
+        out.stdout
+    );
+    let text = file_with(root, "platform: discord");
+    for want in [
+        "asked_by: zhouqi\n",
+        "accepted: mayue    # marked by the asker in the chat",
+        "chat: \"创业者同行社 #问答区\"",
+        "## @mayue\n\n@zhouqi 先别投流。找 20 个真实顾客拍「第一口」的反应，统一话题发笔记。\n\\# 不是标题\n附上我们的排期表👇\n\n［图片：schedule.png］\n\n### @zhouqi\n\n排期表很有用！话题名有讲究吗？\n\n## @dc-",
+        "Try seeding in local food groups first 🎉 DM me: [已隐去]",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    assert!(!text.contains("GG ") && !text.contains("Deleted User"));
+    check_passes(root);
+}
+
+/// The Slack fixture folder as the zip Slack gives, without the entries
+/// `leave_out`.
+fn slack_zip(dir: &Path, leave_out: &[&str]) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join("export.zip");
+    let mut zip = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let src = fixture("slack-export");
+    let mut entries: Vec<PathBuf> = walkdir::WalkDir::new(&src)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if leave_out.contains(&name.as_str()) {
+            continue;
+        }
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(&fs::read(&p).unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    path
+}
+
+#[test]
+fn slack_zip_threads_decode_markup_and_a_zip_without_users_is_an_error() {
+    let t = demo_with_accounts(
+        "slack",
+        &[
+            ("xiaowang", "U01XIAOWANG"),
+            ("linfeng", "U02LINFENG"),
+            ("zhengyu", "U03ZHENGYU"),
+        ],
+    );
+    let root = t.path();
+    let dir = tempfile::TempDir::new().unwrap();
+    let bad = slack_zip(dir.path(), &["users.json"]);
+    let before = snapshot(root);
+    let out = import(root, &["slack", bad.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(&format!(
+            "error: {}: not a Slack workspace export: there is no users.json",
+            bad.display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot(root), before);
+
+    let zip = slack_zip(dir.path(), &[]);
+    let out = import(
+        root,
+        &["slack", zip.to_str().unwrap(), "--chat", "qa", "--all"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!(
+        (read, placed),
+        (9, 9),
+        "only the qa channel:\n{}",
+        out.stdout
+    );
+    let text = file_with(root, "platform: slack");
+    for want in [
+        "asked_by: linfeng\n",
+        "accepted: zhengyu    # marked by the asker",
+        "B站做 B2B 内容有用吗？**我们是工业软件**，客户都是工厂老板。",
+        "## @zhengyu\n\n有用，但别拍产品介绍，拍_工厂现场的问题_。参考 [这个案例](https://example.com/b2b?x=1&y=2)。\n\n### @linfeng\n\n@zhengyu 谢谢，工厂现场这个角度好！\n\n## @slack-",
+        "Call me: [已隐去]\n\n［图片：bilibili-stats.png］",
+        "补充：&lt;技术白皮书&gt; 也很关键 &amp; 要配字幕",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    let checked = check_passes(root);
+    assert!(
+        checked.contains("open thread: content/qa/b站做-b2b-内容有用吗.md"),
+        "{checked}"
+    );
+    // The whole workspace: the general channel has no thread; the same
+    // thread again is unchanged.
+    let settled = snapshot(root);
+    let out = import(root, &["slack", zip.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("11 messages read: 5 in 1 threads"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(snapshot(root), settled);
+    // The unpacked folder reads the same.
+    let out = import(
+        root,
+        &["slack", fixture("slack-export").to_str().unwrap(), "--all"],
+    );
+    assert!(
+        out.stdout
+            .contains("unchanged content/qa/b站做-b2b-内容有用吗.md"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn wechat_copied_text_finds_questions_quotes_and_mentions() {
+    let t = demo_with_accounts(
+        "wechat",
+        &[
+            ("laozhang", "老张"),
+            ("sunli", "丽姐"),
+            ("xiaowang", "小王"),
+        ],
+    );
+    let root = t.path();
+    let out = import(
+        root,
+        &[
+            "wechat",
+            fixture("wechat-merged.txt").to_str().unwrap(),
+            "--all",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!((read, placed), (7, 7), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("2 messages outside any answered question"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("1 WeChat ids"), "{}", out.stdout);
+    let text = file_with(root, "platform: wechat");
+    for want in [
+        "title: \"请问大家，门店第一个店长该怎么招？\"",
+        "asked_by: laozhang\n",
+        "chat: \"创业者同行社\"",
+        "## @sunli\n\n优先内部提拔。外招的店长不了解你们的出品标准，磨合期至少三个月。\n建议先定三条：\n1. 能带早班",
+        "### @laozhang\n\n内部没有合适的人怎么办？",
+        "加我微信号：[已隐去] 聊",
+        "[图片]\n我们是用这个表筛的，给 @laozhang 参考",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in\n{text}");
+    }
+    assert!(
+        !text.contains("今晚 8 点半") && !text.contains("早上好"),
+        "{text}"
+    );
+    assert!(!text.contains("lijuan_hr88"));
+    check_passes(root);
+
+    let out = import(
+        root,
+        &[
+            "wechat",
+            fixture("wechat-untimed.txt").to_str().unwrap(),
+            "--all",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = file_with(root, "有没有人做过社区团购");
+    assert!(
+        text.contains("## @wx-") && text.contains("### @laozhang\n\n谢谢！"),
+        "{text}"
+    );
+
+    let dir = tempfile::TempDir::new().unwrap();
+    let bad = dir.path().join("chat.txt");
+    fs::write(
+        &bad,
+        "老张 2026/11/24 14:02\n请问怎么招店长？\n丽姐 2026/11/31 14:10\n内部提拔。\n",
+    )
+    .unwrap();
+    let before = snapshot(root);
+    let out = import(root, &["wechat", bad.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains(&format!("error: {}:3: `丽姐 2026/11/31 14:10` looks like a message header but its date or time is not valid", bad.display())), "{}", out.stderr);
+    fs::write(&bad, "大家好\n老张：\n请问怎么招店长？\n").unwrap();
+    let out = import(root, &["wechat", bad.to_str().unwrap(), "--all"]);
+    assert!(
+        out.stderr.contains(&format!(
+            "error: {}:1: expected a message header before the first message",
+            bad.display()
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn zsxq_topics_keep_answers_comments_entities_and_anonymous_questions() {
+    let t = demo_with_accounts(
+        "zsxq",
+        &[
+            ("laozhang", "88881001"),
+            ("lisi", "88881002"),
+            ("sunli", "88881003"),
+        ],
+    );
+    let root = t.path();
+    let f = fixture("zsxq-topics.json");
+    let out = import(root, &["zsxq", f.to_str().unwrap(), "--list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("481152841999  2026-11-22 09:00  匿名成员  1 replies, 2 people  合伙人要离婚，股权会被分走吗？"), "{}", out.stdout);
+    let out = import(root, &["zsxq", f.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (read, placed) = accounted(&out.stdout);
+    assert_eq!((read, placed), (10, 10), "{}", out.stdout);
+    let valuation = file_with(root, "thread: \"481152841888\"");
+    for want in [
+        "asked_by: laozhang\n",
+        "accepted: lisi    # marked by the asker",
+        "tags: [\"精华\", \"融资\"]",
+        "#融资 天使轮估值怎么谈？对方给 2000 万投前，我们觉得低了。\n**核心问题**：怎么证明值更多？",
+        "## @lisi\n\n别只谈估值，谈条款。参考 [投资条款清单解读](https://example.com/term-sheet)。\n有问题打我电话 [已隐去]。\n\n### @laozhang\n\n明白了，条款里最要紧的是哪几条？\n\n### @lisi\n\n清算优先权和反稀释。\n\n## @zsxq-",
+        "同问 @lisi 老师",
+    ] {
+        assert!(valuation.contains(want), "missing {want:?} in\n{valuation}");
+    }
+    let anonymous = file_with(root, "thread: \"481152841999\"");
+    assert!(
+        !anonymous.contains("asked_by"),
+        "an anonymous question stays anonymous:\n{anonymous}"
+    );
+    assert!(
+        anonymous.contains("accepted: sunli")
+            && anonymous.contains("## @sunli\n\n看章程和婚前协议。")
+    );
+    let talk = file_with(root, "thread: \"481152842000\"");
+    assert!(
+        talk.contains("［图片］\n\n［文件：JD模板.docx］\n\n## @laozhang\n\n太实用了，谢谢丽姐！"),
+        "{talk}"
+    );
+    let members = fs::read_to_string(root.join("content/members.yaml")).unwrap();
+    assert_eq!(
+        members.matches("zsxq-").count(),
+        1,
+        "only the commenter is new:\n{members}"
+    );
+    check_passes(root);
+    // The plain-list form of the same topics is the same import.
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&f).unwrap()).unwrap();
+    let dir = tempfile::TempDir::new().unwrap();
+    let list = dir.path().join("topics.json");
+    fs::write(
+        &list,
+        serde_json::to_string(&v["resp_data"]["topics"]).unwrap(),
+    )
+    .unwrap();
+    let settled = snapshot(root);
+    let out = import(root, &["zsxq", list.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(snapshot(root), settled);
+}

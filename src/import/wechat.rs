@@ -40,11 +40,7 @@ pub fn read(path: &Path, tz: chrono_tz::Tz) -> anyhow::Result<Vec<Chat>> {
             path.display()
         )
     })?;
-    let name = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let chat = parse(&text, &name, tz)
+    let chat = parse(&text, tz)
         .map_err(|(line, msg)| anyhow::anyhow!("{}:{line}: {msg}", path.display()))?;
     Ok(vec![chat])
 }
@@ -132,8 +128,10 @@ fn is_dashes(l: &str) -> bool {
     t.len() >= 5 && t.chars().all(|c| c == '-' || c == '—')
 }
 
-/// Parses chat text; errors are (1-based line, message).
-pub fn parse(text: &str, name: &str, tz: chrono_tz::Tz) -> Result<Chat, (usize, String)> {
+/// Parses chat text; errors are (1-based line, message). The chat's name
+/// is the title line's (`创业者同行社的聊天记录` → `创业者同行社`), or empty:
+/// the file's name would change from one copy to the next.
+pub fn parse(text: &str, tz: chrono_tz::Tz) -> Result<Chat, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     struct Raw {
         name: String,
@@ -223,6 +221,12 @@ pub fn parse(text: &str, name: &str, tz: chrono_tz::Tz) -> Result<Chat, (usize, 
     if raws.is_empty() {
         return Err((1, "no messages found (expected a header line such as `张三 2026/11/20 15:03` followed by the message)".into()));
     }
+    let name = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.strip_suffix("的聊天记录"))
+        .unwrap_or("");
     let mut chat = Chat {
         name: name.to_string(),
         ..Chat::default()
@@ -388,7 +392,8 @@ mod tests {
     #[test]
     fn merged_record_shape_with_quotes_and_windows() {
         let text = "群聊的聊天记录\n\n老张 2026/11/20 15:03\n请问大家，第一个员工给多少期权？\n\n李思远 2026/11/20 15:10\n一般 1% 到 2%。\n步骤如下：\n先定池子。\n\n老张 2026/11/20 15:12\n「李思远：一般 1% 到 2%。」\n- - - - - - - - - - - - - - -\n@李思远 明白，谢谢！\n\n小王 2026/11/20 19:00\n晚上好\n";
-        let chat = parse(text, "群", TZ).unwrap();
+        let chat = parse(text, TZ).unwrap();
+        assert_eq!(chat.name, "群聊");
         assert_eq!(chat.messages.len(), 4);
         assert_eq!(
             chat.messages[1].text,
@@ -418,7 +423,6 @@ mod tests {
     fn export_tool_and_untimed_shapes() {
         let chat = parse(
             "2026-11-20 15:03:12 张三\n怎么定价？\n2026-11-20 15:04:00 李四\n看成本。\n",
-            "g",
             TZ,
         )
         .unwrap();
@@ -427,7 +431,7 @@ mod tests {
             chat.messages[0].time.unwrap().to_rfc3339(),
             "2026-11-20T07:03:12+00:00"
         );
-        let chat = parse("张三：\n怎么定价？\n\n李四:\n看成本。\n", "g", TZ).unwrap();
+        let chat = parse("张三：\n怎么定价？\n\n李四:\n看成本。\n", TZ).unwrap();
         assert_eq!(chat.messages[1].author.id, "李四");
         assert_eq!(
             chat.messages[1].reply_to.as_ref(),
@@ -437,29 +441,23 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_bad_shapes_name_their_line() {
-        let a = parse("张三 2026/11/20 15:03\n好\n", "g", TZ).unwrap();
+        let a = parse("张三 2026/11/20 15:03\n好\n", TZ).unwrap();
         let b = parse(
             "张三 2026/11/20 15:03\n好\n\n李四 2026/11/20 15:04\n嗯\n",
-            "g",
             TZ,
         )
         .unwrap();
         assert_eq!(a.messages[0].id, b.messages[0].id);
         assert_eq!(
-            parse("你好\n张三 2026/11/20 15:03\n好\n", "g", TZ)
+            parse("你好\n张三 2026/11/20 15:03\n好\n", TZ)
                 .unwrap_err()
                 .0,
             1
         );
-        let e = parse(
-            "张三 2026/11/20 15:03\n好\n李四 2026/13/45 15:03\n",
-            "g",
-            TZ,
-        )
-        .unwrap_err();
+        let e = parse("张三 2026/11/20 15:03\n好\n李四 2026/13/45 15:03\n", TZ).unwrap_err();
         assert_eq!(e.0, 3, "{e:?}");
-        let e = parse("张三 2026/11/20 15:03\n「李四：没有结尾\n", "g", TZ).unwrap_err();
+        let e = parse("张三 2026/11/20 15:03\n「李四：没有结尾\n", TZ).unwrap_err();
         assert_eq!(e.0, 2, "{e:?}");
-        assert_eq!(parse("\n\n", "g", TZ).unwrap_err().0, 1);
+        assert_eq!(parse("\n\n", TZ).unwrap_err().0, 1);
     }
 }

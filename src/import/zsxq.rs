@@ -308,7 +308,9 @@ fn entities(text: &str, m: &mut Message) -> String {
                 }
                 out.push('#');
                 out.push_str(&escape_structure(tag));
-                out.push(' ');
+                if !text[whole.end()..].starts_with(char::is_whitespace) {
+                    out.push(' ');
+                }
             }
             "mention" => {
                 out.push_str(&Mention::placeholder(m.mentions.len()));
