@@ -489,15 +489,26 @@ pub fn apply(root: &Path, members_file: &Path, plan: &Plan) -> anyhow::Result<()
         crate::atomic::write(&path, text.as_bytes(), crate::atomic::Replace::Yes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", members_file.display()))?;
     }
-    for f in &plan.files {
-        if let Some(text) = &f.text {
-            let path = root.join(&f.rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            crate::atomic::write(&path, text.as_bytes(), crate::atomic::Replace::Yes)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", f.rel.display()))?;
+    // Each file is written atomically and flushed to disk; many at once,
+    // so the disk's journal commits them together (one at a time, thousands
+    // of threads wait for thousands of flushes).
+    let changed: Vec<&Planned> = plan.files.iter().filter(|f| f.text.is_some()).collect();
+    let write = |f: &&Planned| -> anyhow::Result<()> {
+        let path = root.join(&f.rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
         }
+        let text = f.text.as_deref().unwrap_or_default();
+        crate::atomic::write(&path, text.as_bytes(), crate::atomic::Replace::Yes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", f.rel.display()))
+    };
+    if changed.len() < 8 {
+        return changed.iter().try_for_each(write);
     }
-    Ok(())
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(32)
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the writers: {e}"))?;
+    pool.install(|| changed.par_iter().try_for_each(write))
 }
