@@ -464,9 +464,14 @@ fn free_path(root: &Path, d: &Draft, taken: &mut HashSet<String>) -> (PathBuf, S
     let mut slug = base.clone();
     let mut n = 2;
     loop {
-        let rel = dir.join(format!("{slug}.md"));
-        if !root.join(&rel).exists() && taken.insert(slug.clone()) {
-            return (rel, slug);
+        // The names taken are known (the scan of content/qa/ and this
+        // import's files): the disk is asked only about a free one.
+        if !taken.contains(&slug) {
+            let rel = dir.join(format!("{slug}.md"));
+            if !root.join(&rel).exists() {
+                taken.insert(slug.clone());
+                return (rel, slug);
+            }
         }
         slug = format!("{base}-{n}");
         n += 1;
@@ -493,11 +498,13 @@ pub fn apply(root: &Path, members_file: &Path, plan: &Plan) -> anyhow::Result<()
     // so the disk's journal commits them together (one at a time, thousands
     // of threads wait for thousands of flushes).
     let changed: Vec<&Planned> = plan.files.iter().filter(|f| f.text.is_some()).collect();
+    let dirs: HashSet<&Path> = changed.iter().filter_map(|f| f.rel.parent()).collect();
+    for d in dirs {
+        std::fs::create_dir_all(root.join(d))
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", d.display()))?;
+    }
     let write = |f: &&Planned| -> anyhow::Result<()> {
         let path = root.join(&f.rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let text = f.text.as_deref().unwrap_or_default();
         crate::atomic::write(&path, text.as_bytes(), crate::atomic::Replace::Yes)
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", f.rel.display()))

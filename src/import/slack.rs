@@ -92,6 +92,11 @@ fn ts_key(ts: &str) -> f64 {
     ts.parse().unwrap_or(0.0)
 }
 
+/// The most JSON one file of a Slack export may hold.
+const MAX_JSON: u64 = 512_000_000;
+/// The most JSON a whole Slack export may unpack to.
+const MAX_TOTAL: u64 = 2_000_000_000;
+
 fn read_zip(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
@@ -102,6 +107,7 @@ fn read_zip(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
         )
     })?;
     let mut out = BTreeMap::new();
+    let mut total = 0u64;
     for i in 0..zip.len() {
         let mut f = zip
             .by_index(i)
@@ -110,9 +116,22 @@ fn read_zip(path: &Path) -> anyhow::Result<BTreeMap<String, Vec<u8>>> {
         if !f.is_file() || !name.ends_with(".json") {
             continue;
         }
-        let mut bytes = Vec::with_capacity(f.size() as usize);
-        f.read_to_end(&mut bytes)
+        // A zip entry says how big it is, but may lie: read at most the limit.
+        let mut bytes = Vec::new();
+        (&mut f)
+            .take(MAX_JSON + 1)
+            .read_to_end(&mut bytes)
             .map_err(|e| anyhow::anyhow!("{}: {name}: {e}", path.display()))?;
+        total += bytes.len() as u64;
+        if bytes.len() as u64 > MAX_JSON || total > MAX_TOTAL {
+            anyhow::bail!(
+                "{}: {name}: the export unpacks to more than {} MB of JSON; qunshu reads Slack exports up to {} MB (one file up to {} MB). Export fewer channels or a shorter date range",
+                path.display(),
+                total.max(bytes.len() as u64) / 1_000_000,
+                MAX_TOTAL / 1_000_000,
+                MAX_JSON / 1_000_000
+            );
+        }
         out.insert(name, bytes);
     }
     Ok(out)
