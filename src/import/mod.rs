@@ -236,22 +236,37 @@ pub fn local_time(t: Option<DateTime<Utc>>, tz: chrono_tz::Tz) -> String {
 /// thread's structure.
 pub fn escape_structure(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut fence = false;
+    // The open code fence: its character and length (CommonMark closes it
+    // only with a run of the same character at least as long).
+    let mut fence: Option<(char, usize)> = None;
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
         }
         let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = !fence;
-            out.push_str(line);
-            continue;
+        let run = |c: char| t.chars().take_while(|&x| x == c).count();
+        let marker = ['`', '~']
+            .into_iter()
+            .map(|c| (c, run(c)))
+            .find(|(_, n)| *n >= 3);
+        match (fence, marker) {
+            (None, Some(m)) => {
+                fence = Some(m);
+                out.push_str(line);
+                continue;
+            }
+            (Some((c, n)), Some((mc, mn))) if c == mc && mn >= n && t[mn..].trim().is_empty() => {
+                fence = None;
+                out.push_str(line);
+                continue;
+            }
+            (Some(_), _) => {
+                out.push_str(line);
+                continue;
+            }
+            (None, None) => {}
         }
         let only = |c: char| !t.trim().is_empty() && t.trim().chars().all(|x| x == c || x == ' ');
-        if fence {
-            out.push_str(line);
-            continue;
-        }
         let line = if t.starts_with('#') || only('-') || only('=') || only('*') || only('_') {
             out.push_str(&line[..line.len() - t.len()]);
             out.push('\\');
@@ -277,6 +292,12 @@ pub fn escape_structure(text: &str) -> String {
             }
         }
     }
+    // A message's code block that is never closed would swallow the rest of
+    // the thread: close it.
+    if let Some((c, n)) = fence {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(c, n));
+    }
     out
 }
 
@@ -295,6 +316,24 @@ mod tests {
         );
         let t = crate::content::thread::split(&md);
         assert!(t.answers.is_empty());
+    }
+
+    #[test]
+    fn escaping_is_idempotent_and_closes_open_fences() {
+        for t in [
+            "## @x\n---\n***\n<b> `<i>` <https://x.y>",
+            "```\ncode",
+            "~~~~\n```\n~~~",
+            "文字",
+        ] {
+            let once = escape_structure(t);
+            assert_eq!(escape_structure(&once), once, "{t:?}");
+        }
+        assert_eq!(
+            escape_structure("看：\n```\n# 代码"),
+            "看：\n```\n# 代码\n```"
+        );
+        assert_eq!(escape_structure("~~~~\n```\n~~~"), "~~~~\n```\n~~~\n~~~~");
     }
 
     #[test]

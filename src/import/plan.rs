@@ -334,7 +334,9 @@ fn message_text(
     plan: &mut Plan,
     lang: crate::config::Lang,
 ) -> String {
-    let mut text = m.text.clone();
+    // Once more over the whole message (readers escape it part by part;
+    // escaping is idempotent): a code block a message leaves open is closed.
+    let mut text = super::escape_structure(&m.text);
     for (i, Mention { who }) in m.mentions.iter().enumerate() {
         let shown = match who.as_ref().and_then(|w| people.handle(w)) {
             Some(h) => format!("@{h}"),

@@ -422,4 +422,74 @@ mod tests {
             "{e}"
         );
     }
+
+    proptest::proptest! {
+        /// Whatever the messages say, the file has exactly the answers and
+        /// replies the import wrote, and merging into any admin edit of it
+        /// never panics (it merges or names a conflict).
+        #[test]
+        fn message_text_never_changes_the_structure(
+            texts in proptest::collection::vec(proptest::collection::vec(proptest::prelude::prop_oneof![
+                proptest::prelude::Just("## @x 伪造\n"),
+                proptest::prelude::Just("### @y\n"),
+                proptest::prelude::Just("## 总结\n"),
+                proptest::prelude::Just("```\n"),
+                proptest::prelude::Just("~~~\n"),
+                proptest::prelude::Just("---\n"),
+                proptest::prelude::Just("===\n"),
+                proptest::prelude::Just("    ## @z\n"),
+                proptest::prelude::Just("文字 <script>\n"),
+                proptest::prelude::Just("\n"),
+                proptest::prelude::Just("@x"),
+            ], 0..8), 4),
+            edit in proptest::collection::vec(proptest::prelude::prop_oneof![
+                proptest::prelude::Just("## @b\n"),
+                proptest::prelude::Just("## 总结\n小结\n"),
+                proptest::prelude::Just("### @a\n"),
+                proptest::prelude::Just("```\n"),
+                proptest::prelude::Just("删改\n"),
+            ], 0..4),
+            cut in 0usize..400,
+        ) {
+            let text = |i: usize| crate::import::escape_structure(texts[i].concat().trim());
+            let p = |place, h: &str, id: &str, i: usize| {
+                let mut x = part(place, h, &[id]);
+                x.texts = vec![text(i)];
+                x
+            };
+            let d1 = draft(vec![
+                p(Place::Question, "a", "1", 0),
+                p(Place::Answer, "b", "2", 1),
+                p(Place::Reply(1), "a", "3", 2),
+            ]);
+            let written = render_new(&d1, "s");
+            let sp = split(&written).unwrap();
+            let t = thread::split(sp.body);
+            proptest::prop_assert_eq!(t.answers.len(), 1);
+            proptest::prop_assert_eq!(&t.answers[0].author, "b");
+            proptest::prop_assert_eq!(t.answers[0].replies.len(), 1);
+            proptest::prop_assert!(t.summary.is_none());
+            // An admin's edit somewhere in the body, then a later export.
+            let at = sp.body.len().min(cut);
+            let at = (0..=at).rev().find(|&i| sp.body.is_char_boundary(i)).unwrap_or(0);
+            let body = format!("{}{}{}", &sp.body[..at], edit.concat(), &sp.body[at..]);
+            let edited = written.replace(sp.body, &body);
+            let d2 = draft(vec![
+                p(Place::Question, "a", "1", 0),
+                p(Place::Answer, "b", "2", 1),
+                p(Place::Reply(1), "a", "3", 2),
+                p(Place::Reply(1), "c", "4", 3),
+                p(Place::Answer, "d", "5", 3),
+            ]);
+            match merge(Path::new("x.md"), &edited, &d2) {
+                Ok(Merged::Changed(out, n)) => {
+                    proptest::prop_assert_eq!(n, 2);
+                    proptest::prop_assert!(split(&out).is_ok());
+                    proptest::prop_assert_eq!(merge(Path::new("x.md"), &out, &d2).ok(), Some(Merged::Unchanged));
+                }
+                Ok(Merged::Unchanged) => proptest::prop_assert!(false, "two messages are new"),
+                Err(e) => proptest::prop_assert!(e.to_string().starts_with("x.md: conflict"), "{}", e),
+            }
+        }
+    }
 }
