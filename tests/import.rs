@@ -625,7 +625,7 @@ fn discord_export_maps_nicknames_mentions_and_the_askers_check_mark() {
     let text = file_with(root, "platform: discord");
     for want in [
         "asked_by: zhouqi\n",
-        "accepted: mayue    # marked by the asker in the chat",
+        "accepted: mayue    # suggested by the chat (the asker's ✅",
         "chat: \"创业者同行社 #问答区\"",
         "## @mayue\n\n@zhouqi 先别投流。找 20 个真实顾客拍「第一口」的反应，统一话题发笔记。\n\\# 不是标题\n附上我们的排期表👇\n\n［图片：schedule.png］\n\n### @zhouqi\n\n排期表很有用！话题名有讲究吗？\n\n## @dc-",
         "Try seeding in local food groups first 🎉 DM me: [已隐去]",
@@ -709,7 +709,7 @@ fn slack_zip_threads_decode_markup_and_a_zip_without_users_is_an_error() {
     let text = file_with(root, "platform: slack");
     for want in [
         "asked_by: linfeng\n",
-        "accepted: zhengyu    # marked by the asker",
+        "accepted: zhengyu    # suggested by the chat",
         "B站做 B2B 内容有用吗？**我们是工业软件**，客户都是工厂老板。",
         "## @zhengyu\n\n有用，但别拍产品介绍，拍_工厂现场的问题_。参考 [这个案例](https://example.com/b2b?x=1&y=2)。\n\n### @linfeng\n\n@zhengyu 谢谢，工厂现场这个角度好！\n\n## @slack-",
         "Call me: [已隐去]\n\n［图片：bilibili-stats.png］",
@@ -855,7 +855,7 @@ fn zsxq_topics_keep_answers_comments_entities_and_anonymous_questions() {
     let valuation = file_with(root, "thread: \"481152841888\"");
     for want in [
         "asked_by: laozhang\n",
-        "accepted: lisi    # marked by the asker",
+        "accepted: lisi    # suggested by the chat",
         "tags: [\"精华\", \"融资\"]",
         "#融资 天使轮估值怎么谈？对方给 2000 万投前，我们觉得低了。\n**核心问题**：怎么证明值更多？",
         "## @lisi\n\n别只谈估值，谈条款。参考 [投资条款清单解读](https://example.com/term-sheet)。\n有问题打我电话 [已隐去]。\n\n### @laozhang\n\n明白了，条款里最要紧的是哪几条？\n\n### @lisi\n\n清算优先权和反稀释。\n\n## @zsxq-",

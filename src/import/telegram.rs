@@ -405,4 +405,23 @@ mod tests {
         assert_eq!(c.messages[1].text, "［图片：photo_1@20-11-2026.jpg］");
         assert_eq!(c.dropped.get(&Dropped::Service), Some(&1));
     }
+
+    #[test]
+    fn the_full_export_gives_every_chat() {
+        let json = r#"{"about":"…","personal_information":{"first_name":"王"},
+          "chats":{"about":"…","list":[
+            {"name":"甲群","type":"private_supergroup","id":1,"messages":[
+              {"id":1,"type":"message","date":"2026-11-20T15:03:12","from":"A","from_id":"user1","text":"问？"}]},
+            {"name":"乙群","type":"private_group","id":2,"messages":[]}]}}"#;
+        let chats = parse(json.as_bytes(), chrono_tz::Asia::Shanghai)
+            .unwrap()
+            .unwrap();
+        let names: Vec<&str> = chats.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["甲群", "乙群"]);
+        assert_eq!(chats[0].messages[0].text, "问？");
+        assert_eq!(
+            parse(&b"{}"[..], chrono_tz::UTC).unwrap().map(|c| c.len()),
+            None
+        );
+    }
 }

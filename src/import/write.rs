@@ -107,7 +107,7 @@ pub fn render_new(d: &Draft, slug: &str) -> String {
     s += "publish_at:\nstatus: open\n";
     if let Some(m) = &d.marked {
         s += &format!(
-            "accepted: {m}    # marked by the asker in the chat; check it, then set status: solved and write the summary\n"
+            "accepted: {m}    # suggested by the chat (the asker's ✅, or the 知识星球 answer): check it, then set status: solved and write the summary\n"
         );
     }
     if !d.tags.is_empty() {
