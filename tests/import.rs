@@ -898,3 +898,23 @@ fn zsxq_topics_keep_answers_comments_entities_and_anonymous_questions() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(snapshot(root), settled);
 }
+
+#[test]
+fn help_names_every_platform_with_examples() {
+    let out = output(common::qunshu().args(["import", "--help"]));
+    assert_eq!(out.code, 0);
+    for p in ["telegram", "discord", "slack", "wechat", "zsxq"] {
+        assert!(
+            out.stdout.contains(&format!("qunshu import {p} ")),
+            "{p}: {}",
+            out.stdout
+        );
+    }
+    assert!(out.stdout.contains("--keep-personal-data") && out.stdout.contains("accounts:"));
+    let top = output(common::qunshu().arg("--help"));
+    assert!(
+        top.stdout.contains("  import    Turn a chat export"),
+        "{}",
+        top.stdout
+    );
+}

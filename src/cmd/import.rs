@@ -16,21 +16,8 @@ use std::process::ExitCode;
 /// answerer's messages as `## @handle`, replies as `### @handle`,
 /// `status: open`, queued, with a `source:` record. Importing the same
 /// export again changes nothing; a later export adds only the new replies.
-///
-/// People are mapped to members through `accounts:` in members.yaml; a
-/// person seen for the first time is added as `privacy: anonymous`.
-/// Phone numbers, e-mail addresses, WeChat ids, ID-card and bank-card
-/// numbers become [已隐去]. Bot and service messages are dropped and counted.
-///
-/// Examples:
-///   qunshu import telegram ChatExport/result.json --list
-///   qunshu import telegram result.json --thread 4521
-///   qunshu import discord export.json --since 2026-11-20 --all
-///   qunshu import slack export.zip --chat general --all
-///   qunshu import wechat chat.txt --all
-///   qunshu import zsxq topics.json --all
 #[derive(clap::Args, Debug)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// The export's platform: telegram (Telegram Desktop result.json),
     /// discord (DiscordChatExporter JSON), slack (workspace export .zip),
@@ -61,6 +48,20 @@ pub struct Args {
     #[arg(long)]
     pub keep_personal_data: bool,
 }
+
+const AFTER_HELP: &str = "\
+People are mapped to members through `accounts:` in members.yaml; a person
+seen for the first time is added as `privacy: anonymous`. Phone numbers,
+e-mail addresses, WeChat ids, ID-card and bank-card numbers become [已隐去].
+Bot and service messages are dropped and counted.
+
+Examples:
+  qunshu import telegram ChatExport_2026-11-27/result.json --list
+  qunshu import telegram result.json --thread 4521
+  qunshu import discord export.json --since 2026-11-20 --all
+  qunshu import slack export.zip --chat general --all
+  qunshu import wechat chat.txt --all
+  qunshu import zsxq topics.json --all";
 
 fn parse_platform(s: &str) -> Result<Platform, String> {
     Platform::parse(s).ok_or_else(|| {
