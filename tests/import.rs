@@ -918,3 +918,25 @@ fn help_names_every_platform_with_examples() {
         top.stdout
     );
 }
+
+#[test]
+fn an_account_claimed_by_two_members_is_a_warning_naming_both() {
+    let t = demo_with_accounts(
+        "telegram",
+        &[("laozhang", "user1001"), ("lisi", "user1001")],
+    );
+    let out = import(
+        t.path(),
+        &[
+            "telegram",
+            fixture("telegram-result.json").to_str().unwrap(),
+            "--list",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: content/members.yaml: members `laozhang` and `lisi` both have `accounts: {telegram: user1001}`; their messages are credited to `laozhang`"),
+        "{}",
+        out.stderr
+    );
+}

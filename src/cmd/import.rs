@@ -118,6 +118,13 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         today,
     };
     let p = plan(root, &config, &members, &export, &sel, &opts, args.list)?;
+    for (account, used, other) in &p.claimed_twice {
+        eprintln!(
+            "warning: {}: members `{used}` and `{other}` both have `accounts: {{{}: {account}}}`; their messages are credited to `{used}`. Keep the account on one member",
+            config.members_file.display(),
+            args.platform.name()
+        );
+    }
     let several = export.chats.len() > 1;
     if args.list {
         for l in &p.listed {

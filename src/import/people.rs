@@ -33,17 +33,29 @@ pub struct People {
     /// People seen for the first time, in order of appearance.
     pub added: Vec<NewMember>,
     anonymous: HashSet<String>,
+    /// Accounts that two members claim: (account, the handle used, the
+    /// other handle). The handle first in alphabetical order is used.
+    pub claimed_twice: Vec<(String, String, String)>,
 }
 
 impl People {
     /// The mapping given the members file.
     pub fn new(platform: Platform, members: &Members) -> People {
-        let mut known = HashMap::new();
+        let mut known: HashMap<String, String> = HashMap::new();
         let mut anonymous = HashSet::new();
+        let mut claimed_twice = Vec::new();
         for h in members.handles() {
             if let Some(m) = members.get(h) {
                 if let Some(id) = m.accounts.get(platform.name()) {
-                    known.insert(id.trim().to_string(), h.to_string());
+                    let id = id.trim().to_string();
+                    match known.get(&id) {
+                        Some(first) => {
+                            claimed_twice.push((id, String::clone(first), h.to_string()))
+                        }
+                        None => {
+                            known.insert(id, h.to_string());
+                        }
+                    }
                 }
                 if m.privacy() == Privacy::Anonymous {
                     anonymous.insert(h.to_string());
@@ -56,6 +68,7 @@ impl People {
             taken: members.handles().map(str::to_string).collect(),
             added: Vec::new(),
             anonymous,
+            claimed_twice,
         }
     }
 

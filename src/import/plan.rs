@@ -110,6 +110,8 @@ pub struct Plan {
     pub scrubbed: Report,
     /// Mentions of people the export does not identify (written as 某成员).
     pub unknown_mentions: usize,
+    /// Accounts two members claim: (account, handle used, other handle).
+    pub claimed_twice: Vec<(String, String, String)>,
 }
 
 /// Decides an import (see the module docs). `listing` computes only the
@@ -124,7 +126,10 @@ pub fn plan(
     listing: bool,
 ) -> anyhow::Result<Plan> {
     let mut people = People::new(export.platform, members);
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        claimed_twice: people.claimed_twice.clone(),
+        ..Plan::default()
+    };
     let lang = config.language;
     let chats: Vec<&Chat> = export
         .chats

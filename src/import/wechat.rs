@@ -460,4 +460,42 @@ mod tests {
         assert_eq!(e.0, 2, "{e:?}");
         assert_eq!(parse("\n\n", TZ).unwrap_err().0, 1);
     }
+
+    proptest::proptest! {
+        /// Any text is read or refused with a line, never a panic; a reply
+        /// always points to an earlier message.
+        #[test]
+        fn any_text_is_read_or_refused_with_its_line(
+            pieces in proptest::collection::vec(proptest::prelude::prop_oneof![
+                proptest::prelude::Just("老张 2026/11/20 15:03\n"),
+                proptest::prelude::Just("2026-11-20 15:04:05 丽姐\n"),
+                proptest::prelude::Just("李四：\n"),
+                proptest::prelude::Just("Ann Lee 2026/02/30 15:03\n"),
+                proptest::prelude::Just("「老张：请问"),
+                proptest::prelude::Just("」\n"),
+                proptest::prelude::Just("- - - - - -\n"),
+                proptest::prelude::Just("请问怎么办？\n"),
+                proptest::prelude::Just("@老张 好\n"),
+                proptest::prelude::Just("```\n"),
+                proptest::prelude::Just("\n"),
+                proptest::prelude::Just("\r\n"),
+                proptest::prelude::Just("—— 2026-11-20 ——\n"),
+                proptest::prelude::Just("\u{feff}"),
+            ], 0..40)
+        ) {
+            let text = pieces.concat();
+            match parse(&text, TZ) {
+                Ok(chat) => {
+                    for (i, m) in chat.messages.iter().enumerate() {
+                        if let Some(r) = &m.reply_to {
+                            proptest::prop_assert!(chat.messages[..i].iter().any(|p| &p.id == r));
+                        }
+                    }
+                }
+                Err((line, msg)) => {
+                    proptest::prop_assert!(line >= 1 && line <= text.lines().count().max(1), "{line}: {msg}");
+                }
+            }
+        }
+    }
 }
