@@ -287,7 +287,8 @@ fn draft(
             let m = &chat.messages[i];
             texts.push(message_text(m, people, opts, plan, lang));
             for tag in &m.tags {
-                if !tags.contains(tag) {
+                // A post has at most 64 tags (the loader's limit).
+                if !tags.contains(tag) && tags.len() < 64 {
                     tags.push(tag.clone());
                 }
             }
