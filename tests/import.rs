@@ -940,3 +940,35 @@ fn an_account_claimed_by_two_members_is_a_warning_naming_both() {
         out.stderr
     );
 }
+
+#[test]
+fn a_mention_in_the_question_never_puts_a_handle_in_the_url() {
+    let t = telegram_demo();
+    let dir = tempfile::TempDir::new().unwrap();
+    let f = dir.path().join("result.json");
+    fs::write(
+        &f,
+        r#"{"name":"g","messages":[
+          {"id":1,"type":"message","date":"2026-11-20T15:03:12","from":"张建国","from_id":"user1001",
+           "text":[{"type":"mention_name","text":"松果","user_id":1003}," 现金流怎么撑过三个月？"]},
+          {"id":2,"type":"message","date":"2026-11-20T15:05:00","from":"松果","from_id":"user1003","text":"先做 13 周预测。","reply_to_message_id":1}]}"#,
+    )
+    .unwrap();
+    let out = import(t.path(), &["telegram", f.to_str().unwrap(), "--all"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("created content/qa/现金流怎么撑过三个月.md"),
+        "{}",
+        out.stdout
+    );
+    let text = fs::read_to_string(t.path().join("content/qa/现金流怎么撑过三个月.md")).unwrap();
+    assert!(
+        text.contains(
+            "title: \"@pinecone 现金流怎么撑过三个月？\"\nslug: \"现金流怎么撑过三个月\""
+        ),
+        "{text}"
+    );
+    assert!(text.contains("## @pinecone"));
+    check_passes(t.path());
+}

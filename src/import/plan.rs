@@ -455,8 +455,23 @@ fn existing_threads(
 /// A file name in `content/qa/` (and URL name) for a new thread that no
 /// file or thread has: from the title, or the platform and thread id.
 fn free_path(root: &Path, d: &Draft, taken: &mut HashSet<String>) -> (PathBuf, String) {
-    let title = d.title.trim_end_matches('…');
-    let mut base = crate::slug::slugify(title);
+    // No handle in a URL or file name: an anonymous member's handle is
+    // shown nowhere (the title itself is credited when it is loaded).
+    let mut title = String::new();
+    let mut chars = d.title.trim_end_matches('…').chars().peekable();
+    while let Some(c) = chars.next() {
+        if crate::content::members::is_sigil(c) {
+            while chars
+                .peek()
+                .is_some_and(|&c| crate::content::members::is_handle_char(c))
+            {
+                chars.next();
+            }
+        } else {
+            title.push(c);
+        }
+    }
+    let mut base = crate::slug::slugify(title.trim());
     if base.chars().count() > 24 {
         let cut: String = base.chars().take(24).collect();
         // Cut English titles at a word.
