@@ -954,6 +954,14 @@ fn a_mention_in_the_question_never_puts_a_handle_in_the_url() {
           {"id":2,"type":"message","date":"2026-11-20T15:05:00","from":"松果","from_id":"user1003","text":"先做 13 周预测。","reply_to_message_id":1}]}"#,
     )
     .unwrap();
+    let out = import(t.path(), &["telegram", f.to_str().unwrap(), "--list"]);
+    assert!(
+        out.stdout.starts_with(
+            "1  2026-11-20 15:03  张建国  1 replies, 2 people  匿名成员 现金流怎么撑过三个月？\n"
+        ),
+        "{}",
+        out.stdout
+    );
     let out = import(t.path(), &["telegram", f.to_str().unwrap(), "--all"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(

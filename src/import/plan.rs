@@ -194,7 +194,8 @@ pub fn plan(
                     asker,
                     replies: t.messages.len() - 1,
                     people: threads::people(chat, t),
-                    first_line: first_line(&text),
+                    // Mentions as the members file allows.
+                    first_line: members.credit_plain(&first_line(&text), lang).text,
                 });
             }
             if listing || !chosen {
