@@ -163,6 +163,8 @@ enum Command {
     Schema(cmd::schema::Args),
     /// Preview the archive while you write; the browser reloads on every save.
     Serve(cmd::serve::Args),
+    /// Turn a chat export (Telegram, Discord, Slack, WeChat, 知识星球) into Q&A thread drafts.
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -183,6 +185,7 @@ fn main() -> ExitCode {
         Command::New(a) => cmd::new::run(&cli.root, a),
         Command::Schema(a) => cmd::schema::run(&cli.root, a),
         Command::Serve(a) => cmd::serve::run(&cli.root, a),
+        Command::Import(a) => cmd::import::run(&cli.root, a),
     };
     match result {
         Ok(_) if output::failed() => ExitCode::FAILURE,

@@ -3,6 +3,7 @@
 pub mod book;
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod post;

@@ -56,6 +56,12 @@ pub struct Member {
     /// by alias, or as an unnamed member when there is no alias; never by name.
     #[serde(default, rename = "privacy")]
     pub privacy_set: Option<Privacy>,
+    /// The member's identities in chat platforms, for `qunshu import`:
+    /// platform (`telegram`, `discord`, `slack`, `wechat`, `zsxq`) to the id
+    /// the platform's export gives the person (`user123456`, a Slack
+    /// `U0123ABC`, a WeChat display name). Never published.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, String>,
 }
 
 impl Member {

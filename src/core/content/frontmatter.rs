@@ -46,6 +46,30 @@ pub struct FrontMatter {
     pub accepted: Option<String>,
     /// Q&A: the duty admin who wrote the summary.
     pub summary_by: Option<String>,
+    /// Q&A: where an imported thread came from (written by `qunshu import`).
+    pub source: Option<ImportSource>,
+}
+
+/// The record `qunshu import` keeps in a thread it wrote: which chat and
+/// which messages the file holds, so importing again adds only new ones.
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSource {
+    /// The platform: telegram, discord, slack, wechat or zsxq.
+    pub platform: String,
+    /// The chat (group, channel or 星球) as the export names it.
+    #[serde(default)]
+    pub chat: String,
+    /// The id of the thread's first message.
+    pub thread: String,
+    /// The first message id of each answer, in the order written.
+    #[serde(default)]
+    pub answers: Vec<String>,
+    /// Every message id the file holds.
+    #[serde(default)]
+    pub messages: Vec<String>,
 }
 
 /// A list that may be written as a single string (`tags: 合伙人，股权`,
