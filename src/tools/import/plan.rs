@@ -527,19 +527,23 @@ pub fn apply(root: &Path, members_file: &Path, plan: &Plan) -> anyhow::Result<()
         std::fs::create_dir_all(root.join(d))
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", d.display()))?;
     }
-    let write = |f: &&Planned| -> anyhow::Result<()> {
-        let path = root.join(&f.rel);
-        let text = f.text.as_deref().unwrap_or_default();
-        crate::core::atomic::write(&path, text.as_bytes(), crate::core::atomic::Replace::Yes)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", f.rel.display()))
-    };
-    if changed.len() < 8 {
-        return changed.iter().try_for_each(write);
-    }
-    use rayon::prelude::*;
+    let paths: Vec<PathBuf> = changed.iter().map(|f| root.join(&f.rel)).collect();
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .zip(&changed)
+        .map(|(p, f)| {
+            (
+                p.as_path(),
+                f.text.as_deref().unwrap_or_default().as_bytes(),
+            )
+        })
+        .collect();
+    // Many writers at once, so the disk's journal commits their flushes
+    // together; the folder is flushed once at the end.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(32)
         .build()
         .map_err(|e| anyhow::anyhow!("cannot start the writers: {e}"))?;
-    pool.install(|| changed.par_iter().try_for_each(write))
+    pool.install(|| crate::core::atomic::write_many(&files, crate::core::atomic::Replace::Yes))
+        .map_err(|e| anyhow::anyhow!("cannot write {e}"))
 }
