@@ -1,25 +1,20 @@
 //! Choosing the posts, making chapters and sections, and rendering them
-//! with the book's own link resolver.
-//!
-//! Links between posts become links inside the book (`#p12`, `#p12-…` for
-//! a heading); a link to a published post that is not in the book goes to
-//! the archive; images under the site folder are packaged (`images/img-….png`).
+//! with the book's links (see `links.rs`).
 
+use super::links::Links;
 use super::xhtml::{self, Frag};
 use super::{Book, BookSection, Chapter, Cover, Part, PartRole, Preface};
 use crate::core::config::books::{BookConfig, ChapterSpec, Grouping};
 use crate::core::config::{Lang, CONFIG_FILE};
-use crate::core::content::{is_relative_ref, resolve_relative, Post, Visibility};
+use crate::core::content::{Post, Visibility};
 use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::core::kind::Kind;
-use crate::core::markdown::{self, RefKind, Resolved};
+use crate::core::markdown;
 use crate::core::project::Project;
-use crate::core::slug::encode_path;
 use crate::core::time::Clock;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 /// Image types every e-reader shows (EPUB core media types).
 pub const IMAGE_TYPES: &[(&str, &str)] = &[
@@ -34,138 +29,6 @@ pub const IMAGE_TYPES: &[(&str, &str)] = &[
 pub fn media_type(path: &str) -> Option<&'static str> {
     let ext = path.rsplit('.').next()?.to_ascii_lowercase();
     IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
-}
-
-/// Where a link or image in the book's content goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// An anchor in the book.
-    Anchor(String),
-    /// An absolute URL (the archive, for posts not in the book).
-    Url(String),
-    /// A packaged image.
-    Image(String),
-    /// Leave as written (external URLs; anything else is dropped later).
-    Keep,
-}
-
-/// What the resolver needs to know about the book.
-#[derive(Debug)]
-pub struct Links<'c> {
-    root: PathBuf,
-    base_url: String,
-    anchors: HashMap<&'c Path, String>,
-    /// Heading ids the loader gave each post (for `#fragment` links).
-    headings: HashMap<&'c Path, Vec<&'c str>>,
-    published: HashMap<&'c Path, &'c Post>,
-    images: Mutex<BTreeMap<String, PathBuf>>,
-    warnings: Mutex<Vec<Diagnostic>>,
-}
-
-impl<'c> Links<'c> {
-    /// Resolves `dest`, written in `source` (whose anchor is `own`).
-    pub fn target(&self, source: &Path, own: &str, kind: RefKind, dest: &str) -> Target {
-        if let Some(frag) = dest.strip_prefix('#') {
-            return Target::Anchor(self.fragment(source, own, frag));
-        }
-        if !is_relative_ref(dest) {
-            return Target::Keep;
-        }
-        let (target, frag) = resolve_relative(source, dest);
-        if target
-            .components()
-            .next()
-            .is_some_and(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Target::Keep;
-        }
-        let target_str = crate::core::slug::to_slash(&target);
-        if kind == RefKind::Link && target.extension().is_some_and(|e| e == "md") {
-            if let Some(a) = self.anchors.get(target.as_path()) {
-                return Target::Anchor(match frag {
-                    Some(f) => self.fragment(&target, a, &f),
-                    None => a.clone(),
-                });
-            }
-            if let Some(p) = self.published.get(target.as_path()) {
-                let f = frag.map(|f| format!("#{f}")).unwrap_or_default();
-                return Target::Url(format!("{}{}{f}", self.base_url, p.href()));
-            }
-            return Target::Anchor(own.to_string());
-        }
-        let abs = self.root.join(&target);
-        if kind == RefKind::Image {
-            if abs.is_file() {
-                if let Some(ext) = target
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                    .filter(|e| media_type(&format!("x.{e}")).is_some())
-                {
-                    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, target_str.as_bytes());
-                    let href = format!("images/img-{}.{ext}", &id.simple().to_string()[..12]);
-                    if let Ok(mut m) = self.images.lock() {
-                        m.insert(href.clone(), abs);
-                    }
-                    return Target::Image(href);
-                }
-                self.warn(source, format!("the image `{dest}` is not PNG, JPEG, GIF or SVG, which e-readers show; the book prints its description instead"));
-            } else {
-                self.warn(source, format!("the image `{dest}` points to {target_str}, which does not exist; the book prints its description instead"));
-            }
-            return Target::Keep;
-        }
-        // Another file (an attachment): the archive copies files under content/.
-        match target.strip_prefix(crate::core::content::CONTENT_DIR) {
-            Ok(inside) if abs.is_file() => Target::Url(format!(
-                "{}{}",
-                self.base_url,
-                encode_path(&inside.to_string_lossy())
-            )),
-            _ => Target::Keep,
-        }
-    }
-
-    fn fragment(&self, source: &Path, anchor: &str, frag: &str) -> String {
-        let frag = percent_encoding::percent_decode_str(frag).decode_utf8_lossy();
-        if frag.is_empty() {
-            return anchor.to_string();
-        }
-        let found = self.headings.get(source).and_then(|ids| {
-            ids.iter()
-                .find(|h| **h == frag || h.split_once('-').is_some_and(|(_, rest)| rest == frag))
-        });
-        match found {
-            Some(h) => format!("{anchor}-{h}"),
-            None => anchor.to_string(),
-        }
-    }
-
-    fn warn(&self, source: &Path, msg: String) {
-        if let Ok(mut w) = self.warnings.lock() {
-            let d = Diagnostic::warning(source, msg);
-            if !w.contains(&d) {
-                w.push(d);
-            }
-        }
-    }
-
-    /// Images registered so far.
-    pub fn images(&self) -> BTreeMap<String, PathBuf> {
-        self.images.lock().map(|m| m.clone()).unwrap_or_default()
-    }
-
-    /// A resolver for [`markdown::render`].
-    pub fn resolver<'a>(
-        &'a self,
-        source: &'a Path,
-        own: &'a str,
-    ) -> impl Fn(RefKind, &str) -> Resolved + Sync + 'a {
-        move |kind, dest| match self.target(source, own, kind, dest) {
-            Target::Anchor(id) => Resolved::Rewrite(format!("#{id}")),
-            Target::Url(u) | Target::Image(u) => Resolved::Rewrite(u),
-            Target::Keep => Resolved::Keep,
-        }
-    }
 }
 
 fn cfg_err(line: usize, field: String, msg: String) -> Diagnostic {
@@ -592,43 +455,7 @@ pub(super) fn make<'c>(
         ch.anchor = format!("ch{}", i + 1);
     }
 
-    let mut links = Links {
-        root: root.clone(),
-        base_url: c.config.base_url.clone(),
-        anchors: HashMap::new(),
-        headings: HashMap::new(),
-        published: HashMap::new(),
-        images: Mutex::new(BTreeMap::new()),
-        warnings: Mutex::new(Vec::new()),
-    };
-    for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
-        links.anchors.insert(&s.post.source, s.anchor.clone());
-        let mut ids: Vec<&str> = s
-            .post
-            .body
-            .rendered
-            .headings
-            .iter()
-            .map(|h| h.id.as_str())
-            .collect();
-        if let Some(t) = &s.post.thread {
-            for a in &t.answers {
-                ids.extend(a.body.rendered.headings.iter().map(|h| h.id.as_str()));
-                for r in &a.replies {
-                    ids.extend(r.body.rendered.headings.iter().map(|h| h.id.as_str()));
-                }
-            }
-            if let Some(sum) = &t.summary {
-                ids.extend(sum.rendered.headings.iter().map(|h| h.id.as_str()));
-            }
-        }
-        links.headings.insert(&s.post.source, ids);
-    }
-    for p in &c.posts {
-        if c.visibility(p, now) == Visibility::Published {
-            links.published.insert(&p.source, p);
-        }
-    }
+    let links = Links::new(c, chapters.iter().flat_map(|ch| ch.sections.iter()), now);
 
     let mut preface = preface;
     let mut ids: HashSet<String> = HashSet::new();

@@ -9,7 +9,7 @@
 //! per-section prefix so they never clash, and raw HTML is sanitised
 //! (blocks) or dropped (inline tags other than a few harmless ones).
 
-use super::chapters::Target;
+use super::links::Target;
 use super::{Book, BookSection, PartRole};
 use crate::core::markdown::{is_safe_url, sanitizer, RefKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};

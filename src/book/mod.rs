@@ -5,7 +5,7 @@
 //! ```text
 //! Project + BookConfig ──select──► chapters of posts (chapters.rs)
 //!        └─ parts (question, accepted answer, summary, …) rendered with the
-//!           book's own link resolver, then normalised to XHTML (xhtml.rs)
+//!           book's links (links.rs), then normalised to XHTML (xhtml.rs)
 //!        └─ credits per chapter and the contributors index (credits.rs)
 //!        └─ writers: epub.rs, html.rs, markdown_out.rs, pdf.rs
 //! ```
@@ -20,6 +20,7 @@ pub mod chapters;
 pub mod credits;
 pub mod epub;
 pub mod html;
+pub mod links;
 pub mod markdown_out;
 pub mod pdf;
 pub mod xhtml;
@@ -190,7 +191,7 @@ pub struct Book<'c> {
     /// The credits.
     pub credits: credits::Credits,
     /// The book's link resolver.
-    pub links: chapters::Links<'c>,
+    pub links: links::Links<'c>,
 }
 
 impl<'c> Book<'c> {

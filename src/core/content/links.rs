@@ -159,7 +159,9 @@ pub(crate) fn resolve_link(
         path,
         fragment,
         found,
-    } = target(root, src, kind, dest, |p| url_of.get(p.as_os_str()).copied())
+    } = target(root, src, kind, dest, |p| {
+        url_of.get(p.as_os_str()).copied()
+    })
     else {
         return Resolved::Keep;
     };
@@ -213,7 +215,11 @@ mod tests {
         })
     }
 
-    fn file(path: &str, fragment: Option<&str>, found: Found<&'static str>) -> Target<&'static str> {
+    fn file(
+        path: &str,
+        fragment: Option<&str>,
+        found: Found<&'static str>,
+    ) -> Target<&'static str> {
         Target::File {
             path: PathBuf::from(path),
             fragment: fragment.map(String::from),
@@ -248,7 +254,10 @@ mod tests {
             link("../img/gone.png"),
             file("content/img/gone.png", None, Found::Missing)
         );
-        assert_eq!(link("../../notes.txt"), file("notes.txt", None, Found::Asset));
+        assert_eq!(
+            link("../../notes.txt"),
+            file("notes.txt", None, Found::Asset)
+        );
         // An image of a post's file is a file, not the post.
         assert_eq!(
             read(root, RefKind::Image, "b.md"),
@@ -281,10 +290,15 @@ mod tests {
         };
         assert_eq!(rewrite(r(RefKind::Link, "b.md#h")), "../qa/b.html#h");
         assert_eq!(rewrite(r(RefKind::Link, "#h")), "keep");
-        assert_eq!(rewrite(r(RefKind::Image, "../img/a b.png")), "../img/a%20b.png");
+        assert_eq!(
+            rewrite(r(RefKind::Image, "../img/a b.png")),
+            "../img/a%20b.png"
+        );
         assert!(rewrite(r(RefKind::Link, "c.md")).contains("which is not a post"));
-        assert!(rewrite(r(RefKind::Image, "../img/x.png")).contains("image `../img/x.png` points to content/img/x.png, which does not exist"));
-        assert!(rewrite(r(RefKind::Link, "../../notes.txt")).contains("points outside content/ (notes.txt)"));
+        assert!(rewrite(r(RefKind::Image, "../img/x.png"))
+            .contains("image `../img/x.png` points to content/img/x.png, which does not exist"));
+        assert!(rewrite(r(RefKind::Link, "../../notes.txt"))
+            .contains("points outside content/ (notes.txt)"));
         assert_eq!(refs.lock().unwrap().len(), 5);
     }
 }
