@@ -24,6 +24,7 @@
 //!
 //! The output is also valid HTML5, so the print page uses the same fragments.
 
+use crate::core::markdown::{self, Markup};
 use html5ever::buffer_queue::BufferQueue;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
@@ -111,47 +112,20 @@ pub struct Options<'a> {
     pub packaged: &'a dyn Fn(&str) -> bool,
 }
 
-/// True for characters XML 1.0 allows in documents.
-fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// Escapes text content for XML (and HTML).
+/// Escapes text content for XML (and HTML): [`markdown::escape`] for
+/// [`Markup::XmlText`].
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_text(&mut out, s);
-    out
+    markdown::escape(s, Markup::XmlText)
 }
 
 fn push_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
+    out.push_str(&escape_text(s));
 }
 
-/// Escapes an attribute value for XML (and HTML), double-quoted.
+/// Escapes an attribute value for XML (and HTML), double-quoted:
+/// [`markdown::escape`] for [`Markup::XmlAttr`].
 pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    markdown::escape(s, Markup::XmlAttr)
 }
 
 /// Makes `s` a valid XML id (an NCName) that e-readers handle: ASCII
