@@ -8,6 +8,7 @@ use crate::core::config::books::{BookConfig, ChapterSpec, Grouping};
 use crate::core::config::{Lang, CONFIG_FILE};
 use crate::core::content::{Post, Visibility};
 use crate::core::diag::{Diagnostic, Diagnostics};
+use crate::core::i18n::text;
 use crate::core::kind::Kind;
 use crate::core::markdown;
 use crate::core::project::Project;
@@ -94,21 +95,16 @@ fn visibility_words(v: Visibility) -> &'static str {
 }
 
 fn other_title(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => "其他",
-        Lang::En => "Other",
-    }
+    text::book::OTHER.get(lang)
 }
 
 fn kind_title(kind: Kind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (Kind::Qa, Lang::ZhCn) => "问答精选",
-        (Kind::Case, Lang::ZhCn) => "案例拆解",
-        (Kind::Brief, Lang::ZhCn) => "每日早报",
-        (Kind::Qa, Lang::En) => "Questions and answers",
-        (Kind::Case, Lang::En) => "Case breakdowns",
-        (Kind::Brief, Lang::En) => "Daily briefs",
+    match kind {
+        Kind::Qa => text::book::QA,
+        Kind::Case => text::book::CASES,
+        Kind::Brief => text::book::BRIEFS,
     }
+    .get(lang)
 }
 
 /// Groups posts (already in time order) into titled chapters.

@@ -402,10 +402,7 @@ static EN: Labels = Labels {
 impl Labels {
     /// The labels for `lang`.
     pub fn of(lang: Lang) -> &'static Labels {
-        match lang {
-            Lang::ZhCn => &ZH,
-            Lang::En => &EN,
-        }
+        lang.pick(&ZH, &EN)
     }
 
     /// "Chapter n" (第n章).
