@@ -336,7 +336,71 @@ fn is_positive_int(v: &str) -> bool {
     !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit()) && v != "0"
 }
 
+/// Whether an element `name` may open inside `parent` (the nearest element
+/// written): a known element, not flow content where only phrasing content
+/// may go, inside the parent it requires, no link inside a link, no `area`.
+fn may_open(name: &str, parent: Option<&str>, phrasing_ctx: bool, in_link: bool) -> bool {
+    let mut allowed = KNOWN.contains(&name);
+    if phrasing_ctx && FLOW_ONLY.contains(&name) {
+        allowed = false;
+    }
+    if let Some(parents) = required_parent(name) {
+        if !parent.is_some_and(|p| parents.contains(&p)) {
+            allowed = false;
+        }
+    }
+    if name == "a" && in_link {
+        allowed = false;
+    }
+    if name == "area" {
+        allowed = false;
+    }
+    allowed
+}
+
+/// An image that is not packaged is written as its description in
+/// brackets (a link to it when it is remote and not already in a link).
+/// Returns false, writing nothing, for a packaged image.
+fn image_as_text(
+    attrs: &[html5ever::Attribute],
+    opts: &Options<'_>,
+    in_link: bool,
+    out: &mut String,
+) -> bool {
+    let attr = |name: &str| {
+        attrs
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| a.value.to_string())
+            .unwrap_or_default()
+    };
+    let (src, alt) = (attr("src"), attr("alt"));
+    if (opts.packaged)(&src) {
+        return false;
+    }
+    let remote = src.starts_with("http://") || src.starts_with("https://");
+    let label = if alt.trim().is_empty() {
+        "[image]".to_string()
+    } else {
+        format!("[{}]", alt.trim())
+    };
+    if remote && !in_link {
+        out.push_str("<a href=\"");
+        out.push_str(&escape_attr(&src));
+        out.push_str("\">");
+        push_text(out, &label);
+        out.push_str("</a>");
+    } else {
+        push_text(out, &label);
+    }
+    true
+}
+
 /// Normalises one HTML fragment (see the module documentation).
+///
+/// One pass over the tokens with one stack of open elements: the start-tag
+/// arm stays in one piece (about 120 lines) so the stack's rules read in
+/// order; the decisions it needs are [`may_open`] and [`image_as_text`].
 pub fn normalise(html: &str, opts: &Options<'_>) -> Frag {
     let mut frag = Frag::default();
     let mut out = String::with_capacity(html.len() + html.len() / 8);
@@ -391,53 +455,12 @@ pub fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                         let phrasing_ctx = top.is_some_and(|o| o.phrasing);
                         let in_link = top.is_some_and(|o| o.in_link);
                         let void = VOID.contains(&name.as_str());
-                        let mut allowed = KNOWN.contains(&name.as_str());
-                        if phrasing_ctx && FLOW_ONLY.contains(&name.as_str()) {
-                            allowed = false;
-                        }
-                        if let Some(parents) = required_parent(&name) {
-                            if !parent.is_some_and(|p| parents.contains(&p)) {
-                                allowed = false;
-                            }
-                        }
-                        if name == "a" && in_link {
-                            allowed = false;
-                        }
-                        if name == "area" {
-                            allowed = false;
-                        }
-                        if allowed && name == "img" {
-                            let src = tag
-                                .attrs
-                                .iter()
-                                .find(|a| &*a.name.local == "src")
-                                .map(|a| a.value.to_string())
-                                .unwrap_or_default();
-                            let alt = tag
-                                .attrs
-                                .iter()
-                                .find(|a| &*a.name.local == "alt")
-                                .map(|a| a.value.to_string())
-                                .unwrap_or_default();
-                            if !(opts.packaged)(&src) {
-                                let remote =
-                                    src.starts_with("http://") || src.starts_with("https://");
-                                let label = if alt.trim().is_empty() {
-                                    "[image]".to_string()
-                                } else {
-                                    format!("[{}]", alt.trim())
-                                };
-                                if remote && !in_link {
-                                    out.push_str("<a href=\"");
-                                    out.push_str(&escape_attr(&src));
-                                    out.push_str("\">");
-                                    push_text(&mut out, &label);
-                                    out.push_str("</a>");
-                                } else {
-                                    push_text(&mut out, &label);
-                                }
-                                continue;
-                            }
+                        let allowed = may_open(&name, parent, phrasing_ctx, in_link);
+                        if allowed
+                            && name == "img"
+                            && image_as_text(&tag.attrs, opts, in_link, &mut out)
+                        {
+                            continue;
                         }
                         if !allowed {
                             if !void && !tag.self_closing {

@@ -170,16 +170,17 @@ fn words(lang: Lang) -> Words {
     }
 }
 
+/// A column's name (its id when the column is unknown).
+fn column_name(c: &Project, id: &str) -> String {
+    c.config
+        .column(id)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
 fn table(plan: &Plan, c: &Project) -> String {
     let lang = c.config.language;
     let tz = plan.tz();
-    let w = words(lang);
-    let col_name = |id: &str| {
-        c.config
-            .column(id)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
     let mut s = String::new();
     let last = plan.from + chrono::Duration::days(plan.days as i64 - 1);
     let header = [
@@ -192,80 +193,101 @@ fn table(plan: &Plan, c: &Project) -> String {
     let _ = writeln!(s, "{}", text::HEADER.fill(lang, &header));
     let mut d = plan.from;
     for _ in 0..plan.days {
-        let mut lines: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
-        for e in plan
-            .entries
-            .iter()
-            .filter(|e| e.at.with_timezone(&tz).date_naive() == d)
-        {
-            let status = if !e.clash_with.is_empty() {
-                w.clash
-            } else {
-                match e.status {
-                    EntryStatus::Pinned => w.pinned,
-                    EntryStatus::Queued => w.queued,
-                    EntryStatus::Delivered => w.delivered,
-                    EntryStatus::Empty if e.past => w.past_empty,
-                    EntryStatus::Empty => w.empty,
-                    EntryStatus::Custom => w.custom,
-                }
-            };
-            let what = match (&e.title, &e.post) {
-                (Some(t), Some(p)) => format!("{t}  ({})", p.display()),
-                _ => "—".to_string(),
-            };
-            lines.push((
-                e.at,
-                format!(
-                    "  {}  {}  [{status}]  {what}",
-                    format_time_of_day(e.at, tz),
-                    col_name(&e.column)
-                ),
-            ));
-        }
-        for ev in plan
-            .events
-            .iter()
-            .filter(|ev| ev.start.with_timezone(&tz).date_naive() == d)
-        {
-            let cap = match ev.capacity {
-                Some(n) => text::CAPACITY_INLINE.fill(lang, &[("n", &n)]),
-                None => String::new(),
-            };
-            lines.push((
-                ev.start,
-                format!(
-                    "  {}  ◆ {}：{}（{} {}{cap}）",
-                    format_time_of_day(ev.start, tz),
-                    w.event,
-                    ev.name,
-                    w.until,
-                    format_time_of_day(ev.end, tz),
-                ),
-            ));
-        }
-        lines.sort_by_key(|l| l.0);
-        let duty = plan
-            .duty
-            .iter()
-            .find(|x| x.start <= d && d <= x.end)
-            .filter(|x| x.start == d || d == plan.from)
-            .map(|x| format!("   {}：{}", w.duty, x.admin.display(lang)))
-            .unwrap_or_default();
-        let _ = writeln!(s, "\n{}{duty}", day_label(lang, d));
-        if lines.is_empty() {
-            let _ = writeln!(s, "  {}", text::NO_SLOTS.get(lang));
-        }
-        for (_, l) in lines {
-            s.push_str(&l);
-            s.push('\n');
-        }
+        day(plan, c, d, &mut s);
         match d.succ_opt() {
             Some(n) => d = n,
             None => break,
         }
     }
 
+    summary(plan, c, &mut s);
+    s
+}
+
+/// The plan table's lines for day `d`: its slots and events in time order,
+/// the admin on duty when a duty week starts.
+fn day(plan: &Plan, c: &Project, d: chrono::NaiveDate, s: &mut String) {
+    let lang = c.config.language;
+    let tz = plan.tz();
+    let w = words(lang);
+    let col_name = |id: &str| column_name(c, id);
+    let mut lines: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
+    for e in plan
+        .entries
+        .iter()
+        .filter(|e| e.at.with_timezone(&tz).date_naive() == d)
+    {
+        let status = if !e.clash_with.is_empty() {
+            w.clash
+        } else {
+            match e.status {
+                EntryStatus::Pinned => w.pinned,
+                EntryStatus::Queued => w.queued,
+                EntryStatus::Delivered => w.delivered,
+                EntryStatus::Empty if e.past => w.past_empty,
+                EntryStatus::Empty => w.empty,
+                EntryStatus::Custom => w.custom,
+            }
+        };
+        let what = match (&e.title, &e.post) {
+            (Some(t), Some(p)) => format!("{t}  ({})", p.display()),
+            _ => "—".to_string(),
+        };
+        lines.push((
+            e.at,
+            format!(
+                "  {}  {}  [{status}]  {what}",
+                format_time_of_day(e.at, tz),
+                col_name(&e.column)
+            ),
+        ));
+    }
+    for ev in plan
+        .events
+        .iter()
+        .filter(|ev| ev.start.with_timezone(&tz).date_naive() == d)
+    {
+        let cap = match ev.capacity {
+            Some(n) => text::CAPACITY_INLINE.fill(lang, &[("n", &n)]),
+            None => String::new(),
+        };
+        lines.push((
+            ev.start,
+            format!(
+                "  {}  ◆ {}：{}（{} {}{cap}）",
+                format_time_of_day(ev.start, tz),
+                w.event,
+                ev.name,
+                w.until,
+                format_time_of_day(ev.end, tz),
+            ),
+        ));
+    }
+    lines.sort_by_key(|l| l.0);
+    let duty = plan
+        .duty
+        .iter()
+        .find(|x| x.start <= d && d <= x.end)
+        .filter(|x| x.start == d || d == plan.from)
+        .map(|x| format!("   {}：{}", w.duty, x.admin.display(lang)))
+        .unwrap_or_default();
+    let _ = writeln!(s, "\n{}{duty}", day_label(lang, d));
+    if lines.is_empty() {
+        let _ = writeln!(s, "  {}", text::NO_SLOTS.get(lang));
+    }
+    for (_, l) in lines {
+        s.push_str(&l);
+        s.push('\n');
+    }
+}
+
+/// The plan table's summary: empty slots ahead, clashes, each column's
+/// queue, and the posts that cannot be planned.
+fn summary(plan: &Plan, c: &Project, s: &mut String) {
+    let lang = c.config.language;
+    let tz = plan.tz();
+    let w = words(lang);
+    let col_name = |id: &str| column_name(c, id);
     let _ = writeln!(s, "\n{}", w.summary);
     let empty: Vec<_> = plan.empty_ahead().collect();
     let _ = writeln!(
@@ -330,5 +352,4 @@ fn table(plan: &Plan, c: &Project) -> String {
         .get(lang);
         let _ = writeln!(s, "    ⚠ {}: {why}", u.source.display());
     }
-    s
 }

@@ -168,61 +168,17 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, _, text)) = heading.take() {
-                    let text = text.trim().to_string();
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
-                        let base = match id.take() {
-                            Some(given) => crate::core::slug::slugify(&given),
-                            None => crate::core::slug::slugify(&text),
-                        };
-                        let base = if base.is_empty() {
-                            "h".to_string()
-                        } else {
-                            base
-                        };
-                        let n = used_ids.entry(base.clone()).or_insert(0);
-                        let unique = if *n == 0 { base } else { format!("{base}-{n}") };
-                        *n += 1;
-                        let full = format!("{}{}", opts.id_prefix, unique);
-                        *id = Some(CowStr::from(full.clone()));
-                        out.headings.push(Heading {
-                            level: level as u8,
-                            id: full,
-                            text,
-                        });
+                        let h = name_heading(id, level, &text, opts.id_prefix, &mut used_ids);
+                        out.headings.push(h);
                     }
                 }
                 out.text.push('\n');
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_dest(md, &range, RefKind::Link, dest_url, opts, &mut out);
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 in_link += 1;
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_dest(md, &range, RefKind::Image, dest_url, opts, &mut out);
-                in_link += 1;
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                events.push(Event::Start(resolve_tag(md, &range, tag, opts, &mut out)));
             }
             Event::FootnoteReference(label) => {
                 events.push(Event::FootnoteReference(CowStr::from(format!(
@@ -285,6 +241,37 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     out
 }
 
+/// Gives a heading its id: the one written (`{#id}`) or its text, made a
+/// slug, unique in the piece (`总结`, `总结-1`), after `prefix`.
+fn name_heading(
+    id: &mut Option<CowStr<'_>>,
+    level: HeadingLevel,
+    text: &str,
+    prefix: &str,
+    used_ids: &mut HashMap<String, usize>,
+) -> Heading {
+    let text = text.trim().to_string();
+    let base = match id.take() {
+        Some(given) => crate::core::slug::slugify(&given),
+        None => crate::core::slug::slugify(&text),
+    };
+    let base = if base.is_empty() {
+        "h".to_string()
+    } else {
+        base
+    };
+    let n = used_ids.entry(base.clone()).or_insert(0);
+    let unique = if *n == 0 { base } else { format!("{base}-{n}") };
+    *n += 1;
+    let full = format!("{prefix}{unique}");
+    *id = Some(CowStr::from(full.clone()));
+    Heading {
+        level: level as u8,
+        id: full,
+        text,
+    }
+}
+
 /// True for a class name that is only ASCII letters, digits, `-` and `_`.
 fn is_safe_class(c: &str) -> bool {
     !c.is_empty()
@@ -332,6 +319,41 @@ fn push_linked<'a>(
     }
     if last < t.len() {
         events.push(Event::Text(CowStr::from(t[last..].to_string())));
+    }
+}
+
+/// A link or image tag with its destination resolved (see [`resolve_dest`]).
+fn resolve_tag<'a>(
+    md: &str,
+    range: &std::ops::Range<usize>,
+    tag: Tag<'a>,
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            link_type,
+            dest_url: resolve_dest(md, range, RefKind::Link, dest_url, opts, out),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            link_type,
+            dest_url: resolve_dest(md, range, RefKind::Image, dest_url, opts, out),
+            title,
+            id,
+        },
+        other => other,
     }
 }
 

@@ -16,6 +16,7 @@
 pub mod feed;
 mod model;
 pub mod output;
+mod pages;
 pub mod theme;
 
 use crate::core::config::Lang;
@@ -697,157 +698,15 @@ impl<'a> Site<'a> {
     /// Renders one job.
     pub fn render(&self, job: &Job) -> anyhow::Result<Page> {
         let path = self.path_of(job);
-        let c = self.community;
         let bytes = match job {
             Job::Feed => feed::atom(self),
             Job::Sitemap => feed::sitemap(self),
-            Job::Home => {
-                let mut ctx = self.base_context(&path);
-                let pick = |k: Kind, n: usize| -> Vec<usize> {
-                    self.order
-                        .iter()
-                        .copied()
-                        .filter(|&i| c.posts[i].kind == k)
-                        .take(n)
-                        .collect()
-                };
-                let briefs: Vec<&Card> = pick(Kind::Brief, 6)
-                    .iter()
-                    .filter_map(|i| self.cards.get(i))
-                    .collect();
-                ctx.insert("briefs", &briefs);
-                let root = self.root_of(&path);
-                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
-                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
-                let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
-                ctx.insert(
-                    "counts",
-                    &serde_json::json!({
-                        "brief": count(Kind::Brief),
-                        "qa": count(Kind::Qa),
-                        "case": count(Kind::Case),
-                        "contributors": self.contributors.iter().filter(|m| m.record.total() > 0).count(),
-                    }),
-                );
-                self.render_template("index.html", &ctx)?
-            }
+            Job::Home => self.render_home(&path)?,
             Job::Post(i) => self.render_post(*i, &path)?,
-            Job::Listing { listing, page } => {
-                let l = &self.listings[*listing];
-                let per = c.config.paginate;
-                let pages = l.pages(per);
-                let start = (page - 1) * per;
-                let items = &l.items[start.min(l.items.len())..(start + per).min(l.items.len())];
-                let mut ctx = self.base_context(&path);
-                ctx.insert("title", &l.title);
-                ctx.insert("group", l.group);
-                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path))?);
-                ctx.insert("total", &l.items.len().to_string());
-                ctx.insert(
-                    "pager",
-                    &serde_json::json!({
-                        "page": page,
-                        "pages": pages,
-                        "prev": if *page > 1 { Some(encode_path(&l.page_path(page - 1))) } else { None },
-                        "next": if *page < pages { Some(encode_path(&l.page_path(page + 1))) } else { None },
-                    }),
-                );
-                self.render_template("list.html", &ctx)?
-            }
-            Job::TagIndex | Job::StageIndex => {
-                let group = if *job == Job::TagIndex {
-                    "tag"
-                } else {
-                    "stage"
-                };
-                let terms: Vec<serde_json::Value> = self
-                    .listings
-                    .iter()
-                    .filter(|l| l.group == group)
-                    .map(|l| {
-                        serde_json::json!({
-                            "name": l.title,
-                            "href": encode_path(&l.page_path(1)),
-                            "count": l.items.len(),
-                        })
-                    })
-                    .collect();
-                let mut ctx = self.base_context(&path);
-                ctx.insert(
-                    "title",
-                    self.t
-                        .get(if group == "tag" { "tags" } else { "stages" })
-                        .unwrap_or(&""),
-                );
-                ctx.insert("terms", &terms);
-                self.render_template("terms.html", &ctx)?
-            }
-            Job::MemberIndex => {
-                let people: Vec<serde_json::Value> = self
-                    .contributors
-                    .iter()
-                    .filter_map(|m| {
-                        let p = c.members.profile(&m.handle)?;
-                        let r = &m.record;
-                        Some(serde_json::json!({
-                            "name": p.name,
-                            "href": encode_path(&format!("members/{}.html", m.slug)),
-                            "role": p.role,
-                            "industry": p.industry,
-                            "accepted": r.accepted.len(),
-                            "answered": r.answered.len(),
-                            "summaries": r.summaries.len(),
-                            "cases": r.cases.len(),
-                            "briefs": r.briefs.len(),
-                            "asked": r.asked.len(),
-                        }))
-                    })
-                    .collect();
-                let mut ctx = self.base_context(&path);
-                ctx.insert("people", &people);
-                ctx.insert(
-                    "anonymous_note",
-                    &if self.anonymous_count > 0 {
-                        self.t
-                            .get("anonymous_note")
-                            .unwrap_or(&"")
-                            .replace("{n}", &self.anonymous_count.to_string())
-                    } else {
-                        String::new()
-                    },
-                );
-                self.render_template("members.html", &ctx)?
-            }
-            Job::Member(i) => {
-                let m = &self.contributors[*i];
-                let profile = c
-                    .members
-                    .profile(&m.handle)
-                    .ok_or_else(|| anyhow!("no public profile for a contributor"))?;
-                let r = &m.record;
-                let mut ctx = self.base_context(&path);
-                ctx.insert("profile", &profile);
-                let root = self.root_of(&path);
-                let groups: Vec<serde_json::Value> = [
-                    ("accepted_answers", &r.accepted),
-                    ("answers_given", &r.answered),
-                    ("summaries", &r.summaries),
-                    ("cases_written", &r.cases),
-                    ("briefs_written", &r.briefs),
-                    ("questions_asked", &r.asked),
-                ]
-                .into_iter()
-                .map(|(key, items)| {
-                    Ok(serde_json::json!({
-                        "key": key,
-                        "count": items.len(),
-                        "html": self.cards_html(items, &root)?,
-                    }))
-                })
-                .collect::<anyhow::Result<_>>()?;
-                ctx.insert("groups", &groups);
-                self.render_template("member.html", &ctx)?
-            }
+            Job::Listing { listing, page } => self.render_listing(*listing, *page, &path)?,
+            Job::TagIndex | Job::StageIndex => self.render_terms(job, &path)?,
+            Job::MemberIndex => self.render_member_index(&path)?,
+            Job::Member(i) => self.render_member(*i, &path)?,
             Job::NotFound => {
                 let ctx = self.base_context(&path);
                 self.render_template("404.html", &ctx)?
