@@ -400,7 +400,7 @@ fn image_as_text(
 ///
 /// One pass over the tokens with one stack of open elements: the start-tag
 /// arm stays in one piece (about 120 lines) so the stack's rules read in
-/// order; the decisions it needs are [`may_open`] and [`image_as_text`].
+/// order; the decisions it needs are `may_open` and `image_as_text`.
 pub fn normalise(html: &str, opts: &Options<'_>) -> Frag {
     let mut frag = Frag::default();
     let mut out = String::with_capacity(html.len() + html.len() / 8);
