@@ -2,7 +2,7 @@
 //! prints it. Each is a [`Text`]: `.get(lang)`, or `.fill(lang, &[…])` for
 //! one with `{values}`.
 
-use super::Text;
+use super::{Lang, Text};
 
 const fn t(zh: &'static str, en: &'static str) -> Text {
     Text { zh, en }
@@ -11,9 +11,112 @@ const fn t(zh: &'static str, en: &'static str) -> Text {
 /// How a member who chose to stay anonymous is named.
 pub const ANONYMOUS_MEMBER: Text = t("匿名成员", "an unnamed member");
 
-/// The book's chapter titles.
+/// The words printed in a book.
 pub mod book {
-    use super::{t, Text};
+    use super::{t, Lang, Text};
+
+    /// The fixed words printed in a book, in one language.
+    #[derive(Debug)]
+    pub struct Labels {
+        /// The language of these words.
+        pub lang: Lang,
+        /// "Contents".
+        pub contents: &'static str,
+        /// "Preface".
+        pub preface: &'static str,
+        /// "Contributors" (the index).
+        pub contributors: &'static str,
+        /// Before the chapter's contributor line.
+        pub chapter_contributors: &'static str,
+        /// "Asked by".
+        pub asked_by: &'static str,
+        /// "Answer".
+        pub answer: &'static str,
+        /// "Accepted answer" badge.
+        pub accepted: &'static str,
+        /// "Reply".
+        pub reply: &'static str,
+        /// "Summary".
+        pub summary: &'static str,
+        /// "By" (author of a case or brief).
+        pub by: &'static str,
+        /// "Edited by".
+        pub edited_by: &'static str,
+        /// "Cover".
+        pub cover: &'static str,
+        /// List separator.
+        pub sep: &'static str,
+        /// Opening and closing brackets around counts.
+        pub paren: (&'static str, &'static str),
+    }
+
+    static ZH: Labels = Labels {
+        lang: Lang::ZhCn,
+        contents: "目录",
+        preface: "序言",
+        contributors: "贡献者索引",
+        chapter_contributors: "本章贡献者",
+        asked_by: "提问",
+        answer: "回答",
+        accepted: "已采纳",
+        reply: "回复",
+        summary: "总结",
+        by: "作者",
+        edited_by: "编者",
+        cover: "封面",
+        sep: "、",
+        paren: ("（", "）"),
+    };
+
+    static EN: Labels = Labels {
+        lang: Lang::En,
+        contents: "Contents",
+        preface: "Preface",
+        contributors: "Contributors",
+        chapter_contributors: "Contributors to this chapter",
+        asked_by: "Asked by",
+        answer: "Answer",
+        accepted: "Accepted",
+        reply: "Reply",
+        summary: "Summary",
+        by: "By",
+        edited_by: "Edited by",
+        cover: "Cover",
+        sep: ", ",
+        paren: (" (", ")"),
+    };
+
+    impl Labels {
+        /// The labels for `lang`.
+        pub fn of(lang: Lang) -> &'static Labels {
+            lang.pick(&ZH, &EN)
+        }
+    }
+
+    /// A chapter's number: `{zh}` is the number in Chinese numerals.
+    pub const CHAPTER: Text = t("第{zh}章", "Chapter {n}");
+    /// Contributions: accepted answers.
+    pub const ROLE_ACCEPTED: Text = t("采纳回答", "accepted answers");
+    /// Contributions: other answers.
+    pub const ROLE_ANSWERED: Text = t("回答", "answers");
+    /// Contributions: cases and briefs written.
+    pub const ROLE_WROTE: Text = t("撰写", "wrote");
+    /// Contributions: summaries.
+    pub const ROLE_SUMMARISED: Text = t("总结", "summaries");
+    /// Contributions: questions asked.
+    pub const ROLE_ASKED: Text = t("提问", "questions");
+    /// Contributions: replies.
+    pub const ROLE_REPLIED: Text = t("回复", "replies");
+    /// One anonymous member.
+    pub const ANONYMOUS_ONE: Text = t("{n} 位匿名成员", "1 unnamed member");
+    /// Several anonymous members.
+    pub const ANONYMOUS: Text = t("{n} 位匿名成员", "{n} unnamed members");
+    /// The contributors' index line about anonymous members: `{who}` is
+    /// [`ANONYMOUS`] capitalised, `{s}` the plural ending of contributions.
+    pub const ANONYMOUS_INDEX: Text = t(
+        "另有 {people} 位匿名成员参与了本书，共 {contributions} 处贡献。感谢他们。",
+        "{who} also took part, with {contributions} contribution{s}. Thank you.",
+    );
 
     /// The chapter of posts that fit no group.
     pub const OTHER: Text = t("其他", "Other");
