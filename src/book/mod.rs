@@ -423,6 +423,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn labels_in_both_languages() {
+        let (zh, en) = (Labels::of(Lang::ZhCn), Labels::of(Lang::En));
+        assert_eq!(zh.chapter(12), "第十二章");
+        assert_eq!(en.chapter(12), "Chapter 12");
+        assert_eq!(zh.role(credits::Role::Accepted), "采纳回答");
+        assert_eq!(en.role(credits::Role::Replied), "replies");
+        assert_eq!(zh.anonymous(1), "1 位匿名成员");
+        assert_eq!(en.anonymous(1), "1 unnamed member");
+        assert_eq!(en.anonymous(2), "2 unnamed members");
+        assert_eq!(
+            zh.anonymous_index(2, 3),
+            "另有 2 位匿名成员参与了本书，共 3 处贡献。感谢他们。"
+        );
+        assert_eq!(
+            en.anonymous_index(1, 1),
+            "1 unnamed member also took part, with 1 contribution. Thank you."
+        );
+        assert_eq!(
+            en.anonymous_index(3, 2),
+            "3 unnamed members also took part, with 2 contributions. Thank you."
+        );
+        assert_eq!((en.contents, zh.sep), ("Contents", "、"));
+    }
+
+    #[test]
     fn numbers() {
         assert_eq!(chinese_number(1), "一");
         assert_eq!(chinese_number(10), "十");
