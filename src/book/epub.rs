@@ -57,13 +57,7 @@ fn href_of(book: &Book<'_>) -> impl Fn(&str) -> String {
         if let Some(n) = id.strip_prefix("ch").and_then(|r| r.parse::<usize>().ok()) {
             return chapter_file(n);
         }
-        let digits: String = id
-            .strip_prefix('p')
-            .unwrap_or("")
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        match digits.parse::<usize>() {
+        match super::links::section_digits(id).parse::<usize>() {
             Ok(0) => "preface.xhtml".into(),
             Ok(n) => chapter_file(chapter_of.get(n).copied().unwrap_or(1).max(1)),
             Err(_) => "title.xhtml".into(),

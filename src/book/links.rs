@@ -191,6 +191,17 @@ impl<'c> Links<'c> {
     }
 }
 
+/// The digits of the section an id is in: `p12-a1-x` → `12`, `p0` (the
+/// preface) → `0`; empty for an id outside the sections (`ch3`,
+/// `contributors`).
+pub fn section_digits(id: &str) -> &str {
+    let rest = id.strip_prefix('p').unwrap_or("");
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
 /// The heading ids the loader gave a post, its thread's answers, replies
 /// and summary included.
 fn heading_ids(post: &Post) -> Vec<&str> {
@@ -213,4 +224,18 @@ fn heading_ids(post: &Post) -> Vec<&str> {
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section_digits;
+
+    #[test]
+    fn section_digits_of_ids() {
+        assert_eq!(section_digits("p12-a1-总结"), "12");
+        assert_eq!(section_digits("p0"), "0");
+        assert_eq!(section_digits("ch3"), "");
+        assert_eq!(section_digits("contributors"), "");
+        assert_eq!(section_digits("preface"), "");
+    }
 }

@@ -46,8 +46,14 @@ pub mod book {
         pub cover: &'static str,
         /// List separator.
         pub sep: &'static str,
+        /// Between a label and what it labels (`作者：` / `By: `).
+        pub colon: &'static str,
+        /// Between groups of a list (a post's chapters in the index).
+        pub semicolon: &'static str,
         /// Opening and closing brackets around counts.
         pub paren: (&'static str, &'static str),
+        /// Opening and closing quotes around a post's title (《》 / “”).
+        pub quotes: (&'static str, &'static str),
     }
 
     static ZH: Labels = Labels {
@@ -65,7 +71,10 @@ pub mod book {
         edited_by: "编者",
         cover: "封面",
         sep: "、",
+        colon: "：",
+        semicolon: "；",
         paren: ("（", "）"),
+        quotes: ("《", "》"),
     };
 
     static EN: Labels = Labels {
@@ -83,7 +92,10 @@ pub mod book {
         edited_by: "Edited by",
         cover: "Cover",
         sep: ", ",
+        colon: ": ",
+        semicolon: "; ",
         paren: (" (", ")"),
+        quotes: ("“", "”"),
     };
 
     impl Labels {
