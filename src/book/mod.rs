@@ -445,6 +445,14 @@ mod tests {
             "3 unnamed members also took part, with 2 contributions. Thank you."
         );
         assert_eq!((en.contents, zh.sep), ("Contents", "、"));
+        assert_eq!(
+            (zh.colon, zh.semicolon, zh.quotes),
+            ("：", "；", ("《", "》"))
+        );
+        assert_eq!(
+            (en.colon, en.semicolon, en.quotes),
+            (": ", "; ", ("“", "”"))
+        );
     }
 
     #[test]

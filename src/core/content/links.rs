@@ -101,6 +101,12 @@ impl<P> Target<P> {
 /// `post_at` looks up a post by its source path (`content/qa/x.md`); only
 /// links to `.md` files are looked up. The file system is asked only whether
 /// a file that is not a post exists.
+///
+/// Each output maps the target to its own URL: the archive to a page one
+/// folder up (`resolve_link`); the book to an anchor, a packaged image or
+/// the archive; a chat message to an absolute URL (`Here` → the post's
+/// page with the fragment, `Post` → that post's page, any other file →
+/// the base URL joined with [`archive_path`]).
 pub fn target<P>(
     root: &Path,
     source: &Path,
