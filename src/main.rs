@@ -106,8 +106,10 @@ mod output {
 mod cmd;
 
 /// mimalloc: many small allocations from several threads (parsing and
-/// rendering thousands of posts in parallel) cost a third less than with
-/// the system allocator.
+/// rendering thousands of posts in parallel). It stays because it pays:
+/// `scripts/bench-alloc.sh` builds with and without it and times a build
+/// of 10,000 posts (figures in BENCHMARKS.md, "Allocator").
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -4,88 +4,13 @@
 mod common;
 
 use assert_cmd::Command;
+use common::channels::{channel, env, secret_values, ALL, DING_SECRET, FEISHU_SECRET};
 use common::mock::{dingtalk_sign, feishu_sign, refused_port, Mock, Script};
 use common::{output, sigterm, Out};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
-
-const FEISHU_SECRET: &str = "SECtest0123456789abcdef";
-const DING_SECRET: &str = "SECding-s3cr3t-0004";
-
-/// Every secret value the tests hand to qunshu; none may ever show up.
-fn secret_values() -> Vec<&'static str> {
-    vec![
-        "s3cr3t",
-        FEISHU_SECRET,
-        "-100987654",
-        "TGTOKEN",
-        "WECOMKEY",
-        "DISCORDHOOK",
-    ]
-}
-
-fn env(mock: &Mock) -> Vec<(String, String)> {
-    let b = &mock.base;
-    [
-        (
-            "T_WECOM_URL",
-            format!("{b}/wecom/cgi-bin/webhook/send?key=WECOMKEY-s3cr3t-0001"),
-        ),
-        (
-            "T_FEISHU_URL",
-            format!("{b}/feishu/open-apis/bot/v2/hook/FEISHUHOOK-s3cr3t-0002"),
-        ),
-        ("T_FEISHU_SECRET", FEISHU_SECRET.to_string()),
-        (
-            "T_DING_URL",
-            format!("{b}/dingtalk/robot/send?access_token=DINGTOKEN-s3cr3t-0003"),
-        ),
-        ("T_DING_SECRET", DING_SECRET.to_string()),
-        ("T_TG_API", format!("{b}/tg")),
-        ("T_TG_TOKEN", "123456:TGTOKEN-s3cr3t-0005".to_string()),
-        ("T_TG_CHAT", "-100987654".to_string()),
-        (
-            "T_SLACK_URL",
-            format!("{b}/slack/services/T0/B0/SLACKHOOK-s3cr3t-0006"),
-        ),
-        (
-            "T_DISCORD_URL",
-            format!("{b}/discord/api/webhooks/1/DISCORDHOOK-s3cr3t-0007"),
-        ),
-        (
-            "T_HOOK_URL",
-            format!("{b}/hook/in?token=HOOKTOKEN-s3cr3t-0008"),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-fn channel(id: &str, extra: &str) -> String {
-    let body = match id {
-        "wecom" => "kind = \"wecom\"\nurl_env = \"T_WECOM_URL\"",
-        "feishu" => "kind = \"feishu\"\nurl_env = \"T_FEISHU_URL\"\nsecret_env = \"T_FEISHU_SECRET\"",
-        "dingtalk" => "kind = \"dingtalk\"\nurl_env = \"T_DING_URL\"\nsecret_env = \"T_DING_SECRET\"",
-        "telegram" => "kind = \"telegram\"\nurl_env = \"T_TG_API\"\nsecret_env = \"T_TG_TOKEN\"\nchat_id_env = \"T_TG_CHAT\"",
-        "slack" => "kind = \"slack\"\nurl_env = \"T_SLACK_URL\"",
-        "discord" => "kind = \"discord\"\nurl_env = \"T_DISCORD_URL\"",
-        "webhook" => "kind = \"webhook\"\nurl_env = \"T_HOOK_URL\"",
-        _ => "kind = \"outbox\"",
-    };
-    let timing = if id == "wechat" {
-        ""
-    } else {
-        "pace = \"0s\"\nretry_after = \"1s\"\ntimeout = \"5s\"\n"
-    };
-    format!("\n[[channels]]\nid = \"{id}\"\n{body}\n{timing}{extra}\n")
-}
-
-const ALL: [&str; 8] = [
-    "wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "wechat",
-];
 
 const RICH: &str = r#"## 三个环节
 
@@ -1377,5 +1302,140 @@ fn sigkill_while_one_channel_waits_loses_nothing_on_the_others() {
         text.lines()
             .all(|l| serde_json::from_str::<Value>(l).is_ok()),
         "{text}"
+    );
+}
+
+type Plan = std::collections::BTreeMap<(String, String), String>;
+
+/// The file name of the post a report or dry-run line is about.
+fn post_of(line: &str) -> String {
+    line.split_whitespace()
+        .map(|w| w.trim_end_matches(':'))
+        .find(|w| w.ends_with(".md"))
+        .and_then(|w| w.rsplit('/').next())
+        .unwrap_or_else(|| panic!("no post in {line}"))
+        .to_string()
+}
+
+/// What a dry run at `clock` says it would do, by (channel, post):
+/// `send`, `unknown`, `missed` or `wait` (failed a moment ago).
+fn dry_plan(root: &Path, mock: &Mock, clock: &str) -> Plan {
+    let o = run(root, mock, &["post", "--dry-run", "--clock", clock]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    let mut out = Plan::new();
+    for sec in o.stdout.split("=== ").skip(1) {
+        let head = sec.lines().next().unwrap_or_default();
+        let id = head.split(" (").next().unwrap_or_default().to_string();
+        let what = match head.split_once("not sent — ") {
+            None => "send",
+            Some((_, why)) if why.starts_with("unknown") => "unknown",
+            Some((_, why)) if why.starts_with("missed") => "missed",
+            Some((_, why)) if why.starts_with("failed moments ago") => "wait",
+            Some(_) => panic!("unexpected dry-run line: {head}"),
+        };
+        out.insert((id, post_of(head)), what.to_string());
+    }
+    out
+}
+
+/// What a real run at `clock` did, by (channel, post): `send` when it
+/// tried (sent, failed, or a new unknown: the platform got a request),
+/// `unknown` for an earlier unknown reported again, `missed`.
+fn real_plan(root: &Path, mock: &Mock, clock: &str) -> Plan {
+    let before = mock.got().len();
+    let o = run(root, mock, &["post", "--clock", clock]);
+    let requested = mock.got()[before..].to_vec();
+    let mut out = Plan::new();
+    for line in o.stdout.lines().filter(|l| l.contains(" → ")) {
+        let (_, rest) = line.split_once(" → ").unwrap_or_default();
+        let id = rest
+            .split([':', ' '])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let endpoint = if id == "telegram" { "tg" } else { id.as_str() };
+        let asked = requested.iter().any(|g| g.endpoint == endpoint);
+        let what = match line.split_whitespace().next().unwrap_or_default() {
+            "sent" | "failed" => "send",
+            "unknown" if asked => "send",
+            "unknown" => "unknown",
+            "missed" => "missed",
+            w => panic!("unexpected report {w}: {line}"),
+        };
+        out.insert((id, post_of(line)), what.to_string());
+    }
+    out
+}
+
+fn plan(entries: &[(&str, &str, &str)]) -> Plan {
+    entries
+        .iter()
+        .map(|(ch, post, what)| ((ch.to_string(), post.to_string()), what.to_string()))
+        .collect()
+}
+
+/// The dry run and the real run decide alike (one `decide()`): for the
+/// same ledger states — nothing yet, sent, failed a moment ago, failed
+/// long enough ago to retry, unknown, stale before the ledger began, gone
+/// stale since — the dry run lists as sent exactly what the run then
+/// tries, and as unknown or missed what the run reports so; a failure of
+/// a moment ago waits in both (the dry run says until when).
+#[test]
+fn dry_run_and_real_run_agree_on_every_ledger_state() {
+    let mock = Mock::start(&[]);
+    let chans = channel("wecom", "retries = 0")
+        + &channel("slack", "retries = 0")
+        + &channel("discord", "")
+        + &channel("telegram", "");
+    let dir = site(&chans, "en");
+    let r = dir.path();
+    brief(r, "a.md", "2026-11-24 08:00", "Brief", "Hello.");
+    let agree = |clock: &str, expect: Plan| {
+        let dry = dry_plan(r, &mock, clock);
+        assert_eq!(dry, expect, "dry run at {clock}");
+        let mut tried = dry.clone();
+        tried.retain(|_, what| what != "wait");
+        assert_eq!(real_plan(r, &mock, clock), tried, "run at {clock}");
+    };
+    // Nothing in the ledger: every channel; WeCom's answer is unreadable
+    // (unknown), Slack refuses (failed).
+    mock.script("wecom", vec![Script::Reply(200, "<html>".into(), None)]);
+    mock.script(
+        "slack",
+        vec![Script::Reply(400, "invalid_payload".into(), None)],
+    );
+    agree(
+        "2026-11-24 08:00",
+        plan(&[
+            ("wecom", "a.md", "send"),
+            ("slack", "a.md", "send"),
+            ("discord", "a.md", "send"),
+            ("telegram", "a.md", "send"),
+        ]),
+    );
+    // Two minutes later: the sent ones are done, the unknown one waits
+    // for `resolve`, the failure waits five minutes.
+    agree(
+        "2026-11-24 08:02",
+        plan(&[("wecom", "a.md", "unknown"), ("slack", "a.md", "wait")]),
+    );
+    // Later: the failure is tried again. A post pinned to a slot that was
+    // stale before the ledger began is history, left alone by both.
+    brief(r, "b.md", "2026-11-24 05:30", "Old", "Old news.");
+    agree(
+        "2026-11-24 08:10",
+        plan(&[("wecom", "a.md", "unknown"), ("slack", "a.md", "send")]),
+    );
+    // A post whose slot went stale while nothing ran: missed in both.
+    brief(r, "c.md", "2026-11-24 09:00", "Late", "Too late.");
+    agree(
+        "2026-11-24 11:30",
+        plan(&[
+            ("wecom", "a.md", "unknown"),
+            ("wecom", "c.md", "missed"),
+            ("slack", "c.md", "missed"),
+            ("discord", "c.md", "missed"),
+            ("telegram", "c.md", "missed"),
+        ]),
     );
 }

@@ -5,60 +5,11 @@
 
 mod common;
 
+use common::channels::{channel, env, ALL};
 use common::mock::Mock;
 use common::{output, qunshu_at, Out};
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn env(mock: &Mock) -> Vec<(String, String)> {
-    let b = &mock.base;
-    [
-        (
-            "T_WECOM_URL",
-            format!("{b}/wecom/cgi-bin/webhook/send?key=WECOMKEY"),
-        ),
-        (
-            "T_FEISHU_URL",
-            format!("{b}/feishu/open-apis/bot/v2/hook/F"),
-        ),
-        (
-            "T_DING_URL",
-            format!("{b}/dingtalk/robot/send?access_token=D"),
-        ),
-        ("T_TG_API", format!("{b}/tg")),
-        ("T_TG_TOKEN", "123456:TGTOKEN".to_string()),
-        ("T_TG_CHAT", "-100987654".to_string()),
-        ("T_SLACK_URL", format!("{b}/slack/services/T0/B0/S")),
-        ("T_DISCORD_URL", format!("{b}/discord/api/webhooks/1/X")),
-        ("T_HOOK_URL", format!("{b}/hook/in")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-fn channel(id: &str, extra: &str) -> String {
-    let body = match id {
-        "wecom" => "kind = \"wecom\"\nurl_env = \"T_WECOM_URL\"",
-        "feishu" => "kind = \"feishu\"\nurl_env = \"T_FEISHU_URL\"",
-        "dingtalk" => "kind = \"dingtalk\"\nurl_env = \"T_DING_URL\"",
-        "telegram" => "kind = \"telegram\"\nurl_env = \"T_TG_API\"\nsecret_env = \"T_TG_TOKEN\"\nchat_id_env = \"T_TG_CHAT\"",
-        "slack" => "kind = \"slack\"\nurl_env = \"T_SLACK_URL\"",
-        "discord" => "kind = \"discord\"\nurl_env = \"T_DISCORD_URL\"",
-        "webhook" => "kind = \"webhook\"\nurl_env = \"T_HOOK_URL\"",
-        _ => "kind = \"outbox\"",
-    };
-    let timing = if id == "wechat" {
-        ""
-    } else {
-        "pace = \"0s\"\nretry_after = \"1s\"\ntimeout = \"5s\"\n"
-    };
-    format!("\n[[channels]]\nid = \"{id}\"\n{body}\n{timing}{extra}\n")
-}
-
-const ALL: [&str; 8] = [
-    "wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "wechat",
-];
 
 fn site(channels: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -349,3 +349,74 @@ fn fast_excerpt_matches_the_plain_definition() {
         }
     }
 }
+
+/// `serve` and `build` open the community the same way (`Project::open`,
+/// with the delivery ledger): after `post` delivers a queued brief, both
+/// date it and show it, `serve --published-only` included.
+#[test]
+fn serve_and_build_show_a_delivered_queued_post_alike() {
+    let t = common::demo_copy();
+    let root = t.path();
+    let out = common::qunshu_at(root)
+        .args(["post", "--clock", "2026-11-23 08:01"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = root.join("public");
+    let built = common::qunshu_at(root)
+        .args(["build", "--clock", "2026-11-23 12:00", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    // The brief's page in the build: the one page whose title is the brief's.
+    let page = walk_html(&public)
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .is_ok_and(|s| s.contains("<title>早报｜复购率低？先看这三个环节"))
+        })
+        .expect("the delivered queued brief has a page in the build");
+    let url = format!(
+        "/{}",
+        qunshu::core::slug::encode_path(
+            &page
+                .strip_prefix(&public)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        )
+    );
+    let url = url.trim_end_matches("index.html").to_string();
+    let from_build = std::fs::read_to_string(&page).unwrap();
+    assert!(!from_build.contains("排队中"), "build dates it");
+    let served = common::serve::serve_with(root, &["--published-only"]);
+    let (status, body) = served.get(&url);
+    assert_eq!(status, 200, "serve --published-only shows {url}");
+    assert!(!body.contains("排队中"), "serve dates it too: {body}");
+    let date = |s: &str| s.contains("2026-11-23") || s.contains("11月23日");
+    assert!(
+        date(&from_build) && date(&body),
+        "both date it by its delivery"
+    );
+}
+
+fn walk_html(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_html(&p));
+        } else if p.extension().is_some_and(|x| x == "html") {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -15,6 +15,8 @@
 //! depends on the time of the run except which posts are published; the
 //! book's date is the date of its latest post, its identifier a UUID v5 of
 //! its title, and the EPUB's zip entries carry a fixed time.
+//!
+//! May import `core`; must not import `publish`, `archive` or `tools`.
 
 pub mod chapters;
 pub mod credits;

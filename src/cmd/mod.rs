@@ -35,6 +35,22 @@ pub fn print_diags(diags: &Diagnostics) {
     }
 }
 
+/// Prints what the library has to say: diagnostics as [`print_diags`]
+/// does, result lines to stdout, warnings and errors to stderr.
+pub struct Console;
+
+impl qunshu::publish::deliver::session::Say for Console {
+    fn diagnostics(&mut self, d: &Diagnostics) {
+        print_diags(d);
+    }
+    fn out(&mut self, line: &str) {
+        println!("{line}");
+    }
+    fn err(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
 /// Loads the community, printing every diagnostic. Fails (after printing)
 /// on errors, or on warnings with `strict`.
 pub fn load(root: &Path, strict: bool) -> anyhow::Result<Project> {
@@ -56,12 +72,6 @@ pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Project> {
 /// [`load_metadata`], printing the problems found; fails on errors.
 pub fn load_text(c: &mut Project, sources: &[PathBuf]) -> anyhow::Result<()> {
     finish_bodies(c.load_text(sources.iter().map(PathBuf::as_path)))
-}
-
-/// Like [`load_text`], rendering the posts with every check of [`load`]
-/// (links included): for posts about to be sent.
-pub fn load_rendered(c: &mut Project, sources: &[PathBuf]) -> anyhow::Result<()> {
-    finish_bodies(c.load_rendered(sources.iter().map(PathBuf::as_path)))
 }
 
 fn finish_bodies(diags: Diagnostics) -> anyhow::Result<()> {

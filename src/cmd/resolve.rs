@@ -2,7 +2,7 @@
 
 use qunshu::core::config::{Lang, SiteConfig};
 use qunshu::core::ledger::{EventKind, Record};
-use qunshu::publish::deliver::{self, lock::Lock, State};
+use qunshu::publish::deliver::{self, lock::Lock, session, State};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -34,7 +34,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         Ok(l) => l,
         Err(e) => anyhow::bail!("{e}; try again when it has finished"),
     };
-    let mut ledger = super::post::load_ledger(root)?;
+    let mut ledger = session::open_ledger(root, &mut super::Console)?;
     // Accept the path as shown, or relative to the current folder.
     let post = args
         .post
@@ -61,14 +61,11 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let Some((part, _)) = d.open_claim else {
         let lang = SiteConfig::load(root).map_or(Lang::ZhCn, |c| c.language);
         let (post, channel, state) = (post.display(), &args.channel, state_words(lang, d.state()));
-        anyhow::bail!(match lang {
-            Lang::ZhCn => format!(
-                "{post} 在频道 `{channel}` 的投递{state}；只有结果未知的投递才需要 resolve"
-            ),
-            Lang::En => format!(
-                "the delivery of {post} on `{channel}` {state}; only a delivery whose outcome is unknown needs resolving"
-            ),
-        });
+        anyhow::bail!(lang.pick(
+            &format!("{post} 在频道 `{channel}` 的投递{state}；只有结果未知的投递才需要 resolve"),
+            &format!("the delivery of {post} on `{channel}` {state}; only a delivery whose outcome is unknown needs resolving"),
+        )
+        .to_string());
     };
     let event = if args.sent {
         EventKind::ResolvedSent
@@ -100,18 +97,14 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
 
 /// What a delivery's state means, in plain words of the interface language.
 fn state_words(lang: Lang, state: State) -> &'static str {
-    match (lang, state) {
-        (Lang::ZhCn, State::Pending) => "还没有发送",
-        (Lang::ZhCn, State::Sent) => "已经发送成功",
-        (Lang::ZhCn, State::Failed) => "失败了，下一次 `qunshu post` 或 `qunshu run` 会重试",
-        (Lang::ZhCn, State::Unknown) => "结果未知",
-        (Lang::ZhCn, State::Missed) => "错过了时段，没有发送",
-        (Lang::En, State::Pending) => "has not been sent yet",
-        (Lang::En, State::Sent) => "was already sent",
-        (Lang::En, State::Failed) => {
-            "failed and will be tried again by the next `qunshu post` or `qunshu run`"
-        }
-        (Lang::En, State::Unknown) => "has an unknown outcome",
-        (Lang::En, State::Missed) => "missed its slot and was not sent",
+    match state {
+        State::Pending => lang.pick("还没有发送", "has not been sent yet"),
+        State::Sent => lang.pick("已经发送成功", "was already sent"),
+        State::Failed => lang.pick(
+            "失败了，下一次 `qunshu post` 或 `qunshu run` 会重试",
+            "failed and will be tried again by the next `qunshu post` or `qunshu run`",
+        ),
+        State::Unknown => lang.pick("结果未知", "has an unknown outcome"),
+        State::Missed => lang.pick("错过了时段，没有发送", "missed its slot and was not sent"),
     }
 }

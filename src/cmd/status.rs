@@ -1,7 +1,7 @@
 //! `qunshu status`
 
 use qunshu::core::time::{format_local, Clock};
-use qunshu::publish::deliver::{self, lock::Lock, State};
+use qunshu::publish::deliver::{self, lock::Lock, session::Session, State};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -23,7 +23,7 @@ pub struct Args {
     pub json: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Line {
     post: String,
     title: String,
@@ -58,7 +58,8 @@ struct StatusJson {
 
 /// Runs `qunshu status`.
 pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let (c, ledger) = super::post::load_with_ledger(root)?;
+    let session = Session::open(root, &mut super::Console)?;
+    let (c, ledger) = (session.project(), session.ledger());
     let lang = c.config.language;
     let tz = c.config.tz;
     let clock = Clock::from_arg(args.clock.as_deref(), tz).map_err(anyhow::Error::msg)?;
@@ -106,26 +107,10 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         })
         .collect();
     all.sort_by(|a, b| b.at.cmp(&a.at).then(a.post.cmp(&b.post)));
-    let take = |s: State| -> Vec<Line> {
-        all.iter()
-            .filter(|l| l.state == s)
-            .map(|l| Line {
-                post: l.post.clone(),
-                title: l.title.clone(),
-                channel: l.channel.clone(),
-                state: l.state,
-                slot: l.slot.clone(),
-                at: l.at.clone(),
-                parts: l.parts,
-                message_ids: l.message_ids.clone(),
-                error: l.error.clone(),
-                cause: l.cause,
-            })
-            .collect()
-    };
+    let take = |s: State| -> Vec<Line> { all.iter().filter(|l| l.state == s).cloned().collect() };
     let mut sent = take(State::Sent);
     sent.truncate(args.last);
-    let next: Vec<Next> = deliver::upcoming(&c, &clock, 5)
+    let next: Vec<Next> = deliver::upcoming(c, &clock, 5)
         .into_iter()
         .map(|d| Next {
             title: title(&d.source),
@@ -152,6 +137,14 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&s)?);
         return Ok(ExitCode::SUCCESS);
     }
+    print_text(c, ledger, &s);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the status in plain words.
+fn print_text(c: &qunshu::Project, ledger: &qunshu::core::ledger::Ledger, s: &StatusJson) {
+    let lang = c.config.language;
+    let running = s.running;
     if c.config.channels.is_empty() {
         println!(
             "{}",
@@ -252,5 +245,4 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,8 @@
 //! 0600); the finished file gets the mode a new file normally has (0644), or
 //! keeps the mode of the file it replaces, so a calendar or a book can be
 //! shared from the folder it was written to.
+//!
+//! A leaf of `core`: imports nothing of ours.
 
 use std::io::Write;
 use std::path::Path;

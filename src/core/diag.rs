@@ -6,6 +6,8 @@
 //! names the file (relative to the site root), the line when it is known,
 //! the field when one is involved, and says in plain words what was found
 //! and what was expected.
+//!
+//! A leaf of `core`: imports nothing of ours.
 
 use std::fmt;
 use std::path::{Path, PathBuf};

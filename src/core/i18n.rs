@@ -5,7 +5,8 @@
 //! (the book, the calendar, the command line) takes a [`Text`] from
 //! [`text`]. The site's `language` picks the language.
 //!
-//! Must not import: anything of ours (it is a leaf).
+//! A leaf of `core`: imports nothing of ours (config, members and every
+//! output use it).
 
 pub mod text;
 

@@ -1,4 +1,6 @@
 //! The three kinds of post a community publishes.
+//!
+//! A leaf of `core`: imports nothing of ours.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -17,6 +17,10 @@
 //! One writer appends to it: channels deliver in parallel, each on its own
 //! worker, and send their records to the thread that owns the ledger, which
 //! writes and fsyncs each before the worker goes on.
+//!
+//! Owns the ledger's file format. Imports only the leaves; must not import
+//! content or project (`Project::open` reads the ledger, not the reverse),
+//! nor any layer above `core`.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

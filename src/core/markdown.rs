@@ -9,6 +9,9 @@
 //! survives. Heading attributes (`## x {#id .class}`) keep only the id
 //! and plain class names. The plain text is
 //! collected at the same time for search and excerpts.
+//!
+//! Owns the one sanitiser. Imports only the leaves (`diag`, `slug`); must not
+//! import config, content or any layer above `core`.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::collections::HashMap;

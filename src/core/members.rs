@@ -4,6 +4,9 @@
 //! handle, and nothing else reads a member's real name. An anonymous member
 //! becomes [`Credit::Anonymous`], which carries no name, no handle and no
 //! page, so no template can print what it does not have.
+//!
+//! Owns every member's real name: nothing else reads one. Imports only leaves
+//! and `markdown`; must not import config, content or any layer above `core`.
 
 use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::core::i18n::Lang;

@@ -22,4 +22,5 @@ pub mod members;
 pub mod project;
 pub mod slug;
 pub mod time;
+pub mod watch;
 pub mod yaml;

@@ -249,15 +249,17 @@ impl Project {
 }
 
 /// The handles in the members file at `root/rel` when it can be read
-/// without errors; `None` otherwise (its own problems are reported when the
-/// members are loaded).
+/// without errors and names at least one member; `None` otherwise (its own
+/// problems, an empty file among them, are reported when the members are
+/// loaded).
 fn member_handles(root: &Path, rel: &Path) -> Option<std::collections::BTreeSet<String>> {
     if !root.join(rel).is_file() {
         return None;
     }
     let mut diags = Diagnostics::new();
     let members = Members::load(root, rel, &mut diags);
-    (diags.error_count() == 0).then(|| members.handles().map(str::to_string).collect())
+    (diags.error_count() == 0 && !members.is_empty())
+        .then(|| members.handles().map(str::to_string).collect())
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 //! eight hours). Local times that do not exist (a spring-forward gap) move
 //! forward by the length of the gap, and local times that happen twice (a
 //! fall-back overlap) resolve to the first occurrence, as RFC 5545 says.
+//!
+//! A leaf of `core`: imports nothing of ours.
 
 use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,

@@ -8,6 +8,8 @@
 //! first and writes nothing if one exists; `new` picks a free file name.
 //! Files are written atomically (temp file + rename), so an interrupted run
 //! leaves no half-written post.
+//!
+//! May import any library layer; only the command layer imports `tools`.
 
 use crate::core::config::{Lang, SiteConfig, CONFIG_FILE};
 use crate::core::content::frontmatter::{split, FrontMatter};

@@ -1,13 +1,15 @@
 //! JSON Schemas for the files organisers edit by hand, so editors complete
 //! field names and flag mistakes while they type (`qunshu schema`).
 //!
-//! The front matter and members schemas are derived (with `schemars`) from
-//! the very serde types the loader reads, so they cannot drift from it; the
-//! front matter schema is then narrowed per kind (only threads have
-//! `status`, `accepted`…) and, when `site.toml` can be read, `column` is
-//! limited to the columns that carry that kind. The `site.toml` schema is
-//! written out here (its raw types keep byte spans for error lines), and a
-//! test checks its keys against the keys the configuration loader accepts.
+//! Every schema is derived (with `schemars`) from the very serde types the
+//! loader reads, so it cannot drift from it: front matter, members, and
+//! `site.toml` (from the raw config types, whose byte spans are read as
+//! their plain values). The front matter schema is then narrowed per kind
+//! (only threads have `status`, `accepted`…) and, when `site.toml` can be
+//! read, `column` is limited to the columns that carry that kind. Tests
+//! check every table's keys against the keys the loader accepts.
+//!
+//! May import any library layer; only the command layer imports `tools`.
 
 use crate::core::config::SiteConfig;
 use crate::core::content::frontmatter::{FrontMatter, OneOrMany};
@@ -149,118 +151,10 @@ pub fn members() -> Value {
     root
 }
 
-/// The schema of `site.toml`.
+/// The schema of `site.toml`, derived from the configuration types the
+/// loader reads (see [`crate::core::config::json_schema`]).
 pub fn site() -> Value {
-    let time = json!({ "type": "string", "pattern": "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", "examples": ["08:00", "20:30"] });
-    let day_names = [
-        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "周一", "周二", "周三", "周四", "周五",
-        "周六", "周日",
-    ];
-    json!({
-        "$schema": DIALECT,
-        "title": "qunshu site.toml",
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["title"],
-        "properties": {
-            "title": { "type": "string", "description": "The community's name, shown on every page." },
-            "description": { "type": "string", "description": "One line about the community." },
-            "base_url": { "type": "string", "pattern": "^https?://", "description": "Absolute address the archive is published at (used by feeds and the sitemap).", "examples": ["https://example.org/archive/"] },
-            "language": { "type": "string", "enum": ["zh-CN", "zh-cn", "zh", "zh-Hans", "zh_CN", "en", "en-US", "en-GB"], "description": "Interface language: zh-CN (default) or en." },
-            "timezone": { "type": "string", "description": "IANA time zone that times without an offset are read in.", "default": "Asia/Shanghai", "examples": ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "America/Los_Angeles", "Europe/London"] },
-            "theme": { "type": "string", "description": "A folder under themes/; `default` is built in.", "default": "default" },
-            "paginate": { "type": "integer", "minimum": 1, "maximum": 10000, "default": 20, "description": "Entries per listing page." },
-            "members_file": { "type": "string", "default": "content/members.yaml", "description": "The members file, relative to site.toml." },
-            "columns": {
-                "type": "array",
-                "description": "The columns (栏目): each a stream of one kind of post with its time slots.",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["id", "name", "kind"],
-                    "properties": {
-                        "id": { "type": "string", "pattern": "^[^/\\\\ #?%]+$", "description": "Short id used as `column:` in front matter.", "examples": ["zaobao", "hot", "cases"] },
-                        "name": { "type": "string", "description": "Display name (每日早报)." },
-                        "kind": { "type": "string", "enum": ["brief", "qa", "case"], "description": "The kind of post the column carries." },
-                        "times": { "type": "array", "items": time, "description": "Local times of day of the column's slots." },
-                        "days": {
-                            "description": "Days with slots: daily, weekdays, weekends, or a list of weekdays.",
-                            "anyOf": [
-                                { "type": "string", "enum": ["daily", "every day", "每天", "每日", "weekdays", "工作日", "weekends", "周末"] },
-                                { "type": "array", "items": { "type": "string", "examples": day_names } }
-                            ]
-                        },
-                        "start": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "First day the slots exist.", "examples": ["2026-12-01"] },
-                        "stale_after": { "type": "string", "description": "How late a delivery may still go out after its slot.", "default": "2h", "examples": ["2h", "90m"] }
-                    }
-                }
-            },
-            "events": {
-                "type": "array",
-                "description": "Recurring events (RFC 5545 rules), shown on the plan and the calendar.",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["name", "start", "time", "rule"],
-                    "properties": {
-                        "name": { "type": "string" },
-                        "start": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "First date." },
-                        "time": time,
-                        "duration": { "type": "string", "default": "1h", "examples": ["90m", "2h"] },
-                        "rule": { "type": "string", "description": "RFC 5545 RRULE.", "examples": ["FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"] },
-                        "until": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
-                        "count": { "type": "integer", "minimum": 1 },
-                        "capacity": { "type": "integer", "minimum": 1 },
-                        "location": { "type": "string" },
-                        "description": { "type": "string" }
-                    }
-                }
-            },
-            "rota": {
-                "type": "object",
-                "description": "The admin duty rota (群管轮值).",
-                "additionalProperties": false,
-                "required": ["members", "start"],
-                "properties": {
-                    "members": { "type": "array", "items": { "type": "string" }, "description": "Handles in sign-up order." },
-                    "start": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" },
-                    "period": { "type": "string", "default": "weekly", "examples": ["weekly", "fortnightly", "daily", "10d", "2w"] }
-                }
-            },
-            "channels": {
-                "type": "array",
-                "description": "Where posts are delivered. Secrets come from environment variables named here.",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["id", "kind"],
-                    "properties": {
-                        "id": { "type": "string" },
-                        "kind": { "type": "string", "enum": ["wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "outbox"] },
-                        "columns": { "type": "array", "items": { "type": "string" } },
-                        "url_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "description": "Name of the environment variable holding the webhook URL or bot token." },
-                        "secret_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
-                        "chat_id_env": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$" },
-                        "pace": { "type": "string", "examples": ["3s"] },
-                        "timeout": { "type": "string", "examples": ["10s"] },
-                        "retries": { "type": "integer", "minimum": 0 },
-                        "retry_after": { "type": "string" },
-                        "dir": { "type": "string", "default": "outbox" }
-                    }
-                }
-            },
-            "delivery": {
-                "type": "object",
-                "additionalProperties": false,
-                "properties": {
-                    "rebuild": { "type": "boolean", "description": "Rebuild the archive after posts go out (qunshu run)." },
-                    "out": { "type": "string", "default": "public" }
-                }
-            },
-            "book": crate::core::config::books::json_schema(),
-            "books": { "type": "object", "description": "More books, picked with `qunshu book NAME`.", "additionalProperties": crate::core::config::books::json_schema() }
-        }
-    })
+    crate::core::config::json_schema()
 }
 
 #[cfg(test)]
@@ -290,6 +184,28 @@ mod tests {
             .collect()
     }
 
+    /// `v`, or the definition its `$ref` points at in `root`.
+    fn deref<'a>(root: &'a Value, v: &'a Value) -> &'a Value {
+        match v["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
+            Some(name) => &root["$defs"][name],
+            None => v,
+        }
+    }
+
+    /// A sub-table's schema: `path` walks properties, `[]` steps into items.
+    fn table<'a>(root: &'a Value, path: &[&str]) -> &'a Value {
+        let mut v = root;
+        for key in path {
+            v = deref(root, v);
+            v = if *key == "[]" {
+                &v["items"]
+            } else {
+                &v["properties"][*key]
+            };
+        }
+        deref(root, v)
+    }
+
     #[test]
     fn site_schema_covers_every_key_the_loader_accepts() {
         let s = site();
@@ -299,7 +215,52 @@ mod tests {
         let col = accepted_keys(
             "title = \"x\"\n[[columns]]\nid = \"a\"\nname = \"A\"\nkind = \"brief\"\nno_such_key_zz = 1\n",
         );
-        assert_eq!(keys(&s["properties"]["columns"]["items"]), col);
+        assert_eq!(keys(table(&s, &["columns", "[]"])), col);
+        for (path, text) in [
+            (&["book"][..], "[book]\nzz_nope = 1\n"),
+            (&["book", "chapters", "[]"][..], "[[book.chapters]]\ntitle = \"a\"\nposts = []\nzz_nope = 1\n"),
+            (&["channels", "[]"][..], "[[channels]]\nid = \"a\"\nkind = \"outbox\"\nzz_nope = 1\n"),
+            (&["delivery"][..], "[delivery]\nzz_nope = 1\n"),
+            (&["events", "[]"][..], "[[events]]\nname = \"a\"\nstart = \"2026-12-01\"\ntime = \"20:00\"\nrule = \"FREQ=WEEKLY\"\nzz_nope = 1\n"),
+            (&["rota"][..], "[rota]\nmembers = [\"a\"]\nstart = \"2026-12-01\"\nzz_nope = 1\n"),
+        ] {
+            let want = accepted_keys(&format!("title = \"x\"\n{text}"));
+            assert!(want.len() > 1, "{path:?}: {want:?}");
+            assert_eq!(keys(table(&s, path)), want, "{path:?}");
+            assert_eq!(table(&s, path)["additionalProperties"], json!(false), "{path:?}");
+        }
+        let books = deref(&s, &s["properties"]["books"]["additionalProperties"]);
+        assert_eq!(keys(books), keys(table(&s, &["book"])));
+    }
+
+    #[test]
+    fn site_schema_keeps_the_hints_editors_show() {
+        let s = site();
+        assert_eq!(s["$schema"], json!(DIALECT));
+        assert_eq!(s["required"], json!(["title"]));
+        let col = table(&s, &["columns", "[]"]);
+        assert_eq!(
+            col["properties"]["kind"]["enum"],
+            json!(["brief", "qa", "case"])
+        );
+        let time = deref(&s, &col["properties"]["times"]["items"]);
+        assert!(
+            time["pattern"].as_str().unwrap().contains("[0-5][0-9]"),
+            "{time}"
+        );
+        let ch = table(&s, &["channels", "[]"]);
+        assert!(ch["properties"]["url_env"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("environment variable"));
+        assert_eq!(
+            s["properties"]["language"]["type"],
+            json!("string"),
+            "no null in TOML"
+        );
+        assert!(s["properties"]["timezone"]["examples"]
+            .to_string()
+            .contains("Asia/Shanghai"));
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Helpers shared by the integration tests: the binary, the repository, a
 //! copy of the demo community, the demo built, a snapshot of a folder and
 //! SIGTERM here; the running `qunshu serve` in [`serve`], the headless
-//! Chromium driver in [`browser`] and the chat platform imitations in
-//! [`mock`]. Each test file is its own crate and uses only some of them,
-//! hence `allow(dead_code)`.
+//! Chromium driver in [`browser`], the chat platform imitations in
+//! [`mock`] and the channels that point at them in [`channels`]. Each
+//! test file is its own crate and uses only some of them, hence
+//! `allow(dead_code)`.
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod channels;
 pub mod mock;
 pub mod serve;
 

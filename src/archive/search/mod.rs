@@ -14,6 +14,9 @@
 //! - [`codec`]: posting lists as Rice-coded bit strings in base64 text.
 //! - [`index`]: building terms, shards and per-document files.
 //! - [`query`]: evaluating a query and cutting excerpts.
+//!
+//! May import `core`; must not import `publish`, `book`, `tools`, or
+//! `site`/`serve`.
 
 pub mod codec;
 pub mod index;

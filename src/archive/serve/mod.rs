@@ -2,7 +2,7 @@
 //!
 //! Three parts, each in its own thread:
 //!
-//! - the **watcher** ([`watch`]) turns debounced file events into a
+//! - the **watcher** ([`watch`](crate::core::watch)) turns debounced file events into a
 //!   [`Change`] and applies it to the in-memory [`Preview`], which re-renders
 //!   only the affected pages ([`preview`]);
 //! - the **HTTP server** (tiny_http) answers from an immutable snapshot of
@@ -13,12 +13,15 @@
 //!   (tungstenite) and sends `{"reload":true,"pages":[…]}` after an update;
 //!   the tab reloads itself when its own page is listed (or `pages` is
 //!   `null`: everything may have changed), keeping its scroll position.
+//!
+//! May import `core`, `archive::site` and `archive::search`; must not import
+//! `publish`, `book` or `tools`.
 
 pub mod preview;
-pub mod watch;
 
 use crate::core::config::Lang;
 use crate::core::markdown::escape_text;
+use crate::core::watch;
 pub use preview::{Change, Pages, Preview, PreviewOptions, UpdateReport};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};

@@ -69,14 +69,7 @@ impl Default for PreviewOptions {
     }
 }
 
-/// What changed on disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// `site.toml`, the members file or the theme: render everything.
-    Full,
-    /// Files or folders under `content/` (relative to the root).
-    Content(BTreeSet<PathBuf>),
-}
+pub use crate::core::watch::Change;
 
 /// What an update did.
 #[derive(Debug, Clone, Default)]

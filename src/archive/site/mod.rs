@@ -12,6 +12,9 @@
 //! many times as the page is deep), so the archive works from any sub-path
 //! and opened straight from disk. Only the feed and the sitemap use the
 //! absolute `base_url`.
+//!
+//! May import `core` and `archive::search`; must not import `publish`, `book`
+//! or `tools`.
 
 pub mod feed;
 mod model;

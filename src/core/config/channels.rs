@@ -164,20 +164,44 @@ impl Channel {
 }
 
 /// A `[[channels]]` entry as written (see [`validate`]).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawChannel {
+    /// The channel's id, named in the ledger and in messages.
+    #[schemars(with = "String")]
     id: Spanned<String>,
+    /// The platform.
+    #[schemars(with = "String", extend("enum" = ["wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "outbox"]))]
     kind: Spanned<String>,
+    /// Column ids this channel carries (default: every column).
+    #[schemars(with = "Option<Vec<String>>")]
     columns: Option<Spanned<Vec<String>>>,
+    /// Name of the environment variable holding the webhook URL or bot token.
+    #[schemars(with = "Option<String>", extend("pattern" = "^[A-Za-z_][A-Za-z0-9_]*$"))]
     url_env: Option<Spanned<String>>,
+    /// Name of the environment variable holding the signing secret.
+    #[schemars(with = "Option<String>", extend("pattern" = "^[A-Za-z_][A-Za-z0-9_]*$"))]
     secret_env: Option<Spanned<String>>,
+    /// Name of the environment variable holding the chat id (Telegram).
+    #[schemars(with = "Option<String>", extend("pattern" = "^[A-Za-z_][A-Za-z0-9_]*$"))]
     chat_id_env: Option<Spanned<String>>,
+    /// The least time between two messages to this channel.
+    #[schemars(with = "Option<String>", extend("examples" = ["3s"]))]
     pace: Option<Spanned<String>>,
+    /// How long to wait for the platform's answer.
+    #[schemars(with = "Option<String>", extend("examples" = ["10s"]))]
     timeout: Option<Spanned<String>>,
+    /// How many times a message the platform refused for now is sent again.
+    #[schemars(with = "Option<i64>", range(min = 0))]
     retries: Option<Spanned<i64>>,
+    /// How long to wait before sending again when the platform gives no time.
+    #[schemars(with = "Option<String>")]
     retry_after: Option<Spanned<String>>,
+    /// The folder an `outbox` channel writes into.
+    #[schemars(with = "Option<String>", extend("default" = "outbox"))]
     dir: Option<Spanned<String>>,
+    /// Notify everyone in the group (@所有人) with each post, where the platform allows it.
+    #[schemars(with = "Option<bool>")]
     mention_all: Option<Spanned<bool>>,
 }
 
@@ -190,6 +214,10 @@ fn is_env_name(s: &str) -> bool {
 
 /// Validates the `[[channels]]` entries against the site's columns.
 /// Problems are pushed to `diags` with their line; valid channels returned.
+///
+/// Long on purpose: one check per key, in the order the keys are written,
+/// each with its own message and line, so every rule of the table is read
+/// in one place; splitting it would scatter one table's rules.
 pub fn validate(
     raw: &[RawChannel],
     columns: &[Column],
@@ -429,10 +457,13 @@ pub struct DeliveryOptions {
 }
 
 /// The `[delivery]` table as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDelivery {
+    /// Rebuild the archive after posts go out (qunshu run).
     rebuild: Option<bool>,
+    /// The folder `run` rebuilds the archive into.
+    #[schemars(with = "Option<String>", extend("default" = "public"))]
     out: Option<Spanned<String>>,
 }
 

@@ -18,18 +18,36 @@ use std::str::FromStr;
 use toml::Spanned;
 
 /// One `[[events]]` table as written in `site.toml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
+    /// The event's name.
+    #[schemars(with = "String")]
     name: Spanned<String>,
+    /// First date.
+    #[schemars(with = "String", extend("pattern" = "^\\d{4}-\\d{2}-\\d{2}$"))]
     start: Spanned<String>,
+    /// Local time of day it starts.
+    #[schemars(with = "super::TimeOfDay")]
     time: Spanned<String>,
+    /// How long it lasts.
+    #[schemars(with = "Option<String>", extend("default" = "1h", "examples" = ["90m", "2h"]))]
     duration: Option<Spanned<String>>,
+    /// RFC 5545 RRULE.
+    #[schemars(with = "String", extend("examples" = ["FREQ=WEEKLY;INTERVAL=2;BYDAY=FR"]))]
     rule: Spanned<String>,
+    /// Last date.
+    #[schemars(with = "Option<String>", extend("pattern" = "^\\d{4}-\\d{2}-\\d{2}$"))]
     until: Option<Spanned<String>>,
+    /// How many times it happens.
+    #[schemars(with = "Option<i64>", range(min = 1))]
     count: Option<Spanned<i64>>,
+    /// How many people can come.
+    #[schemars(with = "Option<i64>", range(min = 1))]
     capacity: Option<Spanned<i64>>,
+    /// Where.
     location: Option<String>,
+    /// What it is about.
     description: Option<String>,
 }
 
@@ -90,6 +108,10 @@ fn floating(ndt: NaiveDateTime) -> DateTime<rrule::Tz> {
 }
 
 /// Validates the `[[events]]` tables; problems go to `diags` with their lines.
+///
+/// Long on purpose: one check per key, in the order the keys are written,
+/// each with its own message and line, so every rule of the table is read
+/// in one place; splitting it would scatter one table's rules.
 pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -> Vec<Event> {
     let mut out = Vec::new();
     for (i, r) in raw.iter().enumerate() {

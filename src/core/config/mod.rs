@@ -6,12 +6,18 @@
 //! key and its line. Then [`SiteConfig::load`] checks every value (time zone,
 //! language, times of day, weekdays, dates) and reports *all* problems at
 //! once, each with its line.
+//!
+//! Owns every `site.toml` section (columns here; channels, events, rota and
+//! books in the submodules): raw types and validation. Imports only the
+//! leaves `diag`, `time`, `kind`, `i18n`; must not import content, members or
+//! anything above `core` (the features import config, never the reverse).
 
 use crate::core::diag::{line_of_offset, Diagnostic, Diagnostics};
 use crate::core::kind::Kind;
 use crate::core::time;
 use chrono::{Duration, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -161,6 +167,11 @@ impl SiteConfig {
         Self::parse(root, text, &|_| None)
     }
 
+    /// Reads and validates the top-level keys and hands each section to its
+    /// own validator (`channels`, `events`, `rota`, `books`).
+    ///
+    /// Long on purpose: one check per top-level key, in the order of the
+    /// file, so every rule of `site.toml`'s top level is read in one place.
     fn parse(
         root: &Path,
         text: &str,
@@ -473,46 +484,144 @@ fn parse_days(v: &DaysSpec) -> Result<Vec<Weekday>, String> {
     Ok(out)
 }
 
-#[derive(Debug, Deserialize)]
+/// `site.toml` as written. The same type gives the loader (with byte spans
+/// for error lines) and the JSON Schema editors use ([`json_schema`]), so
+/// the two cannot drift apart.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "qunshu site.toml")]
 struct RawSite {
+    /// The community's name, shown on every page.
     title: String,
+    /// One line about the community.
     description: Option<String>,
+    /// Absolute address the archive is published at (used by feeds and the sitemap).
+    #[schemars(extend("pattern" = "^https?://", "examples" = ["https://example.org/archive/"]))]
     base_url: Option<String>,
+    /// Interface language: zh-CN (default) or en.
+    #[schemars(with = "Option<String>", extend("enum" = ["zh-CN", "zh-cn", "zh", "zh-Hans", "zh_CN", "en", "en-US", "en-GB"]))]
     language: Option<Spanned<String>>,
+    /// IANA time zone that times without an offset are read in.
+    #[schemars(with = "Option<String>", extend("default" = "Asia/Shanghai", "examples" = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "America/Los_Angeles", "Europe/London"]))]
     timezone: Option<Spanned<String>>,
+    /// A folder under themes/; `default` is built in.
+    #[schemars(with = "Option<String>", extend("default" = "default"))]
     theme: Option<Spanned<String>>,
+    /// Entries per listing page.
+    #[schemars(with = "Option<i64>", range(min = 1, max = 10000), extend("default" = 20))]
     paginate: Option<Spanned<i64>>,
+    /// The members file, relative to site.toml.
+    #[schemars(extend("default" = "content/members.yaml"))]
     members_file: Option<String>,
+    /// The columns (栏目): each a stream of one kind of post with its time slots.
     #[serde(default)]
     columns: Vec<RawColumn>,
+    /// Where posts are delivered. Secrets come from environment variables named here.
     #[serde(default)]
-    channels: Vec<crate::core::config::channels::RawChannel>,
-    delivery: Option<crate::core::config::channels::RawDelivery>,
+    channels: Vec<channels::RawChannel>,
+    /// Delivery settings for `qunshu run`.
+    delivery: Option<channels::RawDelivery>,
+    /// Recurring events (RFC 5545 rules), shown on the plan and the calendar.
     #[serde(default)]
-    events: Vec<crate::core::config::events::RawEvent>,
-    rota: Option<crate::core::config::rota::RawRota>,
-    book: Option<crate::core::config::books::RawBook>,
-    books: Option<std::collections::BTreeMap<Spanned<String>, crate::core::config::books::RawBook>>,
+    events: Vec<events::RawEvent>,
+    /// The admin duty rota (群管轮值).
+    rota: Option<rota::RawRota>,
+    /// The book made by `qunshu book`.
+    book: Option<books::RawBook>,
+    /// More books, picked with `qunshu book NAME`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, books::RawBook>>")]
+    books: Option<std::collections::BTreeMap<Spanned<String>, books::RawBook>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One `[[columns]]` table as written.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawColumn {
+    /// Short id used as `column:` in front matter.
+    #[schemars(with = "String", extend("pattern" = "^[^/\\\\ #?%]+$", "examples" = ["zaobao", "hot", "cases"]))]
     id: Spanned<String>,
+    /// Display name (每日早报).
     name: String,
+    /// The kind of post the column carries.
+    #[schemars(with = "String", extend("enum" = ["brief", "qa", "case"]))]
     kind: Spanned<String>,
+    /// Local times of day of the column's slots.
+    #[schemars(with = "Option<Vec<TimeOfDay>>")]
     times: Option<Vec<Spanned<String>>>,
+    /// Days with slots: daily, weekdays, weekends, or a list of weekdays.
+    #[schemars(with = "Option<DaysSpec>")]
     days: Option<Spanned<DaysSpec>>,
+    /// First day the slots exist.
+    #[schemars(with = "Option<String>", extend("pattern" = "^\\d{4}-\\d{2}-\\d{2}$", "examples" = ["2026-12-01"]))]
     start: Option<Spanned<String>>,
+    /// How late a delivery may still go out after its slot.
+    #[schemars(with = "Option<String>", extend("default" = "2h", "examples" = ["2h", "90m"]))]
     stale_after: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `days` as written: a word or a list of weekdays.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 enum DaysSpec {
+    /// `daily`, `weekdays`, `weekends` (or 每天, 工作日, 周末).
+    #[schemars(extend("examples" = ["daily", "weekdays", "weekends", "每天", "工作日", "周末"]))]
     One(String),
+    /// Weekdays: `mon`…`sun` or 周一…周日.
+    #[schemars(extend("examples" = [["mon", "wed", "fri"], ["周一", "周三"]]))]
     Many(Vec<String>),
+}
+
+/// A local time of day, `HH:MM` (for the schema of times in `site.toml`).
+#[derive(JsonSchema)]
+#[schemars(extend("pattern" = "^([01]?[0-9]|2[0-3]):[0-5][0-9]$", "examples" = ["08:00", "20:30"]))]
+#[allow(dead_code)]
+pub(crate) struct TimeOfDay(String);
+
+/// The JSON Schema of `site.toml`, derived from the types the loader reads
+/// (optional keys are plain types: TOML has no null).
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<RawSite>()
+        .to_value();
+    drop_null(&mut schema);
+    schema
+}
+
+/// Removes the `null` that `Option` adds to a schema: a TOML key is either
+/// absent or has a value.
+fn drop_null(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(any)) = map.get_mut("anyOf") {
+                any.retain(|s| s.get("type").is_none_or(|t| t != "null"));
+                if any.len() == 1 {
+                    if let Some(Value::Object(inner)) = map
+                        .remove("anyOf")
+                        .and_then(|mut a| a.as_array_mut().map(|a| a.remove(0)))
+                    {
+                        for (k, x) in inner {
+                            map.entry(k).or_insert(x);
+                        }
+                    }
+                }
+            }
+            if let Some(Value::Array(e)) = map.get_mut("enum") {
+                e.retain(|x| !x.is_null());
+            }
+            map.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }
 
 #[cfg(test)]

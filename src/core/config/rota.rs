@@ -9,11 +9,17 @@ use serde::Deserialize;
 use toml::Spanned;
 
 /// The `[rota]` table as written in `site.toml`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRota {
+    /// Handles in sign-up order.
+    #[schemars(with = "Vec<String>")]
     members: Spanned<Vec<Spanned<String>>>,
+    /// The first day of the first turn.
+    #[schemars(with = "String", extend("pattern" = "^\\d{4}-\\d{2}-\\d{2}$"))]
     start: Spanned<String>,
+    /// How long a turn lasts.
+    #[schemars(with = "Option<String>", extend("default" = "weekly", "examples" = ["weekly", "fortnightly", "daily", "10d", "2w"]))]
     period: Option<Spanned<String>>,
 }
 

@@ -59,6 +59,70 @@ impl LoadCache {
     }
 
     /// Records what a walk found besides Markdown; returns its Markdown files.
+    /// Pass 1 of a load: reads and parses the front matter of every file
+    /// (`changed` = `None`) or of the files at or under the changed paths,
+    /// in parallel. Returns the files that were parsed again.
+    fn reparse(
+        &mut self,
+        config: &SiteConfig,
+        members: &Members,
+        changed: Option<&BTreeSet<PathBuf>>,
+    ) -> BTreeSet<PathBuf> {
+        let depth = self.depth;
+        let new_state = |r| FileState {
+            parsed: r,
+            render_diags: Vec::new(),
+            refs: Vec::new(),
+        };
+        let mut reparsed: BTreeSet<PathBuf> = BTreeSet::new();
+        match changed {
+            None => {
+                self.assets.clear();
+                self.walk_diags.clear();
+                let files = self.absorb(walk::walk(&config.root, Path::new(CONTENT_DIR)));
+                let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
+                    .par_iter()
+                    .map(|f| parse_file(config, members, f, depth))
+                    .collect();
+                self.files = files
+                    .into_iter()
+                    .zip(results.into_iter().map(new_state))
+                    .collect();
+            }
+            Some(changed) => {
+                let content = Path::new(CONTENT_DIR);
+                let mut todo: BTreeSet<PathBuf> = BTreeSet::new();
+                for rel in changed {
+                    if !rel.starts_with(content) || is_hidden_under_content(rel) {
+                        continue;
+                    }
+                    // Forget what was at or under this path; re-add what is there now.
+                    let gone: Vec<PathBuf> = self
+                        .files
+                        .range(rel.clone()..)
+                        .take_while(|(k, _)| k.starts_with(rel))
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    for k in gone {
+                        self.files.remove(&k);
+                    }
+                    self.forget(rel);
+                    todo.extend(self.absorb(walk::walk(&config.root, rel)));
+                }
+                let todo: Vec<PathBuf> = todo.into_iter().collect();
+                let results: Vec<Result<Parsed, Vec<Diagnostic>>> = todo
+                    .par_iter()
+                    .map(|f| parse_file(config, members, f, depth))
+                    .collect();
+                for (f, r) in todo.into_iter().zip(results) {
+                    reparsed.insert(f.clone());
+                    self.files.insert(f, new_state(r));
+                }
+            }
+        }
+        reparsed
+    }
+
     pub(crate) fn absorb(&mut self, tree: walk::ContentTree) -> Vec<PathBuf> {
         for a in tree.assets {
             self.assets.insert(a.source.clone(), a);
@@ -92,6 +156,39 @@ pub(crate) fn is_hidden_under_content(rel: &Path) -> bool {
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
 }
 
+/// Pass 2 of a load: every post's URL, with an error for two posts that
+/// would be published at the same URL. Returns the URL of each source.
+fn check_urls<'p>(
+    parsed: &[&'p Parsed],
+    diags: &mut Diagnostics,
+) -> HashMap<&'p std::ffi::OsStr, &'p str> {
+    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(parsed.len());
+    let mut url_of: HashMap<&std::ffi::OsStr, &str> = HashMap::with_capacity(parsed.len());
+    for p in parsed {
+        let m = &p.meta;
+        diags.extend(m.diags.iter().cloned());
+        if let Some(other) = by_path.get(m.key.as_str()) {
+            let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
+            diags.push(
+                Diagnostic::error(
+                    &p.source,
+                    format!(
+                        "this post and {} would both be published at {}; give one of them a different `slug:`",
+                        other.display(),
+                        m.path
+                    ),
+                )
+                .at_opt_line(line_of("slug").or(line_of("title")))
+                .field("slug"),
+            );
+        } else {
+            by_path.insert(&m.key, &p.source);
+        }
+        url_of.insert(p.source.as_os_str(), &m.path);
+    }
+    url_of
+}
+
 /// Loads the posts, reusing `cache`. With `changed` = `None` every file is
 /// read and rendered; otherwise only the listed paths (relative to the root;
 /// files or folders, written, created or removed) are re-read, and only those
@@ -106,57 +203,7 @@ pub(crate) fn load_posts_cached(
     diags: &mut Diagnostics,
 ) -> Vec<Post> {
     let depth = cache.depth;
-    let new_state = |r| FileState {
-        parsed: r,
-        render_diags: Vec::new(),
-        refs: Vec::new(),
-    };
-    let mut reparsed: BTreeSet<PathBuf> = BTreeSet::new();
-    match changed {
-        None => {
-            cache.assets.clear();
-            cache.walk_diags.clear();
-            let files = cache.absorb(walk::walk(&config.root, Path::new(CONTENT_DIR)));
-            let results: Vec<Result<Parsed, Vec<Diagnostic>>> = files
-                .par_iter()
-                .map(|f| parse_file(config, members, f, depth))
-                .collect();
-            cache.files = files
-                .into_iter()
-                .zip(results.into_iter().map(new_state))
-                .collect();
-        }
-        Some(changed) => {
-            let content = Path::new(CONTENT_DIR);
-            let mut todo: BTreeSet<PathBuf> = BTreeSet::new();
-            for rel in changed {
-                if !rel.starts_with(content) || is_hidden_under_content(rel) {
-                    continue;
-                }
-                // Forget what was at or under this path; re-add what is there now.
-                let gone: Vec<PathBuf> = cache
-                    .files
-                    .range(rel.clone()..)
-                    .take_while(|(k, _)| k.starts_with(rel))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                for k in gone {
-                    cache.files.remove(&k);
-                }
-                cache.forget(rel);
-                todo.extend(cache.absorb(walk::walk(&config.root, rel)));
-            }
-            let todo: Vec<PathBuf> = todo.into_iter().collect();
-            let results: Vec<Result<Parsed, Vec<Diagnostic>>> = todo
-                .par_iter()
-                .map(|f| parse_file(config, members, f, depth))
-                .collect();
-            for (f, r) in todo.into_iter().zip(results) {
-                reparsed.insert(f.clone());
-                cache.files.insert(f, new_state(r));
-            }
-        }
-    }
+    let reparsed = cache.reparse(config, members, changed);
     for ds in cache.walk_diags.values() {
         diags.extend(ds.iter().cloned());
     }
@@ -186,30 +233,7 @@ pub(crate) fn load_posts_cached(
     }
 
     // Pass 2: URLs and duplicates (columns and slugs were checked per file).
-    let mut by_path: HashMap<&str, &Path> = HashMap::with_capacity(parsed.len());
-    let mut url_of: HashMap<&std::ffi::OsStr, &str> = HashMap::with_capacity(parsed.len());
-    for p in &parsed {
-        let m = &p.meta;
-        diags.extend(m.diags.iter().cloned());
-        if let Some(other) = by_path.get(m.key.as_str()) {
-            let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
-            diags.push(
-                Diagnostic::error(
-                    &p.source,
-                    format!(
-                        "this post and {} would both be published at {}; give one of them a different `slug:`",
-                        other.display(),
-                        m.path
-                    ),
-                )
-                .at_opt_line(line_of("slug").or(line_of("title")))
-                .field("slug"),
-            );
-        } else {
-            by_path.insert(&m.key, &p.source);
-        }
-        url_of.insert(p.source.as_os_str(), &m.path);
-    }
+    let url_of = check_urls(&parsed, diags);
 
     // Pass 3: render Markdown, split threads, check references — only for
     // posts that were re-read, that link to a changed path, or that are new.

@@ -152,25 +152,14 @@ pub(crate) fn front_matter_len(head: &[u8]) -> Option<usize> {
     None
 }
 
-/// Parses the text of one content file (see [`parse_file`]).
-pub(crate) fn parse_text(
-    config: &SiteConfig,
-    members: &Members,
+/// The kind of a post: `kind:` in its front matter, else its folder
+/// (`content/qa/…`). `None`, with the problem in `errs`, when neither says.
+fn kind_of(
     rel: &Path,
-    text: std::borrow::Cow<'_, str>,
-    depth: Depth,
-) -> Result<Parsed, Vec<Diagnostic>> {
-    let text = frontmatter::normalize_text(text);
-    let split = frontmatter::split(&text)
-        .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
-    let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
-        let mut d = Diagnostic::error(rel, p.message).at_opt_line(p.line);
-        d.field = p.field;
-        vec![d]
-    })?;
-    let mut errs = Vec::new();
-    let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
-
+    front: &FrontMatter,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+    errs: &mut Vec<Diagnostic>,
+) -> Option<Kind> {
     let folder_kind = rel
         .components()
         .nth(1)
@@ -179,7 +168,7 @@ pub(crate) fn parse_text(
             _ => None,
         })
         .and_then(Kind::from_dir);
-    let kind = match (&front.kind, folder_kind) {
+    match (&front.kind, folder_kind) {
         (Some(k), _) => match Kind::parse(k) {
             Some(k) => Some(k),
             None => {
@@ -202,7 +191,59 @@ pub(crate) fn parse_text(
             ).field("kind"));
             None
         }
-    };
+    }
+}
+
+/// Errors for the thread fields (`asked_by`, `status`, `accepted`,
+/// `summary_by`) set on a post that is not a Q&A thread.
+fn thread_fields_only_on_threads(
+    rel: &Path,
+    front: &FrontMatter,
+    line_of: &dyn Fn(&str) -> Option<usize>,
+    errs: &mut Vec<Diagnostic>,
+) {
+    let fields = [
+        ("asked_by", front.asked_by.is_some()),
+        ("status", front.status.is_some()),
+        ("accepted", front.accepted.is_some()),
+        ("summary_by", front.summary_by.is_some()),
+    ];
+    for (f, set) in fields {
+        if set {
+            errs.push(
+                Diagnostic::error(
+                    rel,
+                    format!(
+                        "`{f}` is only for Q&A threads (files in content/qa/ or with `kind: qa`)"
+                    ),
+                )
+                .at_opt_line(line_of(f))
+                .field(f),
+            );
+        }
+    }
+}
+
+/// Parses the text of one content file (see [`parse_file`]).
+pub(crate) fn parse_text(
+    config: &SiteConfig,
+    members: &Members,
+    rel: &Path,
+    text: std::borrow::Cow<'_, str>,
+    depth: Depth,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = frontmatter::normalize_text(text);
+    let split = frontmatter::split(&text)
+        .map_err(|(line, msg)| vec![Diagnostic::error(rel, msg).at_line(line)])?;
+    let front: FrontMatter = frontmatter::parse(&split).map_err(|p| {
+        let mut d = Diagnostic::error(rel, p.message).at_opt_line(p.line);
+        d.field = p.field;
+        vec![d]
+    })?;
+    let mut errs = Vec::new();
+    let line_of = |f: &str| field_line(split.yaml, split.yaml_line, f);
+
+    let kind = kind_of(rel, &front, &line_of, &mut errs);
     match &front.title {
         Some(t) if !t.trim().is_empty() => {}
         _ => errs.push(
@@ -242,22 +283,8 @@ pub(crate) fn parse_text(
             );
         }
     }
-    if kind != Some(Kind::Qa) {
-        for f in ["asked_by", "status", "accepted", "summary_by"] {
-            let set = match f {
-                "asked_by" => front.asked_by.is_some(),
-                "status" => front.status.is_some(),
-                "accepted" => front.accepted.is_some(),
-                _ => front.summary_by.is_some(),
-            };
-            if set && kind.is_some() {
-                errs.push(
-                    Diagnostic::error(rel, format!("`{f}` is only for Q&A threads (files in content/qa/ or with `kind: qa`)"))
-                        .at_opt_line(line_of(f))
-                        .field(f),
-                );
-            }
-        }
+    if kind.is_some_and(|k| k != Kind::Qa) {
+        thread_fields_only_on_threads(rel, &front, &line_of, &mut errs);
     }
     // Without a kind nothing more can be checked; any other problem is
     // reported together with what the later checks find (column, URL,
@@ -539,24 +566,103 @@ pub(crate) fn build_post(
     depth: Depth,
     resolve: &(dyn Fn(RefKind, &str) -> Resolved + Sync),
 ) -> (Post, Vec<Diagnostic>) {
-    let ds = std::cell::RefCell::new(Vec::<Diagnostic>::new());
-    let src = &p.source;
-    // The title (credited when the file was read) names the page.
-    let (title, slug, column) = (
-        p.meta.title.clone(),
-        p.meta.slug.clone(),
-        p.meta.column.clone(),
-    );
-    // Every section goes through here: its mentions are credited before
-    // anything keeps its Markdown, so no output sees a member's handle.
-    let render = |md: String, line: usize, prefix: &str| -> Section {
-        let credited = members.credit_markdown(&md, lang);
+    let b = Builder {
+        p,
+        members,
+        lang,
+        depth,
+        resolve,
+        ds: std::cell::RefCell::new(Vec::new()),
+    };
+    let (body, thread) = if p.kind == Kind::Qa {
+        let (body, thread) = b.thread();
+        (body, Some(thread))
+    } else {
+        (b.section(p.body().to_string(), p.body_line, ""), None)
+    };
+    let front = &p.front;
+    let post = Post {
+        source: p.source.clone(),
+        kind: p.kind,
+        // The title (credited when the file was read) names the page.
+        title: p.meta.title.clone(),
+        path: format!("{}/{}.html", p.kind.dir(), p.meta.slug),
+        slug: p.meta.slug.clone(),
+        publish_at: p.publish_at,
+        expire_at: p.expire_at,
+        draft: front.draft,
+        column: p.meta.column.clone(),
+        tags: front.tags.0.iter().map(|t| b.plain(t, "tags")).collect(),
+        stage: front
+            .stage
+            .as_ref()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .map(|s| b.plain(s, "stage")),
+        authors: front
+            .authors
+            .0
+            .iter()
+            .map(|s| s.trim_start_matches('@').to_string())
+            .collect(),
+        description: front
+            .description
+            .as_deref()
+            .map(|d| b.plain(d, "description")),
+        queue: front.queue,
+        body,
+        thread,
+    };
+    b.warn_unknown_handles(&post);
+    (post, b.ds.into_inner())
+}
+
+/// Strips the `@` from a handle as written in front matter.
+fn handle(s: &str) -> String {
+    s.trim().trim_start_matches('@').to_string()
+}
+
+/// What [`build_post`] needs while it builds one post: the parsed file, the
+/// members, and the problems found so far.
+struct Builder<'a> {
+    p: &'a Parsed,
+    members: &'a Members,
+    lang: crate::core::config::Lang,
+    depth: Depth,
+    resolve: &'a (dyn Fn(RefKind, &str) -> Resolved + Sync),
+    ds: std::cell::RefCell<Vec<Diagnostic>>,
+}
+
+impl Builder<'_> {
+    /// The line of a front matter field.
+    fn line_of(&self, field: &str) -> Option<usize> {
+        field_line(self.p.yaml(), self.p.yaml_line, field)
+    }
+
+    /// A front matter text with its mentions credited.
+    fn plain(&self, text: &str, field: &str) -> String {
+        let line = self.line_of(field);
+        credit_plain(
+            self.members,
+            self.lang,
+            text,
+            &self.p.source,
+            line,
+            &mut self.ds.borrow_mut(),
+        )
+    }
+
+    /// Every section goes through here: its mentions are credited before
+    /// anything keeps its Markdown, so no output sees a member's handle.
+    fn section(&self, md: String, line: usize, prefix: &str) -> Section {
+        let (members, src) = (self.members, &self.p.source);
+        let credited = members.credit_markdown(&md, self.lang);
         for (at, h) in &credited.unlisted {
             let l = line + crate::core::diag::line_of_offset(&md, *at) - 1;
-            warn_unlisted(members, src, h, Some(l), &mut ds.borrow_mut());
+            warn_unlisted(members, src, h, Some(l), &mut self.ds.borrow_mut());
         }
         let md = credited.text;
-        if depth != Depth::Rendered {
+        if self.depth != Depth::Rendered {
             return Section {
                 markdown: md,
                 line,
@@ -576,12 +682,13 @@ pub(crate) fn build_post(
             &md,
             &markdown::RenderOptions {
                 id_prefix: prefix,
-                resolve: &resolve,
+                resolve: &self.resolve,
                 links: &links,
             },
         );
         for (l, msg) in &rendered.problems {
-            ds.borrow_mut()
+            self.ds
+                .borrow_mut()
                 .push(Diagnostic::error(src, msg.clone()).at_line(line + l - 1));
         }
         Section {
@@ -589,24 +696,26 @@ pub(crate) fn build_post(
             line,
             rendered,
         }
-    };
-    let line_of = |f: &str| field_line(p.yaml(), p.yaml_line, f);
-    // At `Depth::FrontMatter` the body is empty, and so is every section.
-    let text = |sec: &thread::RawSection| sec.text(p.body()).to_string();
-    let outline = p.outline.as_ref();
-    // Before its body is read (`Depth::FrontMatter`), a thread has no answers.
-    let no_answers = thread::RawThread::default();
-    let (body, thread) = if p.kind == Kind::Qa {
-        let raw = outline.unwrap_or(&no_answers);
+    }
+
+    /// The question and the thread of a Q&A post. Before its body is read
+    /// (`Depth::FrontMatter`), a thread has no answers.
+    fn thread(&self) -> (Section, Thread) {
+        let p = self.p;
+        let no_answers = thread::RawThread::default();
+        let raw = p.outline.as_ref().unwrap_or(&no_answers);
         for (l, msg) in &raw.problems {
-            ds.borrow_mut()
-                .push(Diagnostic::error(src, msg.clone()).at_line(p.body_line + l - 1));
+            self.ds
+                .borrow_mut()
+                .push(Diagnostic::error(&p.source, msg.clone()).at_line(p.body_line + l - 1));
         }
+        // At `Depth::FrontMatter` the body is empty, and so is every section.
+        let text = |sec: &thread::RawSection| sec.text(p.body()).to_string();
         let bl = |l: usize| p.body_line + l - 1;
-        let body = render(text(&raw.question), bl(raw.question.line), "q-");
+        let body = self.section(text(&raw.question), bl(raw.question.line), "q-");
         let mut answers = Vec::with_capacity(raw.answers.len());
         for (i, a) in raw.answers.iter().enumerate() {
-            let body = render(
+            let body = self.section(
                 text(&a.section),
                 bl(a.section.line),
                 &format!("a{}-", i + 1),
@@ -617,7 +726,7 @@ pub(crate) fn build_post(
                 .enumerate()
                 .map(|(j, r)| Reply {
                     author: r.author.clone(),
-                    body: render(
+                    body: self.section(
                         text(&r.section),
                         bl(r.section.line),
                         &format!("a{}r{}-", i + 1, j + 1),
@@ -626,7 +735,14 @@ pub(crate) fn build_post(
                 .collect();
             let title = a.title.as_deref().map(|t| {
                 let l = Some(bl(a.heading_line));
-                credit_plain(members, lang, t, src, l, &mut ds.borrow_mut())
+                credit_plain(
+                    self.members,
+                    self.lang,
+                    t,
+                    &p.source,
+                    l,
+                    &mut self.ds.borrow_mut(),
+                )
             });
             answers.push(Answer {
                 author: a.author.clone(),
@@ -639,41 +755,57 @@ pub(crate) fn build_post(
         let summary = raw
             .summary
             .as_ref()
-            .map(|s| render(text(s), bl(s.line), "s-"));
-        let status = match p.front.status.as_deref().map(str::trim) {
+            .map(|s| self.section(text(s), bl(s.line), "s-"));
+        let status = self.status();
+        let accepted = p.front.accepted.as_deref().map(handle);
+        self.mark_accepted(accepted.as_deref(), status, &mut answers);
+        let thread = Thread {
+            asked_by: p.front.asked_by.as_deref().map(handle),
+            status,
+            accepted,
+            summary_by: p.front.summary_by.as_deref().map(handle),
+            answers,
+            summary,
+        };
+        (body, thread)
+    }
+
+    /// The thread's `status:`.
+    fn status(&self) -> Status {
+        match self.p.front.status.as_deref().map(str::trim) {
             None | Some("open") => Status::Open,
             Some("solved") => Status::Solved,
             Some(other) => {
-                ds.borrow_mut().push(
+                self.ds.borrow_mut().push(
                     Diagnostic::error(
-                        src,
+                        &self.p.source,
                         format!("`{other}` is not a thread status (expected `open` or `solved`)"),
                     )
-                    .at_opt_line(line_of("status"))
+                    .at_opt_line(self.line_of("status"))
                     .field("status"),
                 );
                 Status::Open
             }
-        };
-        let accepted = p
-            .front
-            .accepted
-            .as_ref()
-            .map(|s| s.trim().trim_start_matches('@').to_string());
-        match (&accepted, status) {
-            (None, Status::Solved) => ds.borrow_mut().push(
+        }
+    }
+
+    /// Marks the accepted answer, or reports why there is none.
+    fn mark_accepted(&self, accepted: Option<&str>, status: Status, answers: &mut [Answer]) {
+        let src = &self.p.source;
+        match (accepted, status) {
+            (None, Status::Solved) => self.ds.borrow_mut().push(
                 Diagnostic::error(src, "the thread is `solved` but names no accepted answer (expected `accepted: <handle of the answer's author>`)")
-                    .at_opt_line(line_of("status"))
+                    .at_opt_line(self.line_of("status"))
                     .field("accepted"),
             ),
             // The answers are checked once the body has been read.
-            (Some(_), _) if outline.is_none() => {}
+            (Some(_), _) if self.p.outline.is_none() => {}
             (Some(h), _) => {
-                if let Some(a) = answers.iter_mut().find(|a| &a.author == h) {
+                if let Some(a) = answers.iter_mut().find(|a| a.author == h) {
                     a.accepted = true;
                 } else {
                     let authors: Vec<String> = answers.iter().map(|a| format!("@{}", a.author)).collect();
-                    ds.borrow_mut().push(
+                    self.ds.borrow_mut().push(
                         Diagnostic::error(
                             src,
                             format!(
@@ -681,127 +813,53 @@ pub(crate) fn build_post(
                                 if authors.is_empty() { String::new() } else { format!("; answers are by {}", authors.join(", ")) }
                             ),
                         )
-                        .at_opt_line(line_of("accepted"))
+                        .at_opt_line(self.line_of("accepted"))
                         .field("accepted"),
                     );
                 }
             }
             (None, Status::Open) => {}
         }
-        (
-            body,
-            Some(Thread {
-                asked_by: p
-                    .front
-                    .asked_by
-                    .as_ref()
-                    .map(|s| s.trim().trim_start_matches('@').to_string()),
-                status,
-                accepted,
-                summary_by: p
-                    .front
-                    .summary_by
-                    .as_ref()
-                    .map(|s| s.trim().trim_start_matches('@').to_string()),
-                answers,
-                summary,
-            }),
-        )
-    } else {
-        (render(p.body().to_string(), p.body_line, ""), None)
-    };
-    let post = Post {
-        source: p.source.clone(),
-        kind: p.kind,
-        title,
-        path: format!("{}/{}.html", p.kind.dir(), slug),
-        slug,
-        publish_at: p.publish_at,
-        expire_at: p.expire_at,
-        draft: p.front.draft,
-        column,
-        tags: p
-            .front
-            .tags
-            .0
-            .iter()
-            .map(|t| credit_plain(members, lang, t, src, line_of("tags"), &mut ds.borrow_mut()))
-            .collect(),
-        stage: p
-            .front
-            .stage
-            .as_ref()
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
-            .map(|s| {
-                credit_plain(
-                    members,
-                    lang,
-                    s,
-                    src,
-                    line_of("stage"),
-                    &mut ds.borrow_mut(),
-                )
-            }),
-        authors: p
-            .front
-            .authors
-            .0
-            .iter()
-            .map(|s| s.trim_start_matches('@').to_string())
-            .collect(),
-        description: p.front.description.as_deref().map(|d| {
-            credit_plain(
-                members,
-                lang,
-                d,
-                src,
-                line_of("description"),
-                &mut ds.borrow_mut(),
-            )
-        }),
-        queue: p.front.queue,
-        body,
-        thread,
-    };
-    // Handles that are not in members.yaml, each reported once.
-    let heading_lines = outline.map(thread::RawThread::first_heading_lines);
-    let mut reported = HashSet::new();
-    for h in post.all_handles() {
-        if !reported.insert(h) {
-            continue;
+    }
+
+    /// Handles that are not in members.yaml, each reported once.
+    fn warn_unknown_handles(&self, post: &Post) {
+        let members = self.members;
+        if members.is_empty() {
+            return;
         }
-        if !members.contains(h) && !members.is_empty() {
+        let heading_lines = self
+            .p
+            .outline
+            .as_ref()
+            .map(thread::RawThread::first_heading_lines);
+        let mut reported = HashSet::new();
+        for h in post.all_handles() {
+            if !reported.insert(h) || members.contains(h) {
+                continue;
+            }
+            let thread = post.thread.as_ref();
             let field = if post.authors.iter().any(|a| a == h) {
                 Some("authors")
-            } else if post
-                .thread
-                .as_ref()
-                .is_some_and(|t| t.asked_by.as_deref() == Some(h))
-            {
+            } else if thread.is_some_and(|t| t.asked_by.as_deref() == Some(h)) {
                 Some("asked_by")
-            } else if post
-                .thread
-                .as_ref()
-                .is_some_and(|t| t.summary_by.as_deref() == Some(h))
-            {
+            } else if thread.is_some_and(|t| t.summary_by.as_deref() == Some(h)) {
                 Some("summary_by")
             } else {
                 None
             };
-            let line = field.and_then(line_of).or_else(|| {
+            let line = field.and_then(|f| self.line_of(f)).or_else(|| {
                 heading_lines
                     .as_ref()
                     .and_then(|lines| lines.get(h))
-                    .map(|l| p.body_line + l - 1)
+                    .map(|l| self.p.body_line + l - 1)
             });
-            let mut d = Diagnostic::warning(src, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
+            let mut d = Diagnostic::warning(&self.p.source, format!("`{h}` is not in the members file; it will be shown as written (add it to members.yaml)"))
                 .at_opt_line(line);
             if let Some(f) = field {
                 d = d.field(f);
             }
-            ds.borrow_mut().push(d);
+            self.ds.borrow_mut().push(d);
         }
     }
-    (post, ds.into_inner())
 }

@@ -6,6 +6,10 @@
 //! (this needs every post); then Markdown is rendered in parallel with links
 //! between posts resolved. Problems are collected as diagnostics, never
 //! panics, and every one names the file, the line and the field.
+//!
+//! Owns the model of a post and its loading. Imports config, members,
+//! markdown and the leaves; must not import `project` or anything above
+//! `core`.
 
 pub(crate) mod cache;
 pub mod frontmatter;

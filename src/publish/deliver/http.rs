@@ -276,6 +276,23 @@ pub fn excerpt(body: &str) -> String {
     }
 }
 
+/// What every platform's answer means alike: 429 is a rate limit (the
+/// wait from the body when the platform puts one there, else the
+/// `Retry-After` header, else `wait`), 5xx a transient error; `what` is the
+/// answer in words for the message. `None` for any other status.
+pub fn busy(r: &Reply, body_wait: Option<Duration>, wait: Duration, what: &str) -> Option<Answer> {
+    if r.status == 429 {
+        let w = body_wait
+            .or_else(|| r.retry_after.as_deref().and_then(seconds))
+            .unwrap_or(wait);
+        return Some(Answer::RateLimited(w, format!("HTTP 429: {what}")));
+    }
+    if r.status >= 500 {
+        return Some(Answer::Transient(format!("HTTP {}: {what}", r.status)));
+    }
+    None
+}
+
 /// The common shape of JSON-in-200 platforms (WeCom, DingTalk, Feishu):
 /// reads `code_field`/`msg_field` and maps codes to answers.
 pub fn code_answer(
@@ -286,12 +303,8 @@ pub fn code_answer(
     busy_codes: &[i64],
     wait: Duration,
 ) -> Answer {
-    if r.status == 429 {
-        let w = r.retry_after.as_deref().and_then(seconds).unwrap_or(wait);
-        return Answer::RateLimited(w, format!("HTTP 429: {}", excerpt(&r.body)));
-    }
-    if r.status >= 500 {
-        return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(&r.body)));
+    if let Some(a) = busy(r, None, wait, &excerpt(&r.body)) {
+        return a;
     }
     let v: Option<Value> = serde_json::from_str(&r.body).ok();
     let code = v
@@ -401,6 +414,32 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::net::TcpListener;
+
+    #[test]
+    fn busy_answers_are_read_alike() {
+        let reply = |status, retry_after: Option<&str>| Reply {
+            status,
+            retry_after: retry_after.map(str::to_string),
+            body: String::new(),
+        };
+        let wait = Duration::seconds(5);
+        let body = Some(Duration::seconds(9));
+        let rate = |w: i64| {
+            Some(Answer::RateLimited(
+                Duration::seconds(w),
+                "HTTP 429: x".into(),
+            ))
+        };
+        assert_eq!(busy(&reply(429, Some("7")), body, wait, "x"), rate(9));
+        assert_eq!(busy(&reply(429, Some("7")), None, wait, "x"), rate(7));
+        assert_eq!(busy(&reply(429, None), None, wait, "x"), rate(5));
+        assert_eq!(
+            busy(&reply(503, None), None, wait, "x"),
+            Some(Answer::Transient("HTTP 503: x".into()))
+        );
+        assert_eq!(busy(&reply(200, None), None, wait, "x"), None);
+        assert_eq!(busy(&reply(400, None), None, wait, "x"), None);
+    }
 
     /// A server on 127.0.0.1 that handles one connection with `f`.
     fn serve_once(f: impl FnOnce(std::net::TcpStream) + Send + 'static) -> u16 {

@@ -10,6 +10,8 @@
 //! * [`ics`] — the iCalendar writer.
 //! * [`report`] — a duty week in figures.
 //! * [`pin`] — freezing the plan into front matter.
+//!
+//! May import `core`; must not import `archive`, `book` or `tools`.
 
 pub mod ics;
 pub mod pin;
@@ -20,7 +22,7 @@ pub mod slots;
 pub use crate::core::config::events::{Event, Occurrence};
 pub use crate::core::config::rota::{Duty, Rota};
 pub use plan::{
-    day_label, plan, planned_times, Clash, Due, Entry, EntryStatus, Plan, PlannedPost, PostStatus,
+    day_label, plan, planned_times, Clash, Entry, EntryStatus, Plan, PlannedPost, PostStatus,
     Runway, Schedule,
 };
 

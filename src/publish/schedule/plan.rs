@@ -125,26 +125,9 @@ pub struct Schedule {
     pub unplaced: Vec<Unplaced>,
     /// Runway per column, in `site.toml` order.
     pub runway: Vec<Runway>,
-    stale_after: HashMap<String, Duration>,
-    by_source: HashMap<PathBuf, usize>,
-}
-
-/// A post whose planned time has come and that has not been delivered.
-#[derive(Debug, Clone)]
-pub struct Due<'a> {
-    /// The planned post.
-    pub planned: &'a PlannedPost,
-    /// True when its column's `stale_after` has passed since `at`: too late
-    /// to post without a human deciding (report it, never drop it silently).
-    pub stale: bool,
 }
 
 impl Schedule {
-    /// The planned time of the post from `source`, if it has one.
-    pub fn get(&self, source: &std::path::Path) -> Option<&PlannedPost> {
-        self.by_source.get(source).map(|&i| &self.posts[i])
-    }
-
     /// Planned posts with `from <= at < to`, optionally of one column.
     pub fn between<'a>(
         &'a self,
@@ -157,31 +140,6 @@ impl Schedule {
         self.posts[lo..hi.max(lo)]
             .iter()
             .filter(move |p| column.is_none_or(|c| p.column == c))
-    }
-
-    /// Posts due at the schedule's `now`: not delivered, planned at or
-    /// before now, optionally of one column. Each says whether it is stale
-    /// (more than its column's `stale_after` late). Queued posts are never
-    /// stale here: a queued post whose slot went stale is planned into a
-    /// later slot instead.
-    pub fn due(&self, column: Option<&str>) -> Vec<Due<'_>> {
-        let hi = self.posts.partition_point(|p| p.at <= self.now);
-        self.posts[..hi]
-            .iter()
-            .filter(|p| p.status != PostStatus::Delivered)
-            .filter(|p| column.is_none_or(|c| p.column == c))
-            .map(|p| {
-                let stale_after = self
-                    .stale_after
-                    .get(&p.column)
-                    .copied()
-                    .unwrap_or_else(|| Duration::hours(2));
-                Due {
-                    planned: p,
-                    stale: self.now >= p.at + stale_after,
-                }
-            })
-            .collect()
     }
 }
 
@@ -217,35 +175,16 @@ fn slot_for_delivery(col: &Column, tz: Tz, d: DateTime<Utc>) -> Option<DateTime<
 pub fn planned_times(c: &Project, clock: &Clock) -> Schedule {
     let tz = c.config.tz;
     let now = clock.now;
-    let mut posts: Vec<PlannedPost> = Vec::new();
-    let mut unplaced = Vec::new();
-    let mut runway = Vec::new();
+    let mut plan = Placing::default();
     let mut queued: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut taken: HashMap<&str, HashSet<DateTime<Utc>>> = HashMap::new();
-    let mut slot_sets: HashMap<&str, HashSet<DateTime<Utc>>> = HashMap::new();
-
     for (i, p) in c.posts.iter().enumerate() {
         if p.draft {
             continue;
         }
-        let col = c.config.column(&p.column);
-        let delivered = c.delivered.get(&p.source).copied();
-        let fixed = match (delivered, p.publish_at) {
-            (Some(d), pinned) => {
-                let at = match (pinned, col) {
-                    (Some(t), Some(col)) if t <= d && d < t + col.stale_after => t,
-                    (_, Some(col)) => slot_for_delivery(col, tz, d).unwrap_or(d),
-                    (_, None) => d,
-                };
-                Some((at, PostStatus::Delivered, Some(d)))
-            }
-            (None, Some(t)) => Some((t, PostStatus::Pinned, None)),
-            (None, None) => None,
-        };
-        match fixed {
+        match fixed_time(c, p) {
             Some((at, status, delivered_at)) => {
-                taken.entry(p.column.as_str()).or_default().insert(at);
-                posts.push(PlannedPost {
+                plan.taken.entry(p.column.clone()).or_default().insert(at);
+                plan.posts.push(PlannedPost {
                     index: i,
                     source: p.source.clone(),
                     column: p.column.clone(),
@@ -255,95 +194,25 @@ pub fn planned_times(c: &Project, clock: &Clock) -> Schedule {
                     delivered_at,
                 });
             }
-            None => {
-                if p.expire_at.is_some_and(|e| e <= now) {
-                    unplaced.push(Unplaced {
-                        source: p.source.clone(),
-                        column: p.column.clone(),
-                        reason: UnplacedReason::Expired,
-                    });
-                } else {
-                    queued.entry(p.column.as_str()).or_default().push(i);
-                }
-            }
+            None if p.expire_at.is_some_and(|e| e <= now) => plan.unplaced.push(Unplaced {
+                source: p.source.clone(),
+                column: p.column.clone(),
+                reason: UnplacedReason::Expired,
+            }),
+            None => queued.entry(p.column.as_str()).or_default().push(i),
         }
     }
-
-    let today = clock.today();
     for col in &c.config.columns {
         let mut q = queued.remove(col.id.as_str()).unwrap_or_default();
         q.sort_by_cached_key(|&i| queue_key(&c.posts[i]));
-        let empty = HashSet::new();
-        let held = taken.get(col.id.as_str()).unwrap_or(&empty);
-        let pinned_ahead = posts
-            .iter()
-            .filter(|p| p.column == col.id && p.status == PostStatus::Pinned && p.at >= now)
-            .count();
-        if !slots::has_slots(col) {
-            for i in q {
-                unplaced.push(Unplaced {
-                    source: c.posts[i].source.clone(),
-                    column: col.id.clone(),
-                    reason: UnplacedReason::NoSlots,
-                });
-            }
-            runway.push(Runway {
-                column: col.id.clone(),
-                queued: 0,
-                pinned_ahead,
-                last_queued: None,
-                runs_out: None,
-                days_left: None,
-            });
-            continue;
-        }
-        let threshold = now - col.stale_after;
-        let start_date = threshold.with_timezone(&tz).date_naive();
-        let mut free = slots::slots_from(col, tz, start_date)
-            .filter(|s| *s > threshold)
-            .filter(|s| !held.contains(s));
-        let mut n = q.len();
-        let mut last_queued = None;
-        let mut placed = Vec::with_capacity(n);
-        let mut next_free = free.next();
-        for i in q {
-            let Some(at) = next_free else { break };
-            // A post that would go out after its own expiry is not planned;
-            // the slot stays free for the next post in the queue.
-            if c.posts[i].expire_at.is_some_and(|e| at >= e) {
-                unplaced.push(Unplaced {
-                    source: c.posts[i].source.clone(),
-                    column: col.id.clone(),
-                    reason: UnplacedReason::Expired,
-                });
-                n -= 1;
-                continue;
-            }
-            next_free = free.next();
-            last_queued = Some(at);
-            placed.push(at);
-            posts.push(PlannedPost {
-                index: i,
-                source: c.posts[i].source.clone(),
-                column: col.id.clone(),
-                at,
-                status: PostStatus::Queued,
-                on_slot: true,
-                delivered_at: None,
-            });
-        }
-        let runs_out = next_free;
-        slot_sets.insert(col.id.as_str(), placed.into_iter().collect());
-        runway.push(Runway {
-            column: col.id.clone(),
-            queued: n,
-            pinned_ahead,
-            last_queued,
-            runs_out,
-            days_left: runs_out.map(|t| (t.with_timezone(&tz).date_naive() - today).num_days()),
-        });
+        plan.queue_column(c, clock, col, q);
     }
-
+    let Placing {
+        mut posts,
+        unplaced,
+        runway,
+        ..
+    } = plan;
     // Mark pinned/delivered posts that sit on a slot of their column.
     for p in posts.iter_mut().filter(|p| p.status != PostStatus::Queued) {
         if let Some(col) = c.config.column(&p.column) {
@@ -359,24 +228,117 @@ pub fn planned_times(c: &Project, clock: &Clock) -> Schedule {
             &b.source,
         ))
     });
-    let by_source = posts
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.source.clone(), i))
-        .collect();
     Schedule {
         now,
         tz,
         posts,
         unplaced,
         runway,
-        stale_after: c
-            .config
-            .columns
+    }
+}
+
+/// The time of a post that is not queued: when it was delivered (on the
+/// slot it went out for), or its pinned `publish_at`. `None` for a queued
+/// post.
+fn fixed_time(c: &Project, p: &Post) -> Option<(DateTime<Utc>, PostStatus, Option<DateTime<Utc>>)> {
+    let col = c.config.column(&p.column);
+    match (c.delivered.get(&p.source).copied(), p.publish_at) {
+        (Some(d), pinned) => {
+            let at = match (pinned, col) {
+                (Some(t), Some(col)) if t <= d && d < t + col.stale_after => t,
+                (_, Some(col)) => slot_for_delivery(col, c.config.tz, d).unwrap_or(d),
+                (_, None) => d,
+            };
+            Some((at, PostStatus::Delivered, Some(d)))
+        }
+        (None, Some(t)) => Some((t, PostStatus::Pinned, None)),
+        (None, None) => None,
+    }
+}
+
+/// The plan while [`planned_times`] fills it.
+#[derive(Default)]
+struct Placing {
+    posts: Vec<PlannedPost>,
+    unplaced: Vec<Unplaced>,
+    runway: Vec<Runway>,
+    /// Slots already held by pinned or delivered posts, by column.
+    taken: HashMap<String, HashSet<DateTime<Utc>>>,
+}
+
+impl Placing {
+    /// Places the queue `q` of column `col` (in queue order) into its next
+    /// free deliverable slots, and records the column's runway.
+    fn queue_column(&mut self, c: &Project, clock: &Clock, col: &Column, q: Vec<usize>) {
+        let (tz, now) = (c.config.tz, clock.now);
+        let empty = HashSet::new();
+        let held = self.taken.get(col.id.as_str()).unwrap_or(&empty);
+        let pinned_ahead = self
+            .posts
             .iter()
-            .map(|col| (col.id.clone(), col.stale_after))
-            .collect(),
-        by_source,
+            .filter(|p| p.column == col.id && p.status == PostStatus::Pinned && p.at >= now)
+            .count();
+        if !slots::has_slots(col) {
+            for i in q {
+                self.unplaced.push(Unplaced {
+                    source: c.posts[i].source.clone(),
+                    column: col.id.clone(),
+                    reason: UnplacedReason::NoSlots,
+                });
+            }
+            self.runway.push(Runway {
+                column: col.id.clone(),
+                queued: 0,
+                pinned_ahead,
+                last_queued: None,
+                runs_out: None,
+                days_left: None,
+            });
+            return;
+        }
+        let threshold = now - col.stale_after;
+        let start_date = threshold.with_timezone(&tz).date_naive();
+        let mut free = slots::slots_from(col, tz, start_date)
+            .filter(|s| *s > threshold)
+            .filter(|s| !held.contains(s));
+        let mut n = q.len();
+        let mut last_queued = None;
+        let mut next_free = free.next();
+        for i in q {
+            let Some(at) = next_free else { break };
+            // A post that would go out after its own expiry is not planned;
+            // the slot stays free for the next post in the queue.
+            if c.posts[i].expire_at.is_some_and(|e| at >= e) {
+                self.unplaced.push(Unplaced {
+                    source: c.posts[i].source.clone(),
+                    column: col.id.clone(),
+                    reason: UnplacedReason::Expired,
+                });
+                n -= 1;
+                continue;
+            }
+            next_free = free.next();
+            last_queued = Some(at);
+            self.posts.push(PlannedPost {
+                index: i,
+                source: c.posts[i].source.clone(),
+                column: col.id.clone(),
+                at,
+                status: PostStatus::Queued,
+                on_slot: true,
+                delivered_at: None,
+            });
+        }
+        let runs_out = next_free;
+        let today = clock.today();
+        self.runway.push(Runway {
+            column: col.id.clone(),
+            queued: n,
+            pinned_ahead,
+            last_queued,
+            runs_out,
+            days_left: runs_out.map(|t| (t.with_timezone(&tz).date_naive() - today).num_days()),
+        });
     }
 }
 

@@ -4,8 +4,8 @@
 //! proxies may answer 204, and treating those as failures would post the
 //! message again on every run.
 
-use super::http::{excerpt, seconds, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{busy, excerpt, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::json;
 
@@ -28,12 +28,8 @@ pub fn request(url: &str, text: &str) -> Prepared {
 /// Reads Slack's answer.
 pub fn answer(r: &Reply, wait: Duration) -> Answer {
     let b = r.body.trim();
-    if r.status == 429 {
-        let w = r.retry_after.as_deref().and_then(seconds).unwrap_or(wait);
-        return Answer::RateLimited(w, format!("HTTP 429: {}", excerpt(b)));
-    }
-    if r.status >= 500 {
-        return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(b)));
+    if let Some(a) = busy(r, None, wait, &excerpt(b)) {
+        return a;
     }
     if (200..300).contains(&r.status) {
         return if b == "ok" || b.is_empty() {
@@ -43,6 +39,28 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         };
     }
     Answer::Permanent(format!("HTTP {}: {}", r.status, excerpt(b)))
+}
+
+/// Slack, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Slack;
+
+impl super::Platform for Slack {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Slack
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::Line(MENTION_ALL)
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(m.url.unwrap_or_default(), m.text)
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
 //! Watching the site's files: what to watch, and what a changed path means.
+//! `qunshu serve` re-renders on a [`Change`]; `qunshu run` looks at its
+//! plan again.
 //!
 //! Only the folders the site is made from are watched (`content/`,
 //! `themes/`, `templates/`, `static/`, and the root itself for
@@ -7,8 +9,9 @@
 //! rebuilds. Events are debounced (notify-debouncer-full), so an editor's
 //! write-temp-then-rename save is one change; reads (access events, which
 //! the preview's own reloads cause) are ignored.
+//!
+//! Owns: the file watcher. Must not import: anything above `core`.
 
-use super::preview::Change;
 use crate::core::config::CONFIG_FILE;
 use crate::core::content::CONTENT_DIR;
 use notify::{EventKind, RecursiveMode};
@@ -17,6 +20,15 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
+
+/// What changed on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// `site.toml`, the members file or the theme: render everything.
+    Full,
+    /// Files or folders under `content/` (relative to the root).
+    Content(BTreeSet<PathBuf>),
+}
 
 /// How long the debouncer waits for a burst of events to end.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
@@ -65,8 +77,8 @@ impl Watcher {
         })
     }
 
-    /// What a batch of changed paths (absolute) means for the preview, or
-    /// `None` when none of them matters.
+    /// What a batch of changed paths (absolute) means, or `None` when
+    /// none of them matters.
     pub fn classify(&self, paths: &[PathBuf]) -> Option<Change> {
         classify(&self.root, &self.members_file, paths)
     }

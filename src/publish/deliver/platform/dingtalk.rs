@@ -3,8 +3,8 @@
 //! message = timestamp + "\n" + secret)))` in the URL; errcode 130101 = too
 //! fast (20 messages a minute).
 
-use super::http::{code_answer, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{code_answer, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use base64::Engine;
 use chrono::Duration;
 use hmac::{Hmac, Mac};
@@ -56,6 +56,35 @@ pub fn request(
 /// Reads DingTalk's answer: `{"errcode":0,"errmsg":"ok"}` on success.
 pub fn answer(r: &Reply, wait: Duration) -> Answer {
     code_answer(r, &["errcode"], &["errmsg"], &[130101], &[-1], wait)
+}
+
+/// DingTalk, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Dingtalk;
+
+impl super::Platform for Dingtalk {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Dingtalk
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::InRequest
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(
+            m.url.unwrap_or_default(),
+            m.secret,
+            m.now.timestamp_millis(),
+            m.title,
+            m.text,
+            m.mention_all,
+        )
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
+    }
 }
 
 #[cfg(test)]

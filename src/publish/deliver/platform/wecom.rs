@@ -1,8 +1,8 @@
 //! 企业微信 (WeCom) group robot: `msgtype: markdown`, 4096 bytes, errors as
 //! `errcode` in an HTTP 200 body, 45009 = rate limit (20 messages a minute).
 
-use super::http::{code_answer, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{code_answer, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::json;
 
@@ -30,4 +30,26 @@ pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
 /// Reads WeCom's answer: `{"errcode":0,"errmsg":"ok"}` on success.
 pub fn answer(r: &Reply, wait: Duration) -> Answer {
     code_answer(r, &["errcode"], &["errmsg"], &[45009], &[-1], wait)
+}
+
+/// WeCom, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Wecom;
+
+impl super::Platform for Wecom {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Wecom
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::TitleMessage
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(m.url.unwrap_or_default(), m.text, m.mention_all)
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
+    }
 }

@@ -2,8 +2,8 @@
 //! id); 2000 characters; 429 with `retry_after`; mentions turned off so a
 //! post can never ping `@everyone`.
 
-use super::http::{excerpt, seconds, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{busy, excerpt, seconds, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::{json, Value};
 
@@ -36,17 +36,12 @@ pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
 /// Reads Discord's answer: the created message (`{"id": "…"}`).
 pub fn answer(r: &Reply, wait: Duration) -> Answer {
     let v: Option<Value> = serde_json::from_str(&r.body).ok();
-    if r.status == 429 {
-        let w = v
-            .as_ref()
-            .and_then(|v| v.get("retry_after")?.as_f64())
-            .and_then(|f| seconds(&f.to_string()))
-            .or_else(|| r.retry_after.as_deref().and_then(seconds))
-            .unwrap_or(wait);
-        return Answer::RateLimited(w, format!("HTTP 429: {}", excerpt(&r.body)));
-    }
-    if r.status >= 500 {
-        return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(&r.body)));
+    let body_wait = v
+        .as_ref()
+        .and_then(|v| v.get("retry_after")?.as_f64())
+        .and_then(|f| seconds(&f.to_string()));
+    if let Some(a) = busy(r, body_wait, wait, &excerpt(&r.body)) {
+        return a;
     }
     match r.status {
         200 => match v.as_ref().and_then(|v| v.get("id")) {
@@ -65,5 +60,27 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
                 .unwrap_or_else(|| excerpt(&r.body));
             Answer::Permanent(format!("HTTP {s}: {msg}"))
         }
+    }
+}
+
+/// Discord, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Discord;
+
+impl super::Platform for Discord {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Discord
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::Line(MENTION_ALL)
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(m.url.unwrap_or_default(), m.text, m.mention_all)
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
     }
 }

@@ -4,7 +4,7 @@
 //! slot, named by the slot's local time and the column; a post longer than
 //! one chat message is written as numbered parts separated by a cut line.
 
-use super::render::{Dialect, Limit};
+use super::super::render::{Dialect, Limit};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
@@ -42,4 +42,32 @@ pub fn write(dir: &Path, name: &str, text: &str) -> std::io::Result<PathBuf> {
     let path = dir.join(name);
     crate::core::atomic::write(&path, text.as_bytes(), crate::core::atomic::Replace::Yes)?;
     Ok(path)
+}
+
+/// The outbox, in the platform table: plain text, written to files.
+#[derive(Debug, Clone, Copy)]
+pub struct Outbox;
+
+impl super::Platform for Outbox {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Outbox
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn writes_files(&self) -> bool {
+        true
+    }
+    /// Never sent: the outbox writes a file instead. Built as the generic
+    /// webhook's, the fields of the post.
+    fn request(&self, m: &super::Outgoing<'_>) -> super::super::http::Prepared {
+        super::webhook::Webhook.request(m)
+    }
+    fn answer(
+        &self,
+        r: &super::super::http::Reply,
+        wait: chrono::Duration,
+    ) -> super::super::http::Answer {
+        super::webhook::Webhook.answer(r, wait)
+    }
 }

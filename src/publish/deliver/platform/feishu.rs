@@ -4,8 +4,8 @@
 //! secret, message = ""))` to the body. Errors come as `code` in the body;
 //! 11232 is the rate limit (5 a second, 100 a minute).
 
-use super::http::{code_answer, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{code_answer, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use base64::Engine;
 use chrono::Duration;
 use hmac::{Hmac, Mac};
@@ -66,6 +66,37 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         &[],
         wait,
     )
+}
+
+/// Feishu / Lark, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Feishu;
+
+impl super::Platform for Feishu {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Feishu
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn title_apart(&self) -> bool {
+        true
+    }
+    fn at_all(&self) -> super::AtAll {
+        super::AtAll::Line(MENTION_ALL)
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(
+            m.url.unwrap_or_default(),
+            m.secret,
+            m.now.timestamp(),
+            m.title,
+            m.text,
+        )
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
+    }
 }
 
 #[cfg(test)]

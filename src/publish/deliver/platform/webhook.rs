@@ -2,7 +2,7 @@
 //! the other kinds do not cover. Any 2xx status is success (an `id` field in
 //! a JSON answer is kept); 429 with `Retry-After` is retried.
 
-use super::http::{excerpt, seconds, Answer, Prepared, Reply};
+use super::super::http::{busy, excerpt, Answer, Prepared, Reply};
 use chrono::Duration;
 use serde_json::Value;
 
@@ -16,12 +16,8 @@ pub fn request(url: &str, fields: Value) -> Prepared {
 
 /// Reads the answer.
 pub fn answer(r: &Reply, wait: Duration) -> Answer {
-    if r.status == 429 {
-        let w = r.retry_after.as_deref().and_then(seconds).unwrap_or(wait);
-        return Answer::RateLimited(w, format!("HTTP 429: {}", excerpt(&r.body)));
-    }
-    if r.status >= 500 {
-        return Answer::Transient(format!("HTTP {}: {}", r.status, excerpt(&r.body)));
+    if let Some(a) = busy(r, None, wait, &excerpt(&r.body)) {
+        return a;
     }
     if (200..300).contains(&r.status) {
         let id = serde_json::from_str::<Value>(&r.body)
@@ -34,4 +30,29 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         return Answer::Sent(id);
     }
     Answer::Permanent(format!("HTTP {}: {}", r.status, excerpt(&r.body)))
+}
+
+/// The generic webhook, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Webhook;
+
+impl super::Platform for Webhook {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Webhook
+    }
+    fn text(&self) -> Option<(super::super::render::Dialect, super::super::render::Limit)> {
+        None
+    }
+    /// The post's fields; a message without them (never built so) is sent
+    /// as a JSON string.
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        let fields = m
+            .fields
+            .cloned()
+            .unwrap_or_else(|| Value::String(m.text.to_string()));
+        request(m.url.unwrap_or_default(), fields)
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
+    }
 }

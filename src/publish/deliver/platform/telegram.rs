@@ -2,8 +2,8 @@
 //! characters); 429 answers carry `parameters.retry_after`; the returned
 //! `message_id` is kept in the ledger.
 
-use super::http::{excerpt, Answer, Prepared, Reply};
-use super::render::{Dialect, Limit};
+use super::super::http::{busy, excerpt, seconds, Answer, Prepared, Reply};
+use super::super::render::{Dialect, Limit};
 use chrono::Duration;
 use serde_json::{json, Value};
 
@@ -35,17 +35,12 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
         .and_then(|v| v.get("description")?.as_str())
         .map(|s| s.to_string())
         .unwrap_or_else(|| excerpt(&r.body));
-    if r.status == 429 {
-        let w = v
-            .as_ref()
-            .and_then(|v| v.get("parameters")?.get("retry_after")?.as_f64())
-            .and_then(|f| super::http::seconds(&f.to_string()))
-            .or_else(|| r.retry_after.as_deref().and_then(super::http::seconds))
-            .unwrap_or(wait);
-        return Answer::RateLimited(w, format!("HTTP 429: {desc}"));
-    }
-    if r.status >= 500 {
-        return Answer::Transient(format!("HTTP {}: {desc}", r.status));
+    let body_wait = v
+        .as_ref()
+        .and_then(|v| v.get("parameters")?.get("retry_after")?.as_f64())
+        .and_then(|f| seconds(&f.to_string()));
+    if let Some(a) = busy(r, body_wait, wait, &desc) {
+        return a;
     }
     match v.as_ref().and_then(|v| v.get("ok")?.as_bool()) {
         Some(true) if r.status == 200 => {
@@ -66,5 +61,29 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
             "HTTP 200 with an unreadable answer: {}",
             excerpt(&r.body)
         )),
+    }
+}
+
+/// Telegram, in the platform table.
+#[derive(Debug, Clone, Copy)]
+pub struct Telegram;
+
+impl super::Platform for Telegram {
+    fn kind(&self) -> super::ChannelKind {
+        super::ChannelKind::Telegram
+    }
+    fn text(&self) -> Option<(Dialect, Limit)> {
+        Some((DIALECT, LIMIT))
+    }
+    fn request(&self, m: &super::Outgoing<'_>) -> Prepared {
+        request(
+            m.url.unwrap_or(API),
+            m.secret.unwrap_or_default(),
+            m.chat_id.unwrap_or_default(),
+            m.text,
+        )
+    }
+    fn answer(&self, r: &Reply, wait: Duration) -> super::super::http::Answer {
+        answer(r, wait)
     }
 }
