@@ -1,25 +1,22 @@
 //! Choosing the posts, making chapters and sections, and rendering them
-//! with the book's own link resolver.
-//!
-//! Links between posts become links inside the book (`#p12`, `#p12-…` for
-//! a heading); a link to a published post that is not in the book goes to
-//! the archive; images under the site folder are packaged (`images/img-….png`).
+//! with the book's links (see `links.rs`).
 
+use super::links::Links;
 use super::xhtml::{self, Frag};
 use super::{Book, BookSection, Chapter, Cover, Part, PartRole, Preface};
 use crate::core::config::books::{BookConfig, ChapterSpec, Grouping};
 use crate::core::config::{Lang, CONFIG_FILE};
-use crate::core::content::{is_relative_ref, resolve_relative, Post, Visibility};
+use crate::core::content::{Post, Visibility};
 use crate::core::diag::{Diagnostic, Diagnostics};
+use crate::core::i18n::text;
 use crate::core::kind::Kind;
-use crate::core::markdown::{self, RefKind, Resolved};
+use crate::core::markdown;
 use crate::core::project::Project;
-use crate::core::slug::encode_path;
 use crate::core::time::Clock;
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::path::Path;
 
 /// Image types every e-reader shows (EPUB core media types).
 pub const IMAGE_TYPES: &[(&str, &str)] = &[
@@ -34,138 +31,6 @@ pub const IMAGE_TYPES: &[(&str, &str)] = &[
 pub fn media_type(path: &str) -> Option<&'static str> {
     let ext = path.rsplit('.').next()?.to_ascii_lowercase();
     IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
-}
-
-/// Where a link or image in the book's content goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// An anchor in the book.
-    Anchor(String),
-    /// An absolute URL (the archive, for posts not in the book).
-    Url(String),
-    /// A packaged image.
-    Image(String),
-    /// Leave as written (external URLs; anything else is dropped later).
-    Keep,
-}
-
-/// What the resolver needs to know about the book.
-#[derive(Debug)]
-pub struct Links<'c> {
-    root: PathBuf,
-    base_url: String,
-    anchors: HashMap<&'c Path, String>,
-    /// Heading ids the loader gave each post (for `#fragment` links).
-    headings: HashMap<&'c Path, Vec<&'c str>>,
-    published: HashMap<&'c Path, &'c Post>,
-    images: Mutex<BTreeMap<String, PathBuf>>,
-    warnings: Mutex<Vec<Diagnostic>>,
-}
-
-impl<'c> Links<'c> {
-    /// Resolves `dest`, written in `source` (whose anchor is `own`).
-    pub fn target(&self, source: &Path, own: &str, kind: RefKind, dest: &str) -> Target {
-        if let Some(frag) = dest.strip_prefix('#') {
-            return Target::Anchor(self.fragment(source, own, frag));
-        }
-        if !is_relative_ref(dest) {
-            return Target::Keep;
-        }
-        let (target, frag) = resolve_relative(source, dest);
-        if target
-            .components()
-            .next()
-            .is_some_and(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Target::Keep;
-        }
-        let target_str = crate::core::slug::to_slash(&target);
-        if kind == RefKind::Link && target.extension().is_some_and(|e| e == "md") {
-            if let Some(a) = self.anchors.get(target.as_path()) {
-                return Target::Anchor(match frag {
-                    Some(f) => self.fragment(&target, a, &f),
-                    None => a.clone(),
-                });
-            }
-            if let Some(p) = self.published.get(target.as_path()) {
-                let f = frag.map(|f| format!("#{f}")).unwrap_or_default();
-                return Target::Url(format!("{}{}{f}", self.base_url, p.href()));
-            }
-            return Target::Anchor(own.to_string());
-        }
-        let abs = self.root.join(&target);
-        if kind == RefKind::Image {
-            if abs.is_file() {
-                if let Some(ext) = target
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                    .filter(|e| media_type(&format!("x.{e}")).is_some())
-                {
-                    let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, target_str.as_bytes());
-                    let href = format!("images/img-{}.{ext}", &id.simple().to_string()[..12]);
-                    if let Ok(mut m) = self.images.lock() {
-                        m.insert(href.clone(), abs);
-                    }
-                    return Target::Image(href);
-                }
-                self.warn(source, format!("the image `{dest}` is not PNG, JPEG, GIF or SVG, which e-readers show; the book prints its description instead"));
-            } else {
-                self.warn(source, format!("the image `{dest}` points to {target_str}, which does not exist; the book prints its description instead"));
-            }
-            return Target::Keep;
-        }
-        // Another file (an attachment): the archive copies files under content/.
-        match target.strip_prefix(crate::core::content::CONTENT_DIR) {
-            Ok(inside) if abs.is_file() => Target::Url(format!(
-                "{}{}",
-                self.base_url,
-                encode_path(&inside.to_string_lossy())
-            )),
-            _ => Target::Keep,
-        }
-    }
-
-    fn fragment(&self, source: &Path, anchor: &str, frag: &str) -> String {
-        let frag = percent_encoding::percent_decode_str(frag).decode_utf8_lossy();
-        if frag.is_empty() {
-            return anchor.to_string();
-        }
-        let found = self.headings.get(source).and_then(|ids| {
-            ids.iter()
-                .find(|h| **h == frag || h.split_once('-').is_some_and(|(_, rest)| rest == frag))
-        });
-        match found {
-            Some(h) => format!("{anchor}-{h}"),
-            None => anchor.to_string(),
-        }
-    }
-
-    fn warn(&self, source: &Path, msg: String) {
-        if let Ok(mut w) = self.warnings.lock() {
-            let d = Diagnostic::warning(source, msg);
-            if !w.contains(&d) {
-                w.push(d);
-            }
-        }
-    }
-
-    /// Images registered so far.
-    pub fn images(&self) -> BTreeMap<String, PathBuf> {
-        self.images.lock().map(|m| m.clone()).unwrap_or_default()
-    }
-
-    /// A resolver for [`markdown::render`].
-    pub fn resolver<'a>(
-        &'a self,
-        source: &'a Path,
-        own: &'a str,
-    ) -> impl Fn(RefKind, &str) -> Resolved + Sync + 'a {
-        move |kind, dest| match self.target(source, own, kind, dest) {
-            Target::Anchor(id) => Resolved::Rewrite(format!("#{id}")),
-            Target::Url(u) | Target::Image(u) => Resolved::Rewrite(u),
-            Target::Keep => Resolved::Keep,
-        }
-    }
 }
 
 fn cfg_err(line: usize, field: String, msg: String) -> Diagnostic {
@@ -231,21 +96,16 @@ fn visibility_words(v: Visibility) -> &'static str {
 }
 
 fn other_title(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => "其他",
-        Lang::En => "Other",
-    }
+    text::book::OTHER.get(lang)
 }
 
 fn kind_title(kind: Kind, lang: Lang) -> &'static str {
-    match (kind, lang) {
-        (Kind::Qa, Lang::ZhCn) => "问答精选",
-        (Kind::Case, Lang::ZhCn) => "案例拆解",
-        (Kind::Brief, Lang::ZhCn) => "每日早报",
-        (Kind::Qa, Lang::En) => "Questions and answers",
-        (Kind::Case, Lang::En) => "Case breakdowns",
-        (Kind::Brief, Lang::En) => "Daily briefs",
+    match kind {
+        Kind::Qa => text::book::QA,
+        Kind::Case => text::book::CASES,
+        Kind::Brief => text::book::BRIEFS,
     }
+    .get(lang)
 }
 
 /// Groups posts (already in time order) into titled chapters.
@@ -412,310 +272,33 @@ pub(super) fn make<'c>(
     let tz = c.config.tz;
     let now = clock.now;
     let local_date = |p: &Post| c.post_time(p).map(|t| t.with_timezone(&tz).date_naive());
-    let by_time = |a: &&Post, b: &&Post| {
-        c.post_time(a)
-            .cmp(&c.post_time(b))
-            .then_with(|| a.source.cmp(&b.source))
-    };
 
-    let grouped: Vec<(String, Vec<&Post>)> = match &cfg.grouping {
-        Grouping::List(specs) => {
-            let mut seen: HashMap<&Path, usize> = HashMap::new();
-            let mut out = Vec::new();
-            for (ci, ChapterSpec { title, posts, .. }) in specs.iter().enumerate() {
-                let mut list = Vec::new();
-                for (pi, (spec, line)) in posts.iter().enumerate() {
-                    let field = format!("{}.chapters[{ci}].posts[{pi}]", cfg.key);
-                    match find_post(&c.posts, spec) {
-                        Err(m) => diags.push(cfg_err(*line, field, m)),
-                        Ok(p) => {
-                            let v = c.visibility(p, now);
-                            if v != Visibility::Published {
-                                diags.push(cfg_err(
-                                    *line,
-                                    field,
-                                    format!(
-                                        "`{spec}` ({}) is {}, so it cannot go into the book",
-                                        p.source.display(),
-                                        visibility_words(v)
-                                    ),
-                                ));
-                            } else if let Some(prev) = seen.insert(&p.source, *line) {
-                                diags.push(cfg_err(
-                                    *line,
-                                    field,
-                                    format!(
-                                        "`{spec}` ({}) is already in the book (line {prev}); a post goes into one chapter",
-                                        p.source.display()
-                                    ),
-                                ));
-                            } else {
-                                list.push(p);
-                            }
-                        }
-                    }
-                }
-                out.push((title.clone(), list));
-            }
-            out
-        }
-        _ => {
-            let mut posts: Vec<&Post> = c
-                .posts
-                .iter()
-                .filter(|p| c.visibility(p, now) == Visibility::Published)
-                .filter(|p| cfg.kinds.contains(&p.kind))
-                .filter(|p| cfg.tags.is_empty() || p.tags.iter().any(|t| cfg.tags.contains(t)))
-                .filter(|p| {
-                    cfg.stages.is_empty()
-                        || p.stage.as_ref().is_some_and(|s| cfg.stages.contains(s))
-                })
-                .filter(|p| {
-                    let d = local_date(p);
-                    cfg.from.is_none_or(|f| d.is_some_and(|d| d >= f))
-                        && cfg.to.is_none_or(|t| d.is_some_and(|d| d <= t))
-                })
-                .collect();
-            posts.sort_by(by_time);
-            group(c, &cfg, lang, posts)
-        }
+    let grouped = match &cfg.grouping {
+        Grouping::List(specs) => listed(c, &cfg, specs, now, &mut diags),
+        _ => selected(c, &cfg, lang, now),
     };
     if diags.error_count() > 0 {
         return Err(diags);
     }
     let count: usize = grouped.iter().map(|g| g.1.len()).sum();
     if count == 0 {
-        diags.push(
-            Diagnostic::error(
-                CONFIG_FILE,
-                format!(
-                    "the book `{}` would be empty: no published post matches it (kinds: {}; {}{}). Check the [{}] table, or pass --clock if the posts are not published yet",
-                    cfg.name,
-                    cfg.kinds.iter().map(|k| k.id()).collect::<Vec<_>>().join(", "),
-                    if cfg.tags.is_empty() { "any tag".to_string() } else { format!("tags: {}", cfg.tags.join(", ")) },
-                    if cfg.stages.is_empty() { String::new() } else { format!("; stages: {}", cfg.stages.join(", ")) },
-                    cfg.key
-                ),
-            )
-            .field(cfg.key.clone()),
-        );
+        diags.push(empty_book(&cfg));
         return Err(diags);
     }
-
-    // Preface and cover.
-    let root = &c.config.root;
-    let preface = match &cfg.preface {
-        None => None,
-        Some((path, line)) => match std::fs::read_to_string(root.join(path)) {
-            // Posts are credited when loaded; the preface is read here,
-            // and its mentions are credited the same way.
-            Ok(md) => Some(Preface {
-                source: path.clone(),
-                markdown: c.members.credit_markdown(&md, lang).text,
-                frag: Frag::default(),
-            }),
-            Err(e) => {
-                diags.push(cfg_err(
-                    *line,
-                    format!("{}.preface", cfg.key),
-                    format!(
-                        "cannot read the preface {}: {e} (expected a Markdown file, relative to the site folder)",
-                        path.display()
-                    ),
-                ));
-                None
-            }
-        },
-    };
-    let cover = match &cfg.cover {
-        None => None,
-        Some((path, line)) => {
-            let ext = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            if media_type(&format!("x.{ext}")).is_none() {
-                diags.push(cfg_err(
-                    *line,
-                    format!("{}.cover", cfg.key),
-                    format!(
-                        "the cover {} is not a PNG, JPEG, GIF or SVG image",
-                        path.display()
-                    ),
-                ));
-                None
-            } else if !root.join(path).is_file() {
-                diags.push(cfg_err(
-                    *line,
-                    format!("{}.cover", cfg.key),
-                    format!("the cover {} does not exist", path.display()),
-                ));
-                None
-            } else {
-                Some(Cover {
-                    source: root.join(path),
-                    href: format!("images/cover.{ext}"),
-                })
-            }
-        }
-    };
+    let preface = preface(c, &cfg, lang, &mut diags);
+    let cover = cover(&c.config.root, &cfg, &mut diags);
     if diags.error_count() > 0 {
         return Err(diags);
     }
 
-    // Number the sections and cut them into parts.
-    let mut chapters = Vec::new();
-    let mut n = 0;
-    for (ci, (title, posts)) in grouped.into_iter().enumerate() {
-        let mut sections = Vec::new();
-        for p in posts {
-            n += 1;
-            let anchor = format!("p{n}");
-            sections.push(BookSection {
-                post: p,
-                number: n,
-                date: local_date(p),
-                parts: parts_of(p, &anchor, &cfg),
-                anchor,
-            });
-        }
-        chapters.push(Chapter {
-            number: ci + 1,
-            title,
-            anchor: format!("ch{}", ci + 1),
-            sections,
-        });
-    }
-    chapters.retain(|ch| !ch.sections.is_empty());
-    for (i, ch) in chapters.iter_mut().enumerate() {
-        ch.number = i + 1;
-        ch.anchor = format!("ch{}", i + 1);
-    }
-
-    let mut links = Links {
-        root: root.clone(),
-        base_url: c.config.base_url.clone(),
-        anchors: HashMap::new(),
-        headings: HashMap::new(),
-        published: HashMap::new(),
-        images: Mutex::new(BTreeMap::new()),
-        warnings: Mutex::new(Vec::new()),
-    };
-    for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
-        links.anchors.insert(&s.post.source, s.anchor.clone());
-        let mut ids: Vec<&str> = s
-            .post
-            .body
-            .rendered
-            .headings
-            .iter()
-            .map(|h| h.id.as_str())
-            .collect();
-        if let Some(t) = &s.post.thread {
-            for a in &t.answers {
-                ids.extend(a.body.rendered.headings.iter().map(|h| h.id.as_str()));
-                for r in &a.replies {
-                    ids.extend(r.body.rendered.headings.iter().map(|h| h.id.as_str()));
-                }
-            }
-            if let Some(sum) = &t.summary {
-                ids.extend(sum.rendered.headings.iter().map(|h| h.id.as_str()));
-            }
-        }
-        links.headings.insert(&s.post.source, ids);
-    }
-    for p in &c.posts {
-        if c.visibility(p, now) == Visibility::Published {
-            links.published.insert(&p.source, p);
-        }
-    }
-
+    let mut chapters = number(grouped, &cfg, &local_date);
+    let links = Links::new(c, chapters.iter().flat_map(|ch| ch.sections.iter()), now);
     let mut preface = preface;
-    let mut ids: HashSet<String> = HashSet::new();
-    if need_frags {
-        // Pass 1: Markdown → HTML with the book's links (registers images).
-        let mut rendered: Vec<Vec<String>> = chapters
-            .par_iter()
-            .flat_map_iter(|ch| ch.sections.iter())
-            .map(|s| {
-                s.parts
-                    .iter()
-                    .map(|part| {
-                        let resolve = links.resolver(&s.post.source, &s.anchor);
-                        markdown::render(
-                            part.markdown,
-                            &markdown::RenderOptions {
-                                id_prefix: &part.ns,
-                                resolve: &resolve,
-                                links: &[],
-                            },
-                        )
-                        .html
-                    })
-                    .collect()
-            })
-            .collect();
-        let preface_html = preface.as_ref().map(|p| {
-            let resolve = links.resolver(&p.source, "p0");
-            markdown::render(
-                &p.markdown,
-                &markdown::RenderOptions {
-                    id_prefix: "p0-",
-                    resolve: &resolve,
-                    links: &[],
-                },
-            )
-            .html
-        });
-        // Pass 2: HTML → XHTML, now that every packaged image is known.
-        let images = links.images();
-        let packaged = |s: &str| images.contains_key(s);
-        let mut sections: Vec<&mut BookSection> = chapters
-            .iter_mut()
-            .flat_map(|ch| ch.sections.iter_mut())
-            .collect();
-        sections
-            .par_iter_mut()
-            .zip(rendered.par_iter_mut())
-            .for_each(|(s, htmls)| {
-                for (part, html) in s.parts.iter_mut().zip(htmls.iter()) {
-                    part.frag = xhtml::normalise(
-                        html,
-                        &xhtml::Options {
-                            ns: &part.ns,
-                            fallback: &s.anchor,
-                            heading_shift: 2,
-                            packaged: &packaged,
-                        },
-                    );
-                }
-            });
-        if let (Some(p), Some(html)) = (preface.as_mut(), preface_html) {
-            p.frag = xhtml::normalise(
-                &html,
-                &xhtml::Options {
-                    ns: "p0-",
-                    fallback: "p0",
-                    heading_shift: 1,
-                    packaged: &packaged,
-                },
-            );
-        }
-        for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
-            ids.insert(s.anchor.clone());
-            for part in &s.parts {
-                ids.extend(part.frag.ids.iter().cloned());
-            }
-        }
-        for ch in &chapters {
-            ids.insert(ch.anchor.clone());
-        }
-        if let Some(p) = &preface {
-            ids.insert("p0".into());
-            ids.extend(p.frag.ids.iter().cloned());
-        }
-        ids.insert("contributors".into());
-    }
+    let ids = if need_frags {
+        render_frags(&mut chapters, preface.as_mut(), &links)
+    } else {
+        HashSet::new()
+    };
 
     let title = cfg.title.clone().unwrap_or_else(|| c.config.title.clone());
     let modified = chapters
@@ -763,4 +346,291 @@ pub(super) fn make<'c>(
     };
     book.credits = super::credits::compute(&book);
     Ok((book, diags))
+}
+
+/// The chapters of an explicit list (`chapters = [...]`): each post named,
+/// published, and in one chapter only; problems name the line and field.
+fn listed<'c>(
+    c: &'c Project,
+    cfg: &BookConfig,
+    specs: &[ChapterSpec],
+    now: DateTime<Utc>,
+    diags: &mut Diagnostics,
+) -> Vec<(String, Vec<&'c Post>)> {
+    let mut seen: HashMap<&Path, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (ci, ChapterSpec { title, posts, .. }) in specs.iter().enumerate() {
+        let mut list = Vec::new();
+        for (pi, (spec, line)) in posts.iter().enumerate() {
+            let field = format!("{}.chapters[{ci}].posts[{pi}]", cfg.key);
+            match find_post(&c.posts, spec) {
+                Err(m) => diags.push(cfg_err(*line, field, m)),
+                Ok(p) => {
+                    let v = c.visibility(p, now);
+                    if v != Visibility::Published {
+                        diags.push(cfg_err(
+                            *line,
+                            field,
+                            format!(
+                                "`{spec}` ({}) is {}, so it cannot go into the book",
+                                p.source.display(),
+                                visibility_words(v)
+                            ),
+                        ));
+                    } else if let Some(prev) = seen.insert(&p.source, *line) {
+                        diags.push(cfg_err(
+                            *line,
+                            field,
+                            format!(
+                                "`{spec}` ({}) is already in the book (line {prev}); a post goes into one chapter",
+                                p.source.display()
+                            ),
+                        ));
+                    } else {
+                        list.push(p);
+                    }
+                }
+            }
+        }
+        out.push((title.clone(), list));
+    }
+    out
+}
+
+/// The published posts the book's filters (kinds, tags, stages, dates)
+/// select, in time order, grouped into titled chapters.
+fn selected<'c>(
+    c: &'c Project,
+    cfg: &BookConfig,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Vec<(String, Vec<&'c Post>)> {
+    let tz = c.config.tz;
+    let local_date = |p: &Post| c.post_time(p).map(|t| t.with_timezone(&tz).date_naive());
+    let mut posts: Vec<&Post> = c
+        .posts
+        .iter()
+        .filter(|p| c.visibility(p, now) == Visibility::Published)
+        .filter(|p| cfg.kinds.contains(&p.kind))
+        .filter(|p| cfg.tags.is_empty() || p.tags.iter().any(|t| cfg.tags.contains(t)))
+        .filter(|p| {
+            cfg.stages.is_empty() || p.stage.as_ref().is_some_and(|s| cfg.stages.contains(s))
+        })
+        .filter(|p| {
+            let d = local_date(p);
+            cfg.from.is_none_or(|f| d.is_some_and(|d| d >= f))
+                && cfg.to.is_none_or(|t| d.is_some_and(|d| d <= t))
+        })
+        .collect();
+    posts.sort_by(|a, b| {
+        c.post_time(a)
+            .cmp(&c.post_time(b))
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    group(c, cfg, lang, posts)
+}
+
+/// The error for a book no published post matches.
+fn empty_book(cfg: &BookConfig) -> Diagnostic {
+    Diagnostic::error(
+        CONFIG_FILE,
+        format!(
+            "the book `{}` would be empty: no published post matches it (kinds: {}; {}{}). Check the [{}] table, or pass --clock if the posts are not published yet",
+            cfg.name,
+            cfg.kinds.iter().map(|k| k.id()).collect::<Vec<_>>().join(", "),
+            if cfg.tags.is_empty() { "any tag".to_string() } else { format!("tags: {}", cfg.tags.join(", ")) },
+            if cfg.stages.is_empty() { String::new() } else { format!("; stages: {}", cfg.stages.join(", ")) },
+            cfg.key
+        ),
+    )
+    .field(cfg.key.clone())
+}
+
+/// The preface, read and credited; a file that cannot be read is an error.
+fn preface(c: &Project, cfg: &BookConfig, lang: Lang, diags: &mut Diagnostics) -> Option<Preface> {
+    let (path, line) = cfg.preface.as_ref()?;
+    match std::fs::read_to_string(c.config.root.join(path)) {
+        // Posts are credited when loaded; the preface is read here,
+        // and its mentions are credited the same way.
+        Ok(md) => Some(Preface {
+            source: path.clone(),
+            markdown: c.members.credit_markdown(&md, lang).text,
+            frag: Frag::default(),
+        }),
+        Err(e) => {
+            diags.push(cfg_err(
+                *line,
+                format!("{}.preface", cfg.key),
+                format!(
+                    "cannot read the preface {}: {e} (expected a Markdown file, relative to the site folder)",
+                    path.display()
+                ),
+            ));
+            None
+        }
+    }
+}
+
+/// The cover, checked: an image e-readers show, and a file that exists.
+fn cover(root: &Path, cfg: &BookConfig, diags: &mut Diagnostics) -> Option<Cover> {
+    let (path, line) = cfg.cover.as_ref()?;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if media_type(&format!("x.{ext}")).is_none() {
+        diags.push(cfg_err(
+            *line,
+            format!("{}.cover", cfg.key),
+            format!(
+                "the cover {} is not a PNG, JPEG, GIF or SVG image",
+                path.display()
+            ),
+        ));
+        None
+    } else if !root.join(path).is_file() {
+        diags.push(cfg_err(
+            *line,
+            format!("{}.cover", cfg.key),
+            format!("the cover {} does not exist", path.display()),
+        ));
+        None
+    } else {
+        Some(Cover {
+            source: root.join(path),
+            href: format!("images/cover.{ext}"),
+        })
+    }
+}
+
+/// Numbers the sections across the book and cuts them into parts; empty
+/// chapters are left out and the others numbered in order.
+fn number<'c>(
+    grouped: Vec<(String, Vec<&'c Post>)>,
+    cfg: &BookConfig,
+    local_date: &dyn Fn(&Post) -> Option<chrono::NaiveDate>,
+) -> Vec<Chapter<'c>> {
+    let mut chapters = Vec::new();
+    let mut n = 0;
+    for (ci, (title, posts)) in grouped.into_iter().enumerate() {
+        let mut sections = Vec::new();
+        for p in posts {
+            n += 1;
+            let anchor = format!("p{n}");
+            sections.push(BookSection {
+                post: p,
+                number: n,
+                date: local_date(p),
+                parts: parts_of(p, &anchor, cfg),
+                anchor,
+            });
+        }
+        chapters.push(Chapter {
+            number: ci + 1,
+            title,
+            anchor: format!("ch{}", ci + 1),
+            sections,
+        });
+    }
+    chapters.retain(|ch| !ch.sections.is_empty());
+    for (i, ch) in chapters.iter_mut().enumerate() {
+        ch.number = i + 1;
+        ch.anchor = format!("ch{}", i + 1);
+    }
+    chapters
+}
+
+/// Renders every part (and the preface) to XHTML with the book's links, in
+/// two passes: Markdown → HTML (which registers the packaged images), then
+/// HTML → XHTML once every packaged image is known. Returns every id the
+/// book defines.
+fn render_frags(
+    chapters: &mut [Chapter<'_>],
+    mut preface: Option<&mut Preface>,
+    links: &Links<'_>,
+) -> HashSet<String> {
+    // Pass 1: Markdown → HTML with the book's links (registers images).
+    let mut rendered: Vec<Vec<String>> = chapters
+        .par_iter()
+        .flat_map_iter(|ch| ch.sections.iter())
+        .map(|s| {
+            s.parts
+                .iter()
+                .map(|part| {
+                    let resolve = links.resolver(&s.post.source, &s.anchor);
+                    markdown::render(
+                        part.markdown,
+                        &markdown::RenderOptions {
+                            id_prefix: &part.ns,
+                            resolve: &resolve,
+                            links: &[],
+                        },
+                    )
+                    .html
+                })
+                .collect()
+        })
+        .collect();
+    let preface_html = preface.as_ref().map(|p| {
+        let resolve = links.resolver(&p.source, "p0");
+        markdown::render(
+            &p.markdown,
+            &markdown::RenderOptions {
+                id_prefix: "p0-",
+                resolve: &resolve,
+                links: &[],
+            },
+        )
+        .html
+    });
+    // Pass 2: HTML → XHTML, now that every packaged image is known.
+    let images = links.images();
+    let packaged = |s: &str| images.contains_key(s);
+    let mut sections: Vec<&mut BookSection> = chapters
+        .iter_mut()
+        .flat_map(|ch| ch.sections.iter_mut())
+        .collect();
+    sections
+        .par_iter_mut()
+        .zip(rendered.par_iter_mut())
+        .for_each(|(s, htmls)| {
+            for (part, html) in s.parts.iter_mut().zip(htmls.iter()) {
+                part.frag = xhtml::normalise(
+                    html,
+                    &xhtml::Options {
+                        ns: &part.ns,
+                        fallback: &s.anchor,
+                        heading_shift: 2,
+                        packaged: &packaged,
+                    },
+                );
+            }
+        });
+    if let (Some(p), Some(html)) = (preface.as_mut(), preface_html) {
+        p.frag = xhtml::normalise(
+            &html,
+            &xhtml::Options {
+                ns: "p0-",
+                fallback: "p0",
+                heading_shift: 1,
+                packaged: &packaged,
+            },
+        );
+    }
+    let mut ids: HashSet<String> = HashSet::new();
+    for s in chapters.iter().flat_map(|ch| ch.sections.iter()) {
+        ids.insert(s.anchor.clone());
+        for part in &s.parts {
+            ids.extend(part.frag.ids.iter().cloned());
+        }
+    }
+    for ch in chapters.iter() {
+        ids.insert(ch.anchor.clone());
+    }
+    if let Some(p) = &preface {
+        ids.insert("p0".into());
+        ids.extend(p.frag.ids.iter().cloned());
+    }
+    ids.insert("contributors".into());
+    ids
 }

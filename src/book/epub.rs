@@ -38,10 +38,9 @@ fn xhtml_doc(lang: &str, title: &str, body: &str, body_attrs: &str) -> String {
     )
 }
 
-/// Builds the EPUB file in memory.
-pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
-    let lang = book.lang.tag();
-    let l = book.labels();
+/// Where an id is in the EPUB: the file that holds it (a section is in its
+/// chapter's file), with `#id` unless the id names the file itself.
+fn href_of(book: &Book<'_>) -> impl Fn(&str) -> String {
     // Which file holds each section.
     let mut chapter_of: Vec<usize> = vec![0; book.sections().count() + 1];
     for ch in &book.chapters {
@@ -51,33 +50,34 @@ pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
             }
         }
     }
-    let file_of = |id: &str| -> String {
+    let file_of = move |id: &str| -> String {
         if id == "contributors" {
             return "contributors.xhtml".into();
         }
         if let Some(n) = id.strip_prefix("ch").and_then(|r| r.parse::<usize>().ok()) {
             return chapter_file(n);
         }
-        let digits: String = id
-            .strip_prefix('p')
-            .unwrap_or("")
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        match digits.parse::<usize>() {
+        match super::links::section_digits(id).parse::<usize>() {
             Ok(0) => "preface.xhtml".into(),
             Ok(n) => chapter_file(chapter_of.get(n).copied().unwrap_or(1).max(1)),
             Err(_) => "title.xhtml".into(),
         }
     };
-    let href = |id: &str| -> String {
+    move |id: &str| -> String {
         let f = file_of(id);
         if id.starts_with("ch") || id == "contributors" || id == "p0" {
             f
         } else {
             format!("{f}#{id}")
         }
-    };
+    }
+}
+
+/// Builds the EPUB file in memory.
+pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
+    let lang = book.lang.tag();
+    let l = book.labels();
+    let href = href_of(book);
     let w = Writer::new(book, &href, true);
 
     let mut entries: Vec<Entry> = Vec::new();
@@ -170,7 +170,34 @@ pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
         "",
     );
 
-    // Images.
+    add_images(book, &mut manifest, &mut entries)?;
+    manifest
+        .push_str("<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n");
+    manifest.push_str("<item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n");
+    entries.push(Entry {
+        path: "EPUB/style.css".into(),
+        bytes: BASE_CSS.as_bytes().to_vec(),
+    });
+    entries.push(Entry {
+        path: "EPUB/toc.ncx".into(),
+        bytes: ncx(book, &href).into_bytes(),
+    });
+
+    let meta = metadata(book);
+    let opf = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"bookid\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{spine}</spine>\n</package>\n"
+    );
+
+    archive(&opf, &entries)
+}
+
+/// Adds the images the content uses and the cover to the manifest and
+/// the entries (`imgN` in that order: the cover is last).
+fn add_images(
+    book: &Book<'_>,
+    manifest: &mut String,
+    entries: &mut Vec<Entry>,
+) -> std::io::Result<()> {
     let mut images: Vec<(String, std::path::PathBuf, &str)> = book
         .images
         .iter()
@@ -201,19 +228,14 @@ pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
             bytes,
         });
     }
-    manifest
-        .push_str("<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n");
-    manifest.push_str("<item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n");
-    entries.push(Entry {
-        path: "EPUB/style.css".into(),
-        bytes: BASE_CSS.as_bytes().to_vec(),
-    });
-    entries.push(Entry {
-        path: "EPUB/toc.ncx".into(),
-        bytes: ncx(book, &href).into_bytes(),
-    });
+    Ok(())
+}
 
-    // Package document.
+/// The package document's metadata: identifier, titles, language,
+/// editors, contributors (as the credits print them), publisher, dates,
+/// description and cover.
+fn metadata(book: &Book<'_>) -> String {
+    let lang = book.lang.tag();
     let mut meta = String::new();
     meta.push_str(&format!(
         "<dc:identifier id=\"bookid\">{}</dc:identifier>\n<dc:title id=\"title\">{}</dc:title>\n<meta refines=\"#title\" property=\"title-type\">main</meta>\n",
@@ -266,11 +288,12 @@ pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
         let n = book.images.len() + 1;
         meta.push_str(&format!("<meta name=\"cover\" content=\"img{n}\"/>\n"));
     }
-    let opf = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"bookid\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n<manifest>\n{manifest}</manifest>\n<spine toc=\"ncx\">\n{spine}</spine>\n</package>\n"
-    );
+    meta
+}
 
-    // The archive.
+/// The EPUB archive: `mimetype` first and stored, the container, the
+/// package document `opf`, then the `entries`, with a fixed time.
+fn archive(opf: &str, entries: &[Entry]) -> std::io::Result<Vec<u8>> {
     let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(1 << 20)));
     let when = zip::DateTime::default();
     let stored = SimpleFileOptions::default()

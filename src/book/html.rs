@@ -120,7 +120,7 @@ impl<'a, 'c> Writer<'a, 'c> {
             out.push_str(&format!(
                 "<p class=\"editors\">{}{}{}</p>\n",
                 esc(l.edited_by),
-                if l.sep == "、" { "：" } else { ": " },
+                l.colon,
                 esc(&names.join(l.sep))
             ));
         }
@@ -198,7 +198,7 @@ impl<'a, 'c> Writer<'a, 'c> {
                 out.push_str(&format!(
                     "<p class=\"chapter-credits\"><span class=\"label\">{}{}</span>{}</p>\n",
                     esc(l.chapter_contributors),
-                    if l.sep == "、" { "：" } else { ": " },
+                    l.colon,
                     esc(&line)
                 ));
             }
@@ -221,7 +221,7 @@ impl<'a, 'c> Writer<'a, 'c> {
     fn section(&self, out: &mut String, s: &BookSection<'_>) {
         let b = self.book;
         let l = b.labels();
-        let colon = if l.sep == "、" { "：" } else { ": " };
+        let colon = l.colon;
         out.push_str(&format!(
             "<article class=\"section kind-{}\" id=\"{}\">\n<h2 class=\"section-title\">{}</h2>\n",
             s.post.kind.id(),
@@ -353,10 +353,10 @@ impl<'a, 'c> Writer<'a, 'c> {
                 }
             }
         }
-        let colon = if l.sep == "、" { "：" } else { ": " };
+        let colon = l.colon;
         for (i, (ch, secs)) in by_chapter.iter().enumerate() {
             if i > 0 {
-                out.push_str(if l.sep == "、" { "；" } else { "; " });
+                out.push_str(l.semicolon);
             }
             self.link(out, &format!("ch{ch}"), &l.chapter(*ch));
             out.push_str(colon);
@@ -364,11 +364,7 @@ impl<'a, 'c> Writer<'a, 'c> {
                 if j > 0 {
                     out.push_str(&esc(l.sep));
                 }
-                let text = if l.sep == "、" {
-                    format!("《{t}》")
-                } else {
-                    format!("“{t}”")
-                };
+                let text = format!("{}{t}{}", l.quotes.0, l.quotes.1);
                 self.link(out, a, &text);
             }
         }

@@ -9,7 +9,7 @@
 //! per-section prefix so they never clash, and raw HTML is sanitised
 //! (blocks) or dropped (inline tags other than a few harmless ones).
 
-use super::chapters::Target;
+use super::links::Target;
 use super::{Book, BookSection, PartRole};
 use crate::core::markdown::{is_safe_url, sanitizer, RefKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
@@ -64,12 +64,7 @@ fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
 pub fn transform(book: &Book<'_>, md: &str, source: &Path, own: &str, ns: &str, by: u8) -> String {
     let section_of = |id: &str| -> String {
         // `p12-…` → `p12`: Markdown output has anchors on sections only.
-        let digits: String = id
-            .strip_prefix('p')
-            .unwrap_or("")
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
+        let digits = super::links::section_digits(id);
         if digits.is_empty() {
             id.to_string()
         } else {
@@ -165,7 +160,7 @@ pub fn transform(book: &Book<'_>, md: &str, source: &Path, own: &str, ns: &str, 
 
 fn section(book: &Book<'_>, out: &mut String, s: &BookSection<'_>) {
     let l = book.labels();
-    let colon = if l.sep == "、" { "：" } else { ": " };
+    let colon = l.colon;
     out.push_str(&format!(
         "## {} {{#{}}}\n\n",
         escape(&s.post.title),
@@ -229,7 +224,7 @@ fn section(book: &Book<'_>, out: &mut String, s: &BookSection<'_>) {
 /// The book as one Markdown document.
 pub fn render(book: &Book<'_>) -> String {
     let l = book.labels();
-    let colon = if l.sep == "、" { "：" } else { ": " };
+    let colon = l.colon;
     let mut out = String::with_capacity(1 << 16);
     out.push_str(&format!("# {}\n\n", escape(&book.title)));
     if let Some(c) = &book.cover {
@@ -299,23 +294,13 @@ pub fn render(book: &Book<'_>) -> String {
         for a in &p.sections {
             if let Some((ch, title)) = where_is.get(a.as_str()) {
                 if *ch != last_ch {
-                    out.push_str(if last_ch == 0 {
-                        colon
-                    } else if l.sep == "、" {
-                        "；"
-                    } else {
-                        "; "
-                    });
+                    out.push_str(if last_ch == 0 { colon } else { l.semicolon });
                     out.push_str(&format!("[{}](#ch{ch}){colon}", escape(&l.chapter(*ch))));
                     last_ch = *ch;
                 } else {
                     out.push_str(l.sep);
                 }
-                let t = if l.sep == "、" {
-                    format!("《{title}》")
-                } else {
-                    format!("“{title}”")
-                };
+                let t = format!("{}{title}{}", l.quotes.0, l.quotes.1);
                 out.push_str(&format!("[{}](#{a})", escape(&t)));
             }
         }

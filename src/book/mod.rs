@@ -5,7 +5,7 @@
 //! ```text
 //! Project + BookConfig ──select──► chapters of posts (chapters.rs)
 //!        └─ parts (question, accepted answer, summary, …) rendered with the
-//!           book's own link resolver, then normalised to XHTML (xhtml.rs)
+//!           book's links (links.rs), then normalised to XHTML (xhtml.rs)
 //!        └─ credits per chapter and the contributors index (credits.rs)
 //!        └─ writers: epub.rs, html.rs, markdown_out.rs, pdf.rs
 //! ```
@@ -22,6 +22,7 @@ pub mod chapters;
 pub mod credits;
 pub mod epub;
 pub mod html;
+pub mod links;
 pub mod markdown_out;
 pub mod pdf;
 pub mod xhtml;
@@ -192,7 +193,7 @@ pub struct Book<'c> {
     /// The credits.
     pub credits: credits::Credits,
     /// The book's link resolver.
-    pub links: chapters::Links<'c>,
+    pub links: links::Links<'c>,
 }
 
 impl<'c> Book<'c> {
@@ -333,133 +334,52 @@ pub fn write(
     Ok((written, pdf_problem))
 }
 
-/// The fixed words printed in a book.
-#[derive(Debug)]
-pub struct Labels {
-    /// "Contents".
-    pub contents: &'static str,
-    /// "Preface".
-    pub preface: &'static str,
-    /// "Contributors" (the index).
-    pub contributors: &'static str,
-    /// Before the chapter's contributor line.
-    pub chapter_contributors: &'static str,
-    /// "Asked by".
-    pub asked_by: &'static str,
-    /// "Answer".
-    pub answer: &'static str,
-    /// "Accepted answer" badge.
-    pub accepted: &'static str,
-    /// "Reply".
-    pub reply: &'static str,
-    /// "Summary".
-    pub summary: &'static str,
-    /// "By" (author of a case or brief).
-    pub by: &'static str,
-    /// "Edited by".
-    pub edited_by: &'static str,
-    /// "Cover".
-    pub cover: &'static str,
-    /// List separator.
-    pub sep: &'static str,
-    /// Opening and closing brackets around counts.
-    pub paren: (&'static str, &'static str),
-}
-
-static ZH: Labels = Labels {
-    contents: "目录",
-    preface: "序言",
-    contributors: "贡献者索引",
-    chapter_contributors: "本章贡献者",
-    asked_by: "提问",
-    answer: "回答",
-    accepted: "已采纳",
-    reply: "回复",
-    summary: "总结",
-    by: "作者",
-    edited_by: "编者",
-    cover: "封面",
-    sep: "、",
-    paren: ("（", "）"),
-};
-
-static EN: Labels = Labels {
-    contents: "Contents",
-    preface: "Preface",
-    contributors: "Contributors",
-    chapter_contributors: "Contributors to this chapter",
-    asked_by: "Asked by",
-    answer: "Answer",
-    accepted: "Accepted",
-    reply: "Reply",
-    summary: "Summary",
-    by: "By",
-    edited_by: "Edited by",
-    cover: "Cover",
-    sep: ", ",
-    paren: (" (", ")"),
-};
+use crate::core::i18n::text::book as words;
+pub use crate::core::i18n::text::book::Labels;
 
 impl Labels {
-    /// The labels for `lang`.
-    pub fn of(lang: Lang) -> &'static Labels {
-        match lang {
-            Lang::ZhCn => &ZH,
-            Lang::En => &EN,
-        }
-    }
-
     /// "Chapter n" (第n章).
     pub fn chapter(&self, n: usize) -> String {
-        if std::ptr::eq(self, &ZH) {
-            format!("第{}章", chinese_number(n))
-        } else {
-            format!("Chapter {n}")
-        }
+        words::CHAPTER.fill(self.lang, &[("zh", &chinese_number(n)), ("n", &n)])
     }
 
     /// The name of a contribution.
     pub fn role(&self, r: credits::Role) -> &'static str {
         use credits::Role::*;
-        let zh = std::ptr::eq(self, &ZH);
-        match (r, zh) {
-            (Accepted, true) => "采纳回答",
-            (Answered, true) => "回答",
-            (Wrote, true) => "撰写",
-            (Summarised, true) => "总结",
-            (Asked, true) => "提问",
-            (Replied, true) => "回复",
-            (Accepted, false) => "accepted answers",
-            (Answered, false) => "answers",
-            (Wrote, false) => "wrote",
-            (Summarised, false) => "summaries",
-            (Asked, false) => "questions",
-            (Replied, false) => "replies",
+        match r {
+            Accepted => words::ROLE_ACCEPTED,
+            Answered => words::ROLE_ANSWERED,
+            Wrote => words::ROLE_WROTE,
+            Summarised => words::ROLE_SUMMARISED,
+            Asked => words::ROLE_ASKED,
+            Replied => words::ROLE_REPLIED,
         }
+        .get(self.lang)
     }
 
     /// "and N unnamed members".
     pub fn anonymous(&self, people: usize) -> String {
-        if std::ptr::eq(self, &ZH) {
-            format!("{people} 位匿名成员")
-        } else if people == 1 {
-            "1 unnamed member".to_string()
+        let t = if people == 1 {
+            words::ANONYMOUS_ONE
         } else {
-            format!("{people} unnamed members")
-        }
+            words::ANONYMOUS
+        };
+        t.fill(self.lang, &[("n", &people)])
     }
 
     /// The index's line about anonymous members.
     pub fn anonymous_index(&self, people: usize, contributions: usize) -> String {
-        if std::ptr::eq(self, &ZH) {
-            format!("另有 {people} 位匿名成员参与了本书，共 {contributions} 处贡献。感谢他们。")
-        } else {
-            format!(
-                "{} also took part, with {contributions} contribution{}. Thank you.",
-                capitalise(&self.anonymous(people)),
-                if contributions == 1 { "" } else { "s" }
-            )
-        }
+        let who = capitalise(&self.anonymous(people));
+        let s = if contributions == 1 { "" } else { "s" };
+        words::ANONYMOUS_INDEX.fill(
+            self.lang,
+            &[
+                ("people", &people),
+                ("who", &who),
+                ("contributions", &contributions),
+                ("s", &s),
+            ],
+        )
     }
 }
 
@@ -503,6 +423,39 @@ pub fn chinese_number(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_in_both_languages() {
+        let (zh, en) = (Labels::of(Lang::ZhCn), Labels::of(Lang::En));
+        assert_eq!(zh.chapter(12), "第十二章");
+        assert_eq!(en.chapter(12), "Chapter 12");
+        assert_eq!(zh.role(credits::Role::Accepted), "采纳回答");
+        assert_eq!(en.role(credits::Role::Replied), "replies");
+        assert_eq!(zh.anonymous(1), "1 位匿名成员");
+        assert_eq!(en.anonymous(1), "1 unnamed member");
+        assert_eq!(en.anonymous(2), "2 unnamed members");
+        assert_eq!(
+            zh.anonymous_index(2, 3),
+            "另有 2 位匿名成员参与了本书，共 3 处贡献。感谢他们。"
+        );
+        assert_eq!(
+            en.anonymous_index(1, 1),
+            "1 unnamed member also took part, with 1 contribution. Thank you."
+        );
+        assert_eq!(
+            en.anonymous_index(3, 2),
+            "3 unnamed members also took part, with 2 contributions. Thank you."
+        );
+        assert_eq!((en.contents, zh.sep), ("Contents", "、"));
+        assert_eq!(
+            (zh.colon, zh.semicolon, zh.quotes),
+            ("：", "；", ("《", "》"))
+        );
+        assert_eq!(
+            (en.colon, en.semicolon, en.quotes),
+            (": ", "; ", ("“", "”"))
+        );
+    }
 
     #[test]
     fn numbers() {

@@ -24,6 +24,7 @@
 //!
 //! The output is also valid HTML5, so the print page uses the same fragments.
 
+use crate::core::markdown::{self, Markup};
 use html5ever::buffer_queue::BufferQueue;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
@@ -111,47 +112,20 @@ pub struct Options<'a> {
     pub packaged: &'a dyn Fn(&str) -> bool,
 }
 
-/// True for characters XML 1.0 allows in documents.
-fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-/// Escapes text content for XML (and HTML).
+/// Escapes text content for XML (and HTML): [`markdown::escape`] for
+/// [`Markup::XmlText`].
 pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_text(&mut out, s);
-    out
+    markdown::escape(s, Markup::XmlText)
 }
 
 fn push_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
+    out.push_str(&escape_text(s));
 }
 
-/// Escapes an attribute value for XML (and HTML), double-quoted.
+/// Escapes an attribute value for XML (and HTML), double-quoted:
+/// [`markdown::escape`] for [`Markup::XmlAttr`].
 pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    markdown::escape(s, Markup::XmlAttr)
 }
 
 /// Makes `s` a valid XML id (an NCName) that e-readers handle: ASCII
@@ -362,7 +336,71 @@ fn is_positive_int(v: &str) -> bool {
     !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit()) && v != "0"
 }
 
+/// Whether an element `name` may open inside `parent` (the nearest element
+/// written): a known element, not flow content where only phrasing content
+/// may go, inside the parent it requires, no link inside a link, no `area`.
+fn may_open(name: &str, parent: Option<&str>, phrasing_ctx: bool, in_link: bool) -> bool {
+    let mut allowed = KNOWN.contains(&name);
+    if phrasing_ctx && FLOW_ONLY.contains(&name) {
+        allowed = false;
+    }
+    if let Some(parents) = required_parent(name) {
+        if !parent.is_some_and(|p| parents.contains(&p)) {
+            allowed = false;
+        }
+    }
+    if name == "a" && in_link {
+        allowed = false;
+    }
+    if name == "area" {
+        allowed = false;
+    }
+    allowed
+}
+
+/// An image that is not packaged is written as its description in
+/// brackets (a link to it when it is remote and not already in a link).
+/// Returns false, writing nothing, for a packaged image.
+fn image_as_text(
+    attrs: &[html5ever::Attribute],
+    opts: &Options<'_>,
+    in_link: bool,
+    out: &mut String,
+) -> bool {
+    let attr = |name: &str| {
+        attrs
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| a.value.to_string())
+            .unwrap_or_default()
+    };
+    let (src, alt) = (attr("src"), attr("alt"));
+    if (opts.packaged)(&src) {
+        return false;
+    }
+    let remote = src.starts_with("http://") || src.starts_with("https://");
+    let label = if alt.trim().is_empty() {
+        "[image]".to_string()
+    } else {
+        format!("[{}]", alt.trim())
+    };
+    if remote && !in_link {
+        out.push_str("<a href=\"");
+        out.push_str(&escape_attr(&src));
+        out.push_str("\">");
+        push_text(out, &label);
+        out.push_str("</a>");
+    } else {
+        push_text(out, &label);
+    }
+    true
+}
+
 /// Normalises one HTML fragment (see the module documentation).
+///
+/// One pass over the tokens with one stack of open elements: the start-tag
+/// arm stays in one piece (about 120 lines) so the stack's rules read in
+/// order; the decisions it needs are `may_open` and `image_as_text`.
 pub fn normalise(html: &str, opts: &Options<'_>) -> Frag {
     let mut frag = Frag::default();
     let mut out = String::with_capacity(html.len() + html.len() / 8);
@@ -417,53 +455,12 @@ pub fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                         let phrasing_ctx = top.is_some_and(|o| o.phrasing);
                         let in_link = top.is_some_and(|o| o.in_link);
                         let void = VOID.contains(&name.as_str());
-                        let mut allowed = KNOWN.contains(&name.as_str());
-                        if phrasing_ctx && FLOW_ONLY.contains(&name.as_str()) {
-                            allowed = false;
-                        }
-                        if let Some(parents) = required_parent(&name) {
-                            if !parent.is_some_and(|p| parents.contains(&p)) {
-                                allowed = false;
-                            }
-                        }
-                        if name == "a" && in_link {
-                            allowed = false;
-                        }
-                        if name == "area" {
-                            allowed = false;
-                        }
-                        if allowed && name == "img" {
-                            let src = tag
-                                .attrs
-                                .iter()
-                                .find(|a| &*a.name.local == "src")
-                                .map(|a| a.value.to_string())
-                                .unwrap_or_default();
-                            let alt = tag
-                                .attrs
-                                .iter()
-                                .find(|a| &*a.name.local == "alt")
-                                .map(|a| a.value.to_string())
-                                .unwrap_or_default();
-                            if !(opts.packaged)(&src) {
-                                let remote =
-                                    src.starts_with("http://") || src.starts_with("https://");
-                                let label = if alt.trim().is_empty() {
-                                    "[image]".to_string()
-                                } else {
-                                    format!("[{}]", alt.trim())
-                                };
-                                if remote && !in_link {
-                                    out.push_str("<a href=\"");
-                                    out.push_str(&escape_attr(&src));
-                                    out.push_str("\">");
-                                    push_text(&mut out, &label);
-                                    out.push_str("</a>");
-                                } else {
-                                    push_text(&mut out, &label);
-                                }
-                                continue;
-                            }
+                        let allowed = may_open(&name, parent, phrasing_ctx, in_link);
+                        if allowed
+                            && name == "img"
+                            && image_as_text(&tag.attrs, opts, in_link, &mut out)
+                        {
+                            continue;
                         }
                         if !allowed {
                             if !void && !tag.self_closing {

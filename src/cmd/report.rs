@@ -1,7 +1,7 @@
 //! `qunshu report`
 
 use anyhow::anyhow;
-use qunshu::core::config::Lang;
+use qunshu::core::i18n::text::report as text;
 use qunshu::core::time::{self, Clock};
 use qunshu::publish::schedule::report::{week_report, WeekReport};
 use qunshu::Project;
@@ -63,60 +63,30 @@ fn table(r: &WeekReport, c: &Project) -> String {
         .map(|a| a.display(lang).to_string())
         .unwrap_or_else(|| "—".into());
     let so_far = if r.in_progress {
-        match lang {
-            Lang::ZhCn => "（本周未结束，数字截至现在）",
-            Lang::En => " (week in progress; figures so far)",
-        }
+        text::SO_FAR.get(lang)
     } else {
         ""
     };
-    let _ = match lang {
-        Lang::ZhCn => {
-            let _ = writeln!(s, "值班周 {} 至 {}{so_far}", r.start, r.end);
-            let _ = writeln!(s, "值班管理员：{admin}");
-            let _ = writeln!(
-                s,
-                "提问 {} 个，已解决 {} 个，参与回答 {} 人",
-                r.threads.len(),
-                r.solved,
-                r.distinct_answerers
-            );
-            writeln!(s, "\n本周问题：")
-        }
-        Lang::En => {
-            let _ = writeln!(s, "Duty week {} to {}{so_far}", r.start, r.end);
-            let _ = writeln!(s, "Admin on duty: {admin}");
-            let _ = writeln!(
-                s,
-                "{} threads asked, {} solved, {} distinct members answered",
-                r.threads.len(),
-                r.solved,
-                r.distinct_answerers
-            );
-            writeln!(s, "\nThreads:")
-        }
-    };
+    let week = [
+        ("start", &r.start as &dyn std::fmt::Display),
+        ("end", &r.end),
+        ("so_far", &so_far),
+    ];
+    let _ = writeln!(s, "{}", text::WEEK.fill(lang, &week));
+    let _ = writeln!(s, "{}", text::ADMIN.fill(lang, &[("admin", &admin)]));
+    let figures = [
+        ("threads", &r.threads.len() as &dyn std::fmt::Display),
+        ("solved", &r.solved),
+        ("answerers", &r.distinct_answerers),
+    ];
+    let _ = writeln!(s, "{}", text::FIGURES.fill(lang, &figures));
+    let _ = writeln!(s, "{}", text::THREADS.get(lang));
     for t in &r.threads {
-        let st = match (lang, t.solved) {
-            (Lang::ZhCn, true) => "已解决",
-            (Lang::ZhCn, false) => "待解决",
-            (Lang::En, true) => "solved",
-            (Lang::En, false) => "open",
-        };
-        let n = match lang {
-            Lang::ZhCn => format!("{} 个回答", t.answers),
-            Lang::En => format!("{} answers", t.answers),
-        };
+        let st = if t.solved { text::SOLVED } else { text::OPEN }.get(lang);
+        let n = text::ANSWERS.fill(lang, &[("n", &t.answers)]);
         let _ = writeln!(s, "  [{st}] {}  ({n})", t.title);
     }
-    let _ = writeln!(
-        s,
-        "\n{}",
-        match lang {
-            Lang::ZhCn => "采纳的回答（每周最佳回答候选）：",
-            Lang::En => "Accepted answers (best-answer candidates):",
-        }
-    );
+    let _ = writeln!(s, "\n{}", text::ACCEPTED.get(lang));
     for a in &r.accepted {
         let _ = writeln!(
             s,
@@ -129,14 +99,7 @@ fn table(r: &WeekReport, c: &Project) -> String {
                 .unwrap_or_default()
         );
     }
-    let _ = writeln!(
-        s,
-        "\n{}",
-        match lang {
-            Lang::ZhCn => "各栏目发出：",
-            Lang::En => "Posts out per column:",
-        }
-    );
+    let _ = writeln!(s, "\n{}", text::PER_COLUMN.get(lang));
     for col in &r.columns {
         let _ = writeln!(s, "  {}：{}", col.name, col.count);
     }

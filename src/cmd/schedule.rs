@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context};
 use qunshu::core::config::Lang;
+use qunshu::core::i18n::text::schedule as text;
 use qunshu::core::time::{self, format_time_of_day, Clock};
 use qunshu::publish::schedule::{self, day_label, pin, EntryStatus, Plan};
 use qunshu::Project;
@@ -89,21 +90,12 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 pin::pin_file(root, source, *at, c.config.tz).map_err(anyhow::Error::msg)?;
             eprintln!(
                 "{} {} → publish_at: {value}",
-                match c.config.language {
-                    Lang::ZhCn => "已固定",
-                    Lang::En => "pinned",
-                },
+                text::PINNED_NOW.get(c.config.language),
                 source.display()
             );
         }
         if queued.is_empty() {
-            eprintln!(
-                "{}",
-                match c.config.language {
-                    Lang::ZhCn => "范围内没有排队的帖子，无需固定",
-                    Lang::En => "no queued posts in the range; nothing to pin",
-                }
-            );
+            eprintln!("{}", text::NOTHING_TO_PIN.get(c.config.language));
         }
     }
     let out = match args.format {
@@ -163,158 +155,146 @@ struct Words {
 }
 
 fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::ZhCn => Words {
-            pinned: "已定时",
-            queued: "排队",
-            delivered: "已发送",
-            empty: "⚠ 空缺",
-            past_empty: "空缺（已过）",
-            custom: "自定时间",
-            clash: "✗ 冲突",
-            duty: "值班",
-            event: "活动",
-            until: "至",
-            summary: "小结",
-        },
-        Lang::En => Words {
-            pinned: "pinned",
-            queued: "queued",
-            delivered: "delivered",
-            empty: "⚠ EMPTY",
-            past_empty: "empty (past)",
-            custom: "custom time",
-            clash: "✗ CLASH",
-            duty: "on duty",
-            event: "event",
-            until: "until",
-            summary: "Summary",
-        },
+    Words {
+        pinned: text::PINNED.get(lang),
+        queued: text::QUEUED.get(lang),
+        delivered: text::DELIVERED.get(lang),
+        empty: text::EMPTY.get(lang),
+        past_empty: text::PAST_EMPTY.get(lang),
+        custom: text::CUSTOM.get(lang),
+        clash: text::CLASH.get(lang),
+        duty: text::DUTY.get(lang),
+        event: text::EVENT.get(lang),
+        until: text::UNTIL.get(lang),
+        summary: text::SUMMARY.get(lang),
     }
+}
+
+/// A column's name (its id when the column is unknown).
+fn column_name(c: &Project, id: &str) -> String {
+    c.config
+        .column(id)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 fn table(plan: &Plan, c: &Project) -> String {
     let lang = c.config.language;
     let tz = plan.tz();
-    let w = words(lang);
-    let col_name = |id: &str| {
-        c.config
-            .column(id)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
     let mut s = String::new();
     let last = plan.from + chrono::Duration::days(plan.days as i64 - 1);
-    let _ = match lang {
-        Lang::ZhCn => writeln!(
-            s,
-            "{} · 排期 {} 至 {}（{}，现在 {}）",
-            c.config.title,
-            plan.from,
-            last,
-            plan.timezone,
-            time::format_local(plan.now, tz)
-        ),
-        Lang::En => writeln!(
-            s,
-            "{} · schedule {} to {} ({}, now {})",
-            c.config.title,
-            plan.from,
-            last,
-            plan.timezone,
-            time::format_local(plan.now, tz)
-        ),
-    };
+    let header = [
+        ("title", &c.config.title as &dyn std::fmt::Display),
+        ("from", &plan.from),
+        ("to", &last),
+        ("zone", &plan.timezone),
+        ("now", &time::format_local(plan.now, tz)),
+    ];
+    let _ = writeln!(s, "{}", text::HEADER.fill(lang, &header));
     let mut d = plan.from;
     for _ in 0..plan.days {
-        let mut lines: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
-        for e in plan
-            .entries
-            .iter()
-            .filter(|e| e.at.with_timezone(&tz).date_naive() == d)
-        {
-            let status = if !e.clash_with.is_empty() {
-                w.clash
-            } else {
-                match e.status {
-                    EntryStatus::Pinned => w.pinned,
-                    EntryStatus::Queued => w.queued,
-                    EntryStatus::Delivered => w.delivered,
-                    EntryStatus::Empty if e.past => w.past_empty,
-                    EntryStatus::Empty => w.empty,
-                    EntryStatus::Custom => w.custom,
-                }
-            };
-            let what = match (&e.title, &e.post) {
-                (Some(t), Some(p)) => format!("{t}  ({})", p.display()),
-                _ => "—".to_string(),
-            };
-            lines.push((
-                e.at,
-                format!(
-                    "  {}  {}  [{status}]  {what}",
-                    format_time_of_day(e.at, tz),
-                    col_name(&e.column)
-                ),
-            ));
-        }
-        for ev in plan
-            .events
-            .iter()
-            .filter(|ev| ev.start.with_timezone(&tz).date_naive() == d)
-        {
-            let cap = match (ev.capacity, lang) {
-                (Some(n), Lang::ZhCn) => format!("，限 {n} 人"),
-                (Some(n), Lang::En) => format!(", at most {n} people"),
-                (None, _) => String::new(),
-            };
-            lines.push((
-                ev.start,
-                format!(
-                    "  {}  ◆ {}：{}（{} {}{cap}）",
-                    format_time_of_day(ev.start, tz),
-                    w.event,
-                    ev.name,
-                    w.until,
-                    format_time_of_day(ev.end, tz),
-                ),
-            ));
-        }
-        lines.sort_by_key(|l| l.0);
-        let duty = plan
-            .duty
-            .iter()
-            .find(|x| x.start <= d && d <= x.end)
-            .filter(|x| x.start == d || d == plan.from)
-            .map(|x| format!("   {}：{}", w.duty, x.admin.display(lang)))
-            .unwrap_or_default();
-        let _ = writeln!(s, "\n{}{duty}", day_label(lang, d));
-        if lines.is_empty() {
-            let _ = writeln!(
-                s,
-                "  {}",
-                match lang {
-                    Lang::ZhCn => "（无栏目时段）",
-                    Lang::En => "(no slots)",
-                }
-            );
-        }
-        for (_, l) in lines {
-            s.push_str(&l);
-            s.push('\n');
-        }
+        day(plan, c, d, &mut s);
         match d.succ_opt() {
             Some(n) => d = n,
             None => break,
         }
     }
 
+    summary(plan, c, &mut s);
+    s
+}
+
+/// The plan table's lines for day `d`: its slots and events in time order,
+/// the admin on duty when a duty week starts.
+fn day(plan: &Plan, c: &Project, d: chrono::NaiveDate, s: &mut String) {
+    let lang = c.config.language;
+    let tz = plan.tz();
+    let w = words(lang);
+    let col_name = |id: &str| column_name(c, id);
+    let mut lines: Vec<(chrono::DateTime<chrono::Utc>, String)> = Vec::new();
+    for e in plan
+        .entries
+        .iter()
+        .filter(|e| e.at.with_timezone(&tz).date_naive() == d)
+    {
+        let status = if !e.clash_with.is_empty() {
+            w.clash
+        } else {
+            match e.status {
+                EntryStatus::Pinned => w.pinned,
+                EntryStatus::Queued => w.queued,
+                EntryStatus::Delivered => w.delivered,
+                EntryStatus::Empty if e.past => w.past_empty,
+                EntryStatus::Empty => w.empty,
+                EntryStatus::Custom => w.custom,
+            }
+        };
+        let what = match (&e.title, &e.post) {
+            (Some(t), Some(p)) => format!("{t}  ({})", p.display()),
+            _ => "—".to_string(),
+        };
+        lines.push((
+            e.at,
+            format!(
+                "  {}  {}  [{status}]  {what}",
+                format_time_of_day(e.at, tz),
+                col_name(&e.column)
+            ),
+        ));
+    }
+    for ev in plan
+        .events
+        .iter()
+        .filter(|ev| ev.start.with_timezone(&tz).date_naive() == d)
+    {
+        let cap = match ev.capacity {
+            Some(n) => text::CAPACITY_INLINE.fill(lang, &[("n", &n)]),
+            None => String::new(),
+        };
+        lines.push((
+            ev.start,
+            format!(
+                "  {}  ◆ {}：{}（{} {}{cap}）",
+                format_time_of_day(ev.start, tz),
+                w.event,
+                ev.name,
+                w.until,
+                format_time_of_day(ev.end, tz),
+            ),
+        ));
+    }
+    lines.sort_by_key(|l| l.0);
+    let duty = plan
+        .duty
+        .iter()
+        .find(|x| x.start <= d && d <= x.end)
+        .filter(|x| x.start == d || d == plan.from)
+        .map(|x| format!("   {}：{}", w.duty, x.admin.display(lang)))
+        .unwrap_or_default();
+    let _ = writeln!(s, "\n{}{duty}", day_label(lang, d));
+    if lines.is_empty() {
+        let _ = writeln!(s, "  {}", text::NO_SLOTS.get(lang));
+    }
+    for (_, l) in lines {
+        s.push_str(&l);
+        s.push('\n');
+    }
+}
+
+/// The plan table's summary: empty slots ahead, clashes, each column's
+/// queue, and the posts that cannot be planned.
+fn summary(plan: &Plan, c: &Project, s: &mut String) {
+    let lang = c.config.language;
+    let tz = plan.tz();
+    let w = words(lang);
+    let col_name = |id: &str| column_name(c, id);
     let _ = writeln!(s, "\n{}", w.summary);
     let empty: Vec<_> = plan.empty_ahead().collect();
-    let _ = match lang {
-        Lang::ZhCn => writeln!(s, "  空缺时段：{} 个", empty.len()),
-        Lang::En => writeln!(s, "  empty slots ahead: {}", empty.len()),
-    };
+    let _ = writeln!(
+        s,
+        "{}",
+        text::EMPTY_AHEAD.fill(lang, &[("n", &empty.len())])
+    );
     for e in &empty {
         let local = e.at.with_timezone(&tz);
         let _ = writeln!(
@@ -325,10 +305,11 @@ fn table(plan: &Plan, c: &Project) -> String {
             col_name(&e.column)
         );
     }
-    let _ = match lang {
-        Lang::ZhCn => writeln!(s, "  冲突：{} 处", plan.clashes.len()),
-        Lang::En => writeln!(s, "  clashes: {}", plan.clashes.len()),
-    };
+    let _ = writeln!(
+        s,
+        "{}",
+        text::CLASHES.fill(lang, &[("n", &plan.clashes.len())])
+    );
     for k in &plan.clashes {
         let files: Vec<String> = k.posts.iter().map(|p| p.display().to_string()).collect();
         let _ = writeln!(
@@ -336,16 +317,10 @@ fn table(plan: &Plan, c: &Project) -> String {
             "    ✗ {} {}  {}",
             time::format_local(k.at, tz),
             col_name(&k.column),
-            files.join(match lang {
-                Lang::ZhCn => " 与 ",
-                Lang::En => " and ",
-            })
+            files.join(text::AND.get(lang))
         );
     }
-    let _ = match lang {
-        Lang::ZhCn => writeln!(s, "  队列："),
-        Lang::En => writeln!(s, "  queues:"),
-    };
+    let _ = writeln!(s, "{}", text::QUEUES.get(lang));
     for r in &plan.runway {
         let name = col_name(&r.column);
         let warn = if r.days_left.is_some_and(|d| d <= 3) {
@@ -353,38 +328,28 @@ fn table(plan: &Plan, c: &Project) -> String {
         } else {
             ""
         };
-        let line = match (lang, r.runs_out, r.days_left) {
-            (Lang::ZhCn, Some(t), Some(dl)) => format!(
-                "{warn}{name}：排队 {} 篇，另有定时 {} 篇；{} 起断档（还有 {dl} 天）",
-                r.queued,
-                r.pinned_ahead,
-                time::format_local(t, tz)
+        let line = match (r.runs_out, r.days_left) {
+            (Some(t), Some(dl)) => text::RUNWAY.fill(
+                lang,
+                &[
+                    ("warn", &warn),
+                    ("name", &name),
+                    ("queued", &r.queued),
+                    ("pinned", &r.pinned_ahead),
+                    ("at", &time::format_local(t, tz)),
+                    ("days", &dl),
+                ],
             ),
-            (Lang::En, Some(t), Some(dl)) => format!(
-                "{warn}{name}: {} queued, {} pinned ahead; runs out at {} (in {dl} days)",
-                r.queued,
-                r.pinned_ahead,
-                time::format_local(t, tz)
-            ),
-            (Lang::ZhCn, _, _) => format!("{name}：没有发布时段（site.toml 里没有 times 或 days）"),
-            (Lang::En, _, _) => format!("{name}: no slots (no times or days in site.toml)"),
+            _ => text::COLUMN_NO_SLOTS.fill(lang, &[("name", &name)]),
         };
         let _ = writeln!(s, "    {line}");
     }
     for u in &plan.unplaced {
-        let why = match (lang, u.reason) {
-            (Lang::ZhCn, schedule::plan::UnplacedReason::NoSlots) => {
-                "所在栏目没有发布时段，无法排入"
-            }
-            (Lang::ZhCn, schedule::plan::UnplacedReason::Expired) => "已过 expire_at，不再排入",
-            (Lang::En, schedule::plan::UnplacedReason::NoSlots) => {
-                "its column has no slots; it cannot be planned"
-            }
-            (Lang::En, schedule::plan::UnplacedReason::Expired) => {
-                "its expire_at has passed; it is not planned"
-            }
-        };
+        let why = match u.reason {
+            schedule::plan::UnplacedReason::NoSlots => text::UNPLACED_NO_SLOTS,
+            schedule::plan::UnplacedReason::Expired => text::UNPLACED_EXPIRED,
+        }
+        .get(lang);
         let _ = writeln!(s, "    ⚠ {}: {why}", u.source.display());
     }
-    s
 }

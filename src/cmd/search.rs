@@ -2,6 +2,7 @@
 
 use qunshu::archive::search::{self, Index};
 use qunshu::core::config::{Lang, SiteConfig};
+use qunshu::core::i18n::text;
 use qunshu::core::kind::Kind;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -132,11 +133,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             let _ = writeln!(
                 text,
                 "{}",
-                match lang {
-                    Lang::ZhCn =>
-                        format!("（还有 {} 条；用 --limit 0 显示全部）", hits.len() - shown),
-                    Lang::En => format!("({} more; --limit 0 shows all)", hits.len() - shown),
-                }
+                text::search::MORE.fill(lang, &[("n", &(hits.len() - shown))])
             );
         }
     }

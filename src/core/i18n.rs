@@ -1,9 +1,14 @@
-//! Interface text of the theme in Chinese and English.
+//! The interface language: the language type ([`Lang`]) and every
+//! interface string, in Chinese and English.
 //!
-//! Templates read these as `t.key`; the site's `language` picks the table.
+//! The theme's templates read [`table`] as `t.key`; every other output
+//! (the book, the calendar, the command line) takes a [`Text`] from
+//! [`text`]. The site's `language` picks the language.
 //!
 //! A leaf of `core`: imports nothing of ours (config, members and every
 //! output use it).
+
+pub mod text;
 
 use std::collections::BTreeMap;
 
@@ -17,9 +22,9 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// One interface string in this language: `zh` for Chinese, `en` for
-    /// English (`lang.pick("已发送", "sent")`).
-    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+    /// One interface string (or anything else) in this language: `zh` for
+    /// Chinese, `en` for English (`lang.pick("已发送", "sent")`).
+    pub fn pick<T>(self, zh: T, en: T) -> T {
         match self {
             Lang::ZhCn => zh,
             Lang::En => en,
@@ -41,6 +46,51 @@ impl Lang {
             "en" | "en-US" | "en-GB" => Some(Lang::En),
             _ => None,
         }
+    }
+}
+
+/// One interface string in both languages. `{name}` in it marks a value
+/// that [`Text::fill`] puts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    /// Simplified Chinese.
+    pub zh: &'static str,
+    /// English.
+    pub en: &'static str,
+}
+
+impl Text {
+    /// The string in `lang`.
+    pub fn get(self, lang: Lang) -> &'static str {
+        lang.pick(self.zh, self.en)
+    }
+
+    /// The string in `lang` with each `{name}` replaced by its value in
+    /// `args` (one pass: a value is never read for names). A `{name}`
+    /// without a value is left as written.
+    pub fn fill(self, lang: Lang, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        use std::fmt::Write as _;
+        let mut rest = self.get(lang);
+        let mut out = String::with_capacity(rest.len() + 16);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after
+                .find('}')
+                .and_then(|close| Some((close, args.iter().find(|(k, _)| *k == &after[..close])?)));
+            match value {
+                Some((close, (_, v))) => {
+                    let _ = write!(out, "{v}");
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -148,5 +198,28 @@ pub fn date(lang: Lang, d: chrono::NaiveDate) -> String {
     match lang {
         Lang::ZhCn => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
         Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_puts_values_in_once() {
+        let t = Text {
+            zh: "限 {n} 人，{who}",
+            en: "At most {n} people, {who} {missing}",
+        };
+        assert_eq!(
+            t.fill(Lang::ZhCn, &[("n", &3), ("who", &"{n}")]),
+            "限 3 人，{n}"
+        );
+        assert_eq!(
+            t.fill(Lang::En, &[("n", &12), ("who", &"甲")]),
+            "At most 12 people, 甲 {missing}"
+        );
+        assert_eq!(t.get(Lang::En), t.en);
+        assert_eq!(Lang::En.pick(1, 2), 2);
     }
 }

@@ -171,61 +171,17 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, _, text)) = heading.take() {
-                    let text = text.trim().to_string();
                     if let Event::Start(Tag::Heading { id, .. }) = &mut events[at] {
-                        let base = match id.take() {
-                            Some(given) => crate::core::slug::slugify(&given),
-                            None => crate::core::slug::slugify(&text),
-                        };
-                        let base = if base.is_empty() {
-                            "h".to_string()
-                        } else {
-                            base
-                        };
-                        let n = used_ids.entry(base.clone()).or_insert(0);
-                        let unique = if *n == 0 { base } else { format!("{base}-{n}") };
-                        *n += 1;
-                        let full = format!("{}{}", opts.id_prefix, unique);
-                        *id = Some(CowStr::from(full.clone()));
-                        out.headings.push(Heading {
-                            level: level as u8,
-                            id: full,
-                            text,
-                        });
+                        let h = name_heading(id, level, &text, opts.id_prefix, &mut used_ids);
+                        out.headings.push(h);
                     }
                 }
                 out.text.push('\n');
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_dest(md, &range, RefKind::Link, dest_url, opts, &mut out);
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 in_link += 1;
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = resolve_dest(md, &range, RefKind::Image, dest_url, opts, &mut out);
-                in_link += 1;
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                events.push(Event::Start(resolve_tag(md, &range, tag, opts, &mut out)));
             }
             Event::FootnoteReference(label) => {
                 events.push(Event::FootnoteReference(CowStr::from(format!(
@@ -288,6 +244,37 @@ pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     out
 }
 
+/// Gives a heading its id: the one written (`{#id}`) or its text, made a
+/// slug, unique in the piece (`总结`, `总结-1`), after `prefix`.
+fn name_heading(
+    id: &mut Option<CowStr<'_>>,
+    level: HeadingLevel,
+    text: &str,
+    prefix: &str,
+    used_ids: &mut HashMap<String, usize>,
+) -> Heading {
+    let text = text.trim().to_string();
+    let base = match id.take() {
+        Some(given) => crate::core::slug::slugify(&given),
+        None => crate::core::slug::slugify(&text),
+    };
+    let base = if base.is_empty() {
+        "h".to_string()
+    } else {
+        base
+    };
+    let n = used_ids.entry(base.clone()).or_insert(0);
+    let unique = if *n == 0 { base } else { format!("{base}-{n}") };
+    *n += 1;
+    let full = format!("{prefix}{unique}");
+    *id = Some(CowStr::from(full.clone()));
+    Heading {
+        level: level as u8,
+        id: full,
+        text,
+    }
+}
+
 /// True for a class name that is only ASCII letters, digits, `-` and `_`.
 fn is_safe_class(c: &str) -> bool {
     !c.is_empty()
@@ -335,6 +322,41 @@ fn push_linked<'a>(
     }
     if last < t.len() {
         events.push(Event::Text(CowStr::from(t[last..].to_string())));
+    }
+}
+
+/// A link or image tag with its destination resolved (see [`resolve_dest`]).
+fn resolve_tag<'a>(
+    md: &str,
+    range: &std::ops::Range<usize>,
+    tag: Tag<'a>,
+    opts: &RenderOptions<'_>,
+    out: &mut Rendered,
+) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            link_type,
+            dest_url: resolve_dest(md, range, RefKind::Link, dest_url, opts, out),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            link_type,
+            dest_url: resolve_dest(md, range, RefKind::Image, dest_url, opts, out),
+            title,
+            id,
+        },
+        other => other,
     }
 }
 
@@ -397,25 +419,61 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// Strips all markup from an HTML fragment, keeping the text (for titles in feeds).
-///
-/// Characters XML cannot carry (control characters other than tab and line
-/// ends, U+FFFE, U+FFFF) become U+FFFD, as [`replace_controls`] does, so
-/// the feed and the sitemap stay well-formed whatever a title holds.
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            c if !is_xml_char(c) => out.push(char::REPLACEMENT_CHARACTER),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// Where escaped text goes (see [`escape`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Markup {
+    /// HTML (or XML) element content or a quoted attribute value in the
+    /// archive, its feed and sitemap: `& < > " '` escaped; characters XML
+    /// cannot carry become U+FFFD, as [`replace_controls`] does.
+    Html,
+    /// XHTML element content in the book: `& < >` escaped; characters XML
+    /// cannot carry are dropped.
+    XmlText,
+    /// A double-quoted XHTML attribute value in the book: `& < > " '`
+    /// escaped, tab and line ends written as character references (so they
+    /// survive attribute-value normalisation); characters XML cannot carry
+    /// are dropped.
+    XmlAttr,
+}
+
+/// The one HTML and XML escaping helper: `s` escaped for `to`, with
+/// `pulldown-cmark-escape` (the escaper pulldown-cmark itself uses).
+pub fn escape(s: &str, to: Markup) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    // Writing to a String cannot fail.
+    let _ = match to {
+        Markup::Html => pulldown_cmark_escape::escape_html(&mut out, &replace_controls(s)),
+        Markup::XmlText => pulldown_cmark_escape::escape_html_body_text(&mut out, &xml_only(s)),
+        Markup::XmlAttr => {
+            let clean = xml_only(s);
+            let mut rest: &str = &clean;
+            while let Some(i) = rest.find(['\t', '\n', '\r']) {
+                let _ = pulldown_cmark_escape::escape_html(&mut out, &rest[..i]);
+                out.push_str(match rest.as_bytes()[i] {
+                    b'\t' => "&#9;",
+                    b'\n' => "&#10;",
+                    _ => "&#13;",
+                });
+                rest = &rest[i + 1..];
+            }
+            pulldown_cmark_escape::escape_html(&mut out, rest)
         }
-    }
+    };
     out
+}
+
+/// `s` without the characters XML cannot carry.
+fn xml_only(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(is_xml_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
+}
+
+/// Escapes text for HTML element content and quoted attribute values:
+/// [`escape`] for [`Markup::Html`].
+pub fn escape_text(s: &str) -> String {
+    escape(s, Markup::Html)
 }
 
 /// True for the characters XML 1.0 allows: tab, line ends and everything
@@ -466,6 +524,22 @@ mod tests {
         assert!(r.text.contains('\u{FFFD}'));
         assert_eq!(escape_text("a\u{1}\u{FFFF}<\t"), "a\u{FFFD}\u{FFFD}&lt;\t");
         assert_eq!(replace_controls("正常\r\n\t"), "正常\r\n\t");
+    }
+
+    #[test]
+    fn one_escaper_for_html_and_the_books_xhtml() {
+        let s = "a&b<c>d\"e'f\u{1}g\th\ni";
+        assert_eq!(
+            escape(s, Markup::Html),
+            "a&amp;b&lt;c&gt;d&quot;e&#39;f\u{FFFD}g\th\ni"
+        );
+        assert_eq!(escape(s, Markup::XmlText), "a&amp;b&lt;c&gt;d\"e'fg\th\ni");
+        assert_eq!(
+            escape(s, Markup::XmlAttr),
+            "a&amp;b&lt;c&gt;d&quot;e&#39;fg&#9;h&#10;i"
+        );
+        assert_eq!(escape("正文\r", Markup::XmlAttr), "正文&#13;");
+        assert_eq!(escape("", Markup::XmlAttr), "");
     }
 
     fn r(md: &str) -> Rendered {

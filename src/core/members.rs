@@ -122,10 +122,7 @@ impl Credit {
 
 /// The label of an anonymous member in `lang`.
 pub fn anonymous_label(lang: Lang) -> &'static str {
-    match lang {
-        Lang::ZhCn => "匿名成员",
-        Lang::En => "an unnamed member",
-    }
+    crate::core::i18n::text::ANONYMOUS_MEMBER.get(lang)
 }
 
 /// What a member's profile shows publicly (never the real name of an alias member).

@@ -268,20 +268,11 @@ pub fn blocks(text: &str) -> Vec<(usize, &str)> {
 
 /// Interface strings the script shows, in the site's language.
 pub fn ui_strings(lang: Lang) -> serde_json::Value {
-    match lang {
-        Lang::ZhCn => serde_json::json!({
-            "results": "共 {n} 条结果", "none": "没有找到“{q}”", "more": "显示更多",
-            "all": "全部", "kind": "类型", "column": "栏目", "tag": "标签", "stage": "阶段",
-            "loading": "正在搜索…", "error": "搜索索引加载失败",
-            "brief": "早报", "qa": "问答", "case": "案例拆解", "by": "作者"
-        }),
-        Lang::En => serde_json::json!({
-            "results": "{n} results", "none": "Nothing found for “{q}”", "more": "Show more",
-            "all": "All", "kind": "Kind", "column": "Column", "tag": "Tag", "stage": "Stage",
-            "loading": "Searching…", "error": "The search index could not be loaded",
-            "brief": "Brief", "qa": "Q&A", "case": "Case", "by": "By"
-        }),
-    }
+    crate::core::i18n::text::search::UI
+        .iter()
+        .map(|(key, t)| (key.to_string(), serde_json::Value::from(t.get(lang))))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// Builds the index of `docs` into `out_dir`. `columns` are (id, name) pairs

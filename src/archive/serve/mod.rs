@@ -405,16 +405,8 @@ fn inject(html: &[u8]) -> Vec<u8> {
 
 /// The page shown instead of the site while the content has errors.
 pub fn error_page(lang: Lang, problems: &[String]) -> String {
-    let (title, note) = match lang {
-        Lang::ZhCn => (
-            "内容有错误，预览暂停",
-            "改好文件并保存，这个页面会自动刷新。终端里也有同样的错误信息。",
-        ),
-        Lang::En => (
-            "The content has errors",
-            "Fix the file and save it; this page reloads by itself. The terminal shows the same messages.",
-        ),
-    };
+    use crate::core::i18n::text::serve::{ERRORS_NOTE, ERRORS_TITLE};
+    let (title, note) = (ERRORS_TITLE.get(lang), ERRORS_NOTE.get(lang));
     let items: String = problems
         .iter()
         .map(|p| format!("<li><code>{}</code></li>\n", escape_text(p)))

@@ -17,11 +17,13 @@
 //! or `tools`.
 
 pub mod feed;
+mod model;
 pub mod output;
+mod pages;
 pub mod theme;
 
 use crate::core::config::Lang;
-use crate::core::content::{IncludeOptions, Post, Visibility};
+use crate::core::content::{IncludeOptions, Post};
 use crate::core::i18n;
 use crate::core::kind::Kind;
 use crate::core::project::Project;
@@ -29,7 +31,7 @@ use crate::core::slug::{encode_path, slugify};
 use crate::core::time::Clock;
 use anyhow::anyhow;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use theme::{tera_error, Theme};
 
@@ -353,212 +355,15 @@ impl<'a> Site<'a> {
                 .then_with(|| c.posts[a].path.cmp(&c.posts[b].path))
         });
 
-        let tz = c.config.tz;
         let mut cards = HashMap::with_capacity(order.len());
         for &i in &order {
             let p = &c.posts[i];
-            if let Some(card) = reuse(i, p) {
-                cards.insert(i, card);
-                continue;
-            }
-            let t = time_of(i);
-            let local = t.map(|t| t.with_timezone(&tz));
-            let people: Vec<Person> = match &p.thread {
-                Some(th) => th.accepted.iter().map(|h| person(c, h)).collect(),
-                None => p.authors.iter().map(|h| person(c, h)).collect(),
-            };
-            let state = match c.visibility(p, now) {
-                Visibility::Published => None,
-                Visibility::Draft => Some("draft"),
-                Visibility::Future => Some("future"),
-                Visibility::Queued => Some("queued"),
-                Visibility::Open => Some("open_thread"),
-                Visibility::Expired => Some("expired"),
-            };
-            let column_name = c
-                .config
-                .column(&p.column)
-                .map(|col| col.name.clone())
-                .unwrap_or_else(|| p.column.clone());
-            cards.insert(
-                i,
-                Card {
-                    title: p.title.clone(),
-                    href: p.href(),
-                    kind: p.kind,
-                    kind_label: kind_label(lang, p.kind).to_string(),
-                    column: Link {
-                        name: column_name,
-                        href: encode_path(&format!("columns/{}/index.html", term_slug(&p.column))),
-                    },
-                    date: local.map(|l| i18n::date(lang, l.date_naive())),
-                    iso: t.map(|t| t.to_rfc3339()),
-                    tags: p
-                        .tags
-                        .iter()
-                        .take(CARD_TAGS)
-                        .map(|tag| Link {
-                            name: tag.clone(),
-                            href: encode_path(&format!("tags/{}/index.html", term_slug(tag))),
-                        })
-                        .collect(),
-                    more_tags: p.tags.len().saturating_sub(CARD_TAGS),
-                    stage: p.stage.as_ref().map(|s| Link {
-                        name: s.clone(),
-                        href: encode_path(&format!("stages/{}/index.html", term_slug(s))),
-                    }),
-                    excerpt: p
-                        .description
-                        .clone()
-                        .filter(|d| !d.trim().is_empty())
-                        .unwrap_or_else(|| excerpt(&p.body.rendered.text, 90)),
-                    people,
-                    answers: p.thread.as_ref().map(|t| t.answers.len()).unwrap_or(0),
-                    state,
-                },
-            );
+            let card = reuse(i, p).unwrap_or_else(|| model::card(c, p, now));
+            cards.insert(i, card);
         }
-
-        // Listings.
         let t = i18n::table(lang);
-        let mut listings = Vec::new();
-        for k in Kind::ALL {
-            if c.config.columns.iter().any(|col| col.kind == k)
-                || order.iter().any(|&i| c.posts[i].kind == k)
-            {
-                listings.push(Listing {
-                    base: k.dir().to_string(),
-                    title: t.get(k.dir()).copied().unwrap_or("").to_string(),
-                    group: "kind",
-                    items: order
-                        .iter()
-                        .copied()
-                        .filter(|&i| c.posts[i].kind == k)
-                        .collect(),
-                });
-            }
-        }
-        for col in &c.config.columns {
-            listings.push(Listing {
-                base: format!("columns/{}", term_slug(&col.id)),
-                title: col.name.clone(),
-                group: "column",
-                items: order
-                    .iter()
-                    .copied()
-                    .filter(|&i| c.posts[i].column == col.id)
-                    .collect(),
-            });
-        }
-        let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        // Slug each distinct term once (a large community repeats a few dozen tags).
-        let mut slugs: HashMap<&str, String> = HashMap::new();
-        for &i in &order {
-            let p = &c.posts[i];
-            for tag in &p.tags {
-                let slug = slugs
-                    .entry(tag.as_str())
-                    .or_insert_with(|| term_slug(tag))
-                    .clone();
-                let items = &mut tags
-                    .entry(slug)
-                    .or_insert_with(|| (tag.clone(), Vec::new()))
-                    .1;
-                // Tags that slug alike list the post once.
-                if items.last() != Some(&i) {
-                    items.push(i);
-                }
-            }
-            if let Some(s) = &p.stage {
-                let slug = slugs
-                    .entry(s.as_str())
-                    .or_insert_with(|| term_slug(s))
-                    .clone();
-                stages
-                    .entry(slug)
-                    .or_insert_with(|| (s.clone(), Vec::new()))
-                    .1
-                    .push(i);
-            }
-        }
-        for (slug, (name, items)) in tags {
-            listings.push(Listing {
-                base: format!("tags/{slug}"),
-                title: name,
-                group: "tag",
-                items,
-            });
-        }
-        for (slug, (name, items)) in stages {
-            listings.push(Listing {
-                base: format!("stages/{slug}"),
-                title: name,
-                group: "stage",
-                items,
-            });
-        }
-
-        // Contributor records.
-        let mut records: HashMap<&str, Contribution> = HashMap::new();
-        let mut anonymous: BTreeSet<&str> = BTreeSet::new();
-        for &i in &order {
-            let p = &c.posts[i];
-            for h in p.all_handles() {
-                if c.members
-                    .get(h)
-                    .is_some_and(|m| m.privacy() == crate::core::content::Privacy::Anonymous)
-                {
-                    anonymous.insert(h);
-                }
-            }
-            match &p.thread {
-                Some(th) => {
-                    if let Some(h) = &th.asked_by {
-                        records.entry(h.as_str()).or_default().asked.push(i);
-                    }
-                    if let Some(h) = &th.summary_by {
-                        records.entry(h.as_str()).or_default().summaries.push(i);
-                    }
-                    for h in th.answerers() {
-                        let r = records.entry(h).or_default();
-                        if th.accepted.as_deref() == Some(h) {
-                            r.accepted.push(i);
-                        } else {
-                            r.answered.push(i);
-                        }
-                    }
-                }
-                None => {
-                    for h in &p.authors {
-                        let r = records.entry(h.as_str()).or_default();
-                        if p.kind == Kind::Case {
-                            r.cases.push(i);
-                        } else {
-                            r.briefs.push(i);
-                        }
-                    }
-                }
-            }
-        }
-        let mut contributors: Vec<Contributor> = c
-            .members
-            .handles()
-            .filter_map(|h| {
-                let slug = c.members.credit(h).slug()?.to_string();
-                Some(Contributor {
-                    handle: h.to_string(),
-                    slug,
-                    record: records.remove(h).unwrap_or_default(),
-                })
-            })
-            .collect();
-        contributors.sort_by(|a, b| {
-            b.record
-                .total()
-                .cmp(&a.record.total())
-                .then_with(|| a.slug.cmp(&b.slug))
-        });
+        let listings = model::listings(c, &order, &t);
+        let (contributors, anonymous_count) = model::contributors(c, &order);
 
         // A card appears on up to a dozen listing pages: render it once,
         // when a page first needs it (an incremental rebuild renders few).
@@ -574,7 +379,7 @@ impl<'a> Site<'a> {
             card_html,
             listings,
             contributors,
-            anonymous_count: anonymous.len(),
+            anonymous_count,
             t,
         };
         site.check_outputs()?;
@@ -896,157 +701,15 @@ impl<'a> Site<'a> {
     /// Renders one job.
     pub fn render(&self, job: &Job) -> anyhow::Result<Page> {
         let path = self.path_of(job);
-        let c = self.community;
         let bytes = match job {
             Job::Feed => feed::atom(self),
             Job::Sitemap => feed::sitemap(self),
-            Job::Home => {
-                let mut ctx = self.base_context(&path);
-                let pick = |k: Kind, n: usize| -> Vec<usize> {
-                    self.order
-                        .iter()
-                        .copied()
-                        .filter(|&i| c.posts[i].kind == k)
-                        .take(n)
-                        .collect()
-                };
-                let briefs: Vec<&Card> = pick(Kind::Brief, 6)
-                    .iter()
-                    .filter_map(|i| self.cards.get(i))
-                    .collect();
-                ctx.insert("briefs", &briefs);
-                let root = self.root_of(&path);
-                ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
-                ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
-                let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
-                ctx.insert(
-                    "counts",
-                    &serde_json::json!({
-                        "brief": count(Kind::Brief),
-                        "qa": count(Kind::Qa),
-                        "case": count(Kind::Case),
-                        "contributors": self.contributors.iter().filter(|m| m.record.total() > 0).count(),
-                    }),
-                );
-                self.render_template("index.html", &ctx)?
-            }
+            Job::Home => self.render_home(&path)?,
             Job::Post(i) => self.render_post(*i, &path)?,
-            Job::Listing { listing, page } => {
-                let l = &self.listings[*listing];
-                let per = c.config.paginate;
-                let pages = l.pages(per);
-                let start = (page - 1) * per;
-                let items = &l.items[start.min(l.items.len())..(start + per).min(l.items.len())];
-                let mut ctx = self.base_context(&path);
-                ctx.insert("title", &l.title);
-                ctx.insert("group", l.group);
-                ctx.insert("cards_html", &self.cards_html(items, &self.root_of(&path))?);
-                ctx.insert("total", &l.items.len().to_string());
-                ctx.insert(
-                    "pager",
-                    &serde_json::json!({
-                        "page": page,
-                        "pages": pages,
-                        "prev": if *page > 1 { Some(encode_path(&l.page_path(page - 1))) } else { None },
-                        "next": if *page < pages { Some(encode_path(&l.page_path(page + 1))) } else { None },
-                    }),
-                );
-                self.render_template("list.html", &ctx)?
-            }
-            Job::TagIndex | Job::StageIndex => {
-                let group = if *job == Job::TagIndex {
-                    "tag"
-                } else {
-                    "stage"
-                };
-                let terms: Vec<serde_json::Value> = self
-                    .listings
-                    .iter()
-                    .filter(|l| l.group == group)
-                    .map(|l| {
-                        serde_json::json!({
-                            "name": l.title,
-                            "href": encode_path(&l.page_path(1)),
-                            "count": l.items.len(),
-                        })
-                    })
-                    .collect();
-                let mut ctx = self.base_context(&path);
-                ctx.insert(
-                    "title",
-                    self.t
-                        .get(if group == "tag" { "tags" } else { "stages" })
-                        .unwrap_or(&""),
-                );
-                ctx.insert("terms", &terms);
-                self.render_template("terms.html", &ctx)?
-            }
-            Job::MemberIndex => {
-                let people: Vec<serde_json::Value> = self
-                    .contributors
-                    .iter()
-                    .filter_map(|m| {
-                        let p = c.members.profile(&m.handle)?;
-                        let r = &m.record;
-                        Some(serde_json::json!({
-                            "name": p.name,
-                            "href": encode_path(&format!("members/{}.html", m.slug)),
-                            "role": p.role,
-                            "industry": p.industry,
-                            "accepted": r.accepted.len(),
-                            "answered": r.answered.len(),
-                            "summaries": r.summaries.len(),
-                            "cases": r.cases.len(),
-                            "briefs": r.briefs.len(),
-                            "asked": r.asked.len(),
-                        }))
-                    })
-                    .collect();
-                let mut ctx = self.base_context(&path);
-                ctx.insert("people", &people);
-                ctx.insert(
-                    "anonymous_note",
-                    &if self.anonymous_count > 0 {
-                        self.t
-                            .get("anonymous_note")
-                            .unwrap_or(&"")
-                            .replace("{n}", &self.anonymous_count.to_string())
-                    } else {
-                        String::new()
-                    },
-                );
-                self.render_template("members.html", &ctx)?
-            }
-            Job::Member(i) => {
-                let m = &self.contributors[*i];
-                let profile = c
-                    .members
-                    .profile(&m.handle)
-                    .ok_or_else(|| anyhow!("no public profile for a contributor"))?;
-                let r = &m.record;
-                let mut ctx = self.base_context(&path);
-                ctx.insert("profile", &profile);
-                let root = self.root_of(&path);
-                let groups: Vec<serde_json::Value> = [
-                    ("accepted_answers", &r.accepted),
-                    ("answers_given", &r.answered),
-                    ("summaries", &r.summaries),
-                    ("cases_written", &r.cases),
-                    ("briefs_written", &r.briefs),
-                    ("questions_asked", &r.asked),
-                ]
-                .into_iter()
-                .map(|(key, items)| {
-                    Ok(serde_json::json!({
-                        "key": key,
-                        "count": items.len(),
-                        "html": self.cards_html(items, &root)?,
-                    }))
-                })
-                .collect::<anyhow::Result<_>>()?;
-                ctx.insert("groups", &groups);
-                self.render_template("member.html", &ctx)?
-            }
+            Job::Listing { listing, page } => self.render_listing(*listing, *page, &path)?,
+            Job::TagIndex | Job::StageIndex => self.render_terms(job, &path)?,
+            Job::MemberIndex => self.render_member_index(&path)?,
+            Job::Member(i) => self.render_member(*i, &path)?,
             Job::NotFound => {
                 let ctx = self.base_context(&path);
                 self.render_template("404.html", &ctx)?

@@ -162,7 +162,7 @@ impl Theme {
 /// (Tera's default also escapes `/`, which turns every relative link into
 /// `..&#x2F;style.css`: valid, but unreadable and slower.)
 pub fn escape_html(s: &str) -> String {
-    crate::core::markdown::escape_text(s)
+    crate::core::markdown::escape(s, crate::core::markdown::Markup::Html)
 }
 
 /// Tera's error with its chain of causes, which hold the useful part.

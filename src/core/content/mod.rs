@@ -13,7 +13,7 @@
 
 pub(crate) mod cache;
 pub mod frontmatter;
-mod links;
+pub mod links;
 pub(crate) mod load;
 mod model;
 pub mod thread;

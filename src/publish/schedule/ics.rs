@@ -15,7 +15,7 @@
 //! duplicating them.
 
 use super::plan::{EntryStatus, Plan};
-use crate::core::config::Lang;
+use crate::core::i18n::text::schedule as text;
 use crate::core::project::Project;
 use crate::core::slug::slugify;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -151,10 +151,7 @@ pub fn write(plan: &Plan, c: &Project) -> String {
         o.raw("TRIGGER:PT0S");
         o.text(
             "DESCRIPTION",
-            &match lang {
-                Lang::ZhCn => format!("该发了：{summary}"),
-                Lang::En => format!("Time to post: {summary}"),
-            },
+            &text::TIME_TO_POST.fill(lang, &[("summary", &summary)]),
         );
         o.raw("END:VALARM");
         o.raw("END:VEVENT");
@@ -179,10 +176,7 @@ pub fn write(plan: &Plan, c: &Project) -> String {
             if !desc.is_empty() {
                 desc.push('\n');
             }
-            desc.push_str(&match lang {
-                Lang::ZhCn => format!("限 {n} 人"),
-                Lang::En => format!("At most {n} people"),
-            });
+            desc.push_str(&text::CAPACITY.fill(lang, &[("n", &n)]));
         }
         if !desc.is_empty() {
             o.text("DESCRIPTION", &desc);
@@ -208,10 +202,7 @@ pub fn write(plan: &Plan, c: &Project) -> String {
         ));
         o.text(
             "SUMMARY",
-            &match lang {
-                Lang::ZhCn => format!("群管值班：{}", d.admin.display(lang)),
-                Lang::En => format!("Admin on duty: {}", d.admin.display(lang)),
-            },
+            &text::ON_DUTY.fill(lang, &[("admin", &d.admin.display(lang))]),
         );
         o.raw("TRANSP:TRANSPARENT");
         o.raw("END:VEVENT");

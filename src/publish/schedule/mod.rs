@@ -42,10 +42,8 @@ pub fn copy_text(post: &Post, members: &Members, lang: Lang) -> String {
     s.push_str(post.body.plain_text().trim());
     if let Some(a) = post.thread.as_ref().and_then(|t| t.accepted_answer()) {
         let who = members.credit(&a.author);
-        let label = match lang {
-            Lang::ZhCn => format!("【采纳的回答 · {}】", who.display(lang)),
-            Lang::En => format!("[Accepted answer · {}]", who.display(lang)),
-        };
+        let label = crate::core::i18n::text::schedule::ACCEPTED_ANSWER
+            .fill(lang, &[("who", &who.display(lang))]);
         s.push_str("\n\n");
         s.push_str(&label);
         s.push('\n');

@@ -613,11 +613,7 @@ pub fn plan(c: &Project, clock: &Clock, from: NaiveDate, days: u32) -> Plan {
 /// `Mon 11-24`.
 pub fn day_label(lang: Lang, date: NaiveDate) -> String {
     use chrono::Datelike;
-    let i = date.weekday().num_days_from_monday() as usize;
-    let name = match lang {
-        Lang::ZhCn => ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][i],
-        Lang::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
-    };
+    let name = crate::core::i18n::weekday(lang, date.weekday().num_days_from_monday());
     format!("{name} {}", date.format("%m-%d"))
 }
 

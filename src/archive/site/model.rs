@@ -1,0 +1,228 @@
+//! The page model's parts, made once per build: a card per included post,
+//! the listings (kinds, columns, tags, stages) and the contributors'
+//! records (see [`super::Site::new_with_theme`]).
+
+use super::{
+    excerpt, kind_label, person, term_slug, Card, Contribution, Contributor, Link, Listing, Person,
+    CARD_TAGS,
+};
+use crate::core::content::{Post, Privacy, Visibility};
+use crate::core::i18n;
+use crate::core::kind::Kind;
+use crate::core::project::Project;
+use crate::core::slug::encode_path;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The card of post `p` as seen at `now`.
+pub(super) fn card(c: &Project, p: &Post, now: DateTime<Utc>) -> Card {
+    let lang = c.config.language;
+    let t = c.post_time(p);
+    let local = t.map(|t| t.with_timezone(&c.config.tz));
+    let people: Vec<Person> = match &p.thread {
+        Some(th) => th.accepted.iter().map(|h| person(c, h)).collect(),
+        None => p.authors.iter().map(|h| person(c, h)).collect(),
+    };
+    let state = match c.visibility(p, now) {
+        Visibility::Published => None,
+        Visibility::Draft => Some("draft"),
+        Visibility::Future => Some("future"),
+        Visibility::Queued => Some("queued"),
+        Visibility::Open => Some("open_thread"),
+        Visibility::Expired => Some("expired"),
+    };
+    let column_name = c
+        .config
+        .column(&p.column)
+        .map(|col| col.name.clone())
+        .unwrap_or_else(|| p.column.clone());
+    Card {
+        title: p.title.clone(),
+        href: p.href(),
+        kind: p.kind,
+        kind_label: kind_label(lang, p.kind).to_string(),
+        column: Link {
+            name: column_name,
+            href: encode_path(&format!("columns/{}/index.html", term_slug(&p.column))),
+        },
+        date: local.map(|l| i18n::date(lang, l.date_naive())),
+        iso: t.map(|t| t.to_rfc3339()),
+        tags: p
+            .tags
+            .iter()
+            .take(CARD_TAGS)
+            .map(|tag| Link {
+                name: tag.clone(),
+                href: encode_path(&format!("tags/{}/index.html", term_slug(tag))),
+            })
+            .collect(),
+        more_tags: p.tags.len().saturating_sub(CARD_TAGS),
+        stage: p.stage.as_ref().map(|s| Link {
+            name: s.clone(),
+            href: encode_path(&format!("stages/{}/index.html", term_slug(s))),
+        }),
+        excerpt: p
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| excerpt(&p.body.rendered.text, 90)),
+        people,
+        answers: p.thread.as_ref().map(|t| t.answers.len()).unwrap_or(0),
+        state,
+    }
+}
+
+/// The listings of the included posts (`order`, newest first): one per
+/// kind that has a column or a post, one per column, tag and stage. `t` is
+/// the theme's interface table.
+pub(super) fn listings(
+    c: &Project,
+    order: &[usize],
+    t: &BTreeMap<&'static str, &'static str>,
+) -> Vec<Listing> {
+    let mut listings = Vec::new();
+    for k in Kind::ALL {
+        if c.config.columns.iter().any(|col| col.kind == k)
+            || order.iter().any(|&i| c.posts[i].kind == k)
+        {
+            listings.push(Listing {
+                base: k.dir().to_string(),
+                title: t.get(k.dir()).copied().unwrap_or("").to_string(),
+                group: "kind",
+                items: order
+                    .iter()
+                    .copied()
+                    .filter(|&i| c.posts[i].kind == k)
+                    .collect(),
+            });
+        }
+    }
+    for col in &c.config.columns {
+        listings.push(Listing {
+            base: format!("columns/{}", term_slug(&col.id)),
+            title: col.name.clone(),
+            group: "column",
+            items: order
+                .iter()
+                .copied()
+                .filter(|&i| c.posts[i].column == col.id)
+                .collect(),
+        });
+    }
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    // Slug each distinct term once (a large community repeats a few dozen tags).
+    let mut slugs: HashMap<&str, String> = HashMap::new();
+    for &i in order {
+        let p = &c.posts[i];
+        for tag in &p.tags {
+            let slug = slugs
+                .entry(tag.as_str())
+                .or_insert_with(|| term_slug(tag))
+                .clone();
+            let items = &mut tags
+                .entry(slug)
+                .or_insert_with(|| (tag.clone(), Vec::new()))
+                .1;
+            // Tags that slug alike list the post once.
+            if items.last() != Some(&i) {
+                items.push(i);
+            }
+        }
+        if let Some(s) = &p.stage {
+            let slug = slugs
+                .entry(s.as_str())
+                .or_insert_with(|| term_slug(s))
+                .clone();
+            stages
+                .entry(slug)
+                .or_insert_with(|| (s.clone(), Vec::new()))
+                .1
+                .push(i);
+        }
+    }
+    for (slug, (name, items)) in tags {
+        listings.push(Listing {
+            base: format!("tags/{slug}"),
+            title: name,
+            group: "tag",
+            items,
+        });
+    }
+    for (slug, (name, items)) in stages {
+        listings.push(Listing {
+            base: format!("stages/{slug}"),
+            title: name,
+            group: "stage",
+            items,
+        });
+    }
+    listings
+}
+
+/// The contributors with a page (members who are not anonymous), most
+/// contributions first, with their records over the included posts
+/// (`order`); and how many anonymous members took part (counted, never
+/// named).
+pub(super) fn contributors(c: &Project, order: &[usize]) -> (Vec<Contributor>, usize) {
+    let mut records: HashMap<&str, Contribution> = HashMap::new();
+    let mut anonymous: BTreeSet<&str> = BTreeSet::new();
+    for &i in order {
+        let p = &c.posts[i];
+        for h in p.all_handles() {
+            if c.members
+                .get(h)
+                .is_some_and(|m| m.privacy() == Privacy::Anonymous)
+            {
+                anonymous.insert(h);
+            }
+        }
+        match &p.thread {
+            Some(th) => {
+                if let Some(h) = &th.asked_by {
+                    records.entry(h.as_str()).or_default().asked.push(i);
+                }
+                if let Some(h) = &th.summary_by {
+                    records.entry(h.as_str()).or_default().summaries.push(i);
+                }
+                for h in th.answerers() {
+                    let r = records.entry(h).or_default();
+                    if th.accepted.as_deref() == Some(h) {
+                        r.accepted.push(i);
+                    } else {
+                        r.answered.push(i);
+                    }
+                }
+            }
+            None => {
+                for h in &p.authors {
+                    let r = records.entry(h.as_str()).or_default();
+                    if p.kind == Kind::Case {
+                        r.cases.push(i);
+                    } else {
+                        r.briefs.push(i);
+                    }
+                }
+            }
+        }
+    }
+    let mut contributors: Vec<Contributor> = c
+        .members
+        .handles()
+        .filter_map(|h| {
+            let slug = c.members.credit(h).slug()?.to_string();
+            Some(Contributor {
+                handle: h.to_string(),
+                slug,
+                record: records.remove(h).unwrap_or_default(),
+            })
+        })
+        .collect();
+    contributors.sort_by(|a, b| {
+        b.record
+            .total()
+            .cmp(&a.record.total())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    (contributors, anonymous.len())
+}
