@@ -23,7 +23,6 @@ pub use crate::core::members::{Credit, Member, Members, Privacy};
 pub(crate) use cache::load_posts_cached;
 pub use cache::LoadCache;
 pub(crate) use links::resolve_link;
-pub use links::{is_relative_ref, resolve_relative};
 pub use load::Depth;
 pub(crate) use load::{build_post, load_posts, parse_file};
 pub use model::*;

@@ -8,7 +8,9 @@
 
 use super::render::{self, Dialect};
 use super::{platform, AtAll, Channel};
-use crate::core::content::{self, Post};
+use crate::core::content::links::{self, Found, Target};
+use crate::core::content::Post;
+use crate::core::markdown::RefKind;
 use crate::core::project::Project;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -27,32 +29,41 @@ pub fn post_url(c: &Project, post: &Post) -> String {
     format!("{}{}", c.config.base_url, post.href())
 }
 
-/// A resolver for a post's links: links to other posts by file path become
-/// their archive URLs, other relative links are read against the base URL,
+/// A resolver for a post's links, on the one reading of a destination
+/// ([`links::target`]): links to other posts by file path become their
+/// archive URLs, other relative links are read against the base URL,
 /// unsafe URLs (`javascript:`) are dropped.
 fn resolver<'a>(c: &'a Project, post: &'a Post) -> impl Fn(&str) -> Option<String> + 'a {
     move |dest: &str| {
         if !crate::core::markdown::is_safe_url(dest) {
             return None;
         }
-        if let Some(frag) = dest.strip_prefix('#') {
-            return Some(format!("{}#{frag}", post_url(c, post)));
+        let found = links::target(&c.config.root, &post.source, RefKind::Link, dest, |path| {
+            c.posts.iter().find(|p| p.source == path)
+        });
+        match found {
+            Target::External => Some(dest.to_string()),
+            Target::Here(frag) => Some(format!("{}#{frag}", post_url(c, post))),
+            Target::File {
+                path,
+                fragment,
+                found,
+            } => {
+                let frag = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+                let url = match found {
+                    Found::Post(p) => post_url(c, p),
+                    // Any other file: where the archive publishes it.
+                    _ => format!(
+                        "{}{}",
+                        c.config.base_url,
+                        links::archive_path(&path).unwrap_or_else(|| {
+                            crate::core::slug::encode_path(&crate::core::slug::to_slash(&path))
+                        })
+                    ),
+                };
+                Some(format!("{url}{frag}"))
+            }
         }
-        if !content::is_relative_ref(dest) {
-            return Some(dest.to_string());
-        }
-        let (path, frag) = content::resolve_relative(&post.source, dest);
-        let frag = frag.map(|f| format!("#{f}")).unwrap_or_default();
-        if let Some(p) = c.posts.iter().find(|p| p.source == path) {
-            return Some(format!("{}{frag}", post_url(c, p)));
-        }
-        let rel =
-            crate::core::slug::to_slash(path.strip_prefix(content::CONTENT_DIR).unwrap_or(&path));
-        Some(format!(
-            "{}{}{frag}",
-            c.config.base_url,
-            crate::core::slug::encode_path(&rel)
-        ))
     }
 }
 
