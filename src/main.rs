@@ -19,7 +19,7 @@ mod output {
 
     /// Which stream a print goes to.
     #[derive(Clone, Copy)]
-    pub enum Stream {
+    pub(crate) enum Stream {
         /// Standard output.
         Out,
         /// Standard error.
@@ -30,7 +30,7 @@ mod output {
     /// failure on standard output is reported once on standard error and
     /// makes the command fail. Failures on standard error itself are ignored:
     /// there is nowhere left to report them.
-    pub fn write(stream: Stream, args: std::fmt::Arguments<'_>) {
+    pub(crate) fn write(stream: Stream, args: std::fmt::Arguments<'_>) {
         match stream {
             Stream::Err => {
                 let _ = std::io::stderr().lock().write_fmt(args);
@@ -51,19 +51,19 @@ mod output {
     }
 
     /// True for the error of writing to a pipe whose reader has gone.
-    pub fn is_broken_pipe(e: &std::io::Error) -> bool {
+    pub(crate) fn is_broken_pipe(e: &std::io::Error) -> bool {
         e.kind() == std::io::ErrorKind::BrokenPipe
     }
 
     /// True when writing to standard output failed (other than a closed pipe).
-    pub fn failed() -> bool {
+    pub(crate) fn failed() -> bool {
         FAILED.load(Ordering::Relaxed)
     }
 
     /// Installs a panic hook that ends the process quietly with status 0 when
     /// the library itself prints to a closed pipe (`serve`'s messages); every
     /// other panic is reported as usual.
-    pub fn quiet_on_closed_pipe() {
+    pub(crate) fn quiet_on_closed_pipe() {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let msg = info

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// Image types every e-reader shows (EPUB core media types).
-pub const IMAGE_TYPES: &[(&str, &str)] = &[
+pub(crate) const IMAGE_TYPES: &[(&str, &str)] = &[
     ("png", "image/png"),
     ("jpg", "image/jpeg"),
     ("jpeg", "image/jpeg"),
@@ -28,7 +28,7 @@ pub const IMAGE_TYPES: &[(&str, &str)] = &[
 ];
 
 /// The media type of a packaged image, by extension.
-pub fn media_type(path: &str) -> Option<&'static str> {
+pub(crate) fn media_type(path: &str) -> Option<&'static str> {
     let ext = path.rsplit('.').next()?.to_ascii_lowercase();
     IMAGE_TYPES.iter().find(|(e, _)| *e == ext).map(|(_, t)| *t)
 }

@@ -67,7 +67,7 @@ pub struct Credits {
 }
 
 /// The contributions in one section, in reading order: (handle, role).
-pub fn of_section<'a>(s: &'a BookSection<'_>) -> Vec<(&'a str, Role)> {
+pub(crate) fn of_section<'a>(s: &'a BookSection<'_>) -> Vec<(&'a str, Role)> {
     let mut v: Vec<(&str, Role)> = Vec::new();
     for a in &s.post.authors {
         v.push((a, Role::Wrote));
@@ -148,7 +148,7 @@ impl Tally {
 }
 
 /// Computes the credits of a book.
-pub fn compute(book: &Book<'_>) -> Credits {
+pub(crate) fn compute(book: &Book<'_>) -> Credits {
     let mut all = Tally::new();
     let mut chapters = Vec::new();
     for ch in &book.chapters {
@@ -176,7 +176,7 @@ pub fn compute(book: &Book<'_>) -> Credits {
 }
 
 /// "陈杰（采纳回答 2、回答 1）" — a person with their counts.
-pub fn describe(book: &Book<'_>, p: &Person) -> String {
+pub(crate) fn describe(book: &Book<'_>, p: &Person) -> String {
     let l = book.labels();
     let counts: Vec<String> = p
         .counts
@@ -193,7 +193,7 @@ pub fn describe(book: &Book<'_>, p: &Person) -> String {
 }
 
 /// The contributor line of a chapter, as plain text.
-pub fn chapter_line(book: &Book<'_>, c: &ChapterCredits) -> String {
+pub(crate) fn chapter_line(book: &Book<'_>, c: &ChapterCredits) -> String {
     let l = book.labels();
     let mut items: Vec<String> = c.people.iter().map(|p| describe(book, p)).collect();
     if c.anonymous_people > 0 {

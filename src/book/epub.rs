@@ -74,7 +74,7 @@ fn href_of(book: &Book<'_>) -> impl Fn(&str) -> String {
 }
 
 /// Builds the EPUB file in memory.
-pub fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
+pub(crate) fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
     let lang = book.lang.tag();
     let l = book.labels();
     let href = href_of(book);

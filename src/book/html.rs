@@ -9,7 +9,7 @@ use super::{Book, BookSection, Chapter, PartRole};
 use std::collections::HashMap;
 
 /// CSS for Chinese text, shared by the EPUB and the print page.
-pub const BASE_CSS: &str = r#"html { -epub-line-break: strict; line-break: strict; }
+pub(crate) const BASE_CSS: &str = r#"html { -epub-line-break: strict; line-break: strict; }
 body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC", "SimSun", serif; line-height: 1.8; text-align: justify; margin: 0 1em; }
 h1, h2, h3, h4, h5, h6 { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif; line-height: 1.4; text-align: left; page-break-after: avoid; break-after: avoid; }
 h1 { font-size: 1.6em; margin: 1.2em 0 0.6em; }
@@ -44,7 +44,7 @@ th { background: #f4f4f5; }
 "#;
 
 /// Extra CSS for paper.
-pub const PRINT_CSS: &str = r#"@page { size: A5; margin: 18mm 16mm 20mm; }
+pub(crate) const PRINT_CSS: &str = r#"@page { size: A5; margin: 18mm 16mm 20mm; }
 @media print { a { color: inherit; } }
 .chapter, .toc, .preface, .contributors, .titlepage { break-before: page; page-break-before: always; }
 .titlepage:first-child, .cover + .titlepage { break-before: auto; }
@@ -56,7 +56,7 @@ pre, table, img, blockquote { break-inside: avoid; }
 "#;
 
 /// Shared markup helpers; `href(id)` turns an in-book id into a link.
-pub struct Writer<'a, 'c> {
+pub(crate) struct Writer<'a, 'c> {
     /// The book.
     pub book: &'a Book<'c>,
     /// Maps an in-book id to an `href` value.
@@ -69,7 +69,7 @@ pub struct Writer<'a, 'c> {
 
 impl<'a, 'c> Writer<'a, 'c> {
     /// A writer for `book`.
-    pub fn new(book: &'a Book<'c>, href: &'a dyn Fn(&str) -> String, epub: bool) -> Self {
+    pub(crate) fn new(book: &'a Book<'c>, href: &'a dyn Fn(&str) -> String, epub: bool) -> Self {
         let mut where_is = HashMap::new();
         for ch in &book.chapters {
             for s in &ch.sections {
@@ -101,7 +101,7 @@ impl<'a, 'c> Writer<'a, 'c> {
     }
 
     /// The title page.
-    pub fn title_page(&self, out: &mut String) {
+    pub(crate) fn title_page(&self, out: &mut String) {
         let b = self.book;
         let l = b.labels();
         out.push_str(&format!(
@@ -138,7 +138,7 @@ impl<'a, 'c> Writer<'a, 'c> {
     }
 
     /// The table of contents as nested lists (also the EPUB navigation).
-    pub fn toc_list(&self, out: &mut String) {
+    pub(crate) fn toc_list(&self, out: &mut String) {
         let b = self.book;
         let l = b.labels();
         out.push_str("<ol>\n");
@@ -168,7 +168,7 @@ impl<'a, 'c> Writer<'a, 'c> {
     }
 
     /// The preface, if any.
-    pub fn preface(&self, out: &mut String) {
+    pub(crate) fn preface(&self, out: &mut String) {
         let b = self.book;
         if let Some(p) = &b.preface {
             out.push_str(&format!(
@@ -182,7 +182,7 @@ impl<'a, 'c> Writer<'a, 'c> {
     }
 
     /// One chapter with its credits and sections.
-    pub fn chapter(&self, out: &mut String, ch: &Chapter<'_>) {
+    pub(crate) fn chapter(&self, out: &mut String, ch: &Chapter<'_>) {
         let b = self.book;
         let l = b.labels();
         out.push_str(&format!(
@@ -313,7 +313,7 @@ impl<'a, 'c> Writer<'a, 'c> {
     }
 
     /// The contributors index.
-    pub fn contributors(&self, out: &mut String) {
+    pub(crate) fn contributors(&self, out: &mut String) {
         let b = self.book;
         let l = b.labels();
         out.push_str(&format!(
@@ -373,7 +373,7 @@ impl<'a, 'c> Writer<'a, 'c> {
 }
 
 /// The print page, as one HTML document.
-pub fn render(book: &Book<'_>) -> String {
+pub(crate) fn render(book: &Book<'_>) -> String {
     let href = |id: &str| format!("#{id}");
     let w = Writer::new(book, &href, false);
     let l = book.labels();

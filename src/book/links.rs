@@ -194,7 +194,7 @@ impl<'c> Links<'c> {
 /// The digits of the section an id is in: `p12-a1-x` → `12`, `p0` (the
 /// preface) → `0`; empty for an id outside the sections (`ch3`,
 /// `contributors`).
-pub fn section_digits(id: &str) -> &str {
+pub(crate) fn section_digits(id: &str) -> &str {
     let rest = id.strip_prefix('p').unwrap_or("");
     let end = rest
         .find(|c: char| !c.is_ascii_digit())

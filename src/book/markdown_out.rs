@@ -24,7 +24,7 @@ fn options() -> Options {
 }
 
 /// Escapes text so Markdown prints it as written.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
@@ -61,7 +61,14 @@ fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
 }
 
 /// Rewrites one piece of a member's Markdown for the book.
-pub fn transform(book: &Book<'_>, md: &str, source: &Path, own: &str, ns: &str, by: u8) -> String {
+pub(crate) fn transform(
+    book: &Book<'_>,
+    md: &str,
+    source: &Path,
+    own: &str,
+    ns: &str,
+    by: u8,
+) -> String {
     let section_of = |id: &str| -> String {
         // `p12-…` → `p12`: Markdown output has anchors on sections only.
         let digits = super::links::section_digits(id);
@@ -222,7 +229,7 @@ fn section(book: &Book<'_>, out: &mut String, s: &BookSection<'_>) {
 }
 
 /// The book as one Markdown document.
-pub fn render(book: &Book<'_>) -> String {
+pub(crate) fn render(book: &Book<'_>) -> String {
     let l = book.labels();
     let colon = l.colon;
     let mut out = String::with_capacity(1 << 16);

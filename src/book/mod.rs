@@ -18,14 +18,14 @@
 //!
 //! May import `core`; must not import `publish`, `archive` or `tools`.
 
-pub mod chapters;
-pub mod credits;
-pub mod epub;
-pub mod html;
-pub mod links;
-pub mod markdown_out;
+pub(crate) mod chapters;
+pub(crate) mod credits;
+pub(crate) mod epub;
+pub(crate) mod html;
+pub(crate) mod links;
+pub(crate) mod markdown_out;
 pub mod pdf;
-pub mod xhtml;
+pub(crate) mod xhtml;
 
 pub use crate::core::config::books::{BookConfig, Books, Grouping};
 use crate::core::config::Lang;

@@ -100,7 +100,7 @@ impl Frag {
 }
 
 /// Options for [`normalise`].
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// The namespace of this fragment's ids (`p12-a1-`): ids that do not
     /// start with it are moved into it.
     pub ns: &'a str,
@@ -114,7 +114,7 @@ pub struct Options<'a> {
 
 /// Escapes text content for XML (and HTML): [`markdown::escape`] for
 /// [`Markup::XmlText`].
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     markdown::escape(s, Markup::XmlText)
 }
 
@@ -124,7 +124,7 @@ fn push_text(out: &mut String, s: &str) {
 
 /// Escapes an attribute value for XML (and HTML), double-quoted:
 /// [`markdown::escape`] for [`Markup::XmlAttr`].
-pub fn escape_attr(s: &str) -> String {
+pub(crate) fn escape_attr(s: &str) -> String {
     markdown::escape(s, Markup::XmlAttr)
 }
 
@@ -132,7 +132,7 @@ pub fn escape_attr(s: &str) -> String {
 /// letters, digits, `-`, `_`, `.` and CJK ideographs are kept; any other
 /// character becomes `_xHEX_`. An id that would not start with a letter gets
 /// an `x` in front.
-pub fn xml_id(s: &str) -> String {
+pub(crate) fn xml_id(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         let keep = c.is_ascii_alphanumeric()
@@ -401,7 +401,7 @@ fn image_as_text(
 /// One pass over the tokens with one stack of open elements: the start-tag
 /// arm stays in one piece (about 120 lines) so the stack's rules read in
 /// order; the decisions it needs are `may_open` and `image_as_text`.
-pub fn normalise(html: &str, opts: &Options<'_>) -> Frag {
+pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
     let mut frag = Frag::default();
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut stack: Vec<Open> = Vec::new();

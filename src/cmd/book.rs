@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// are counted, never named). The same content gives byte-identical EPUB and
 /// HTML files.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The book to make: NAME of a `[books.NAME]` table (default: `[book]`).
     pub name: Option<String>,
     /// The folder to write into (created if needed).
@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu book`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let explicit = args.format.is_some();
     let mut formats = Vec::new();

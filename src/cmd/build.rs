@@ -13,7 +13,7 @@ use std::time::Instant;
 /// The new site is written to a temporary folder and swapped in, so a
 /// failed build leaves the previous output exactly as it was.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Output folder (relative to --root unless absolute).
     #[arg(long, default_value = "public", value_name = "DIR")]
     pub out: PathBuf,
@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu build`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let start = Instant::now();
     let community = super::load(root, args.strict)?;
     let clock = Clock::from_arg(args.clock.as_deref(), community.config.tz)

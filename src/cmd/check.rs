@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Each problem names the file, the line and the field. Exits 1 when there
 /// are errors (or, with --strict, warnings).
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Treat warnings (such as handles missing from members.yaml) as errors.
     #[arg(long)]
     pub strict: bool,
@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu check`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let c = super::load(root, args.strict)?;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(anyhow::Error::msg)?;
     // The page model checks the theme and every output path; drafts and

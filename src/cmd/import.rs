@@ -18,7 +18,7 @@ use std::process::ExitCode;
 /// export again changes nothing; a later export adds only the new replies.
 #[derive(clap::Args, Debug)]
 #[command(after_help = AFTER_HELP)]
-pub struct Args {
+pub(crate) struct Args {
     /// The export's platform: telegram (Telegram Desktop result.json),
     /// discord (DiscordChatExporter JSON), slack (workspace export .zip),
     /// wechat (copied chat text), zsxq (知识星球 topics JSON).
@@ -74,7 +74,7 @@ fn parse_platform(s: &str) -> Result<Platform, String> {
 }
 
 /// Runs `qunshu import`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     if !args.list && !args.all && args.thread.is_none() {
         anyhow::bail!(
             "say what to import: --list (show the candidate threads), --thread ID (one thread) or --all (every answered question)"

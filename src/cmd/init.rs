@@ -10,7 +10,7 @@ use std::process::ExitCode;
 ///
 /// Refuses (writing nothing) if any of those files already exists.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The folder to create the community in (created if missing).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu init`.
-pub fn run(_root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(_root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     // Date the examples yesterday in the example's zone, so they are published.
     let date = Clock::system(chrono_tz::Asia::Shanghai).today() - Duration::days(1);
     let written = qunshu::tools::scaffold::init(&args.dir, &args.title, date)?;

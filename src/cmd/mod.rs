@@ -1,20 +1,20 @@
 //! One file per command. Each exposes `Args` (clap) and `run`.
 
-pub mod book;
-pub mod build;
-pub mod check;
-pub mod import;
-pub mod init;
-pub mod new;
-pub mod post;
-pub mod report;
-pub mod resolve;
-pub mod run;
-pub mod schedule;
-pub mod schema;
-pub mod search;
-pub mod serve;
-pub mod status;
+pub(crate) mod book;
+pub(crate) mod build;
+pub(crate) mod check;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod new;
+pub(crate) mod post;
+pub(crate) mod report;
+pub(crate) mod resolve;
+pub(crate) mod run;
+pub(crate) mod schedule;
+pub(crate) mod schema;
+pub(crate) mod search;
+pub(crate) mod serve;
+pub(crate) mod status;
 
 use qunshu::core::diag::Diagnostics;
 use qunshu::Project;
@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 /// Prints diagnostics to stderr, sorted by file and line, each at most once
 /// per command: a command that reads a post again (the plan's front matter,
 /// then the body of a post it prints) reports its front matter once.
-pub fn print_diags(diags: &Diagnostics) {
+pub(crate) fn print_diags(diags: &Diagnostics) {
     static PRINTED: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
     let mut printed = PRINTED.lock().unwrap_or_else(|e| e.into_inner());
     for d in diags.sorted() {
@@ -38,7 +38,7 @@ pub fn print_diags(diags: &Diagnostics) {
 
 /// Prints what the library has to say: diagnostics as [`print_diags`]
 /// does, result lines to stdout, warnings and errors to stderr.
-pub struct Console;
+pub(crate) struct Console;
 
 impl qunshu::publish::deliver::session::Say for Console {
     fn diagnostics(&mut self, d: &Diagnostics) {
@@ -54,7 +54,7 @@ impl qunshu::publish::deliver::session::Say for Console {
 
 /// Loads the community, printing every diagnostic. Fails (after printing)
 /// on errors, or on warnings with `strict`.
-pub fn load(root: &Path, strict: bool) -> anyhow::Result<Project> {
+pub(crate) fn load(root: &Path, strict: bool) -> anyhow::Result<Project> {
     finish_load(
         Project::open(root, qunshu::core::content::Depth::Rendered),
         strict,
@@ -62,7 +62,7 @@ pub fn load(root: &Path, strict: bool) -> anyhow::Result<Project> {
 }
 
 /// Like [`load`], without rendering Markdown (for commands that only plan).
-pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Project> {
+pub(crate) fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Project> {
     finish_load(
         Project::open(root, qunshu::core::content::Depth::FrontMatter),
         strict,
@@ -71,7 +71,7 @@ pub fn load_metadata(root: &Path, strict: bool) -> anyhow::Result<Project> {
 
 /// Reads the text of the posts at `sources` into a community loaded with
 /// [`load_metadata`], printing the problems found; fails on errors.
-pub fn load_text(c: &mut Project, sources: &[PathBuf]) -> anyhow::Result<()> {
+pub(crate) fn load_text(c: &mut Project, sources: &[PathBuf]) -> anyhow::Result<()> {
     finish_bodies(c.load_text(sources.iter().map(PathBuf::as_path)))
 }
 

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 ///
 /// Prints the new file's path.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// The kind of post: brief, qa or case.
     #[arg(value_name = "KIND", value_parser = parse_kind)]
     pub kind: Kind,
@@ -33,7 +33,7 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 }
 
 /// Runs `qunshu new`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let config = match SiteConfig::load(root) {
         Ok(c) => c,
         Err(d) => {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 /// 75 if another run holds the lock (nothing was sent). Meant for cron:
 /// `*/5 * * * * qunshu post`.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Print exactly what would be sent to each channel, rendered; send nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -27,10 +27,10 @@ pub struct Args {
 }
 
 /// Exit code when another run holds the lock.
-pub const EXIT_BUSY: u8 = 75;
+pub(crate) const EXIT_BUSY: u8 = 75;
 
 /// Runs `qunshu post`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let say = &mut Console;
     let mut s = Session::open(root, say)?;
     let c = s.project();

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 /// Output formats of `qunshu report`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// For people.
     Table,
     /// For scripts.
@@ -22,7 +22,7 @@ pub enum Format {
 /// distinct answerers, accepted answers (best-answer candidates), and posts
 /// out per column.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Any day of the week to report on (`2026-11-24`); default today.
     #[arg(long, value_name = "DATE")]
     pub week: Option<String>,
@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu report`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut c = super::schedule::load(root)?;
     let clock =
         Clock::from_arg(args.clock.as_deref(), c.config.tz).map_err(|m| anyhow!("--clock: {m}"))?;

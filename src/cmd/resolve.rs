@@ -15,7 +15,7 @@ use std::process::ExitCode;
 /// (`--resend`).
 #[derive(clap::Args, Debug)]
 #[command(group(clap::ArgGroup::new("how").required(true).args(["sent", "resend"])))]
-pub struct Args {
+pub(crate) struct Args {
     /// The post's source file, as `qunshu status` shows it (`content/qa/x.md`).
     pub post: PathBuf,
     /// The channel id from site.toml.
@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu resolve`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let _lock = match Lock::try_acquire(&deliver::state_dir(root)) {
         Ok(l) => l,
         Err(e) => anyhow::bail!("{e}; try again when it has finished"),

@@ -16,14 +16,14 @@ use std::time::Duration;
 /// site.toml has `[delivery] rebuild = true`; stops cleanly on Ctrl-C or
 /// SIGTERM, finishing and recording the delivery in flight.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Look at the plan at least this often, in seconds, even when no file changes.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub recheck: u64,
 }
 
 /// Runs `qunshu run`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 /// Output formats of `qunshu schedule`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// Grouped by day, with a summary (for people).
     Table,
     /// The plan as JSON (for scripts; see the README).
@@ -27,7 +27,7 @@ pub enum Format {
 ///
 /// Exits 3 when two pinned posts clash in one slot, 1 on errors.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// First day to show (`2026-11-24`); default today in the site's zone.
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
@@ -53,10 +53,10 @@ pub struct Args {
 }
 
 /// Exit status when the plan has clashes.
-pub const CLASH_EXIT: u8 = 3;
+pub(crate) const CLASH_EXIT: u8 = 3;
 
 /// Runs `qunshu schedule`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let mut c = load(root)?;
     let clock = Clock::from_arg(args.clock.as_deref(), c.config.tz)
         .map_err(|m| anyhow::anyhow!("--clock: {m}"))?;
@@ -136,7 +136,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
 /// Opens the community for planning (front matter only: text for the
 /// calendar is rendered on demand). The rota's handles are checked against
 /// the members file as the configuration is read.
-pub fn load(root: &Path) -> anyhow::Result<Project> {
+pub(crate) fn load(root: &Path) -> anyhow::Result<Project> {
     super::load_metadata(root, false)
 }
 

@@ -10,14 +10,14 @@ use std::process::ExitCode;
 /// See the README ("Writing and live preview") for the VS Code settings
 /// that use them. Existing schema files are replaced.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Folder to write the schemas to [default: ROOT/schema].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
 
 /// Runs `qunshu schema`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let config = match SiteConfig::load(root) {
         Ok(c) => Some(c),
         Err(d) => {

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// Reads the index written by `qunshu build` (public/search unless --index).
 /// Exits 1 when nothing matches.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// What to look for, e.g. 合伙人, `GPT-4`, `私域 复购`.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
@@ -45,7 +45,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu search`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let dir = match &args.index {
         Some(d) if d.is_absolute() => d.clone(),
         Some(d) => root.join(d),

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 /// While a file has errors, the browser shows them instead of the site and
 /// the server keeps running. Ctrl-C stops it.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Port to listen on.
     #[arg(long, short, default_value_t = serve::DEFAULT_PORT, value_name = "P")]
     pub port: u16,
@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 /// Runs `qunshu serve`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let clock = match &args.clock {
         None => None,
         Some(s) => {

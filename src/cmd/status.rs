@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Unknown deliveries to resolve, failures, missed slots, the last
 /// deliveries and the next due posts. Reads only; never sends.
 #[derive(clap::Args, Debug)]
-pub struct Args {
+pub(crate) struct Args {
     /// Pretend it is this time (`2026-11-24 08:00`, local to the site).
     #[arg(long, value_name = "TIME")]
     pub clock: Option<String>,
@@ -57,7 +57,7 @@ struct StatusJson {
 }
 
 /// Runs `qunshu status`.
-pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let session = Session::open(root, &mut super::Console)?;
     let (c, ledger) = (session.project(), session.ledger());
     let lang = c.config.language;

@@ -61,7 +61,7 @@ pub struct Rendered {
 }
 
 /// Options for one render.
-pub struct RenderOptions<'a> {
+pub(crate) struct RenderOptions<'a> {
     /// Prefix for heading and footnote ids, so several pieces rendered into
     /// one page (a thread's answers, a book's chapters) never share an id.
     pub id_prefix: &'a str,
@@ -75,7 +75,7 @@ pub struct RenderOptions<'a> {
 
 /// A span of Markdown text to render as a link to `href`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkSpan {
+pub(crate) struct LinkSpan {
     /// Byte range in the Markdown.
     pub range: std::ops::Range<usize>,
     /// Where the link goes.
@@ -84,7 +84,7 @@ pub struct LinkSpan {
 
 /// How text inside a prose range must be escaped when it is replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prose {
+pub(crate) enum Prose {
     /// Markdown text (escape Markdown punctuation).
     Text,
     /// Raw HTML written in the Markdown (escape as HTML).
@@ -94,7 +94,7 @@ pub enum Prose {
 /// The byte ranges of `md` whose text is published as prose: text outside
 /// code spans, code blocks and autolinks, link and image titles, and raw
 /// HTML. Mentions are looked for only here (see `Members::credit_markdown`).
-pub fn prose_ranges(md: &str) -> Vec<(std::ops::Range<usize>, Prose)> {
+pub(crate) fn prose_ranges(md: &str) -> Vec<(std::ops::Range<usize>, Prose)> {
     let mut out = Vec::new();
     let mut code = 0usize;
     // For each open link: whether it is an autolink (its text is a URL).
@@ -141,7 +141,7 @@ fn parser_options() -> Options {
 }
 
 /// Renders Markdown to sanitised HTML and plain text.
-pub fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
+pub(crate) fn render(md: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
@@ -386,7 +386,7 @@ fn resolve_dest<'a>(
 /// the schemes http, https, mailto and tel. Checked the way browsers read
 /// URLs: ASCII whitespace and control characters are ignored and the
 /// scheme is case-insensitive.
-pub fn is_safe_url(dest: &str) -> bool {
+pub(crate) fn is_safe_url(dest: &str) -> bool {
     let cleaned: String = dest
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
@@ -402,12 +402,12 @@ pub fn is_safe_url(dest: &str) -> bool {
 }
 
 /// A resolver that keeps every destination.
-pub fn keep_all(_: RefKind, _: &str) -> Resolved {
+pub(crate) fn keep_all(_: RefKind, _: &str) -> Resolved {
     Resolved::Keep
 }
 
 /// The one sanitiser for member-written HTML.
-pub fn sanitizer() -> &'static ammonia::Builder<'static> {
+pub(crate) fn sanitizer() -> &'static ammonia::Builder<'static> {
     static CLEAN: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     CLEAN.get_or_init(|| {
         let mut b = ammonia::Builder::default();
@@ -421,7 +421,7 @@ pub fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 /// Where escaped text goes (see [`escape`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Markup {
+pub(crate) enum Markup {
     /// HTML (or XML) element content or a quoted attribute value in the
     /// archive, its feed and sitemap: `& < > " '` escaped; characters XML
     /// cannot carry become U+FFFD, as [`replace_controls`] does.
@@ -438,7 +438,7 @@ pub enum Markup {
 
 /// The one HTML and XML escaping helper: `s` escaped for `to`, with
 /// `pulldown-cmark-escape` (the escaper pulldown-cmark itself uses).
-pub fn escape(s: &str, to: Markup) -> String {
+pub(crate) fn escape(s: &str, to: Markup) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     // Writing to a String cannot fail.
     let _ = match to {
@@ -472,13 +472,13 @@ fn xml_only(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// Escapes text for HTML element content and quoted attribute values:
 /// [`escape`] for [`Markup::Html`].
-pub fn escape_text(s: &str) -> String {
+pub(crate) fn escape_text(s: &str) -> String {
     escape(s, Markup::Html)
 }
 
 /// True for the characters XML 1.0 allows: tab, line ends and everything
 /// from U+0020 up, except U+FFFE and U+FFFF (Rust has no surrogates).
-pub fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
@@ -486,7 +486,7 @@ pub fn is_xml_char(c: char) -> bool {
 /// U+FFFD, as CommonMark does with NUL: a control character typed or
 /// written as an entity (`&#x1;`) would make the feed, the sitemap and the
 /// book's XHTML invalid. Returns the text itself when it has none.
-pub fn replace_controls(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn replace_controls(s: &str) -> std::borrow::Cow<'_, str> {
     if s.chars().all(is_xml_char) {
         return std::borrow::Cow::Borrowed(s);
     }

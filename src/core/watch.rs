@@ -31,13 +31,13 @@ pub enum Change {
 }
 
 /// How long the debouncer waits for a burst of events to end.
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(20);
 
 /// Folders whose changes mean "render everything".
 const FULL_DIRS: [&str; 3] = ["themes", "templates", "static"];
 
 /// A running watcher; dropping it stops watching.
-pub struct Watcher {
+pub(crate) struct Watcher {
     _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     /// Debounced batches of events.
     pub events: Receiver<DebounceEventResult>,
@@ -48,7 +48,7 @@ pub struct Watcher {
 impl Watcher {
     /// Starts watching the site at `root` (an absolute path); `members_file`
     /// is relative to the root.
-    pub fn start(root: &Path, members_file: &Path) -> anyhow::Result<Watcher> {
+    pub(crate) fn start(root: &Path, members_file: &Path) -> anyhow::Result<Watcher> {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), tx)
             .map_err(|e| anyhow::anyhow!("cannot watch files: {e}"))?;
@@ -79,12 +79,12 @@ impl Watcher {
 
     /// What a batch of changed paths (absolute) means, or `None` when
     /// none of them matters.
-    pub fn classify(&self, paths: &[PathBuf]) -> Option<Change> {
+    pub(crate) fn classify(&self, paths: &[PathBuf]) -> Option<Change> {
         classify(&self.root, &self.members_file, paths)
     }
 
     /// The paths a batch of events changed (reads and other access events left out).
-    pub fn changed_paths(batch: DebounceEventResult) -> Result<Vec<PathBuf>, String> {
+    pub(crate) fn changed_paths(batch: DebounceEventResult) -> Result<Vec<PathBuf>, String> {
         match batch {
             Ok(events) => Ok(events
                 .into_iter()
@@ -103,7 +103,7 @@ impl Watcher {
 /// What a batch of changed paths (absolute, under `root`) means: `Full`
 /// for `site.toml`, the members file and theme folders; `Content` for other
 /// paths under `content/`; `None` when nothing relevant changed.
-pub fn classify(root: &Path, members_file: &Path, paths: &[PathBuf]) -> Option<Change> {
+pub(crate) fn classify(root: &Path, members_file: &Path, paths: &[PathBuf]) -> Option<Change> {
     let mut content = BTreeSet::new();
     for p in paths {
         let Ok(rel) = p.strip_prefix(root) else {

@@ -5,7 +5,7 @@
 /// members file). Real front matter is at most two levels deep; a file
 /// nested thousands of levels deep is refused before it is parsed, which
 /// would take the YAML parser minutes.
-pub const MAX_YAML_DEPTH: usize = 32;
+pub(crate) const MAX_YAML_DEPTH: usize = 32;
 
 /// The first line (1-based in `yaml`) where lists and maps nest more than
 /// `max` levels deep, with that depth, found in one pass over the text
@@ -13,7 +13,7 @@ pub const MAX_YAML_DEPTH: usize = 32;
 /// items opened on one line (`- - - x`), flow nesting by `[` and `{`
 /// opened outside quotes and comments. It may count a level too many for
 /// odd but valid YAML; it never misses a deep one.
-pub fn too_deep(yaml: &str, max: usize) -> Option<(usize, usize)> {
+pub(crate) fn too_deep(yaml: &str, max: usize) -> Option<(usize, usize)> {
     let mut indents: Vec<usize> = Vec::new();
     let mut flow = 0usize;
     let mut quote: Option<char> = None;

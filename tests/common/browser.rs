@@ -27,10 +27,10 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 /// Errors of the driver, as plain strings.
-pub type Result<T> = std::result::Result<T, String>;
+pub(crate) type Result<T> = std::result::Result<T, String>;
 
 /// A running headless Chromium with one page attached.
-pub struct Browser {
+pub(crate) struct Browser {
     child: Child,
     _profile: tempfile::TempDir,
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
@@ -57,7 +57,7 @@ impl Browser {
     /// Starts Chromium with the project's flags and a fresh profile, and
     /// opens a blank page. `Ok(None)` when Chromium is not installed and
     /// `QUNSHU_REQUIRE_BROWSER` is unset.
-    pub fn launch() -> Result<Option<Browser>> {
+    pub(crate) fn launch() -> Result<Option<Browser>> {
         let Some(bin) = chromium_path() else {
             if std::env::var_os("QUNSHU_REQUIRE_BROWSER").is_some() {
                 return Err("QUNSHU_REQUIRE_BROWSER is set but chromium is not installed (apt-get install -y chromium fonts-noto-cjk)".into());
@@ -138,14 +138,14 @@ impl Browser {
     }
 
     /// How long to wait for any one answer from Chromium (default 60 s).
-    pub fn set_timeout(&mut self, secs: u64) {
+    pub(crate) fn set_timeout(&mut self, secs: u64) {
         if let MaybeTlsStream::Plain(s) = self.ws.get_ref() {
             let _ = s.set_read_timeout(Some(Duration::from_secs(secs)));
         }
     }
 
     /// Sends one CDP command (to the page once attached) and waits for its result.
-    pub fn call(&mut self, method: &str, params: Value) -> Result<Value> {
+    pub(crate) fn call(&mut self, method: &str, params: Value) -> Result<Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({ "id": id, "method": method, "params": params });
@@ -170,7 +170,7 @@ impl Browser {
 
     /// Evaluates JavaScript in the page (awaiting a returned promise) and
     /// returns its value as JSON.
-    pub fn eval(&mut self, js: &str) -> Result<Value> {
+    pub(crate) fn eval(&mut self, js: &str) -> Result<Value> {
         let r = self.call(
             "Runtime.evaluate",
             json!({ "expression": js, "awaitPromise": true, "returnByValue": true }),
@@ -183,7 +183,7 @@ impl Browser {
 
     /// Polls `condition` (a JavaScript expression) until it is truthy;
     /// returns its value. Fails after `secs` seconds.
-    pub fn wait_for(&mut self, condition: &str, secs: u64) -> Result<Value> {
+    pub(crate) fn wait_for(&mut self, condition: &str, secs: u64) -> Result<Value> {
         let end = Instant::now() + Duration::from_secs(secs);
         loop {
             let v = self.eval(condition).unwrap_or(Value::Null);
@@ -198,14 +198,14 @@ impl Browser {
     }
 
     /// Opens `url` and waits until the document has loaded.
-    pub fn goto(&mut self, url: &str) -> Result<()> {
+    pub(crate) fn goto(&mut self, url: &str) -> Result<()> {
         self.call("Page.navigate", json!({ "url": url }))?;
         self.wait_loaded(url)
     }
 
     /// Waits until the page at an address starting like `url` (without its
     /// query) has loaded.
-    pub fn wait_loaded(&mut self, url: &str) -> Result<()> {
+    pub(crate) fn wait_loaded(&mut self, url: &str) -> Result<()> {
         let base = url.split(['?', '#']).next().unwrap_or(url).to_string();
         let cond = format!(
             "document.readyState === 'complete' && decodeURI(location.href).startsWith(decodeURI({}))",
@@ -215,7 +215,7 @@ impl Browser {
     }
 
     /// The current address.
-    pub fn url(&mut self) -> Result<String> {
+    pub(crate) fn url(&mut self) -> Result<String> {
         Ok(self
             .eval("location.href")?
             .as_str()
@@ -224,13 +224,13 @@ impl Browser {
     }
 
     /// Types text into the focused element (as an input method would).
-    pub fn type_text(&mut self, text: &str) -> Result<()> {
+    pub(crate) fn type_text(&mut self, text: &str) -> Result<()> {
         self.call("Input.insertText", json!({ "text": text }))
             .map(|_| ())
     }
 
     /// Presses and releases a key: `Enter`, `Escape`, `ArrowDown`, `ArrowUp`, `Tab`.
-    pub fn press(&mut self, key: &str) -> Result<()> {
+    pub(crate) fn press(&mut self, key: &str) -> Result<()> {
         let code = match key {
             "Enter" => 13,
             "Escape" => 27,
@@ -253,7 +253,7 @@ impl Browser {
     }
 
     /// Clicks the centre of the first element matching a CSS selector, with the mouse.
-    pub fn click(&mut self, selector: &str) -> Result<()> {
+    pub(crate) fn click(&mut self, selector: &str) -> Result<()> {
         let r = self.eval(&format!(
             "(() => {{ const e = document.querySelector({}); if (!e) return null; e.scrollIntoView({{block: 'center'}}); const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()",
             json!(selector)
@@ -272,7 +272,7 @@ impl Browser {
     }
 
     /// Sets the viewport size; `mobile` emulates a phone (touch, device width).
-    pub fn viewport(&mut self, width: u32, height: u32, mobile: bool) -> Result<()> {
+    pub(crate) fn viewport(&mut self, width: u32, height: u32, mobile: bool) -> Result<()> {
         self.call(
             "Emulation.setDeviceMetricsOverride",
             json!({ "width": width, "height": height, "deviceScaleFactor": if mobile { 2 } else { 1 }, "mobile": mobile }),
@@ -285,7 +285,7 @@ impl Browser {
     }
 
     /// Saves a PNG screenshot of the viewport.
-    pub fn screenshot(&mut self, path: &Path) -> Result<()> {
+    pub(crate) fn screenshot(&mut self, path: &Path) -> Result<()> {
         let r = self.call("Page.captureScreenshot", json!({ "format": "png" }))?;
         let data = r["data"].as_str().ok_or("no screenshot data")?;
         let bytes = base64_decode(data)?;
@@ -332,7 +332,7 @@ fn base64_decode(s: &str) -> Result<Vec<u8>> {
 
 /// A static file server on 127.0.0.1 for a folder (GET and HEAD only),
 /// which also counts the bytes of every file it serves.
-pub struct StaticServer {
+pub(crate) struct StaticServer {
     /// The port it listens on.
     pub port: u16,
     served: std::sync::Arc<std::sync::Mutex<Vec<(String, u64)>>>,
@@ -340,7 +340,7 @@ pub struct StaticServer {
 
 impl StaticServer {
     /// Serves `dir` on a free port, in a background thread.
-    pub fn start(dir: &Path) -> Result<StaticServer> {
+    pub(crate) fn start(dir: &Path) -> Result<StaticServer> {
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let dir = dir.to_path_buf();
@@ -359,12 +359,12 @@ impl StaticServer {
     }
 
     /// The address of a path under the served folder.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}/{}", self.port, path)
     }
 
     /// Takes the list of (path, bytes) served since the last call.
-    pub fn take_log(&self) -> Vec<(String, u64)> {
+    pub(crate) fn take_log(&self) -> Vec<(String, u64)> {
         std::mem::take(&mut *self.served.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
@@ -429,7 +429,7 @@ fn serve_one(
 }
 
 /// Decodes `%XX` escapes of a URL path (as UTF-8, lossy).
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let hex = |c: u8| (c as char).to_digit(16);
     let mut out = Vec::with_capacity(b.len());

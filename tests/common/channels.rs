@@ -6,12 +6,12 @@
 use super::mock::Mock;
 
 /// The Feishu signing secret.
-pub const FEISHU_SECRET: &str = "SECtest0123456789abcdef";
+pub(crate) const FEISHU_SECRET: &str = "SECtest0123456789abcdef";
 /// The DingTalk signing secret.
-pub const DING_SECRET: &str = "SECding-s3cr3t-0004";
+pub(crate) const DING_SECRET: &str = "SECding-s3cr3t-0004";
 
 /// Every secret value the tests hand to qunshu; none may ever show up.
-pub fn secret_values() -> Vec<&'static str> {
+pub(crate) fn secret_values() -> Vec<&'static str> {
     vec![
         "s3cr3t",
         FEISHU_SECRET,
@@ -23,7 +23,7 @@ pub fn secret_values() -> Vec<&'static str> {
 }
 
 /// The environment naming each channel's mock URL and secrets.
-pub fn env(mock: &Mock) -> Vec<(String, String)> {
+pub(crate) fn env(mock: &Mock) -> Vec<(String, String)> {
     let b = &mock.base;
     [
         (
@@ -63,7 +63,7 @@ pub fn env(mock: &Mock) -> Vec<(String, String)> {
 
 /// A `[[channels]]` entry for the platform `id` (`wechat`: the outbox),
 /// fast (no pacing, short waits), with `extra` lines.
-pub fn channel(id: &str, extra: &str) -> String {
+pub(crate) fn channel(id: &str, extra: &str) -> String {
     let body = match id {
         "wecom" => "kind = \"wecom\"\nurl_env = \"T_WECOM_URL\"",
         "feishu" => "kind = \"feishu\"\nurl_env = \"T_FEISHU_URL\"\nsecret_env = \"T_FEISHU_SECRET\"",
@@ -83,6 +83,6 @@ pub fn channel(id: &str, extra: &str) -> String {
 }
 
 /// Every channel id, one per platform.
-pub const ALL: [&str; 8] = [
+pub(crate) const ALL: [&str; 8] = [
     "wecom", "feishu", "dingtalk", "telegram", "slack", "discord", "webhook", "wechat",
 ];

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 /// A request the server received.
 #[derive(Debug, Clone)]
-pub struct Got {
+pub(crate) struct Got {
     /// Which endpoint: the first path segment (`wecom`, `feishu`, `tg`, …).
     pub endpoint: String,
     /// Path and query.
@@ -38,7 +38,7 @@ pub struct Got {
 
 /// A scripted answer (used before the platform's normal success).
 #[derive(Debug, Clone)]
-pub enum Script {
+pub(crate) enum Script {
     /// Answer with this status, body and optional Retry-After.
     Reply(u16, String, Option<String>),
     /// Wait this long, then answer normally.
@@ -61,7 +61,7 @@ struct State {
 }
 
 /// A `127.0.0.1` port nobody listens on: connecting to it is refused.
-pub fn refused_port() -> u16 {
+pub(crate) fn refused_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     drop(l);
@@ -69,7 +69,7 @@ pub fn refused_port() -> u16 {
 }
 
 /// The mock server.
-pub struct Mock {
+pub(crate) struct Mock {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     state: Arc<(Mutex<State>, Condvar)>,
@@ -78,13 +78,13 @@ pub struct Mock {
 }
 
 /// `base64(HMAC-SHA256(key = ts + "\n" + secret, message = ""))`.
-pub fn feishu_sign(secret: &str, ts: &str) -> String {
+pub(crate) fn feishu_sign(secret: &str, ts: &str) -> String {
     let mac = Hmac::<Sha256>::new_from_slice(format!("{ts}\n{secret}").as_bytes()).unwrap();
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 /// `base64(HMAC-SHA256(key = secret, message = ts + "\n" + secret))`.
-pub fn dingtalk_sign(secret: &str, ts: &str) -> String {
+pub(crate) fn dingtalk_sign(secret: &str, ts: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{ts}\n{secret}").as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
@@ -113,7 +113,7 @@ fn now_secs() -> i64 {
 }
 
 /// What the platform would object to in a request, if anything.
-pub fn check(
+pub(crate) fn check(
     endpoint: &str,
     url: &str,
     body: &Value,
@@ -258,7 +258,7 @@ fn refusal(endpoint: &str, problem: &str) -> (u16, String) {
 
 impl Mock {
     /// Starts the server with the signing secrets the endpoints check.
-    pub fn start(secrets: &[(&str, &str)]) -> Mock {
+    pub(crate) fn start(secrets: &[(&str, &str)]) -> Mock {
         let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
         let port = server.server_addr().to_ip().unwrap().port();
         let state: Arc<(Mutex<State>, Condvar)> = Arc::default();
@@ -354,7 +354,7 @@ impl Mock {
     }
 
     /// Queues scripted answers for an endpoint (then normal answers).
-    pub fn script(&self, endpoint: &str, s: Vec<Script>) {
+    pub(crate) fn script(&self, endpoint: &str, s: Vec<Script>) {
         let (m, _) = &*self.state;
         m.lock()
             .unwrap()
@@ -365,19 +365,19 @@ impl Mock {
     }
 
     /// Lets held requests answer.
-    pub fn release(&self) {
+    pub(crate) fn release(&self) {
         let (m, cv) = &*self.state;
         m.lock().unwrap().released = true;
         cv.notify_all();
     }
 
     /// Everything received so far.
-    pub fn got(&self) -> Vec<Got> {
+    pub(crate) fn got(&self) -> Vec<Got> {
         self.state.0.lock().unwrap().got.clone()
     }
 
     /// Requests received by one endpoint.
-    pub fn got_at(&self, endpoint: &str) -> Vec<Got> {
+    pub(crate) fn got_at(&self, endpoint: &str) -> Vec<Got> {
         self.got()
             .into_iter()
             .filter(|g| g.endpoint == endpoint)
@@ -385,7 +385,7 @@ impl Mock {
     }
 
     /// Waits (up to `limit`) until `n` requests have arrived in total.
-    pub fn wait_for(&self, n: usize, limit: Duration) -> bool {
+    pub(crate) fn wait_for(&self, n: usize, limit: Duration) -> bool {
         let end = Instant::now() + limit;
         while Instant::now() < end {
             if self.got().len() >= n {

@@ -7,10 +7,10 @@
 //! `allow(dead_code)`.
 #![allow(dead_code)]
 
-pub mod browser;
-pub mod channels;
-pub mod mock;
-pub mod serve;
+pub(crate) mod browser;
+pub(crate) mod channels;
+pub(crate) mod mock;
+pub(crate) mod serve;
 
 use assert_cmd::Command;
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ use tempfile::TempDir;
 
 /// The names and handles of the demo's anonymous members: none may ever be
 /// published.
-pub const DEMO_ANONYMOUS: &[&str] = &[
+pub(crate) const DEMO_ANONYMOUS: &[&str] = &[
     "欧阳秋菊",
     "司马青云",
     "诸葛婉清",
@@ -30,30 +30,30 @@ pub const DEMO_ANONYMOUS: &[&str] = &[
 ];
 
 /// The real `qunshu` binary, ready to run.
-pub fn qunshu() -> Command {
+pub(crate) fn qunshu() -> Command {
     Command::cargo_bin("qunshu").expect("binary")
 }
 
 /// The real `qunshu` binary with `--root ROOT`.
-pub fn qunshu_at(root: &Path) -> Command {
+pub(crate) fn qunshu_at(root: &Path) -> Command {
     let mut c = qunshu();
     c.arg("--root").arg(root);
     c
 }
 
 /// The repository root (where `site.toml` and `content/` of the demo are).
-pub fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Copies the demo community (`site.toml` + `content/`) into a temporary folder.
-pub fn demo_copy() -> TempDir {
+pub(crate) fn demo_copy() -> TempDir {
     demo_copy_with(&["content"])
 }
 
 /// Copies `site.toml` and the folders `dirs` of the repository into a
 /// temporary folder.
-pub fn demo_copy_with(dirs: &[&str]) -> TempDir {
+pub(crate) fn demo_copy_with(dirs: &[&str]) -> TempDir {
     let t = TempDir::new().unwrap();
     fs::copy(repo().join("site.toml"), t.path().join("site.toml")).unwrap();
     for dir in dirs {
@@ -72,14 +72,14 @@ pub fn demo_copy_with(dirs: &[&str]) -> TempDir {
 }
 
 /// What a finished run printed and its exit code (-1 when killed by a signal).
-pub struct Out {
+pub(crate) struct Out {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs `cmd` to the end and returns its [`Out`].
-pub fn output(cmd: &mut Command) -> Out {
+pub(crate) fn output(cmd: &mut Command) -> Out {
     let o = cmd.output().unwrap();
     Out {
         code: o.status.code().unwrap_or(-1),
@@ -90,7 +90,7 @@ pub fn output(cmd: &mut Command) -> Out {
 
 /// Builds the demo community of the repository (`--quiet`, at `clock`) into
 /// `public/` of a new temporary folder; returns the folder and that path.
-pub fn build_demo_into_temp(clock: &str) -> (TempDir, PathBuf) {
+pub(crate) fn build_demo_into_temp(clock: &str) -> (TempDir, PathBuf) {
     let t = TempDir::new().unwrap();
     let out = t.path().join("public");
     qunshu()
@@ -106,7 +106,7 @@ pub fn build_demo_into_temp(clock: &str) -> (TempDir, PathBuf) {
 /// A small fixture community's `site.toml` (base URL with a path, Shanghai
 /// time): a brief column at 08:00, weekday questions at 15:00 and a case
 /// column on Tuesdays and Thursdays.
-pub const BASE_SITE: &str = r#"title = "测试社群"
+pub(crate) const BASE_SITE: &str = r#"title = "测试社群"
 base_url = "https://example.org/sub/"
 timezone = "Asia/Shanghai"
 
@@ -133,7 +133,7 @@ days = ["tue", "thu"]
 
 /// A fixture community in a temporary folder: `site_toml`,
 /// `content/members.yaml` and the (path, content) pairs of `files`.
-pub fn site_from(site_toml: &str, members: &str, files: &[(&str, &str)]) -> TempDir {
+pub(crate) fn site_from(site_toml: &str, members: &str, files: &[(&str, &str)]) -> TempDir {
     let t = TempDir::new().unwrap();
     fs::write(t.path().join("site.toml"), site_toml).unwrap();
     fs::create_dir_all(t.path().join("content")).unwrap();
@@ -147,7 +147,7 @@ pub fn site_from(site_toml: &str, members: &str, files: &[(&str, &str)]) -> Temp
 }
 
 /// Every regular file under `dir`, path → bytes (symlinks not followed).
-pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -162,7 +162,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// The `url` of each result of `qunshu search --json` output, in order.
-pub fn result_urls(v: &serde_json::Value) -> Vec<String> {
+pub(crate) fn result_urls(v: &serde_json::Value) -> Vec<String> {
     v["results"]
         .as_array()
         .unwrap()
@@ -172,7 +172,7 @@ pub fn result_urls(v: &serde_json::Value) -> Vec<String> {
 }
 
 /// Sends SIGTERM to a child process.
-pub fn sigterm(pid: u32) {
+pub(crate) fn sigterm(pid: u32) {
     // SAFETY: kill(2) with a pid we spawned and a valid signal number.
     let r = unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) };
     assert_eq!(r, 0, "kill failed");

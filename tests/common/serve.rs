@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A running `qunshu serve`, killed when dropped.
-pub struct Served {
+pub(crate) struct Served {
     /// The server process.
     pub child: Child,
     /// Its port on 127.0.0.1.
@@ -26,7 +26,7 @@ impl Drop for Served {
 }
 
 /// A free port on 127.0.0.1.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -36,12 +36,12 @@ pub fn free_port() -> u16 {
 
 /// Starts `qunshu serve` on the community at `root` (clock 2026-11-23
 /// 12:00) and waits until it is serving.
-pub fn serve(root: &Path) -> Served {
+pub(crate) fn serve(root: &Path) -> Served {
     serve_with(root, &[])
 }
 
 /// Like [`serve`], with more arguments for `qunshu serve`.
-pub fn serve_with(root: &Path, extra: &[&str]) -> Served {
+pub(crate) fn serve_with(root: &Path, extra: &[&str]) -> Served {
     let port = free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_qunshu"))
         .arg("--root")
@@ -81,7 +81,7 @@ pub fn serve_with(root: &Path, extra: &[&str]) -> Served {
 
 impl Served {
     /// Waits (up to a minute, so a broken server fails instead of hanging) for an output line.
-    pub fn wait_line(&self, needle: &str) -> String {
+    pub(crate) fn wait_line(&self, needle: &str) -> String {
         let end = Instant::now() + Duration::from_secs(60);
         while Instant::now() < end {
             if let Ok(l) = self.lines.recv_timeout(Duration::from_millis(200)) {
@@ -94,7 +94,7 @@ impl Served {
     }
 
     /// GETs `path`: (status, body).
-    pub fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             s,

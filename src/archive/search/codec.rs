@@ -9,11 +9,12 @@
 //! small counts with Elias gamma. `search.js` has the matching reader.
 
 /// The 64 characters of the stream, in value order.
-pub const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub(crate) const ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Writes a bit stream.
 #[derive(Default)]
-pub struct BitWriter {
+pub(crate) struct BitWriter {
     out: String,
     acc: u32,
     n: u32,
@@ -21,12 +22,12 @@ pub struct BitWriter {
 
 impl BitWriter {
     /// A new, empty stream.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Writes the low `k` bits of `v` (k ≤ 32), most significant first.
-    pub fn bits(&mut self, v: u64, k: u32) {
+    pub(crate) fn bits(&mut self, v: u64, k: u32) {
         for i in (0..k).rev() {
             self.bit(((v >> i) & 1) as u32);
         }
@@ -43,7 +44,7 @@ impl BitWriter {
     }
 
     /// Elias gamma code of `v + 1` (so `v` may be 0).
-    pub fn gamma(&mut self, v: u64) {
+    pub(crate) fn gamma(&mut self, v: u64) {
         let x = v + 1;
         let len = 64 - x.leading_zeros();
         for _ in 1..len {
@@ -54,7 +55,7 @@ impl BitWriter {
 
     /// Golomb–Rice code of `v` with parameter `k`: `v >> k` in unary (ones,
     /// then a zero), then the low `k` bits.
-    pub fn rice(&mut self, v: u64, k: u32) {
+    pub(crate) fn rice(&mut self, v: u64, k: u32) {
         let q = v >> k;
         for _ in 0..q {
             self.bit(1);
@@ -64,7 +65,7 @@ impl BitWriter {
     }
 
     /// Pads the last character and returns the text.
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         while self.n != 0 {
             self.bit(0);
         }
@@ -73,7 +74,7 @@ impl BitWriter {
 }
 
 /// Reads a bit stream written by [`BitWriter`].
-pub struct BitReader<'a> {
+pub(crate) struct BitReader<'a> {
     data: &'a [u8],
     pos: usize,
 }
@@ -90,7 +91,7 @@ fn value(c: u8) -> u32 {
 
 impl<'a> BitReader<'a> {
     /// Reads from the text of a stream.
-    pub fn new(s: &'a str) -> Self {
+    pub(crate) fn new(s: &'a str) -> Self {
         BitReader {
             data: s.as_bytes(),
             pos: 0,
@@ -98,7 +99,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// One bit; past the end reads as an error.
-    pub fn bit(&mut self) -> Result<u32, CodecError> {
+    pub(crate) fn bit(&mut self) -> Result<u32, CodecError> {
         let c = *self.data.get(self.pos / 6).ok_or(CodecError)?;
         let b = (value(c) >> (5 - self.pos % 6)) & 1;
         self.pos += 1;
@@ -106,7 +107,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// `k` bits as a number.
-    pub fn bits(&mut self, k: u32) -> Result<u64, CodecError> {
+    pub(crate) fn bits(&mut self, k: u32) -> Result<u64, CodecError> {
         let mut v = 0u64;
         for _ in 0..k {
             v = (v << 1) | self.bit()? as u64;
@@ -115,7 +116,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// An Elias gamma number (see [`BitWriter::gamma`]).
-    pub fn gamma(&mut self) -> Result<u64, CodecError> {
+    pub(crate) fn gamma(&mut self) -> Result<u64, CodecError> {
         let mut zeros = 0;
         while self.bit()? == 0 {
             zeros += 1;
@@ -128,7 +129,7 @@ impl<'a> BitReader<'a> {
     }
 
     /// A Rice number with parameter `k`.
-    pub fn rice(&mut self, k: u32) -> Result<u64, CodecError> {
+    pub(crate) fn rice(&mut self, k: u32) -> Result<u64, CodecError> {
         let mut q = 0u64;
         while self.bit()? == 1 {
             q += 1;
@@ -139,7 +140,7 @@ impl<'a> BitReader<'a> {
 
 /// A posting string that does not decode (a damaged or foreign index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CodecError;
+pub(crate) struct CodecError;
 
 impl std::fmt::Display for CodecError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -150,7 +151,7 @@ impl std::fmt::Display for CodecError {
 impl std::error::Error for CodecError {}
 
 /// The Rice parameter that codes `values` in the fewest bits.
-pub fn best_k(values: impl Iterator<Item = u64> + Clone) -> u32 {
+pub(crate) fn best_k(values: impl Iterator<Item = u64> + Clone) -> u32 {
     let mut best = (u64::MAX, 0);
     for k in 0..=24u32 {
         let mut cost = 0u64;
@@ -169,7 +170,7 @@ pub fn best_k(values: impl Iterator<Item = u64> + Clone) -> u32 {
 /// the term starts. A one-character term keeps only its count and first
 /// position per document (`full == false`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Postings {
+pub(crate) struct Postings {
     /// Document ids, increasing.
     pub docs: Vec<u32>,
     /// Number of occurrences per document.
@@ -182,18 +183,18 @@ pub struct Postings {
 
 impl Postings {
     /// Positions of the `i`-th document.
-    pub fn positions(&self, i: usize) -> &[u32] {
+    pub(crate) fn positions(&self, i: usize) -> &[u32] {
         &self.pos[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
     /// Index of `doc` in `docs`, if present.
-    pub fn find(&self, doc: u32) -> Option<usize> {
+    pub(crate) fn find(&self, doc: u32) -> Option<usize> {
         self.docs.binary_search(&doc).ok()
     }
 }
 
 /// Encodes postings. `full` keeps every position; otherwise one per doc.
-pub fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
+pub(crate) fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
     let mut w = BitWriter::new();
     w.gamma(docs.len().saturating_sub(1) as u64);
     let gaps = docs.iter().scan(-1i64, |prev, (d, _)| {
@@ -230,7 +231,7 @@ pub fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
 }
 
 /// Decodes what [`encode`] wrote.
-pub fn decode(s: &str, full: bool) -> Result<Postings, CodecError> {
+pub(crate) fn decode(s: &str, full: bool) -> Result<Postings, CodecError> {
     let mut r = BitReader::new(s);
     let n = r.gamma()? as usize + 1;
     let k_doc = r.gamma()? as u32;
@@ -271,7 +272,7 @@ pub fn decode(s: &str, full: bool) -> Result<Postings, CodecError> {
 /// (enough to rank and to fetch the right excerpt, at a third of the cost
 /// of a position).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Unigrams {
+pub(crate) struct Unigrams {
     /// Document ids, increasing.
     pub docs: Vec<u32>,
     /// Occurrences per document (title and body).
@@ -283,7 +284,7 @@ pub struct Unigrams {
 }
 
 /// Encodes one-character postings.
-pub fn encode_unigrams(u: &Unigrams) -> String {
+pub(crate) fn encode_unigrams(u: &Unigrams) -> String {
     let mut w = BitWriter::new();
     w.gamma(u.docs.len().saturating_sub(1) as u64);
     let gaps = u.docs.iter().scan(-1i64, |prev, d| {
@@ -303,7 +304,7 @@ pub fn encode_unigrams(u: &Unigrams) -> String {
 }
 
 /// Decodes what [`encode_unigrams`] wrote.
-pub fn decode_unigrams(s: &str) -> Result<Unigrams, CodecError> {
+pub(crate) fn decode_unigrams(s: &str) -> Result<Unigrams, CodecError> {
     let mut r = BitReader::new(s);
     let n = r.gamma()? as usize + 1;
     let k_doc = r.gamma()? as u32;
@@ -325,7 +326,7 @@ pub fn decode_unigrams(s: &str) -> Result<Unigrams, CodecError> {
 }
 
 /// Encodes a list of small non-negative numbers (per-document lengths).
-pub fn encode_list(values: &[u32]) -> String {
+pub(crate) fn encode_list(values: &[u32]) -> String {
     let mut w = BitWriter::new();
     let k = best_k(values.iter().map(|v| *v as u64));
     w.gamma(values.len() as u64);
@@ -337,7 +338,7 @@ pub fn encode_list(values: &[u32]) -> String {
 }
 
 /// Decodes what [`encode_list`] wrote.
-pub fn decode_list(s: &str) -> Result<Vec<u32>, CodecError> {
+pub(crate) fn decode_list(s: &str) -> Result<Vec<u32>, CodecError> {
     let mut r = BitReader::new(s);
     let n = r.gamma()? as usize;
     let k = r.gamma()? as u32;

@@ -18,7 +18,7 @@
 //! May import `core`; must not import `publish`, `book`, `tools`, or
 //! `site`/`serve`.
 
-pub mod codec;
+pub(crate) mod codec;
 pub mod index;
 pub mod normalize;
 pub mod query;

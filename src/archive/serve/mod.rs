@@ -17,7 +17,7 @@
 //! May import `core`, `archive::site` and `archive::search`; must not import
 //! `publish`, `book` or `tools`.
 
-pub mod preview;
+pub(crate) mod preview;
 
 use crate::core::config::Lang;
 use crate::core::markdown::escape_text;

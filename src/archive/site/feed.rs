@@ -4,7 +4,7 @@ use super::{Job, Site};
 use crate::core::markdown::escape_text;
 
 /// `atom.xml`: the 30 newest published posts, with their full HTML.
-pub fn atom(site: &Site<'_>) -> Vec<u8> {
+pub(crate) fn atom(site: &Site<'_>) -> Vec<u8> {
     let c = site.community;
     let cfg = &c.config;
     let lang = cfg.language;
@@ -99,7 +99,7 @@ pub fn atom(site: &Site<'_>) -> Vec<u8> {
 }
 
 /// `sitemap.xml`: every HTML page of the build.
-pub fn sitemap(site: &Site<'_>) -> Vec<u8> {
+pub(crate) fn sitemap(site: &Site<'_>) -> Vec<u8> {
     let base = &site.community.config.base_url;
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",

@@ -16,11 +16,11 @@
 //! May import `core` and `archive::search`; must not import `publish`, `book`
 //! or `tools`.
 
-pub mod feed;
+pub(crate) mod feed;
 mod model;
 pub mod output;
 mod pages;
-pub mod theme;
+pub(crate) mod theme;
 
 use crate::core::config::Lang;
 use crate::core::content::{IncludeOptions, Post};

@@ -18,7 +18,7 @@ macro_rules! embed {
 }
 
 /// The default theme's templates, compiled in.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
+pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
     "base.html",
     "macros.html",
     "card.html",
@@ -33,7 +33,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = embed!(
 );
 
 /// The default theme's static files, compiled in (path under `static/`, bytes).
-pub const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+pub(crate) const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "style.css",
         include_bytes!("../../../themes/default/static/style.css"),
@@ -161,12 +161,12 @@ impl Theme {
 /// Escapes text for HTML element content and quoted attribute values.
 /// (Tera's default also escapes `/`, which turns every relative link into
 /// `..&#x2F;style.css`: valid, but unreadable and slower.)
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     crate::core::markdown::escape(s, crate::core::markdown::Markup::Html)
 }
 
 /// Tera's error with its chain of causes, which hold the useful part.
-pub fn tera_error(e: &tera::Error) -> String {
+pub(crate) fn tera_error(e: &tera::Error) -> String {
     let mut s = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(inner) = src {

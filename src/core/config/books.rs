@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use toml::Spanned;
 
 /// The name of the default book (`[book]`), also its output file name.
-pub const DEFAULT_NAME: &str = "book";
+pub(crate) const DEFAULT_NAME: &str = "book";
 
 /// `[book]` or `[books.NAME]` as written.
 #[derive(Debug, Deserialize, Default, schemars::JsonSchema)]
@@ -44,7 +44,7 @@ pub const DEFAULT_NAME: &str = "book";
 #[schemars(
     description = "A book made by `qunshu book` ([book] is the default; [books.NAME] more books)."
 )]
-pub struct RawBook {
+pub(crate) struct RawBook {
     /// Title (default: the site title).
     title: Option<String>,
     /// Subtitle.
@@ -98,7 +98,7 @@ struct BookKind(String);
 /// `[[book.chapters]]` as written.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawChapter {
+pub(crate) struct RawChapter {
     /// The chapter's title.
     #[schemars(with = "String")]
     title: Spanned<String>,
@@ -247,7 +247,7 @@ impl Books {
 }
 
 /// Validates `[book]` and `[books.*]`, pushing every problem with its line.
-pub fn validate(
+pub(crate) fn validate(
     book: Option<&RawBook>,
     books: Option<&BTreeMap<Spanned<String>, RawBook>>,
     text: &str,

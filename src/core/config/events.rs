@@ -20,7 +20,7 @@ use toml::Spanned;
 /// One `[[events]]` table as written in `site.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawEvent {
+pub(crate) struct RawEvent {
     /// The event's name.
     #[schemars(with = "String")]
     name: Spanned<String>,
@@ -112,7 +112,12 @@ fn floating(ndt: NaiveDateTime) -> DateTime<rrule::Tz> {
 /// Long on purpose: one check per key, in the order the keys are written,
 /// each with its own message and line, so every rule of the table is read
 /// in one place; splitting it would scatter one table's rules.
-pub fn validate(raw: &[RawEvent], text: &str, tz: Tz, diags: &mut Diagnostics) -> Vec<Event> {
+pub(crate) fn validate(
+    raw: &[RawEvent],
+    text: &str,
+    tz: Tz,
+    diags: &mut Diagnostics,
+) -> Vec<Event> {
     let mut out = Vec::new();
     for (i, r) in raw.iter().enumerate() {
         let before = diags.error_count();

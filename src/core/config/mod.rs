@@ -22,10 +22,10 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-pub mod books;
+pub(crate) mod books;
 pub mod channels;
-pub mod events;
-pub mod rota;
+pub(crate) mod events;
+pub(crate) mod rota;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";

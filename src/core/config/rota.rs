@@ -11,7 +11,7 @@ use toml::Spanned;
 /// The `[rota]` table as written in `site.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RawRota {
+pub(crate) struct RawRota {
     /// Handles in sign-up order.
     #[schemars(with = "Vec<String>")]
     members: Spanned<Vec<Spanned<String>>>,
@@ -70,7 +70,7 @@ fn parse_period(s: &str) -> Option<u32> {
 /// Validates `[rota]`; problems go to `diags` with their lines. With the
 /// members file (`members`), every handle is also checked against it, in the
 /// same pass as the rest of `site.toml`.
-pub fn validate(
+pub(crate) fn validate(
     raw: &RawRota,
     text: &str,
     members_file: Option<&std::collections::BTreeSet<String>>,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 /// time zone and reports bad ones with their line.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     /// Title (required).
     pub title: Option<String>,
     /// Explicit slug; wins over the one made from the title.
@@ -47,6 +47,9 @@ pub struct FrontMatter {
     /// Q&A: the duty admin who wrote the summary.
     pub summary_by: Option<String>,
     /// Q&A: where an imported thread came from (written by `qunshu import`).
+    /// Read here only so that it is accepted and checked (`qunshu import`
+    /// reads the block itself when it merges a later export).
+    #[allow(dead_code)]
     pub source: Option<ImportSource>,
 }
 
@@ -56,7 +59,7 @@ pub struct FrontMatter {
     Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
 )]
 #[serde(deny_unknown_fields)]
-pub struct ImportSource {
+pub(crate) struct ImportSource {
     /// The platform: telegram, discord, slack, wechat or zsxq.
     pub platform: String,
     /// The chat (group, channel or 星球) as the export names it.
@@ -76,7 +79,7 @@ pub struct ImportSource {
 /// split at commas) or as a YAML list (`tags: [合伙人, 股权]`). Numbers and
 /// yes/no in the list are read as words (`tags: [2026]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OneOrMany(pub Vec<String>);
+pub(crate) struct OneOrMany(pub Vec<String>);
 
 /// What a field of words expects, in the words every error about it uses.
 const WORDS: &str = "a list of words or one word";
@@ -163,7 +166,7 @@ impl<'de> serde::Deserialize<'de> for OneOrMany {
 
 /// A file split into its front matter and body.
 #[derive(Debug, Clone)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The YAML text between the `---` lines.
     pub yaml: &'a str,
     /// 1-based file line of the first YAML line.
@@ -180,7 +183,7 @@ pub struct Split<'a> {
 /// ([`crate::core::markdown::replace_controls`]), so no title, tag or body puts
 /// them into the feed, sitemap or search index.
 /// Returns the text unchanged (not copied) when there is nothing to change.
-pub fn normalize_text(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+pub(crate) fn normalize_text(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
     let text = match crate::core::markdown::replace_controls(&text) {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(clean) => std::borrow::Cow::Owned(clean),
@@ -204,7 +207,7 @@ pub fn normalize_text(text: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, s
 
 /// Splits a post into front matter and body, or says in plain words why not.
 /// Errors carry the 1-based line they concern.
-pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err((
@@ -248,12 +251,12 @@ pub fn split(text: &str) -> Result<Split<'_>, (usize, String)> {
 
 /// The most `tags` (and `authors`) one post may have. Each tag has its own
 /// page listing the post, so the archive grows with the number of tags.
-pub const MAX_WORDS: usize = 64;
+pub(crate) const MAX_WORDS: usize = 64;
 
 /// A problem found in front matter YAML: its 1-based file line (when
 /// known), the field it concerns (when known) and what is wrong in plain words.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlProblem {
+pub(crate) struct YamlProblem {
     /// 1-based line in the file.
     pub line: Option<usize>,
     /// The top-level field involved.
@@ -265,7 +268,7 @@ pub struct YamlProblem {
 /// Parses the front matter YAML of a [`Split`] into its fields, refusing
 /// YAML nested more than [`MAX_YAML_DEPTH`] levels before parsing, and
 /// saying what is wrong in plain words, with the file line and the field.
-pub fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
+pub(crate) fn parse(split: &Split<'_>) -> Result<FrontMatter, YamlProblem> {
     if split.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
@@ -424,7 +427,7 @@ fn plain_yaml_error(msg: &str) -> (Option<String>, String) {
 }
 
 /// The 1-based file line of `field:` inside a front matter block starting at `yaml_line`.
-pub fn field_line(yaml: &str, yaml_line: usize, field: &str) -> Option<usize> {
+pub(crate) fn field_line(yaml: &str, yaml_line: usize, field: &str) -> Option<usize> {
     yaml.lines()
         .position(|l| {
             l.strip_prefix(field)

@@ -28,7 +28,7 @@ pub(crate) fn normalize(p: &Path) -> PathBuf {
 }
 
 /// Whether a link destination is a relative reference (not a URL, not an anchor).
-pub fn is_relative_ref(dest: &str) -> bool {
+pub(crate) fn is_relative_ref(dest: &str) -> bool {
     !(dest.is_empty()
         || dest.starts_with('#')
         || dest.starts_with('/')
@@ -38,7 +38,7 @@ pub fn is_relative_ref(dest: &str) -> bool {
 
 /// Resolves a relative link destination written in `source` to a path
 /// relative to the site root, with its `#fragment` (if any).
-pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) {
+pub(crate) fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) {
     let (path, frag) = match dest.split_once('#') {
         Some((p, f)) => (p, Some(f.to_string())),
         None => (dest, None),
@@ -53,7 +53,7 @@ pub fn resolve_relative(source: &Path, dest: &str) -> (PathBuf, Option<String>) 
 /// Each maps a target to its own URL (a page, an anchor in the book, an
 /// absolute URL in a chat message).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target<P> {
+pub(crate) enum Target<P> {
     /// Not a relative reference: a URL with a scheme (`https:`, `mailto:`),
     /// `//host/…`, `/…`, or nothing. Kept as written.
     External,
@@ -73,7 +73,7 @@ pub enum Target<P> {
 
 /// What a relative destination names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found<P> {
+pub(crate) enum Found<P> {
     /// A post: a link (not an image) to a Markdown file that the caller's
     /// lookup knows, with what the lookup gave.
     Post(P),
@@ -84,16 +84,6 @@ pub enum Found<P> {
     Asset,
     /// A file that does not exist.
     Missing,
-}
-
-impl<P> Target<P> {
-    /// The file a relative destination names, relative to the site root.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Target::File { path, .. } => Some(path),
-            _ => None,
-        }
-    }
 }
 
 /// Reads the destination `dest` of a link (or, with [`RefKind::Image`], an
@@ -107,7 +97,7 @@ impl<P> Target<P> {
 /// the archive; a chat message to an absolute URL (`Here` → the post's
 /// page with the fragment, `Post` → that post's page, any other file →
 /// the base URL joined with [`archive_path`]).
-pub fn target<P>(
+pub(crate) fn target<P>(
     root: &Path,
     source: &Path,
     kind: RefKind,
@@ -142,7 +132,7 @@ pub fn target<P>(
 /// beside the pages): the percent-encoded path relative to the archive's
 /// root (`content/img/a b.png` → `img/a%20b.png`); `None` for a path
 /// outside `content/`.
-pub fn archive_path(path: &Path) -> Option<String> {
+pub(crate) fn archive_path(path: &Path) -> Option<String> {
     path.strip_prefix(CONTENT_DIR)
         .ok()
         .map(|inside| encode_path(&crate::core::slug::to_slash(inside)))

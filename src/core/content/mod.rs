@@ -12,12 +12,12 @@
 //! `core`.
 
 pub(crate) mod cache;
-pub mod frontmatter;
-pub mod links;
+pub(crate) mod frontmatter;
+pub(crate) mod links;
 pub(crate) mod load;
 mod model;
-pub mod thread;
-pub mod walk;
+pub(crate) mod thread;
+pub(crate) mod walk;
 
 pub use crate::core::members::{Credit, Member, Members, Privacy};
 pub(crate) use cache::load_posts_cached;

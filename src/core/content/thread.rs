@@ -22,7 +22,7 @@ pub enum Status {
 /// A slice of the thread's Markdown with its position: a byte range of the
 /// body, so splitting a thread copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawSection {
+pub(crate) struct RawSection {
     /// Byte range of the section's Markdown in the body (without its heading
     /// and the blank lines around it).
     pub range: std::ops::Range<usize>,
@@ -33,14 +33,14 @@ pub struct RawSection {
 impl RawSection {
     /// The section's Markdown, given the body it was split from (empty if
     /// `body` is not that body).
-    pub fn text<'a>(&self, body: &'a str) -> &'a str {
+    pub(crate) fn text<'a>(&self, body: &'a str) -> &'a str {
         body.get(self.range.clone()).unwrap_or("")
     }
 }
 
 /// One reply under an answer, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawReply {
+pub(crate) struct RawReply {
     /// Author handle.
     pub author: String,
     /// 1-based body line of the `### @handle` heading.
@@ -51,7 +51,7 @@ pub struct RawReply {
 
 /// One answer, as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawAnswer {
+pub(crate) struct RawAnswer {
     /// Author handle.
     pub author: String,
     /// The answer's own title (text after the handle), if any.
@@ -66,7 +66,7 @@ pub struct RawAnswer {
 
 /// A thread body split into its parts.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RawThread {
+pub(crate) struct RawThread {
     /// The question with its background.
     pub question: RawSection,
     /// The answers, in file order.
@@ -90,7 +90,7 @@ impl RawThread {
     /// The 1-based body line of the first answer or reply heading of each
     /// handle, found in one pass (a look-up per handle would be quadratic
     /// in a thread with thousands of answers).
-    pub fn first_heading_lines(&self) -> std::collections::HashMap<&str, usize> {
+    pub(crate) fn first_heading_lines(&self) -> std::collections::HashMap<&str, usize> {
         let mut lines = std::collections::HashMap::new();
         for a in &self.answers {
             let headings = std::iter::once((a.author.as_str(), a.heading_line)).chain(
@@ -110,7 +110,7 @@ impl RawThread {
 }
 
 /// True for the headings that start the summary.
-pub fn is_summary_heading(text: &str) -> bool {
+pub(crate) fn is_summary_heading(text: &str) -> bool {
     let t = text.trim().trim_end_matches([':', '：']).trim();
     matches!(
         t,
@@ -147,7 +147,7 @@ enum Mark {
 }
 
 /// Splits a thread's body.
-pub fn split(body: &str) -> RawThread {
+pub(crate) fn split(body: &str) -> RawThread {
     // (heading start offset, heading end offset, mark)
     let mut marks: Vec<(usize, usize, Mark)> = Vec::new();
     let mut current: Option<(HeadingLevel, usize, String)> = None;

@@ -32,7 +32,7 @@ pub struct Asset {
 
 /// What [`walk`] found.
 #[derive(Debug, Default)]
-pub struct ContentTree {
+pub(crate) struct ContentTree {
     /// Markdown files, relative to the site root, sorted.
     pub markdown: Vec<PathBuf>,
     /// Attachments to copy, sorted by source.
@@ -60,7 +60,7 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 /// Walks `start` (relative to `root`: `content` or a file or folder under
 /// it) and sorts what it finds. A `start` that does not exist gives an
 /// empty tree.
-pub fn walk(root: &Path, start: &Path) -> ContentTree {
+pub(crate) fn walk(root: &Path, start: &Path) -> ContentTree {
     let mut tree = ContentTree::default();
     let abs_start = root.join(start);
     if std::fs::symlink_metadata(&abs_start).is_err() {
@@ -191,7 +191,7 @@ fn class_of(path: &Path) -> &'static str {
 /// another class under a new name (`names.png` → `members.yaml` would
 /// publish the members file; `raw.txt` → a post would publish its
 /// Markdown, draft or not).
-pub fn link_problem(canon_root: &Path, link: &Path) -> Option<String> {
+pub(crate) fn link_problem(canon_root: &Path, link: &Path) -> Option<String> {
     let target = match std::fs::canonicalize(link) {
         Ok(t) => t,
         Err(err) => return Some(format!("is a symbolic link that cannot be followed: {err}")),

@@ -13,12 +13,12 @@ use chrono::{DateTime, Duration, Utc};
 
 /// How long after a failed delivery a later run tries it again (while
 /// its slot is still fresh), so a refused channel is not hammered.
-pub fn retry_failed_after() -> Duration {
+pub(crate) fn retry_failed_after() -> Duration {
     Duration::minutes(5)
 }
 
 /// A column's `stale_after` (two hours for a column that is gone).
-pub fn stale_after(config: &SiteConfig, column: &str) -> Duration {
+pub(crate) fn stale_after(config: &SiteConfig, column: &str) -> Duration {
     config
         .column(column)
         .map(|col| col.stale_after)
@@ -27,7 +27,7 @@ pub fn stale_after(config: &SiteConfig, column: &str) -> Duration {
 
 /// What is known when deciding about one post on one channel.
 #[derive(Debug, Clone, Copy)]
-pub struct Case<'a> {
+pub(crate) struct Case<'a> {
     /// The channel's platform.
     pub platform: &'a dyn Platform,
     /// The slot the post is due in.
@@ -75,7 +75,7 @@ pub enum Decision {
 /// slot went stale is missed unless the organiser asked for a resend or
 /// its first parts already went out; everything else is sent, from the
 /// next part.
-pub fn decide(k: &Case<'_>) -> Decision {
+pub(crate) fn decide(k: &Case<'_>) -> Decision {
     let d = k.history;
     match d.map(Delivery::state) {
         Some(State::Sent) | Some(State::Missed) => return Decision::Done,

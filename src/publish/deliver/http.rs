@@ -7,7 +7,7 @@
 //! *unknown*: none of these APIs takes an idempotency key, so sending it
 //! again could post it twice. Only the organiser can tell.
 
-pub use crate::core::ledger::Cause;
+pub(crate) use crate::core::ledger::Cause;
 use chrono::Duration;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -35,7 +35,7 @@ pub struct Reply {
 
 /// Why no answer came.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Transport {
+pub(crate) enum Transport {
     /// No connection to the platform was made (the name did not resolve,
     /// the connection was refused, the TLS handshake failed, connecting
     /// timed out): nothing was sent, trying again is safe.
@@ -75,7 +75,7 @@ pub enum Answer {
 /// around ureq's own. An error before the connection was made means
 /// nothing was sent.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub(crate) struct Client {
     agent: ureq::Agent,
     phase: Arc<AtomicU8>,
     timeout: std::time::Duration,
@@ -130,7 +130,7 @@ impl ureq::unversioned::resolver::Resolver for MarkResolved {
 impl Client {
     /// A client that waits `timeout` for an answer (at most 10 s of it
     /// for connecting).
-    pub fn new(timeout: Duration) -> Client {
+    pub(crate) fn new(timeout: Duration) -> Client {
         use ureq::unversioned::transport::{Connector, DefaultConnector};
         let t = timeout
             .to_std()
@@ -157,7 +157,7 @@ impl Client {
     }
 
     /// Sends one prepared request.
-    pub fn send(&self, req: &Prepared) -> Result<Reply, Transport> {
+    pub(crate) fn send(&self, req: &Prepared) -> Result<Reply, Transport> {
         self.phase.store(PHASE_START, Ordering::SeqCst);
         let res = self
             .agent
@@ -258,7 +258,7 @@ fn short_kind(e: &ureq::Error) -> String {
 
 /// Parses a `Retry-After` header or a `retry_after` field in seconds
 /// (fractions allowed), capped at 10 minutes.
-pub fn seconds(v: &str) -> Option<Duration> {
+pub(crate) fn seconds(v: &str) -> Option<Duration> {
     let f: f64 = v.trim().parse().ok()?;
     if !(0.0..=86400.0).contains(&f) {
         return None;
@@ -267,7 +267,7 @@ pub fn seconds(v: &str) -> Option<Duration> {
 }
 
 /// The first characters of a body, for error messages.
-pub fn excerpt(body: &str) -> String {
+pub(crate) fn excerpt(body: &str) -> String {
     let t: String = body.trim().chars().take(200).collect();
     if t.is_empty() {
         "(empty answer)".into()
@@ -280,7 +280,12 @@ pub fn excerpt(body: &str) -> String {
 /// wait from the body when the platform puts one there, else the
 /// `Retry-After` header, else `wait`), 5xx a transient error; `what` is the
 /// answer in words for the message. `None` for any other status.
-pub fn busy(r: &Reply, body_wait: Option<Duration>, wait: Duration, what: &str) -> Option<Answer> {
+pub(crate) fn busy(
+    r: &Reply,
+    body_wait: Option<Duration>,
+    wait: Duration,
+    what: &str,
+) -> Option<Answer> {
     if r.status == 429 {
         let w = body_wait
             .or_else(|| r.retry_after.as_deref().and_then(seconds))
@@ -295,7 +300,7 @@ pub fn busy(r: &Reply, body_wait: Option<Duration>, wait: Duration, what: &str) 
 
 /// The common shape of JSON-in-200 platforms (WeCom, DingTalk, Feishu):
 /// reads `code_field`/`msg_field` and maps codes to answers.
-pub fn code_answer(
+pub(crate) fn code_answer(
     r: &Reply,
     code_fields: &[&str],
     msg_fields: &[&str],
@@ -386,7 +391,7 @@ const URL_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHAN
 /// The secret parts of a webhook URL, each on its own: the password in
 /// it, every query value, and every path segment that looks like a token
 /// (the last one, and any with a digit) — at least 8 characters each.
-pub fn url_secrets(url: &str) -> Vec<String> {
+pub(crate) fn url_secrets(url: &str) -> Vec<String> {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let rest = rest.split('#').next().unwrap_or(rest);
     let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));

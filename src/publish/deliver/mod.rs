@@ -27,16 +27,16 @@
 //! rebuild after delivery is the caller's).
 
 pub mod daemon;
-pub mod decide;
-pub mod due;
-pub mod http;
+pub(crate) mod decide;
+pub(crate) mod due;
+pub(crate) mod http;
 pub mod lock;
-pub mod message;
-pub mod pacing;
+pub(crate) mod message;
+pub(crate) mod pacing;
 pub mod platform;
-pub mod render;
-pub mod secrets;
-pub mod send;
+pub(crate) mod render;
+pub(crate) mod secrets;
+pub(crate) mod send;
 pub mod session;
 pub mod words;
 

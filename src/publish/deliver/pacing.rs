@@ -7,18 +7,18 @@ use std::time::Instant;
 
 /// When each channel last sent.
 #[derive(Debug, Default)]
-pub struct Pacer {
+pub(crate) struct Pacer {
     last: HashMap<String, Instant>,
 }
 
 impl Pacer {
     /// A pacer with no history.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// How long `channel` must still wait before its next message.
-    pub fn wait_for(&self, channel: &str, pace: Duration) -> std::time::Duration {
+    pub(crate) fn wait_for(&self, channel: &str, pace: Duration) -> std::time::Duration {
         let pace = pace.to_std().unwrap_or_default();
         match self.last.get(channel) {
             Some(t) => pace.saturating_sub(t.elapsed()),
@@ -27,7 +27,7 @@ impl Pacer {
     }
 
     /// Records that `channel` sent a request just now.
-    pub fn sent(&mut self, channel: &str) {
+    pub(crate) fn sent(&mut self, channel: &str) {
         self.last.insert(channel.to_string(), Instant::now());
     }
 }

@@ -95,7 +95,7 @@ impl Block {
 /// The invisible character put inside text that a platform would otherwise
 /// read as a mention or a tag (`<at id=all>`, `<@all>`, `@everyone`): a zero
 /// width space, which every platform shows as nothing.
-pub const NEUTRAL: char = '\u{200B}';
+pub(crate) const NEUTRAL: char = '\u{200B}';
 
 /// Escapes member text (not markup) for a dialect, so that it shows as
 /// written and can never become markup, a mention or a tag:
@@ -109,7 +109,7 @@ pub const NEUTRAL: char = '\u{200B}';
 /// - Discord: the same for `<` (`<@id>`, `<@&role>`, `<#channel>`), and
 ///   `@everyone` / `@here` are broken after the `@`.
 /// - Plain text (the outbox) is left as written.
-pub fn escape(d: Dialect, s: &str) -> String {
+pub(crate) fn escape(d: Dialect, s: &str) -> String {
     escape_as(d, s, false)
 }
 
@@ -118,7 +118,7 @@ pub fn escape(d: Dialect, s: &str) -> String {
 /// could still mention someone is broken (`<@`, `<#`, `<!`, `<at`, an
 /// entity for `<`, `@everyone`), leaving code such as `a<b && c>d` exactly
 /// as written for copying.
-pub fn escape_code(d: Dialect, s: &str) -> String {
+pub(crate) fn escape_code(d: Dialect, s: &str) -> String {
     escape_as(d, s, true)
 }
 
@@ -206,11 +206,6 @@ fn mentions_after_at(d: Dialect, before: &str, rest: &str) -> bool {
     }
 }
 
-/// A heading in a dialect (`level` 1 is the post's title), `text` unescaped.
-pub fn heading(d: Dialect, level: u8, text: &str) -> String {
-    heading_markup(d, level, &escape(d, text.trim()))
-}
-
 /// A heading around already-rendered inline markup.
 fn heading_markup(d: Dialect, level: u8, t: &str) -> String {
     let t = t.trim();
@@ -228,11 +223,6 @@ fn heading_markup(d: Dialect, level: u8, t: &str) -> String {
         Dialect::Telegram => format!("<b>{t}</b>"),
         Dialect::Slack => format!("*{t}*"),
     }
-}
-
-/// A link in a dialect (`text` unescaped).
-pub fn link(d: Dialect, lang: Lang, text: &str, url: &str) -> String {
-    link_markup(d, lang, &escape(d, text), url)
 }
 
 /// A link around already-rendered inline markup `t`.
@@ -287,7 +277,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Maps a link destination as written to the URL to send (or `None` to
 /// drop the link and keep its text).
-pub type Resolver<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub(crate) type Resolver<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 struct Writer {
     d: Dialect,
@@ -1055,25 +1045,25 @@ fn hard_split(
 /// Priorities of the places a post may be cut (higher is better).
 mod cut {
     /// Between top-level blocks (less for each level of nesting).
-    pub const BLOCK: u8 = 14;
+    pub(super) const BLOCK: u8 = 14;
     /// The least a block boundary is worth.
-    pub const NESTED_BLOCK: u8 = 9;
+    pub(super) const NESTED_BLOCK: u8 = 9;
     /// Between a heading and the block under it: worse than any sentence
     /// or word outside emphasis, so a part does not end with a heading.
-    pub const AFTER_HEADING: u8 = 3;
+    pub(super) const AFTER_HEADING: u8 = 3;
     /// Between two lines of a code block.
-    pub const LINE: u8 = 7;
+    pub(super) const LINE: u8 = 7;
     /// After a sentence.
-    pub const SENTENCE: u8 = 6;
+    pub(super) const SENTENCE: u8 = 6;
     /// After a space.
-    pub const WORD: u8 = 5;
+    pub(super) const WORD: u8 = 5;
     /// Beside a CJK character or an inline span (emphasis, code, a link).
-    pub const SPAN: u8 = 4;
+    pub(super) const SPAN: u8 = 4;
     /// What a place inside emphasis loses: an emphasis span is cut (closed
     /// and reopened) only when no place outside it will do.
-    pub const IN_EMPHASIS: u8 = 3;
+    pub(super) const IN_EMPHASIS: u8 = 3;
     /// Anywhere else that is not markup: the last resort.
-    pub const ANY: u8 = 0;
+    pub(super) const ANY: u8 = 0;
 }
 
 /// Closing quotes and brackets that belong to the sentence before them.
@@ -1339,7 +1329,7 @@ fn atoms(events: &[Event<'static>]) -> (Vec<Event<'static>>, Vec<Option<u8>>) {
 }
 
 /// The label on the first line of each part of a split message: `（2/3）`.
-pub fn part_label(lang: Lang, i: usize, n: usize) -> String {
+pub(crate) fn part_label(lang: Lang, i: usize, n: usize) -> String {
     let (open, close) = (lang.pick("（", "("), lang.pick("）", ")"));
     format!("{open}{i}/{n}{close}")
 }
@@ -1468,7 +1458,8 @@ mod tests {
         // An e-mail address is not a mention.
         assert_eq!(r("a.b@example.com", Dialect::Telegram), "a.b@example.com");
         // WeCom titles are escaped too.
-        assert!(!heading(Dialect::Wecom, 1, "<@all> 标题").contains("<@"));
+        let title = escape(Dialect::Wecom, "<@all> 标题");
+        assert!(!heading_markup(Dialect::Wecom, 1, &title).contains("<@"));
     }
 
     #[test]

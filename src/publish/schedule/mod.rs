@@ -17,7 +17,7 @@ pub mod ics;
 pub mod pin;
 pub mod plan;
 pub mod report;
-pub mod slots;
+pub(crate) mod slots;
 
 pub use crate::core::config::events::{Event, Occurrence};
 pub use crate::core::config::rota::{Duty, Rota};

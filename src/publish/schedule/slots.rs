@@ -14,14 +14,14 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// True when the column has any slot at all (some time on some weekday).
-pub fn has_slots(column: &Column) -> bool {
+pub(crate) fn has_slots(column: &Column) -> bool {
     !column.times.is_empty() && !column.days.is_empty()
 }
 
 /// The column's slots on one local date, in time order (empty before the
 /// column's `start` date or on a weekday it does not run). Two times that
 /// resolve to the same instant (possible on a spring-forward day) count once.
-pub fn slots_on(column: &Column, tz: Tz, date: NaiveDate) -> Vec<DateTime<Utc>> {
+pub(crate) fn slots_on(column: &Column, tz: Tz, date: NaiveDate) -> Vec<DateTime<Utc>> {
     if column.start.is_some_and(|s| date < s) || !column.runs_on(date.weekday()) {
         return Vec::new();
     }
@@ -37,7 +37,12 @@ pub fn slots_on(column: &Column, tz: Tz, date: NaiveDate) -> Vec<DateTime<Utc>> 
 }
 
 /// The column's slots on the local dates `from .. from + days`, in order.
-pub fn slots_between(column: &Column, tz: Tz, from: NaiveDate, days: u32) -> Vec<DateTime<Utc>> {
+pub(crate) fn slots_between(
+    column: &Column,
+    tz: Tz,
+    from: NaiveDate,
+    days: u32,
+) -> Vec<DateTime<Utc>> {
     let mut out = Vec::new();
     let mut d = from;
     for _ in 0..days {
@@ -54,7 +59,7 @@ pub fn slots_between(column: &Column, tz: Tz, from: NaiveDate, days: u32) -> Vec
 ///
 /// Ends only when the calendar does (year 262143) or when the column has no
 /// slots at all; callers stop it themselves.
-pub fn slots_from(column: &Column, tz: Tz, from: NaiveDate) -> SlotIter<'_> {
+pub(crate) fn slots_from(column: &Column, tz: Tz, from: NaiveDate) -> SlotIter<'_> {
     SlotIter {
         column,
         tz,
@@ -65,7 +70,7 @@ pub fn slots_from(column: &Column, tz: Tz, from: NaiveDate) -> SlotIter<'_> {
 }
 
 /// Iterator returned by [`slots_from`].
-pub struct SlotIter<'a> {
+pub(crate) struct SlotIter<'a> {
     column: &'a Column,
     tz: Tz,
     date: Option<NaiveDate>,

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// Reads a DiscordChatExporter JSON export.
-pub fn read(path: &Path) -> anyhow::Result<Vec<Chat>> {
+pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<Chat>> {
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let export: Export = serde_json::from_reader(std::io::BufReader::new(file))

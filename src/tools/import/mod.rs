@@ -10,16 +10,16 @@
 //! `content/qa/<slug>.md` or appends the new replies to the file an earlier
 //! import wrote.
 
-pub mod discord;
-pub mod people;
+pub(crate) mod discord;
+pub(crate) mod people;
 pub mod plan;
-pub mod scrub;
-pub mod slack;
-pub mod telegram;
-pub mod threads;
-pub mod wechat;
-pub mod write;
-pub mod zsxq;
+pub(crate) mod scrub;
+pub(crate) mod slack;
+pub(crate) mod telegram;
+pub(crate) mod threads;
+pub(crate) mod wechat;
+pub(crate) mod write;
+pub(crate) mod zsxq;
 
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;

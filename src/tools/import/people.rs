@@ -26,7 +26,7 @@ pub struct NewMember {
 
 /// The mapping for one import.
 #[derive(Debug)]
-pub struct People {
+pub(crate) struct People {
     platform: Platform,
     known: HashMap<String, String>,
     taken: HashSet<String>,
@@ -40,7 +40,7 @@ pub struct People {
 
 impl People {
     /// The mapping given the members file.
-    pub fn new(platform: Platform, members: &Members) -> People {
+    pub(crate) fn new(platform: Platform, members: &Members) -> People {
         let mut known: HashMap<String, String> = HashMap::new();
         let mut anonymous = HashSet::new();
         let mut claimed_twice = Vec::new();
@@ -74,7 +74,7 @@ impl People {
 
     /// The handle of `who`, adding them as a new member when unknown.
     /// `None` for an anonymous author (an anonymous 知识星球 question).
-    pub fn handle(&mut self, who: &Author) -> Option<String> {
+    pub(crate) fn handle(&mut self, who: &Author) -> Option<String> {
         if who.anonymous {
             return None;
         }
@@ -95,7 +95,7 @@ impl People {
 
     /// True when `handle` is shown as an unnamed member (anonymous in the
     /// members file, or added by this import).
-    pub fn is_anonymous(&self, handle: &str) -> bool {
+    pub(crate) fn is_anonymous(&self, handle: &str) -> bool {
         self.anonymous.contains(handle)
     }
 
@@ -115,7 +115,7 @@ impl People {
 
     /// The YAML to append to the members file for the people added, with
     /// a comment asking the organiser to ask them.
-    pub fn members_yaml(&self, today: &str) -> String {
+    pub(crate) fn members_yaml(&self, today: &str) -> String {
         let mut s = String::new();
         for m in &self.added {
             let mut accounts = BTreeMap::new();
@@ -134,7 +134,7 @@ impl People {
 }
 
 /// A string as a double-quoted YAML scalar.
-pub fn quoted(s: &str) -> String {
+pub(crate) fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// What replaces personal data.
-pub const HIDDEN: &str = "[已隐去]";
+pub(crate) const HIDDEN: &str = "[已隐去]";
 
 /// The kinds of personal data, in the order they are looked for.
 static PATTERNS: LazyLock<Vec<(&'static str, Regex, bool)>> = LazyLock::new(|| {
@@ -47,12 +47,12 @@ static PATTERNS: LazyLock<Vec<(&'static str, Regex, bool)>> = LazyLock::new(|| {
 });
 
 /// What was hidden, by kind.
-pub type Report = BTreeMap<&'static str, usize>;
+pub(crate) type Report = BTreeMap<&'static str, usize>;
 
 /// `text` with personal data replaced by [`HIDDEN`]; counts go to `report`.
 /// Text in code spans is scrubbed too (a phone number in backticks is
 /// still a phone number).
-pub fn scrub(text: &str, report: &mut Report) -> String {
+pub(crate) fn scrub(text: &str, report: &mut Report) -> String {
     let mut out = std::borrow::Cow::Borrowed(text);
     for (kind, re, label) in PATTERNS.iter() {
         let n = re.find_iter(&out).count();

@@ -19,7 +19,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// Reads a Slack export zip (or unpacked folder): one chat per channel.
-pub fn read(path: &Path) -> anyhow::Result<Vec<Chat>> {
+pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<Chat>> {
     let files = if path.is_dir() {
         read_dir(path)?
     } else {

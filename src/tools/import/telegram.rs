@@ -20,7 +20,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// Reads a Telegram export: every chat in it.
-pub fn read(path: &Path, tz: chrono_tz::Tz) -> anyhow::Result<Vec<Chat>> {
+pub(crate) fn read(path: &Path, tz: chrono_tz::Tz) -> anyhow::Result<Vec<Chat>> {
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let reader = std::io::BufReader::with_capacity(1 << 16, file);
@@ -34,7 +34,7 @@ pub fn read(path: &Path, tz: chrono_tz::Tz) -> anyhow::Result<Vec<Chat>> {
 }
 
 /// Parses export JSON from `reader`; `None` when it holds no messages list.
-pub fn parse(
+pub(crate) fn parse(
     reader: impl std::io::Read,
     tz: chrono_tz::Tz,
 ) -> Result<Option<Vec<Chat>>, serde_json::Error> {

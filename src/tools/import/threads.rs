@@ -20,21 +20,21 @@ use std::collections::HashMap;
 /// One thread found in a chat: indices into [`Chat::messages`], the first
 /// message first, then the rest in the export's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
+pub(crate) struct Found {
     /// Indices of the thread's messages; `messages[0]` is the question.
     pub messages: Vec<usize>,
 }
 
 impl Found {
     /// The question's index in [`Chat::messages`].
-    pub fn root(&self) -> usize {
+    pub(crate) fn root(&self) -> usize {
         self.messages[0]
     }
 }
 
 /// Finds every thread of `chat` (answered or not), in the order of their
 /// first messages.
-pub fn find(chat: &Chat) -> Vec<Found> {
+pub(crate) fn find(chat: &Chat) -> Vec<Found> {
     let index: HashMap<&str, usize> = chat
         .messages
         .iter()
@@ -80,7 +80,7 @@ pub fn find(chat: &Chat) -> Vec<Found> {
 }
 
 /// True when someone other than the asker replied in the thread.
-pub fn is_answered(chat: &Chat, t: &Found) -> bool {
+pub(crate) fn is_answered(chat: &Chat, t: &Found) -> bool {
     let asker = &chat.messages[t.root()].author;
     t.messages[1..]
         .iter()
@@ -88,7 +88,7 @@ pub fn is_answered(chat: &Chat, t: &Found) -> bool {
 }
 
 /// The number of distinct people in the thread.
-pub fn people(chat: &Chat, t: &Found) -> usize {
+pub(crate) fn people(chat: &Chat, t: &Found) -> usize {
     let mut ids: Vec<&str> = t
         .messages
         .iter()
@@ -101,7 +101,7 @@ pub fn people(chat: &Chat, t: &Found) -> usize {
 
 /// Where a run of messages goes in the thread file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// The question (its body).
     Question,
     /// An answer: `## @handle`.
@@ -113,7 +113,7 @@ pub enum Place {
 
 /// A run of consecutive messages of one person, in one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// Where it goes.
     pub place: Place,
     /// The messages, as indices into [`Chat::messages`].
@@ -122,32 +122,14 @@ pub struct Section {
 
 /// A thread laid out: the question, answers and replies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// Sections in the order found: the question first; each answer
     /// before its replies.
     pub sections: Vec<Section>,
 }
 
-impl Layout {
-    /// The answers (indices into [`Layout::sections`]) in file order.
-    pub fn answers(&self) -> impl Iterator<Item = usize> + '_ {
-        self.sections
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.place == Place::Answer)
-            .map(|(i, _)| i)
-    }
-
-    /// The replies under answer section `a`, in order.
-    pub fn replies(&self, a: usize) -> impl Iterator<Item = &Section> + '_ {
-        self.sections
-            .iter()
-            .filter(move |s| s.place == Place::Reply(a))
-    }
-}
-
 /// Lays out a thread (see the module docs).
-pub fn layout(chat: &Chat, t: &Found) -> Layout {
+pub(crate) fn layout(chat: &Chat, t: &Found) -> Layout {
     let msgs = &chat.messages;
     let root = t.root();
     let same = |a: &Message, b: &Message| a.author.id == b.author.id;

@@ -28,10 +28,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// How long after a thread's last message another message still joins it.
-pub const WINDOW_MINUTES: i64 = 120;
+pub(crate) const WINDOW_MINUTES: i64 = 120;
 
 /// Reads copied WeChat chat text.
-pub fn read(path: &Path, tz: chrono_tz::Tz) -> anyhow::Result<Vec<Chat>> {
+pub(crate) fn read(path: &Path, tz: chrono_tz::Tz) -> anyhow::Result<Vec<Chat>> {
     let bytes =
         std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| {
@@ -131,7 +131,7 @@ fn is_dashes(l: &str) -> bool {
 /// Parses chat text; errors are (1-based line, message). The chat's name
 /// is the title line's (`创业者同行社的聊天记录` → `创业者同行社`), or empty:
 /// the file's name would change from one copy to the next.
-pub fn parse(text: &str, tz: chrono_tz::Tz) -> Result<Chat, (usize, String)> {
+pub(crate) fn parse(text: &str, tz: chrono_tz::Tz) -> Result<Chat, (usize, String)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     struct Raw {
         name: String,
@@ -316,7 +316,7 @@ fn mentions(chat: &mut Chat, names: &[String]) {
 
 /// True for a message that asks something: a question mark, or words that
 /// ask (请问, 请教, 怎么, 如何, 有没有, 求助, 求推荐, 谁知道, 能不能, 是否).
-pub fn is_question(text: &str) -> bool {
+pub(crate) fn is_question(text: &str) -> bool {
     text.contains(['？', '?'])
         || [
             "请问",
@@ -348,7 +348,7 @@ fn opens_question(text: &str) -> bool {
 /// open thread (as a reply to its question); a message outside any window
 /// that asks nothing is in no thread. A quoted reply keeps its quote link.
 /// Without times, the window never closes.
-pub fn link_questions(chat: &mut Chat) {
+pub(crate) fn link_questions(chat: &mut Chat) {
     let window = chrono::Duration::minutes(WINDOW_MINUTES);
     // (question id, last time)
     let mut open: Option<(String, Option<DateTime<Utc>>)> = None;

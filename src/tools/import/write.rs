@@ -25,7 +25,7 @@ use std::path::Path;
 /// A run of messages ready to write: where it goes, who wrote it, the
 /// message ids and the Markdown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part {
+pub(crate) struct Part {
     /// Where it goes ([`Place::Reply`] indexes into [`Draft::parts`]).
     pub place: Place,
     /// The author's handle (`None`: anonymous).
@@ -38,7 +38,7 @@ pub struct Part {
 
 /// A thread ready to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Draft {
+pub(crate) struct Draft {
     /// The source record (platform, chat, thread id; answers and messages
     /// are filled from the parts).
     pub source: ImportSource,
@@ -56,12 +56,12 @@ pub struct Draft {
 
 impl Draft {
     /// Every message id, in the order written.
-    pub fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         self.parts.iter().flat_map(|p| p.ids.clone()).collect()
     }
 
     /// The first message id of each answer.
-    pub fn answer_ids(&self) -> Vec<String> {
+    pub(crate) fn answer_ids(&self) -> Vec<String> {
         self.parts
             .iter()
             .filter(|p| p.place == Place::Answer)
@@ -79,7 +79,7 @@ fn part_text(texts: &[String]) -> String {
 }
 
 /// The source block of the front matter.
-pub fn source_yaml(s: &ImportSource) -> String {
+pub(crate) fn source_yaml(s: &ImportSource) -> String {
     use super::people::quoted;
     let list = |v: &[String]| v.iter().map(|x| quoted(x)).collect::<Vec<_>>().join(", ");
     format!(
@@ -93,7 +93,7 @@ pub fn source_yaml(s: &ImportSource) -> String {
 }
 
 /// The text of a new thread file with slug `slug`.
-pub fn render_new(d: &Draft, slug: &str) -> String {
+pub(crate) fn render_new(d: &Draft, slug: &str) -> String {
     use super::people::quoted;
     let mut source = d.source.clone();
     source.answers = d.answer_ids();
@@ -136,7 +136,7 @@ pub fn render_new(d: &Draft, slug: &str) -> String {
 
 /// What merging a draft into an existing file gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Merged {
+pub(crate) enum Merged {
     /// Every message is already in the file: nothing to write.
     Unchanged,
     /// The new text, and how many messages were added.
@@ -144,7 +144,7 @@ pub enum Merged {
 }
 
 /// Merges `d` into the existing file `text` (at `rel`, for errors).
-pub fn merge(rel: &Path, text: &str, d: &Draft) -> anyhow::Result<Merged> {
+pub(crate) fn merge(rel: &Path, text: &str, d: &Draft) -> anyhow::Result<Merged> {
     let conflict = |why: String| {
         anyhow::anyhow!(
             "{}: conflict: {why}. The file was edited since the last import; add the new replies by hand, or move the file away and import the thread again",

@@ -27,7 +27,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 /// Reads a 知识星球 topics export: one chat per 星球 (group).
-pub fn read(path: &Path) -> anyhow::Result<Vec<Chat>> {
+pub(crate) fn read(path: &Path) -> anyhow::Result<Vec<Chat>> {
     let file = std::fs::File::open(path)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let top: Top = serde_json::from_reader(std::io::BufReader::new(file))

@@ -12,12 +12,12 @@ use serde_json::json;
 use sha2::Sha256;
 
 /// DingTalk's Markdown subset.
-pub const DIALECT: Dialect = Dialect::Dingtalk;
+pub(crate) const DIALECT: Dialect = Dialect::Dingtalk;
 /// A conservative size for one Markdown message.
-pub const LIMIT: Limit = Limit::chars(5000);
+pub(crate) const LIMIT: Limit = Limit::chars(5000);
 
 /// The signature for `timestamp_ms`, base64 (not yet URL-encoded).
-pub fn sign(secret: &str, timestamp_ms: i64) -> String {
+pub(crate) fn sign(secret: &str, timestamp_ms: i64) -> String {
     let to_sign = format!("{timestamp_ms}\n{secret}");
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
@@ -28,7 +28,7 @@ pub fn sign(secret: &str, timestamp_ms: i64) -> String {
 /// The request for one message; `timestamp_ms` is the current time;
 /// `mention_all` sets the robot API's `at.isAtAll` (the body never names
 /// mobile numbers or user ids, so member text cannot mention anyone).
-pub fn request(
+pub(crate) fn request(
     url: &str,
     secret: Option<&str>,
     timestamp_ms: i64,
@@ -54,13 +54,13 @@ pub fn request(
 }
 
 /// Reads DingTalk's answer: `{"errcode":0,"errmsg":"ok"}` on success.
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     code_answer(r, &["errcode"], &["errmsg"], &[130101], &[-1], wait)
 }
 
 /// DingTalk, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Dingtalk;
+pub(crate) struct Dingtalk;
 
 impl super::Platform for Dingtalk {
     fn kind(&self) -> super::ChannelKind {

@@ -8,17 +8,17 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 /// Discord Markdown.
-pub const DIALECT: Dialect = Dialect::Discord;
+pub(crate) const DIALECT: Dialect = Dialect::Discord;
 /// At most 2000 characters a message.
-pub const LIMIT: Limit = Limit::chars(2000);
+pub(crate) const LIMIT: Limit = Limit::chars(2000);
 
 /// What a channel with `mention_all` puts before the first part.
-pub const MENTION_ALL: &str = "@everyone";
+pub(crate) const MENTION_ALL: &str = "@everyone";
 
 /// The request for one message. Mentions are off (`allowed_mentions` with
 /// nothing to parse) unless `mention_all`: then only `@everyone` may ping,
 /// never a user or role named in member text.
-pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
+pub(crate) fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
     let mut u = url.to_string();
     if !u.contains("wait=") {
         u.push(if u.contains('?') { '&' } else { '?' });
@@ -34,7 +34,7 @@ pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
 }
 
 /// Reads Discord's answer: the created message (`{"id": "…"}`).
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     let v: Option<Value> = serde_json::from_str(&r.body).ok();
     let body_wait = v
         .as_ref()
@@ -65,7 +65,7 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
 
 /// Discord, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Discord;
+pub(crate) struct Discord;
 
 impl super::Platform for Discord {
     fn kind(&self) -> super::ChannelKind {

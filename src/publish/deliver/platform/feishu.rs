@@ -13,16 +13,16 @@ use serde_json::json;
 use sha2::Sha256;
 
 /// Feishu card Markdown.
-pub const DIALECT: Dialect = Dialect::Feishu;
+pub(crate) const DIALECT: Dialect = Dialect::Feishu;
 /// The request body may hold 20 KB; the text gets most of it.
-pub const LIMIT: Limit = Limit::bytes(15000);
+pub(crate) const LIMIT: Limit = Limit::bytes(15000);
 
 /// What a channel with `mention_all` puts before the first part: card
 /// Markdown's @all.
-pub const MENTION_ALL: &str = "<at id=all></at>";
+pub(crate) const MENTION_ALL: &str = "<at id=all></at>";
 
 /// The signature for `timestamp` (seconds).
-pub fn sign(secret: &str, timestamp: i64) -> String {
+pub(crate) fn sign(secret: &str, timestamp: i64) -> String {
     let key = format!("{timestamp}\n{secret}");
     let mac =
         Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC accepts keys of any length");
@@ -30,7 +30,7 @@ pub fn sign(secret: &str, timestamp: i64) -> String {
 }
 
 /// The request for one message; `timestamp` is the current time in seconds.
-pub fn request(
+pub(crate) fn request(
     url: &str,
     secret: Option<&str>,
     timestamp: i64,
@@ -57,7 +57,7 @@ pub fn request(
 
 /// Reads Feishu's answer: `{"code":0,"msg":"success"}` (older bots:
 /// `StatusCode`) on success.
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     code_answer(
         r,
         &["code", "StatusCode"],
@@ -70,7 +70,7 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
 
 /// Feishu / Lark, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Feishu;
+pub(crate) struct Feishu;
 
 impl super::Platform for Feishu {
     fn kind(&self) -> super::ChannelKind {

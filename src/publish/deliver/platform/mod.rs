@@ -11,14 +11,14 @@
 //! Owns: the platforms' request shapes and answers. Must not import:
 //! the ledger, the schedule or anything outside `core`.
 
-pub mod dingtalk;
-pub mod discord;
-pub mod feishu;
+pub(crate) mod dingtalk;
+pub(crate) mod discord;
+pub(crate) mod feishu;
 pub mod outbox;
-pub mod slack;
-pub mod telegram;
-pub mod webhook;
-pub mod wecom;
+pub(crate) mod slack;
+pub(crate) mod telegram;
+pub(crate) mod webhook;
+pub(crate) mod wecom;
 
 use super::http::{Answer, Prepared, Reply};
 use super::render::{Dialect, Limit};

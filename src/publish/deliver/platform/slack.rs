@@ -10,15 +10,15 @@ use chrono::Duration;
 use serde_json::json;
 
 /// Slack mrkdwn.
-pub const DIALECT: Dialect = Dialect::Slack;
+pub(crate) const DIALECT: Dialect = Dialect::Slack;
 /// Slack asks to keep a message under 4000 characters.
-pub const LIMIT: Limit = Limit::chars(4000);
+pub(crate) const LIMIT: Limit = Limit::chars(4000);
 
 /// What a channel with `mention_all` puts before the first part.
-pub const MENTION_ALL: &str = "<!channel>";
+pub(crate) const MENTION_ALL: &str = "<!channel>";
 
 /// The request for one message.
-pub fn request(url: &str, text: &str) -> Prepared {
+pub(crate) fn request(url: &str, text: &str) -> Prepared {
     Prepared {
         url: url.to_string(),
         body: json!({ "text": text }),
@@ -26,7 +26,7 @@ pub fn request(url: &str, text: &str) -> Prepared {
 }
 
 /// Reads Slack's answer.
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     let b = r.body.trim();
     if let Some(a) = busy(r, None, wait, &excerpt(b)) {
         return a;
@@ -43,7 +43,7 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
 
 /// Slack, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Slack;
+pub(crate) struct Slack;
 
 impl super::Platform for Slack {
     fn kind(&self) -> super::ChannelKind {

@@ -8,14 +8,14 @@ use chrono::Duration;
 use serde_json::{json, Value};
 
 /// Telegram HTML.
-pub const DIALECT: Dialect = Dialect::Telegram;
+pub(crate) const DIALECT: Dialect = Dialect::Telegram;
 /// At most 4096 characters a message.
-pub const LIMIT: Limit = Limit::chars(4096);
+pub(crate) const LIMIT: Limit = Limit::chars(4096);
 /// The public API, used unless `url_env` names another base.
-pub const API: &str = "https://api.telegram.org";
+pub(crate) const API: &str = "https://api.telegram.org";
 
 /// The request for one message.
-pub fn request(api: &str, token: &str, chat_id: &str, text: &str) -> Prepared {
+pub(crate) fn request(api: &str, token: &str, chat_id: &str, text: &str) -> Prepared {
     Prepared {
         url: format!("{}/bot{token}/sendMessage", api.trim_end_matches('/')),
         body: json!({
@@ -28,7 +28,7 @@ pub fn request(api: &str, token: &str, chat_id: &str, text: &str) -> Prepared {
 }
 
 /// Reads the Bot API's answer: `{"ok":true,"result":{"message_id":…}}`.
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     let v: Option<Value> = serde_json::from_str(&r.body).ok();
     let desc = v
         .as_ref()
@@ -66,7 +66,7 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
 
 /// Telegram, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Telegram;
+pub(crate) struct Telegram;
 
 impl super::Platform for Telegram {
     fn kind(&self) -> super::ChannelKind {

@@ -7,7 +7,7 @@ use chrono::Duration;
 use serde_json::Value;
 
 /// The request: `fields` is the JSON document described in the README.
-pub fn request(url: &str, fields: Value) -> Prepared {
+pub(crate) fn request(url: &str, fields: Value) -> Prepared {
     Prepared {
         url: url.to_string(),
         body: fields,
@@ -15,7 +15,7 @@ pub fn request(url: &str, fields: Value) -> Prepared {
 }
 
 /// Reads the answer.
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     if let Some(a) = busy(r, None, wait, &excerpt(&r.body)) {
         return a;
     }
@@ -34,7 +34,7 @@ pub fn answer(r: &Reply, wait: Duration) -> Answer {
 
 /// The generic webhook, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Webhook;
+pub(crate) struct Webhook;
 
 impl super::Platform for Webhook {
     fn kind(&self) -> super::ChannelKind {

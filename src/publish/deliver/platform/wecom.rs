@@ -7,15 +7,15 @@ use chrono::Duration;
 use serde_json::json;
 
 /// WeCom's Markdown subset.
-pub const DIALECT: Dialect = Dialect::Wecom;
+pub(crate) const DIALECT: Dialect = Dialect::Wecom;
 /// `markdown.content` may hold at most 4096 bytes.
-pub const LIMIT: Limit = Limit::bytes(4096);
+pub(crate) const LIMIT: Limit = Limit::bytes(4096);
 
 /// The request for one message. WeCom Markdown cannot notify anyone, so a
 /// channel with `mention_all` first sends a short `text` message (`text`:
 /// the post's title) with `mentioned_list: ["@all"]`, the robot API's own
 /// @all, then the post as Markdown.
-pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
+pub(crate) fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
     let body = if mention_all {
         json!({ "msgtype": "text", "text": { "content": text, "mentioned_list": ["@all"] } })
     } else {
@@ -28,13 +28,13 @@ pub fn request(url: &str, text: &str, mention_all: bool) -> Prepared {
 }
 
 /// Reads WeCom's answer: `{"errcode":0,"errmsg":"ok"}` on success.
-pub fn answer(r: &Reply, wait: Duration) -> Answer {
+pub(crate) fn answer(r: &Reply, wait: Duration) -> Answer {
     code_answer(r, &["errcode"], &["errmsg"], &[45009], &[-1], wait)
 }
 
 /// WeCom, in the platform table.
 #[derive(Debug, Clone, Copy)]
-pub struct Wecom;
+pub(crate) struct Wecom;
 
 impl super::Platform for Wecom {
     fn kind(&self) -> super::ChannelKind {
