@@ -12,16 +12,8 @@
 use super::links::Target;
 use super::{Book, BookSection, PartRole};
 use crate::core::markdown::{is_safe_url, sanitizer, RefKind};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use std::path::Path;
-
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// Escapes text so Markdown prints it as written.
 pub(crate) fn escape(s: &str) -> String {
@@ -99,7 +91,7 @@ pub(crate) fn transform(
         }
     };
     let mut events: Vec<Event<'_>> = Vec::new();
-    for ev in Parser::new_ext(md, options()) {
+    for ev in Parser::new_ext(md, crate::core::markdown::parser_options()) {
         let ev = match ev {
             Event::Start(Tag::Heading { level, .. }) => Event::Start(Tag::Heading {
                 level: shift(level, by),
@@ -150,12 +142,17 @@ pub(crate) fn transform(
         increment_ordered_list_bullets: true,
         ..Default::default()
     };
-    if pulldown_cmark_to_cmark::cmark_with_options(events.iter(), &mut out, options(), opts)
-        .is_err()
+    if pulldown_cmark_to_cmark::cmark_with_options(
+        events.iter(),
+        &mut out,
+        crate::core::markdown::parser_options(),
+        opts,
+    )
+    .is_err()
     {
         // The serialiser refused the event stream: fall back to plain text.
         out.clear();
-        for ev in Parser::new_ext(md, options()) {
+        for ev in Parser::new_ext(md, crate::core::markdown::parser_options()) {
             if let Event::Text(t) | Event::Code(t) = ev {
                 out.push_str(&escape(&t));
                 out.push('\n');

@@ -1,6 +1,5 @@
 //! `qunshu import PLATFORM FILE`
 
-use qunshu::core::config::SiteConfig;
 use qunshu::core::diag::Diagnostics;
 use qunshu::core::time::Clock;
 use qunshu::tools::import::plan::{apply, plan, Options, Outcome, Selection};
@@ -80,16 +79,7 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             "say what to import: --list (show the candidate threads), --thread ID (one thread) or --all (every answered question)"
         );
     }
-    let config = match SiteConfig::load(root) {
-        Ok(c) => c,
-        Err(d) => {
-            super::print_diags(&d);
-            return Err(qunshu::core::diag::Failed {
-                errors: d.error_count().max(1),
-            }
-            .into());
-        }
-    };
+    let config = super::load_config(root)?;
     let mut diags = Diagnostics::new();
     let members = qunshu::core::members::Members::load(root, &config.members_file, &mut diags);
     super::print_diags(&diags);

@@ -21,6 +21,17 @@ use qunshu::Project;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// Reads `site.toml` alone, printing its problems; fails on errors.
+pub(crate) fn load_config(root: &Path) -> anyhow::Result<qunshu::SiteConfig> {
+    qunshu::SiteConfig::load(root).map_err(|d| {
+        print_diags(&d);
+        qunshu::core::diag::Failed {
+            errors: d.error_count().max(1),
+        }
+        .into()
+    })
+}
+
 /// Prints diagnostics to stderr, sorted by file and line, each at most once
 /// per command: a command that reads a post again (the plan's front matter,
 /// then the body of a post it prints) reports its front matter once.

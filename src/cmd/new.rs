@@ -1,6 +1,5 @@
 //! `qunshu new brief|qa|case TITLE`
 
-use qunshu::core::config::SiteConfig;
 use qunshu::core::time::Clock;
 use qunshu::tools::scaffold::{new_post, NewPost};
 use qunshu::Kind;
@@ -34,16 +33,7 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 
 /// Runs `qunshu new`.
 pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
-    let config = match SiteConfig::load(root) {
-        Ok(c) => c,
-        Err(d) => {
-            super::print_diags(&d);
-            return Err(qunshu::core::diag::Failed {
-                errors: d.error_count().max(1),
-            }
-            .into());
-        }
-    };
+    let config = super::load_config(root)?;
     let today = Clock::system(config.tz).today();
     let rel = new_post(
         &config,

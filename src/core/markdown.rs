@@ -132,7 +132,9 @@ pub(crate) fn prose_ranges(md: &str) -> Vec<(std::ops::Range<usize>, Prose)> {
     out
 }
 
-fn parser_options() -> Options {
+/// The Markdown extensions posts are read with, by every reader (the
+/// archive, delivery, the book).
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

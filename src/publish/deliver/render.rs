@@ -12,9 +12,7 @@
 //! Member text is escaped so that it can never become markup or a mention.
 
 use crate::core::config::Lang;
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 
 /// How a platform writes formatted text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -737,15 +735,6 @@ impl Writer {
     }
 }
 
-/// The Markdown extensions posts are read with.
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// One heading level deeper (the post's title is the only level 1).
 fn deeper(level: HeadingLevel) -> HeadingLevel {
     match level {
@@ -819,7 +808,7 @@ impl Doc {
     /// image destinations mapped through `resolve` (a link that resolves
     /// to nothing keeps only its text).
     pub fn markdown(&mut self, md: &str, resolve: Resolver<'_>) {
-        for ev in Parser::new_ext(md, options()) {
+        for ev in Parser::new_ext(md, crate::core::markdown::parser_options()) {
             let ev = match ev {
                 Event::Start(Tag::Heading {
                     level,
@@ -1691,7 +1680,7 @@ mod tests {
         /// The text of a Markdown part, as a CommonMark reader sees it.
         fn markdown_text(md: &str) -> String {
             let mut text = String::new();
-            for e in Parser::new_ext(md, options()) {
+            for e in Parser::new_ext(md, crate::core::markdown::parser_options()) {
                 match e {
                     Event::Text(t) | Event::Code(t) => text.push_str(&t),
                     _ => {}

@@ -180,12 +180,7 @@ fn convert(raw: Raw, chat: &mut Chat) {
         .filter(|r| r.emoji.name == "✅" || r.emoji.name == "white_check_mark")
         .flat_map(|r| r.users.iter().map(|u| u.id.clone()))
         .collect();
-    if text.trim().is_empty() {
-        chat.drop_one(Dropped::Empty);
-        return;
-    }
-    m.text = text.trim().to_string();
-    chat.messages.push(m);
+    chat.keep(m, &text);
 }
 
 /// Adds a note (an attachment) on its own paragraph.

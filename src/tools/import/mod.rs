@@ -182,6 +182,17 @@ impl Chat {
     pub fn drop_one(&mut self, why: Dropped) {
         *self.dropped.entry(why).or_insert(0) += 1;
     }
+
+    /// Keeps message `m` with its `text` (trimmed), or counts it as dropped
+    /// when nothing is left of it.
+    pub(crate) fn keep(&mut self, mut m: Message, text: &str) {
+        if text.trim().is_empty() {
+            self.drop_one(Dropped::Empty);
+            return;
+        }
+        m.text = text.trim().to_string();
+        self.messages.push(m);
+    }
 }
 
 /// What a reader produced: the chats of one export.

@@ -274,12 +274,7 @@ fn convert(raw: Raw, users: &HashMap<String, User>, chat: &mut Chat) {
         })
         .flat_map(|r| r.users.iter().cloned())
         .collect();
-    if text.trim().is_empty() {
-        chat.drop_one(Dropped::Empty);
-        return;
-    }
-    m.text = text.trim().to_string();
-    chat.messages.push(m);
+    chat.keep(m, &text);
 }
 
 /// Slack markup to Markdown (see the module docs).

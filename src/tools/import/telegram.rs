@@ -259,12 +259,7 @@ fn convert(raw: Raw, tz: chrono_tz::Tz, chat: &mut Chat) {
         }
         text.push_str(&n);
     }
-    if text.trim().is_empty() {
-        chat.drop_one(Dropped::Empty);
-        return;
-    }
-    m.text = text.trim().to_string();
-    chat.messages.push(m);
+    chat.keep(m, &text);
 }
 
 /// The name of an attached file: the file name the export gives, or the
