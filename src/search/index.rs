@@ -27,7 +27,7 @@ use crate::content::{Community, Credit, Post};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// Format version written into the manifest; readers refuse others.
@@ -134,6 +134,18 @@ pub fn write_index(
     posts: &[&Post],
     out_dir: &Path,
 ) -> anyhow::Result<Stats> {
+    let (files, mut stats) = index_files(community, posts)?;
+    stats.bytes = write_files(&files, out_dir)?;
+    Ok(stats)
+}
+
+/// The search index of `posts` in memory: every file as (path relative to
+/// the index folder, with `/` separators; contents), and what went in.
+/// `serve` keeps these in memory; [`write_files`] puts them on disk.
+pub fn index_files(
+    community: &Community,
+    posts: &[&Post],
+) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
     let docs = docs_from_posts(community, posts);
     let columns: Vec<(String, String)> = community
         .config
@@ -141,7 +153,7 @@ pub fn write_index(
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    write_docs(docs, &columns, community.config.language, out_dir)
+    build_docs(docs, &columns, community.config.language)
 }
 
 /// The normalised searchable sequence of a document: title, space, body.
@@ -290,11 +302,24 @@ pub fn ui_strings(lang: Lang) -> serde_json::Value {
 /// Builds the index of `docs` into `out_dir`. `columns` are (id, name) pairs
 /// for the column facet's labels.
 pub fn write_docs(
-    mut docs: Vec<Doc>,
+    docs: Vec<Doc>,
     columns: &[(String, String)],
     lang: Lang,
     out_dir: &Path,
 ) -> anyhow::Result<Stats> {
+    let (files, mut stats) = build_docs(docs, columns, lang)?;
+    stats.bytes = write_files(&files, out_dir)?;
+    Ok(stats)
+}
+
+/// Builds the index of `docs` in memory: its files as (relative path with
+/// `/` separators, contents) and the figures. `columns` are (id, name)
+/// pairs for the column facet's labels.
+pub fn build_docs(
+    mut docs: Vec<Doc>,
+    columns: &[(String, String)],
+    lang: Lang,
+) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
     let started = Instant::now();
     // Newest first, so that document order is recency order.
     docs.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.url.cmp(&b.url)));
@@ -432,7 +457,7 @@ pub fn write_docs(
         }
     }
     let mut facet_json = serde_json::Map::new();
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut files: Vec<(String, String)> = Vec::new();
     let column_name = |id: &str| {
         columns
             .iter()
@@ -458,7 +483,7 @@ pub fn write_docs(
                 .collect();
             let key = format!("f/{facet}-{i}");
             files.push((
-                PathBuf::from(format!("{key}.js")),
+                format!("{key}.js"),
                 js_file(&key, &serde_json::to_string(&codec::encode_list(&gaps))?),
             ));
         }
@@ -468,10 +493,7 @@ pub fn write_docs(
     let chunks = super::normalize::table_chunks();
     for (b, v) in &chunks {
         let key = format!("n/{b}");
-        files.push((
-            PathBuf::from(format!("{key}.js")),
-            js_file(&key, &v.to_string()),
-        ));
+        files.push((format!("{key}.js"), js_file(&key, &v.to_string())));
     }
     let manifest = serde_json::json!({
         "v": VERSION,
@@ -486,13 +508,13 @@ pub fn write_docs(
         "ui": ui_strings(lang),
     });
     files.push((
-        PathBuf::from("index.js"),
+        "index.js".to_string(),
         js_file("index", &manifest.to_string()),
     ));
     for (i, m) in by_shard.iter().enumerate() {
         let key = format!("s/{i}");
         files.push((
-            PathBuf::from(format!("{key}.js")),
+            format!("{key}.js"),
             js_file(&key, &serde_json::to_string(m)?),
         ));
     }
@@ -500,13 +522,13 @@ pub fn write_docs(
     // Per-document files, their text in the site's two-byte code.
     let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
     files.push((
-        PathBuf::from("t.js"),
+        "t.js".to_string(),
         js_file(
             "t",
             &serde_json::to_string(&codec.table.iter().collect::<String>())?,
         ),
     ));
-    let doc_files: Vec<Vec<(PathBuf, String)>> = docs
+    let doc_files: Vec<Vec<(String, String)>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -527,13 +549,13 @@ pub fn write_docs(
             };
             let key = format!("d/{i}");
             let mut out = vec![(
-                PathBuf::from(format!("{key}.js")),
+                format!("{key}.js"),
                 js_file(&key, &serde_json::to_string(&meta).unwrap_or_default()),
             )];
             for (k, (_, b)) in bl.iter().enumerate().skip(1) {
                 let key = format!("d/{i}-{k}");
                 out.push((
-                    PathBuf::from(format!("{key}.js")),
+                    format!("{key}.js"),
                     js_file(
                         &key,
                         &serde_json::to_string(&codec.encode(b)).unwrap_or_default(),
@@ -545,14 +567,34 @@ pub fn write_docs(
         .collect();
     files.extend(doc_files.into_iter().flatten());
 
-    // Write into a fresh sibling folder, then swap it in.
+    let stats = Stats {
+        docs: n_docs,
+        terms: n_terms,
+        shards: shards as usize,
+        files: files.len(),
+        bytes: files.iter().map(|(_, s)| s.len() as u64).sum(),
+        millis: started.elapsed().as_millis(),
+    };
+    Ok((files, stats))
+}
+
+/// Writes index files (from [`build_docs`] or [`index_files`]) into a fresh
+/// sibling folder of `out_dir`, then swaps it in for `out_dir`. Returns the
+/// bytes written.
+pub fn write_files(files: &[(String, String)], out_dir: &Path) -> anyhow::Result<u64> {
     let parent = out_dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let tmp = tempfile::Builder::new()
         .prefix(".search-")
         .tempdir_in(parent)
         .map_err(|e| anyhow::anyhow!("cannot create a folder in {}: {e}", parent.display()))?;
-    for sub in ["s", "d", "f", "n"] {
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for sub in dirs {
         std::fs::create_dir_all(tmp.path().join(sub))?;
     }
     let bytes: u64 = files
@@ -573,14 +615,7 @@ pub fn write_docs(
     let tmp = tmp.keep();
     std::fs::rename(&tmp, out_dir)
         .map_err(|e| anyhow::anyhow!("cannot move the index into {}: {e}", out_dir.display()))?;
-    Ok(Stats {
-        docs: n_docs,
-        terms: n_terms,
-        shards: shards as usize,
-        files: files.len(),
-        bytes,
-        millis: started.elapsed().as_millis(),
-    })
+    Ok(bytes)
 }
 
 /// First code point of the two-byte range used for frequent characters.
@@ -729,6 +764,29 @@ mod tests {
         }
         let small = TextCodec::new(vec!['合']);
         assert_eq!(small.decode(&small.encode("合é伙")), "合é伙");
+    }
+
+    #[test]
+    fn index_in_memory_is_what_is_written() {
+        let docs = vec![Doc {
+            url: "a/".into(),
+            title: "合伙人".into(),
+            text: "私域 复购".into(),
+            kind: "qa".into(),
+            column: "c".into(),
+            ..Doc::default()
+        }];
+        let (files, stats) = build_docs(docs, &[], Lang::ZhCn).unwrap();
+        assert_eq!(stats.files, files.len());
+        assert!(files.iter().any(|(p, _)| p == "index.js"));
+        assert!(files.iter().any(|(p, _)| p == "d/0.js"));
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("search");
+        let bytes = write_files(&files, &out).unwrap();
+        assert_eq!(bytes, stats.bytes);
+        for (p, text) in &files {
+            assert_eq!(&std::fs::read_to_string(out.join(p)).unwrap(), text);
+        }
     }
 
     #[test]

@@ -193,18 +193,12 @@ impl Preview {
         };
         let c = &state.community;
         let posts: Vec<&crate::content::Post> = self.order.iter().map(|&i| &c.posts[i]).collect();
-        let tmp = tempfile::tempdir()?;
-        crate::search::write_index(c, &posts, tmp.path())?;
+        let (files, _) = crate::search::index::index_files(c, &posts)?;
         let prefix = format!("{}/", crate::search::DIR);
         retain_pages(&mut self.pages, |k| !k.starts_with(&prefix));
-        for e in walkdir::WalkDir::new(tmp.path()) {
-            let e = e?;
-            if !e.file_type().is_file() {
-                continue;
-            }
-            let rel = crate::slug::to_slash(e.path().strip_prefix(tmp.path())?);
+        for (rel, text) in files {
             self.pages
-                .insert(format!("{prefix}{rel}"), Arc::new(std::fs::read(e.path())?));
+                .insert(format!("{prefix}{rel}"), Arc::new(text.into_bytes()));
         }
         self.search_stale = false;
         Ok(())
