@@ -12,7 +12,7 @@ use common::browser::{percent_decode, Browser, StaticServer};
 use common::{build_demo_into_temp, qunshu, repo, result_urls as cli_urls};
 use qunshu::content::IncludeOptions;
 use qunshu::search::index::doc_chars;
-use qunshu::search::normalize::{normalize_chars, terms};
+use qunshu::search::normalize::query_terms;
 use qunshu::time::Clock;
 use qunshu::Community;
 use serde_json::{json, Value};
@@ -76,8 +76,14 @@ fn type_a_query_see_highlights_and_follow_a_result() {
     let items = b.eval(ITEMS).unwrap();
     let items = items.as_array().unwrap();
     let want = cli_urls(&expected);
+    // Links carry the query, for the page to mark and land on the passage.
+    let hl = "?hl=%E5%90%88%E4%BC%99%E4%BA%BA";
     for (i, it) in items.iter().enumerate() {
-        assert_eq!(it["href"].as_str().unwrap(), want[i], "result {i}");
+        assert_eq!(
+            it["href"].as_str().unwrap(),
+            format!("{}{hl}", want[i]),
+            "result {i}"
+        );
         assert_eq!(it["title"], expected["results"][i]["title"]);
         assert_eq!(it["excerpt"], expected["results"][i]["excerpt"]);
         assert!(
@@ -131,6 +137,19 @@ fn type_a_query_see_highlights_and_follow_a_result() {
             .contains(expected["results"][0]["title"].as_str().unwrap()),
         "{h1}"
     );
+    // The page marks every match in the article and scrolls to the best
+    // passage (the one marked `qs-hit-best`), which is on screen.
+    b.wait_for(
+        "window.qunshuSearch && qunshuSearch.landing && document.querySelector('main article mark.qs-hit-best')",
+        20,
+    )
+    .unwrap();
+    let landed = b
+        .eval("(() => { const m = Array.from(document.querySelectorAll('main article mark.qs-hit')); const best = document.querySelector('mark.qs-hit-best'); const r = best.getBoundingClientRect(); return { n: m.length, texts: Array.from(new Set(m.map(x => x.textContent))), visible: r.top >= 0 && r.bottom <= window.innerHeight, href: location.search }; })()")
+        .unwrap();
+    assert!(landed["n"].as_u64().unwrap() >= 2, "{landed}");
+    assert_eq!(landed["texts"], json!(["合伙人"]), "{landed}");
+    assert_eq!(landed["visible"], json!(true), "{landed}");
 
     // On the post page (one folder down), filter by kind with the select.
     b.eval("document.querySelector('.qs-input').focus()")
@@ -156,7 +175,10 @@ fn type_a_query_see_highlights_and_follow_a_result() {
     .unwrap();
     let items = b.eval(ITEMS).unwrap();
     let first = items[0]["href"].as_str().unwrap();
-    assert_eq!(first, format!("../{}", cli_urls(&want)[0]));
+    assert_eq!(
+        first,
+        format!("../{}?hl=%E8%82%A1%E6%9D%83", cli_urls(&want)[0])
+    );
 
     // Escape closes the panel, a second Escape clears the box.
     b.press("Escape").unwrap();
@@ -213,7 +235,12 @@ fn phone_screen_and_file_urls() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["href"].as_str().unwrap().to_string())
+        .map(|i| {
+            let h = i["href"].as_str().unwrap();
+            h.strip_suffix("?hl=%E7%A7%81%E5%9F%9F")
+                .unwrap_or(h)
+                .to_string()
+        })
         .collect();
     assert_eq!(got, want);
     // The panel fits the phone's width, the input does not make iOS zoom.
@@ -376,7 +403,7 @@ fn browser_and_cli_agree() {
         }
         // And both equal the exact-substring truth (without filters).
         if f.is_empty() {
-            let ts = terms(&normalize_chars(q));
+            let ts = query_terms(q);
             let truth = d
                 .docs
                 .iter()
@@ -428,7 +455,7 @@ fn search_benchmark() {
         })
         .collect();
     let truth = |q: &str| -> std::collections::BTreeSet<String> {
-        let ts = terms(&normalize_chars(q));
+        let ts = query_terms(q);
         docs.iter()
             .filter(|(_, s)| {
                 !ts.is_empty() && ts.iter().all(|t| s.windows(t.len()).any(|w| w == &t[..]))

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use qunshu::config::Lang;
 use qunshu::content::IncludeOptions;
 use qunshu::search::index::{doc_chars, write_docs, Doc, TextCodec};
-use qunshu::search::normalize::{normalize_chars, terms};
+use qunshu::search::normalize::query_terms;
 use qunshu::search::Index;
 use qunshu::time::Clock;
 use qunshu::Community;
@@ -21,7 +21,7 @@ const ANONYMOUS: &[&str] = common::DEMO_ANONYMOUS;
 
 /// The documents whose normalised title or text contains every term of `q`.
 fn brute_force(docs: &[(String, String)], q: &str) -> Vec<usize> {
-    let ts = terms(&normalize_chars(q));
+    let ts = query_terms(q);
     if ts.is_empty() {
         return Vec::new();
     }
@@ -103,7 +103,10 @@ proptest! {
             if src.is_empty() { continue; }
             let s = start.index(src.len());
             let e = (s + len).min(src.len());
-            queries.push(src[s..e].iter().collect());
+            let q: String = src[s..e].iter().collect();
+            // The same as an exact phrase (spaces inside included).
+            queries.push(format!("\"{q}\""));
+            queries.push(q);
         }
         // Two-term queries and random strings.
         if queries.len() >= 2 {

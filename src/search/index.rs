@@ -21,7 +21,7 @@
 //! per result shown.
 
 use super::codec;
-use super::normalize::{is_word, push_char};
+use super::normalize::{is_word, normalize_into, normalize_mapped};
 use crate::config::Lang;
 use crate::content::{Community, Credit, Post};
 use rayon::prelude::*;
@@ -31,7 +31,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Format version written into the manifest; readers refuse others.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Body text per excerpt block, in normalised code points.
 pub const BLOCK: usize = 384;
 /// Aimed-at size of one shard file in bytes.
@@ -160,20 +160,17 @@ pub fn index_files(
 /// Returns it with the title's length.
 pub fn doc_chars(title: &str, text: &str) -> (Vec<char>, usize) {
     let mut v = Vec::with_capacity(title.len() / 2 + text.len() / 2 + 1);
-    for c in title.chars() {
-        push_char(c, &mut v);
-    }
+    normalize_into(title, &mut v, &mut None);
     let t = v.len();
     v.push(' ');
-    for c in text.chars() {
-        push_char(c, &mut v);
-    }
+    normalize_into(text, &mut v, &mut None);
     (v, t)
 }
 
 const UNI: u64 = 1 << 42;
 const START: u64 = 2 << 42;
 const END: u64 = 3 << 42;
+const SPACED: u64 = 4 << 42;
 
 fn key_string(k: u64) -> String {
     let a = |x: u64| char::from_u32((x & 0x1F_FFFF) as u32).unwrap_or(' ');
@@ -181,7 +178,8 @@ fn key_string(k: u64) -> String {
         0 => [a(k >> 21), a(k)].iter().collect(),
         1 => a(k).to_string(),
         2 => [WORD_START, a(k)].iter().collect(),
-        _ => [WORD_END, a(k)].iter().collect(),
+        3 => [WORD_END, a(k)].iter().collect(),
+        _ => [a(k >> 21), ' ', a(k)].iter().collect(),
     }
 }
 
@@ -211,10 +209,12 @@ fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
         }
         let p = i as u32;
         v.push((UNI | c as u64, p));
-        if let Some(&n) = s.get(i + 1) {
-            if n != ' ' {
-                v.push(((c as u64) << 21 | n as u64, p));
+        match (s.get(i + 1), s.get(i + 2)) {
+            (Some(' '), Some(&n)) if n != ' ' => {
+                v.push((SPACED | (c as u64) << 21 | n as u64, p));
             }
+            (Some(&n), _) if n != ' ' => v.push(((c as u64) << 21 | n as u64, p)),
+            _ => {}
         }
         if is_word(c) {
             if i == 0 || !is_word(s[i - 1]) {
@@ -262,20 +262,26 @@ struct DocFile<'a> {
 /// offsets are multiples of [`BLOCK`] unless a character that normalises to
 /// several straddles a boundary.
 pub fn blocks(text: &str) -> Vec<(usize, &str)> {
+    let (norm, from) = normalize_mapped(text);
+    let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut total = 0usize;
-    let mut block_start = 0usize;
-    let mut buf: Vec<char> = Vec::new();
-    for (i, c) in text.char_indices() {
-        if total - block_start >= BLOCK {
-            out.push((block_start, &text[start..i]));
-            start = i;
-            block_start = total;
+    let (mut start, mut block_start) = (0usize, 0usize);
+    let mut o = BLOCK;
+    while o < norm.len() {
+        // The block ends before the first original character that starts
+        // at or after normalised offset `o`.
+        let mut e = o;
+        while e < norm.len() && from[e] == from[e - 1] {
+            e += 1;
         }
-        buf.clear();
-        push_char(c, &mut buf);
-        total += buf.len();
+        if e >= norm.len() {
+            break;
+        }
+        let b = bytes[from[e]];
+        out.push((block_start, &text[start..b]));
+        start = b;
+        block_start = e;
+        o = e + BLOCK;
     }
     out.push((block_start, &text[start..]));
     out
@@ -491,6 +497,22 @@ pub fn build_docs(
     }
 
     let chunks = super::normalize::table_chunks();
+    let used: std::collections::HashSet<char> = docs
+        .par_iter()
+        .fold(std::collections::HashSet::new, |mut m, d| {
+            m.extend(
+                d.title
+                    .chars()
+                    .chain(d.text.chars())
+                    .filter(|c| !c.is_ascii()),
+            );
+            m
+        })
+        .reduce(std::collections::HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let folds = super::normalize::corpus_folds(used.into_iter());
     for (b, v) in &chunks {
         let key = format!("n/{b}");
         files.push((format!("{key}.js"), js_file(&key, &v.to_string())));
@@ -502,6 +524,7 @@ pub fn build_docs(
         "block": BLOCK,
         "lang": lang.tag(),
         "nb": chunks.keys().collect::<Vec<_>>(),
+        "zc": folds,
         "tl": codec::encode_list(&title_len),
         "dl": codec::encode_list(&text_len),
         "facets": facet_json,
@@ -799,6 +822,13 @@ mod tests {
         assert!(terms.contains(&"合伙".to_string()));
         assert!(terms.contains(&"\u{1}g".to_string()));
         assert!(terms.contains(&"\u{2}t".to_string()));
-        assert!(!terms.iter().any(|t| t.contains(' ')));
+        // "GPT-4 合伙": the space between Latin and Chinese is gone.
+        assert!(terms.contains(&"4合".to_string()));
+        // A single space between two characters is a term of its own.
+        assert!(terms.contains(&"站 g".to_string()));
+        for t in terms.iter().filter(|t| t.contains(' ')) {
+            let c: Vec<char> = t.chars().collect();
+            assert!(c.len() == 3 && c[1] == ' ' && c[0] != ' ' && c[2] != ' ', "{t:?}");
+        }
     }
 }
