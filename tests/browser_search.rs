@@ -257,12 +257,15 @@ fn phone_screen_and_file_urls() {
     b.click(".qs-results .qs-item a").unwrap();
     b.wait_for(
         &format!(
-            "decodeURI(location.href).endsWith(decodeURI({}))",
+            "decodeURI(location.pathname).endsWith(decodeURI({}))",
             json!(want[0].trim_start_matches("../"))
         ),
         20,
     )
     .unwrap();
+    // And the page (from a file: URL too) marks the query where it lands.
+    b.wait_for("document.querySelector('main article mark.qs-hit-best')", 20)
+        .unwrap();
 }
 
 struct Demo {
