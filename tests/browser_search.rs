@@ -264,8 +264,11 @@ fn phone_screen_and_file_urls() {
     )
     .unwrap();
     // And the page (from a file: URL too) marks the query where it lands.
-    b.wait_for("document.querySelector('main article mark.qs-hit-best')", 20)
-        .unwrap();
+    b.wait_for(
+        "document.querySelector('main article mark.qs-hit-best')",
+        20,
+    )
+    .unwrap();
 }
 
 struct Demo {
@@ -339,6 +342,20 @@ fn browser_and_cli_agree() {
         "100 万",
         "％",
         "Ｂ站",
+        // Variants: traditional characters, full-width punctuation between
+        // words, quoted phrases (with spaces), spaces around Latin.
+        "開源",
+        "股權 融資",
+        "私域，复购",
+        "复购、私域。",
+        "\"私域流量\"",
+        "“合伙 人”",
+        "「复购率」",
+        "\"B 站\"",
+        "B 站",
+        "\"gpt-4 做\"",
+        "rust",
+        "ai 工具 社群",
     ]
     .iter()
     .map(|q| (q.to_string(), vec![]))

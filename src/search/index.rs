@@ -828,7 +828,10 @@ mod tests {
         assert!(terms.contains(&"站 g".to_string()));
         for t in terms.iter().filter(|t| t.contains(' ')) {
             let c: Vec<char> = t.chars().collect();
-            assert!(c.len() == 3 && c[1] == ' ' && c[0] != ' ' && c[2] != ' ', "{t:?}");
+            assert!(
+                c.len() == 3 && c[1] == ' ' && c[0] != ' ' && c[2] != ' ',
+                "{t:?}"
+            );
         }
     }
 }
