@@ -356,6 +356,11 @@ fn browser_and_cli_agree() {
         "\"gpt-4 做\"",
         "rust",
         "ai 工具 社群",
+        // Nothing found: suggestions.
+        "saaas",
+        "Pyhton",
+        "私域 没有这个词",
+        "saaas 私域 没有这个词",
     ]
     .iter()
     .map(|q| (q.to_string(), vec![]))
@@ -396,7 +401,7 @@ fn browser_and_cli_agree() {
         .map(|(q, f)| json!([q, f.iter().map(|(a, b)| json!([a, b])).collect::<Vec<_>>()]))
         .collect();
     let js = format!(
-        "(async () => {{ const e = qunshuSearch.boxes[0].engine; const out = []; for (const [q, f] of {}) {{ const hits = await e.search(q, f); const urls = []; let ex = null; for (const h of hits) {{ const m = await e.doc(h.doc); urls.push(m.u); if (ex === null) ex = await e.excerpt(h, m, q); }} out.push({{ urls, ex }}); }} return out; }})()",
+        "(async () => {{ const e = qunshuSearch.boxes[0].engine; const out = []; for (const [q, f] of {}) {{ const hits = await e.search(q, f); const urls = []; let ex = null; for (const h of hits) {{ const m = await e.doc(h.doc); urls.push(m.u); if (ex === null) ex = await e.excerpt(h, m, q); }} const sugg = hits.length ? null : await e.suggest(q); out.push({{ urls, ex, sugg }}); }} return out; }})()",
         Value::Array(list)
     );
     let got = b.eval(&js).unwrap();
@@ -413,6 +418,9 @@ fn browser_and_cli_agree() {
             .map(|u| u.as_str().unwrap().to_string())
             .collect();
         assert_eq!(urls, want, "query {q:?} {f:?}: browser and CLI differ");
+        if want.is_empty() {
+            assert_eq!(got[i]["sugg"], c["suggestions"], "suggestions for {q:?}");
+        }
         if let Some(first) = c["results"].get(0) {
             nonempty += 1;
             assert_eq!(got[i]["ex"]["text"], first["excerpt"], "excerpt of {q:?}");

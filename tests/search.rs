@@ -542,3 +542,49 @@ fn snippet_shows_the_passage_with_most_query_words() {
         assert!(marked.contains(&"开源".to_string()), "{marked:?}");
     });
 }
+
+#[test]
+fn suggestions_when_nothing_matches() {
+    let docs = [
+        ("JavaScript 入门", "用 JavaScript 和 Python 写脚本"),
+        ("Python 数据", "python 做数据分析，pandas 很好用"),
+        ("社群", "私域运营"),
+    ];
+    with_index(&docs, |index| {
+        assert!(index.search("javascirpt", &[]).unwrap().is_empty());
+        assert_eq!(index.suggest("javascirpt").unwrap(), ["javascript"]);
+        assert_eq!(index.suggest("Pyhton").unwrap(), ["python"]);
+        // A misspelt word among others: fixed; and the query without its
+        // rarest word (the misspelt one, found in no post).
+        assert_eq!(
+            index.suggest("Pyhton 数据").unwrap(),
+            ["python 数据", "数据"]
+        );
+        // Nothing near enough: only the shorter query.
+        assert_eq!(index.suggest("私域 zzzzzz").unwrap(), ["私域"]);
+        assert!(index.suggest("qqqqqq").unwrap().is_empty());
+    });
+}
+
+#[test]
+fn cli_suggests_when_nothing_matches() {
+    let (_t, out) = build_demo_into_temp(CLOCK);
+    let index = out.join("search");
+    let v = search_json(&index, &["saaas"]);
+    assert_eq!(v["total"], 0);
+    assert_eq!(v["suggestions"], serde_json::json!(["saas"]));
+    let o = qunshu()
+        .arg("--root")
+        .arg(repo())
+        .args(["search", "--index"])
+        .arg(&index)
+        .arg("私域 没有这个词")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("试试：私域"), "{text}");
+    // Results carry no suggestions.
+    let v = search_json(&index, &["私域"]);
+    assert_eq!(v["suggestions"], serde_json::json!([]));
+}

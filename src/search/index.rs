@@ -294,13 +294,15 @@ pub fn ui_strings(lang: Lang) -> serde_json::Value {
             "results": "共 {n} 条结果", "none": "没有找到“{q}”", "more": "显示更多",
             "all": "全部", "kind": "类型", "column": "栏目", "tag": "标签", "stage": "阶段",
             "loading": "正在搜索…", "error": "搜索索引加载失败",
-            "brief": "早报", "qa": "问答", "case": "案例拆解", "by": "作者"
+            "brief": "早报", "qa": "问答", "case": "案例拆解", "by": "作者",
+            "suggest": "试试："
         }),
         Lang::En => serde_json::json!({
             "results": "{n} results", "none": "Nothing found for “{q}”", "more": "Show more",
             "all": "All", "kind": "Kind", "column": "Column", "tag": "Tag", "stage": "Stage",
             "loading": "Searching…", "error": "The search index could not be loaded",
-            "brief": "Brief", "qa": "Q&A", "case": "Case", "by": "By"
+            "brief": "Brief", "qa": "Q&A", "case": "Case", "by": "By",
+            "suggest": "Try: "
         }),
     }
 }
@@ -337,17 +339,22 @@ pub fn build_docs(
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
     /// A document's (term, weight) pairs, title length, text length and block starts.
-    type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>);
+    type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>, Vec<String>);
+    let mut vocab: HashMap<String, u32> = HashMap::new();
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
         let per_doc: Vec<DocTerms> = chunk
             .par_iter()
             .map(|d| {
                 let (s, t) = doc_chars(&d.title, &d.text);
                 let starts = blocks(&d.text).iter().map(|b| b.0).collect();
-                (doc_terms(&s), t, s.len(), starts)
+                let words = super::suggest::doc_words(&s);
+                (doc_terms(&s), t, s.len(), starts, words)
             })
             .collect();
-        for (j, (terms, t, len, starts)) in per_doc.into_iter().enumerate() {
+        for (j, (terms, t, len, starts, words)) in per_doc.into_iter().enumerate() {
+            for w in words {
+                *vocab.entry(w).or_default() += 1;
+            }
             let doc = (ci * CHUNK + j) as u32;
             title_len.push(t as u32);
             text_len.push(len as u32);
@@ -517,6 +524,11 @@ pub fn build_docs(
         let key = format!("n/{b}");
         files.push((format!("{key}.js"), js_file(&key, &v.to_string())));
     }
+    let vocab_files = super::suggest::vocab_files(&vocab);
+    for (len, v) in &vocab_files {
+        let key = format!("w/{len}");
+        files.push((format!("{key}.js"), js_file(&key, v)));
+    }
     let manifest = serde_json::json!({
         "v": VERSION,
         "docs": n_docs,
@@ -525,6 +537,7 @@ pub fn build_docs(
         "lang": lang.tag(),
         "nb": chunks.keys().collect::<Vec<_>>(),
         "zc": folds,
+        "wl": vocab_files.keys().collect::<Vec<_>>(),
         "tl": codec::encode_list(&title_len),
         "dl": codec::encode_list(&text_len),
         "facets": facet_json,

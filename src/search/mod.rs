@@ -14,11 +14,13 @@
 //! - [`codec`]: posting lists as Rice-coded bit strings in base64 text.
 //! - [`index`]: building terms, shards and per-document files.
 //! - [`query`]: evaluating a query and cutting excerpts.
+//! - [`suggest`]: what to offer when a query finds nothing.
 
 pub mod codec;
 pub mod index;
 pub mod normalize;
 pub mod query;
+pub mod suggest;
 
 pub use index::{write_index, Doc, Stats};
 pub use query::{Excerpt, Hit, Index};

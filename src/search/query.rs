@@ -56,6 +56,8 @@ pub struct Index {
     title_len: Vec<u32>,
     text_len: Vec<u32>,
     avg_len: f64,
+    /// Word lengths with a vocabulary file (for suggestions).
+    vocab_lens: Vec<usize>,
     /// Facets: name → values.
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Interface language tag of the site.
@@ -226,6 +228,15 @@ impl Index {
             shards,
             title_len,
             avg_len: avg_len.max(1.0),
+            vocab_lens: m["wl"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_u64())
+                        .map(|v| v as usize)
+                        .collect()
+                })
+                .unwrap_or_default(),
             text_len,
             facets,
             lang: m["lang"].as_str().unwrap_or("zh-CN").to_string(),
@@ -553,6 +564,60 @@ impl Index {
         }
         h.body_first = best.map(|b| b.1);
         h
+    }
+
+    /// Suggestions for a query that finds nothing (see [`super::suggest`]):
+    /// the query with its misspelt Latin words replaced, and the query
+    /// without its rarest word. Filters play no part.
+    pub fn suggest(&self, query: &str) -> anyhow::Result<Vec<String>> {
+        use super::suggest::{nearest, spellable, term_text, MAX_EDITS};
+        let terms = query_terms(query);
+        let mut df = Vec::with_capacity(terms.len());
+        for t in &terms {
+            df.push(self.eval_term(t)?.len());
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut fixed = terms.clone();
+        let mut any = false;
+        for (j, t) in terms.iter().enumerate() {
+            if df[j] > 0 || !spellable(t) {
+                continue;
+            }
+            let mut words: Vec<(String, u32)> = Vec::new();
+            for len in t.len().saturating_sub(MAX_EDITS)..=t.len() + MAX_EDITS {
+                if self.vocab_lens.contains(&len) {
+                    let v = read_payload(&self.dir.join(format!("w/{len}.js")))?;
+                    words.extend(serde_json::from_value::<Vec<(String, u32)>>(v)?);
+                }
+            }
+            if let Some(w) = nearest(t, words.iter()) {
+                fixed[j] = w.chars().collect();
+                any = true;
+            }
+        }
+        let join = |ts: &[&Vec<char>]| -> String {
+            ts.iter()
+                .map(|t| term_text(t))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if any {
+            out.push(join(&fixed.iter().collect::<Vec<_>>()));
+        }
+        if terms.len() >= 2 {
+            let rare = (0..terms.len()).min_by_key(|&j| df[j]).unwrap_or(0);
+            let rest: Vec<&Vec<char>> = terms
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != rare)
+                .map(|(_, t)| t)
+                .collect();
+            let s = join(&rest);
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Ok(out)
     }
 
     fn decode_text(&self, s: &str) -> anyhow::Result<String> {

@@ -495,6 +495,75 @@
       });
     });
   };
+  /* ---- suggestions (src/search/suggest.rs) ---- */
+  function osa(a, b) {
+    var n = a.length, m = b.length, d = [], i, j;
+    for (i = 0; i <= n; i++) { d.push([i]); }
+    for (j = 0; j <= m; j++) d[0][j] = j;
+    for (i = 1; i <= n; i++) {
+      for (j = 1; j <= m; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+        d[i][j] = v;
+      }
+    }
+    return d[n][m];
+  }
+  function termText(t) {
+    var s = String.fromCodePoint.apply(null, t);
+    return t.indexOf(32) >= 0 ? '"' + s + '"' : s;
+  }
+  function cmpStr(a, b) {
+    var x = Array.from(a).map(function (c) { return c.codePointAt(0); }), y = Array.from(b).map(function (c) { return c.codePointAt(0); });
+    for (var i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return x.length - y.length;
+  }
+  /* What to offer when a query finds nothing: its misspelt Latin words
+   * replaced by the nearest indexed word, and the query without its rarest word. */
+  Engine.prototype.suggest = function (query) {
+    var self = this;
+    return self.open().then(function () {
+      return self.norm.need([query], true);
+    }).then(function () {
+      var terms = self.norm.terms(query);
+      return Promise.all(terms.map(function (t) { return self.evalTerm(t); })).then(function (per) {
+        var df = per.map(function (m) { return m.length; }), wl = self.m.wl || [];
+        return Promise.all(terms.map(function (t, j) {
+          var ok = t.length >= 3 && t.length <= 24 && t.every(isWord);
+          if (df[j] > 0 || !ok) return Promise.resolve(null);
+          var loads = [];
+          for (var len = Math.max(t.length - 2, 0); len <= t.length + 2; len++) {
+            if (wl.indexOf(len) >= 0) loads.push(self.get('w/' + len));
+          }
+          return Promise.all(loads).then(function (lists) {
+            var best = null, tw = String.fromCodePoint.apply(null, t);
+            lists.forEach(function (l) {
+              l.forEach(function (e) {
+                if (e[0] === tw) return;
+                var d = osa(t, Array.from(e[0]).map(function (c) { return c.codePointAt(0); }));
+                if (d > 2) return;
+                if (best === null || d < best[0] || (d === best[0] && (e[1] > best[1] || (e[1] === best[1] && cmpStr(e[0], best[2]) < 0)))) best = [d, e[1], e[0]];
+              });
+            });
+            return best && best[2];
+          });
+        })).then(function (fixes) {
+          var out = [];
+          if (fixes.some(function (f) { return f; })) {
+            out.push(terms.map(function (t, j) { return fixes[j] ? fixes[j] : termText(t); }).join(' '));
+          }
+          if (terms.length >= 2) {
+            var rare = 0;
+            for (var j = 1; j < terms.length; j++) if (df[j] < df[rare]) rare = j;
+            var s = terms.filter(function (_, j) { return j !== rare; }).map(termText).join(' ');
+            if (out.indexOf(s) < 0) out.push(s);
+          }
+          return out;
+        });
+      });
+    });
+  };
   /* Per-document text is in the site's two-byte code (TextCodec in
    * src/search/index.rs): U+0080–U+07FE stand for the characters of t.js
    * by rank, U+07FF escapes the next character. */
@@ -693,6 +762,20 @@
         self.active = -1;
         self.list.textContent = '';
         self.status.textContent = hits.length ? fmt(self.ui.results, { n: hits.length }) : fmt(self.ui.none, { q: q.trim() });
+        if (!hits.length) {
+          return self.engine.suggest(q).then(function (sugg) {
+            if (seq !== self.seq || !sugg.length) return self.page(seq);
+            self.status.appendChild(document.createTextNode(' ' + self.ui.suggest));
+            sugg.forEach(function (s, i) {
+              if (i) self.status.appendChild(document.createTextNode(' / '));
+              var b = el('button', 'qs-suggest', s);
+              b.type = 'button';
+              b.addEventListener('click', function () { self.input.value = s; self.run(); });
+              self.status.appendChild(b);
+            });
+            return self.page(seq);
+          });
+        }
         return self.page(seq);
       });
     }).catch(function (e) {
