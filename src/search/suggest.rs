@@ -76,8 +76,8 @@ pub fn osa(a: &[char], b: &[char]) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, x) in d[0].iter_mut().enumerate() {
+        *x = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn nearest_prefers_distance_then_posts() {
-        let list = vec![
+        let list = [
             ("pythons".to_string(), 9),
             ("python".to_string(), 2),
             ("jython".to_string(), 5),
