@@ -89,7 +89,7 @@ pub struct Stats {
 pub fn docs_from_posts(community: &Community, posts: &[&Post]) -> Vec<Doc> {
     let tz = community.config.tz;
     posts
-        .iter()
+        .par_iter()
         .map(|p| {
             let time = community.post_time(p);
             let mut by = Vec::new();
@@ -146,14 +146,48 @@ pub fn index_files(
     community: &Community,
     posts: &[&Post],
 ) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
-    let docs = docs_from_posts(community, posts);
-    let columns: Vec<(String, String)> = community
-        .config
-        .columns
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
-    build_docs(docs, &columns, community.config.language)
+    let job = IndexJob::of(community, posts);
+    build_docs(job.docs, &job.columns, job.lang)
+}
+
+/// The index's files, as (relative path with `/` separators, contents).
+pub type Files = Vec<(String, String)>;
+
+/// Everything an index build needs, owned, so that it can run on another
+/// thread while the community changes (`serve` builds the index on a
+/// worker that an edit cancels).
+pub struct IndexJob {
+    /// The documents.
+    pub docs: Vec<Doc>,
+    /// Column (id, name) pairs.
+    pub columns: Vec<(String, String)>,
+    /// The site's language.
+    pub lang: Lang,
+}
+
+impl IndexJob {
+    /// The job for `posts` of `community`.
+    pub fn of(community: &Community, posts: &[&Post]) -> IndexJob {
+        IndexJob {
+            docs: docs_from_posts(community, posts),
+            columns: community
+                .config
+                .columns
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect(),
+            lang: community.config.language,
+        }
+    }
+
+    /// Builds the index files, or returns `None` as soon as it notices
+    /// that `cancel` is set.
+    pub fn run(
+        self,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> anyhow::Result<Option<(Files, Stats)>> {
+        build_cancellable(self.docs, &self.columns, self.lang, cancel)
+    }
 }
 
 /// The normalised searchable sequence of a document: title, space, body.
@@ -324,10 +358,24 @@ pub fn write_docs(
 /// `/` separators, contents) and the figures. `columns` are (id, name)
 /// pairs for the column facet's labels.
 pub fn build_docs(
-    mut docs: Vec<Doc>,
+    docs: Vec<Doc>,
     columns: &[(String, String)],
     lang: Lang,
 ) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    build_cancellable(docs, columns, lang, &never)?
+        .ok_or_else(|| anyhow::anyhow!("the search index build was cancelled"))
+}
+
+/// [`build_docs`], giving up (with `None`) when `cancel` is set: checked
+/// after every 512 documents and between the phases.
+fn build_cancellable(
+    mut docs: Vec<Doc>,
+    columns: &[(String, String)],
+    lang: Lang,
+    cancel: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<Option<(Files, Stats)>> {
+    let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
     let started = Instant::now();
     // Newest first, so that document order is recency order.
     docs.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.url.cmp(&b.url)));
@@ -342,6 +390,9 @@ pub fn build_docs(
     type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>, Vec<String>);
     let mut vocab: HashMap<String, u32> = HashMap::new();
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
+        if cancelled() {
+            return Ok(None);
+        }
         let per_doc: Vec<DocTerms> = chunk
             .par_iter()
             .map(|d| {
@@ -389,6 +440,9 @@ pub fn build_docs(
         }
     }
 
+    if cancelled() {
+        return Ok(None);
+    }
     // Encode each term's postings.
     let encoded: Vec<(String, String)> = acc
         .into_par_iter()
@@ -555,6 +609,9 @@ pub fn build_docs(
         ));
     }
 
+    if cancelled() {
+        return Ok(None);
+    }
     // Per-document files, their text in the site's two-byte code.
     let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
     files.push((
@@ -611,7 +668,7 @@ pub fn build_docs(
         bytes: files.iter().map(|(_, s)| s.len() as u64).sum(),
         millis: started.elapsed().as_millis(),
     };
-    Ok((files, stats))
+    Ok(Some((files, stats)))
 }
 
 /// Writes index files (from [`build_docs`] or [`index_files`]) into a fresh

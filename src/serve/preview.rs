@@ -136,6 +136,9 @@ pub struct Preview {
     order: Vec<usize>,
     /// The search index does not reflect the last render yet.
     search_stale: bool,
+    /// Counts renders that changed posts: a search index built from an
+    /// older render is not installed.
+    search_gen: u64,
     now: DateTime<Utc>,
     /// Diagnostics (errors and warnings) of the current content.
     diags: Diagnostics,
@@ -162,6 +165,7 @@ impl Preview {
             cards: HashMap::new(),
             order: Vec::new(),
             search_stale: false,
+            search_gen: 0,
             dirty: HashSet::new(),
             need_full_render: true,
             theme: None,
@@ -182,18 +186,42 @@ impl Preview {
     }
 
     /// Rebuilds the search index (the `search/` files the theme's search box
-    /// reads) from the posts of the last render. `serve` calls this when no
-    /// file has changed for a moment, so it never delays a reload.
+    /// reads) from the posts of the last render, here and now. `serve`
+    /// builds it on a worker instead ([`Preview::search_job`]).
     pub fn refresh_search(&mut self) -> anyhow::Result<()> {
-        if !self.search_stale || self.error().is_some() {
-            return Ok(());
-        }
-        let Some(state) = self.state.as_ref() else {
+        let Some((gen, job)) = self.search_job() else {
             return Ok(());
         };
+        let never = std::sync::atomic::AtomicBool::new(false);
+        if let Some((files, _)) = job.run(&never)? {
+            self.install_search(gen, files);
+        }
+        Ok(())
+    }
+
+    /// What building the search index of the last render takes (owned, for
+    /// another thread), with the render generation it belongs to; `None`
+    /// when the index is up to date or the content has errors.
+    pub fn search_job(&self) -> Option<(u64, crate::search::index::IndexJob)> {
+        if !self.search_stale || self.error().is_some() {
+            return None;
+        }
+        let state = self.state.as_ref()?;
         let c = &state.community;
         let posts: Vec<&crate::content::Post> = self.order.iter().map(|&i| &c.posts[i]).collect();
-        let (files, _) = crate::search::index::index_files(c, &posts)?;
+        Some((
+            self.search_gen,
+            crate::search::index::IndexJob::of(c, &posts),
+        ))
+    }
+
+    /// Puts index files built for generation `gen` in place of the old
+    /// ones, unless posts changed since (then it returns false and the
+    /// index stays stale).
+    pub fn install_search(&mut self, gen: u64, files: Vec<(String, String)>) -> bool {
+        if gen != self.search_gen || !self.search_stale {
+            return false;
+        }
         let prefix = format!("{}/", crate::search::DIR);
         retain_pages(&mut self.pages, |k| !k.starts_with(&prefix));
         for (rel, text) in files {
@@ -201,7 +229,7 @@ impl Preview {
                 .insert(format!("{prefix}{rel}"), Arc::new(text.into_bytes()));
         }
         self.search_stale = false;
-        Ok(())
+        true
     }
 
     /// The site's pages as last rendered without errors.
@@ -501,7 +529,10 @@ impl Preview {
             .into_iter()
             .map(|(i, card)| (ids[i], card))
             .collect();
-        self.search_stale |= full || !self.dirty.is_empty();
+        if full || !self.dirty.is_empty() {
+            self.search_stale = true;
+            self.search_gen += 1;
+        }
         self.dirty.clear();
         phase("store", &mut report);
         report.full = full;
