@@ -34,8 +34,12 @@ use std::time::Instant;
 pub const VERSION: u32 = 2;
 /// Body text per excerpt block, in normalised code points.
 pub const BLOCK: usize = 384;
-/// Aimed-at size of one shard file in bytes.
-const SHARD_TARGET: usize = 8 * 1024;
+/// Aimed-at size of one shard file in bytes. The shard count is the
+/// total size over this, rounded up to a power of two, so shards average
+/// between 4.5 and 9 KB: small enough that a query (two to four shards)
+/// stays light, large enough that 10,000 posts need 8,192 shard files,
+/// not 16,384.
+const SHARD_TARGET: usize = 9 * 1024;
 /// Prefix of the term for "a Latin word starts here".
 pub const WORD_START: char = '\u{1}';
 /// Prefix of the term for "a Latin word ends here".
