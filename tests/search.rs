@@ -588,3 +588,31 @@ fn cli_suggests_when_nothing_matches() {
     let v = search_json(&index, &["私域"]);
     assert_eq!(v["suggestions"], serde_json::json!([]));
 }
+
+#[test]
+fn a_second_passage_shows_the_words_the_first_lacks() {
+    let text = format!(
+        "{}开源协议要看清，开源社区要维护。{}数据库的备份最要紧。{}",
+        filler(300),
+        filler(2000),
+        filler(300)
+    );
+    with_index(&[("周报", text.as_str())], |index| {
+        let q = "开源 数据库";
+        let hits = index.search(q, &[]).unwrap();
+        let meta = index.doc(hits[0].doc).unwrap();
+        let ex = index.excerpt(&hits[0], &meta, q).unwrap();
+        assert!(ex.text.contains("开源协议"), "{}", ex.text);
+        assert!(ex.text.contains("数据库的备份"), "{}", ex.text);
+        let marked: Vec<String> = ex
+            .highlights
+            .iter()
+            .map(|&(s, e)| ex.text.chars().skip(s).take(e - s).collect())
+            .collect();
+        assert!(marked.contains(&"开源".to_string()), "{marked:?}");
+        assert!(marked.contains(&"数据库".to_string()), "{marked:?}");
+        // One word, one passage.
+        let hits = index.search("开源", &[]).unwrap();
+        assert!(hits[0].body_second.is_none());
+    });
+}

@@ -116,6 +116,9 @@ pub struct Hit {
     /// Start of the best passage in the body (a document position): the
     /// 90-character window with the most weight of distinct terms.
     pub body_first: Option<u32>,
+    /// Start of a second passage, at least 120 characters away from the
+    /// first, when it has query words the first lacks.
+    pub body_second: Option<u32>,
     /// Block of the first body match of a one-character term, if any.
     pub body_block: Option<u32>,
 }
@@ -502,6 +505,7 @@ impl Index {
             count: 0,
             score: 0.0,
             body_first: None,
+            body_second: None,
             body_block: None,
         };
         for (j, m) in found.iter().enumerate() {
@@ -563,6 +567,36 @@ impl Index {
             }
         }
         h.body_first = best.map(|b| b.1);
+        // A second passage, with the words the first lacks.
+        if let Some((_, p1)) = best {
+            let mut in_first = vec![false; found.len()];
+            for &(q, j) in &spots {
+                if q >= p1 && q < p1 + PASSAGE {
+                    in_first[j] = true;
+                }
+            }
+            let mut second: Option<(f64, u32)> = None;
+            for (i, &(p, _)) in spots.iter().enumerate() {
+                if p.abs_diff(p1) < SECOND_GAP {
+                    continue;
+                }
+                seen.iter_mut().for_each(|x| *x = false);
+                let mut w = 0.0;
+                for &(q, j) in &spots[i..] {
+                    if q >= p + PASSAGE {
+                        break;
+                    }
+                    if !seen[j] && !in_first[j] {
+                        seen[j] = true;
+                        w += weights[j] * terms[j].len().min(4) as f64;
+                    }
+                }
+                if w > 0.0 && second.is_none_or(|(bw, _)| w > bw) {
+                    second = Some((w, p));
+                }
+            }
+            h.body_second = second.map(|b| b.1);
+        }
         h
     }
 
@@ -647,10 +681,32 @@ impl Index {
         self.decode_text(v.as_str().unwrap_or_default())
     }
 
-    /// An excerpt of a hit's text around its first body match, with every
-    /// term's occurrences highlighted.
+    /// The excerpt of a hit: its best passage, and its second passage
+    /// (after a space) when it has one, with every term's occurrences
+    /// highlighted.
     pub fn excerpt(&self, hit: &Hit, meta: &DocMeta, query: &str) -> anyhow::Result<Excerpt> {
         let terms = query_terms(query);
+        let mut ex = self.passage(hit, hit.body_first, meta, &terms)?;
+        if let Some(p) = hit.body_second {
+            let two = self.passage(hit, Some(p), meta, &terms)?;
+            let shift = ex.text.chars().count() + 1;
+            ex.text.push(' ');
+            ex.text.push_str(&two.text);
+            ex.highlights
+                .extend(two.highlights.iter().map(|&(s, e)| (s + shift, e + shift)));
+        }
+        Ok(ex)
+    }
+
+    /// The excerpt around the body position `at` (or, without one, the
+    /// first match in the block of the first one-character match).
+    fn passage(
+        &self,
+        hit: &Hit,
+        at: Option<u32>,
+        meta: &DocMeta,
+        terms: &[Vec<char>],
+    ) -> anyhow::Result<Excerpt> {
         let start_of = |k: usize| -> usize {
             meta.o
                 .as_ref()
@@ -658,7 +714,7 @@ impl Index {
                 .unwrap_or(k * BLOCK)
         };
         let tl = self.title_len[hit.doc as usize];
-        let x = hit.body_first.map(|p| (p - tl - 1) as usize);
+        let x = at.map(|p| p.saturating_sub(tl + 1) as usize);
         let (k0, k1) = match x {
             None => {
                 let k = hit
@@ -690,7 +746,7 @@ impl Index {
             x.map(|x| x - start_of(k0)),
             k0 > 0,
             k1 + 1 < meta.n,
-            &terms,
+            terms,
         ))
     }
 }
@@ -771,6 +827,9 @@ pub fn make_excerpt(
 
 /// Width of a passage, in normalised characters.
 const PASSAGE: u32 = 90;
+/// Least distance between the starts of two passages (their excerpts,
+/// 30 characters before and 90 after, do not overlap).
+const SECOND_GAP: u32 = 120;
 
 /// The rarity weight of a term found in `df` of `n` documents:
 /// log2((n + 1) / df), at least 0.1, with log2 computed as the exponent

@@ -417,11 +417,11 @@
       if (++idx[lk] >= lists[lk].length) return best;
     }
   }
-  var PASSAGE = 90;
+  var PASSAGE = 90, SECOND_GAP = 120;
   /* One document's hit from its matches of every term, in query order (query.rs, score). */
   Engine.prototype.score = function (doc, found, weights, terms) {
     var tl = this.tl[doc], dl = this.dl[doc], norm = 1.2 * (0.25 + 0.75 * dl / this.avg);
-    var h = { doc: doc, title: 0, whole: 0, inword: 0, count: 0, score: 0, bodyFirst: null, bodyBlock: null };
+    var h = { doc: doc, title: 0, whole: 0, inword: 0, count: 0, score: 0, bodyFirst: null, bodySecond: null, bodyBlock: null };
     var j, m;
     for (j = 0; j < found.length; j++) {
       m = found[j];
@@ -457,6 +457,22 @@
       if (best === null || ww > bw) { best = p; bw = ww; }
     }
     h.bodyFirst = best;
+    /* A second passage, at least SECOND_GAP away, with the words the first lacks. */
+    if (best !== null) {
+      var inFirst = {}, second = null, sw = 0;
+      spots.forEach(function (sp) { if (sp[0] >= best && sp[0] < best + PASSAGE) inFirst[sp[1]] = 1; });
+      for (var s2 = 0; s2 < spots.length; s2++) {
+        var p2 = spots[s2][0];
+        if (Math.abs(p2 - best) < SECOND_GAP) continue;
+        var seen2 = {}, w2 = 0;
+        for (var r2 = s2; r2 < spots.length && spots[r2][0] < p2 + PASSAGE; r2++) {
+          var t2 = spots[r2][1];
+          if (!seen2[t2] && !inFirst[t2]) { seen2[t2] = 1; w2 += weights[t2] * Math.min(terms[t2].length, 4); }
+        }
+        if (w2 > 0 && (second === null || w2 > sw)) { second = p2; sw = w2; }
+      }
+      h.bodySecond = second;
+    }
     return h;
   };
   /* Ranked hits for a query; filters is a list of [facet, value]. */
@@ -599,12 +615,26 @@
     }
     return docs[doc];
   };
-  /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points. */
+  /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points;
+   * its best passage, then its second passage (after a space) if it has one. */
   Engine.prototype.excerpt = function (hit, meta, query) {
+    var self = this;
+    return self.passage(hit, hit.bodyFirst, meta, query).then(function (one) {
+      if (hit.bodySecond === null) return one;
+      return self.passage(hit, hit.bodySecond, meta, query).then(function (two) {
+        var shift = Array.from(one.text).length + 1;
+        return {
+          text: one.text + ' ' + two.text,
+          highlights: one.highlights.concat(two.highlights.map(function (r) { return [r[0] + shift, r[1] + shift]; })),
+        };
+      });
+    });
+  };
+  Engine.prototype.passage = function (hit, at, meta, query) {
     var self = this, B = self.m.block;
     var startOf = function (k) { return meta.o && meta.o[k] !== undefined ? meta.o[k] : k * B; };
     var tl = self.tl[hit.doc];
-    var x = hit.bodyFirst === null ? null : hit.bodyFirst - tl - 1;
+    var x = at === null ? null : Math.max(at - tl - 1, 0);
     var k0 = 0, k1 = 0;
     if (x === null && hit.bodyBlock !== null) k0 = k1 = Math.min(hit.bodyBlock, Math.max(meta.n - 1, 0));
     if (x !== null) {
