@@ -150,8 +150,10 @@ pub fn index_files(
     community: &Community,
     posts: &[&Post],
 ) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
-    let job = IndexJob::of(community, posts);
-    build_docs(job.docs, &job.columns, job.lang)
+    let never = std::sync::atomic::AtomicBool::new(false);
+    IndexJob::of(community, posts)
+        .run(&never)?
+        .ok_or_else(|| anyhow::anyhow!("the search index build was cancelled"))
 }
 
 /// The index's files, as (relative path with `/` separators, contents).
@@ -167,6 +169,10 @@ pub struct IndexJob {
     pub columns: Vec<(String, String)>,
     /// The site's language.
     pub lang: Lang,
+    /// Words the suggestion lists must never hold, normalised: the handles
+    /// and names of members who are not public (a handle can stand in
+    /// published text without being a mention, e.g. in an e-mail address).
+    pub hidden: Vec<String>,
 }
 
 impl IndexJob {
@@ -181,6 +187,7 @@ impl IndexJob {
                 .map(|c| (c.id.clone(), c.name.clone()))
                 .collect(),
             lang: community.config.language,
+            hidden: hidden_words(community),
         }
     }
 
@@ -190,8 +197,30 @@ impl IndexJob {
         self,
         cancel: &std::sync::atomic::AtomicBool,
     ) -> anyhow::Result<Option<(Files, Stats)>> {
-        build_cancellable(self.docs, &self.columns, self.lang, cancel)
+        build_cancellable(self.docs, &self.columns, self.lang, &self.hidden, cancel)
     }
+}
+
+/// The handles and names (and, for anonymous members, aliases) of the
+/// members who are not public, normalised.
+fn hidden_words(community: &Community) -> Vec<String> {
+    use crate::content::Privacy;
+    let members = &community.members;
+    let mut out = Vec::new();
+    for h in members.handles() {
+        let Some(m) = members.get(h) else { continue };
+        let privacy = m.privacy();
+        if privacy == Privacy::Public {
+            continue;
+        }
+        out.push(super::normalize::normalize(h));
+        out.push(super::normalize::normalize(&m.name));
+        if privacy == Privacy::Anonymous {
+            out.push(super::normalize::normalize(&m.alias));
+        }
+    }
+    out.retain(|w| !w.trim().is_empty());
+    out
 }
 
 /// The normalised searchable sequence of a document: title, space, body.
@@ -367,7 +396,7 @@ pub fn build_docs(
     lang: Lang,
 ) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
     let never = std::sync::atomic::AtomicBool::new(false);
-    build_cancellable(docs, columns, lang, &never)?
+    build_cancellable(docs, columns, lang, &[], &never)?
         .ok_or_else(|| anyhow::anyhow!("the search index build was cancelled"))
 }
 
@@ -377,6 +406,7 @@ fn build_cancellable(
     mut docs: Vec<Doc>,
     columns: &[(String, String)],
     lang: Lang,
+    hidden: &[String],
     cancel: &std::sync::atomic::AtomicBool,
 ) -> anyhow::Result<Option<(Files, Stats)>> {
     let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
@@ -582,6 +612,11 @@ fn build_cancellable(
         let key = format!("n/{b}");
         files.push((format!("{key}.js"), js_file(&key, &v.to_string())));
     }
+    vocab.retain(|w, _| {
+        !hidden
+            .iter()
+            .any(|h| h.split(' ').any(|h| h.len() >= 3 && w.contains(h)))
+    });
     let vocab_files = super::suggest::vocab_files(&vocab);
     for (len, v) in &vocab_files {
         let key = format!("w/{len}");

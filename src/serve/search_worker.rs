@@ -72,6 +72,7 @@ mod tests {
                 .collect(),
             columns: Vec::new(),
             lang: Lang::ZhCn,
+            hidden: Vec::new(),
         }
     }
 
