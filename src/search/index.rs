@@ -481,6 +481,9 @@ fn build_cancellable(
     let encoded: Vec<(String, String)> = acc
         .into_par_iter()
         .map(|(k, bytes)| {
+            if cancelled() {
+                return (String::new(), String::new());
+            }
             let full = k >> 42 != 1;
             let mut list: Vec<(u32, Vec<u32>)> = Vec::new();
             let mut uni = codec::Unigrams::default();
@@ -511,6 +514,9 @@ fn build_cancellable(
             (key_string(k), s)
         })
         .collect();
+    if cancelled() {
+        return Ok(None);
+    }
     let n_terms = encoded.len();
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
     let shards = (total / SHARD_TARGET)

@@ -3,8 +3,10 @@
 //! After a quiet moment the main loop hands the index build to a worker
 //! thread and goes back to watching files. An edit cancels the worker (it
 //! stops at its next check, within a few hundred posts) and is rendered at
-//! once; the index is started again after the next quiet moment. A result
-//! is installed only if no post changed since its job was taken
+//! once; the index is started again after the next quiet moment. The build
+//! runs in a one-thread pool of its own, so that it never holds up the
+//! render's parallel work. A result is installed only if no post changed
+//! since its job was taken
 //! ([`super::preview::Preview::install_search`]).
 
 use crate::search::index::{Files, IndexJob};
@@ -30,7 +32,14 @@ impl SearchWorker {
         let (tx, done) = channel();
         let flag = Arc::clone(&cancel);
         std::thread::spawn(move || {
-            let _ = tx.send((gen, job.run(&flag)));
+            // A pool of its own, of one thread: the build's parallel work
+            // never queues ahead of a render's in the global pool, and a
+            // core stays free for the next save.
+            let built = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                Ok(pool) => pool.install(|| job.run(&flag)),
+                Err(_) => job.run(&flag),
+            };
+            let _ = tx.send((gen, built));
         });
         SearchWorker { cancel, done }
     }
