@@ -72,5 +72,7 @@ print("reload latency per save (ms): " + ", ".join(f"{x:.0f}" for x in lat))
 print(f"{saves} saves of one post of {os.path.basename(root)} at {interval} s intervals: "
       f"median {statistics.median(lat):.0f} ms, max {max(lat):.0f} ms")
 PY
-grep -c "search index rebuilt" "$WORK/serve.log" | sed 's/^/search index builds completed: /'
+# After the last save: how long until the index is up to date again.
+for _ in $(seq 240); do grep -q "search index rebuilt" "$WORK/serve.log" && break; sleep 0.5; done
+echo "index builds completed during the run and the quiet after it: $(grep -c "search index rebuilt" "$WORK/serve.log" || true)"
 grep "search index rebuilt" "$WORK/serve.log" | tail -2
