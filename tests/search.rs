@@ -616,3 +616,21 @@ fn a_second_passage_shows_the_words_the_first_lacks() {
         assert!(hits[0].body_second.is_none());
     });
 }
+
+#[test]
+fn passages_prefer_whole_latin_words() {
+    // "ai" inside "gmail" comes first; the passage is where AI is a word.
+    let text = format!(
+        "用 gmail 订阅工具周报。{}这一期的 AI 工具：写作助手。{}",
+        filler(400),
+        filler(400)
+    );
+    with_index(&[("周报", text.as_str())], |index| {
+        let q = "ai 工具";
+        let hits = index.search(q, &[]).unwrap();
+        let meta = index.doc(hits[0].doc).unwrap();
+        let ex = index.excerpt(&hits[0], &meta, q).unwrap();
+        assert!(ex.text.contains("AI 工具：写作"), "{}", ex.text);
+        assert!(!ex.text.contains("gmail"), "{}", ex.text);
+    });
+}

@@ -138,7 +138,8 @@ struct TermMatch {
     count: u32,
     title: bool,
     whole: bool,
-    /// Every match position (terms of two or more characters).
+    /// Match positions (terms of two or more characters): the whole-word
+    /// ones when there are any, else all.
     pos: Vec<u32>,
     body_block: Option<u32>,
 }
@@ -430,12 +431,19 @@ impl Index {
                 continue;
             }
             let tl = self.title_len[doc as usize];
+            // Positions for closeness and passages: the whole-word matches
+            // when there are any (`ai` as a word, not inside "gmail").
+            let wholes: Vec<u32> = matches
+                .iter()
+                .copied()
+                .filter(|&p| whole_at(doc, p))
+                .collect();
             out.push(TermMatch {
                 doc,
                 count: matches.len() as u32,
                 title: matches[0] < tl,
-                whole: matches.iter().any(|&p| whole_at(doc, p)),
-                pos: matches,
+                whole: !wholes.is_empty(),
+                pos: if wholes.is_empty() { matches } else { wholes },
                 body_block: None,
             });
         }

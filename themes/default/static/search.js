@@ -389,9 +389,9 @@
           if (ok) matches.push(p);
         }
         if (!matches.length) return;
-        var tl = self.tl[doc], whole = false;
-        for (var m = 0; m < matches.length && !whole; m++) whole = wholeAt(doc, matches[m]);
-        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: whole, pos: matches, bodyBlock: null });
+        /* Positions for closeness and passages: the whole-word matches when there are any. */
+        var tl = self.tl[doc], wholes = matches.filter(function (p) { return wholeAt(doc, p); });
+        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: wholes.length > 0, pos: wholes.length ? wholes : matches, bodyBlock: null });
       });
       return out;
     });
