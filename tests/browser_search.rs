@@ -11,7 +11,7 @@ mod common;
 use common::browser::{percent_decode, Browser, StaticServer};
 use common::{build_demo_into_temp, qunshu, repo, result_urls as cli_urls};
 use qunshu::archive::search::index::doc_chars;
-use qunshu::archive::search::normalize::{normalize_chars, terms};
+use qunshu::archive::search::normalize::query_terms;
 use qunshu::core::content::IncludeOptions;
 use qunshu::core::time::Clock;
 use qunshu::Project;
@@ -76,8 +76,14 @@ fn type_a_query_see_highlights_and_follow_a_result() {
     let items = b.eval(ITEMS).unwrap();
     let items = items.as_array().unwrap();
     let want = cli_urls(&expected);
+    // Links carry the query, for the page to mark and land on the passage.
+    let hl = "?hl=%E5%90%88%E4%BC%99%E4%BA%BA";
     for (i, it) in items.iter().enumerate() {
-        assert_eq!(it["href"].as_str().unwrap(), want[i], "result {i}");
+        assert_eq!(
+            it["href"].as_str().unwrap(),
+            format!("{}{hl}", want[i]),
+            "result {i}"
+        );
         assert_eq!(it["title"], expected["results"][i]["title"]);
         assert_eq!(it["excerpt"], expected["results"][i]["excerpt"]);
         assert!(
@@ -131,6 +137,19 @@ fn type_a_query_see_highlights_and_follow_a_result() {
             .contains(expected["results"][0]["title"].as_str().unwrap()),
         "{h1}"
     );
+    // The page marks every match in the article and scrolls to the best
+    // passage (the one marked `qs-hit-best`), which is on screen.
+    b.wait_for(
+        "window.qunshuSearch && qunshuSearch.landing && document.querySelector('main article mark.qs-hit-best')",
+        20,
+    )
+    .unwrap();
+    let landed = b
+        .eval("(() => { const m = Array.from(document.querySelectorAll('main article mark.qs-hit')); const best = document.querySelector('mark.qs-hit-best'); const r = best.getBoundingClientRect(); return { n: m.length, texts: Array.from(new Set(m.map(x => x.textContent))), visible: r.top >= 0 && r.bottom <= window.innerHeight, href: location.search }; })()")
+        .unwrap();
+    assert!(landed["n"].as_u64().unwrap() >= 2, "{landed}");
+    assert_eq!(landed["texts"], json!(["合伙人"]), "{landed}");
+    assert_eq!(landed["visible"], json!(true), "{landed}");
 
     // On the post page (one folder down), filter by kind with the select.
     b.eval("document.querySelector('.qs-input').focus()")
@@ -156,7 +175,10 @@ fn type_a_query_see_highlights_and_follow_a_result() {
     .unwrap();
     let items = b.eval(ITEMS).unwrap();
     let first = items[0]["href"].as_str().unwrap();
-    assert_eq!(first, format!("../{}", cli_urls(&want)[0]));
+    assert_eq!(
+        first,
+        format!("../{}?hl=%E8%82%A1%E6%9D%83", cli_urls(&want)[0])
+    );
 
     // Escape closes the panel, a second Escape clears the box.
     b.press("Escape").unwrap();
@@ -213,7 +235,12 @@ fn phone_screen_and_file_urls() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["href"].as_str().unwrap().to_string())
+        .map(|i| {
+            let h = i["href"].as_str().unwrap();
+            h.strip_suffix("?hl=%E7%A7%81%E5%9F%9F")
+                .unwrap_or(h)
+                .to_string()
+        })
         .collect();
     assert_eq!(got, want);
     // The panel fits the phone's width, the input does not make iOS zoom.
@@ -230,9 +257,15 @@ fn phone_screen_and_file_urls() {
     b.click(".qs-results .qs-item a").unwrap();
     b.wait_for(
         &format!(
-            "decodeURI(location.href).endsWith(decodeURI({}))",
+            "decodeURI(location.pathname).endsWith(decodeURI({}))",
             json!(want[0].trim_start_matches("../"))
         ),
+        20,
+    )
+    .unwrap();
+    // And the page (from a file: URL too) marks the query where it lands.
+    b.wait_for(
+        "document.querySelector('main article mark.qs-hit-best')",
         20,
     )
     .unwrap();
@@ -309,6 +342,25 @@ fn browser_and_cli_agree() {
         "100 万",
         "％",
         "Ｂ站",
+        // Variants: traditional characters, full-width punctuation between
+        // words, quoted phrases (with spaces), spaces around Latin.
+        "開源",
+        "股權 融資",
+        "私域，复购",
+        "复购、私域。",
+        "\"私域流量\"",
+        "“合伙 人”",
+        "「复购率」",
+        "\"B 站\"",
+        "B 站",
+        "\"gpt-4 做\"",
+        "rust",
+        "ai 工具 社群",
+        // Nothing found: suggestions.
+        "saaas",
+        "Pyhton",
+        "私域 没有这个词",
+        "saaas 私域 没有这个词",
     ]
     .iter()
     .map(|q| (q.to_string(), vec![]))
@@ -349,7 +401,7 @@ fn browser_and_cli_agree() {
         .map(|(q, f)| json!([q, f.iter().map(|(a, b)| json!([a, b])).collect::<Vec<_>>()]))
         .collect();
     let js = format!(
-        "(async () => {{ const e = qunshuSearch.boxes[0].engine; const out = []; for (const [q, f] of {}) {{ const hits = await e.search(q, f); const urls = []; let ex = null; for (const h of hits) {{ const m = await e.doc(h.doc); urls.push(m.u); if (ex === null) ex = await e.excerpt(h, m, q); }} out.push({{ urls, ex }}); }} return out; }})()",
+        "(async () => {{ const e = qunshuSearch.boxes[0].engine; const out = []; for (const [q, f] of {}) {{ const hits = await e.search(q, f); const urls = []; let ex = null; for (const h of hits) {{ const m = await e.doc(h.doc); urls.push(m.u); if (ex === null) ex = await e.excerpt(h, m, q); }} const sugg = hits.length ? null : await e.suggest(q); out.push({{ urls, ex, sugg }}); }} return out; }})()",
         Value::Array(list)
     );
     let got = b.eval(&js).unwrap();
@@ -366,6 +418,9 @@ fn browser_and_cli_agree() {
             .map(|u| u.as_str().unwrap().to_string())
             .collect();
         assert_eq!(urls, want, "query {q:?} {f:?}: browser and CLI differ");
+        if want.is_empty() {
+            assert_eq!(got[i]["sugg"], c["suggestions"], "suggestions for {q:?}");
+        }
         if let Some(first) = c["results"].get(0) {
             nonempty += 1;
             assert_eq!(got[i]["ex"]["text"], first["excerpt"], "excerpt of {q:?}");
@@ -376,7 +431,7 @@ fn browser_and_cli_agree() {
         }
         // And both equal the exact-substring truth (without filters).
         if f.is_empty() {
-            let ts = terms(&normalize_chars(q));
+            let ts = query_terms(q);
             let truth = d
                 .docs
                 .iter()
@@ -428,7 +483,7 @@ fn search_benchmark() {
         })
         .collect();
     let truth = |q: &str| -> std::collections::BTreeSet<String> {
-        let ts = terms(&normalize_chars(q));
+        let ts = query_terms(q);
         docs.iter()
             .filter(|(_, s)| {
                 !ts.is_empty() && ts.iter().all(|t| s.windows(t.len()).any(|w| w == &t[..]))

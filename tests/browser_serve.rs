@@ -1,7 +1,8 @@
 //! Live reload in a real browser: headless Chromium opens a page served by
 //! `qunshu serve`; the post's file changes and the page shows the new text
 //! by itself (scroll position kept); broken front matter shows the error
-//! page; the fix brings the page back.
+//! page; the fix brings the page back; after a quiet moment the search box
+//! finds the new text.
 //!
 //! Chromium is driven over the DevTools protocol by the tests' shared
 //! driver (`tests/common/browser.rs`). Without Chromium the test is skipped,
@@ -82,5 +83,37 @@ fn page_reloads_itself_shows_errors_and_recovers() {
     wait(
         &mut b,
         "document.body.className !== 'qunshu-error' && document.body.innerText.includes('浏览器里自动出现的新段落')",
+    );
+
+    // After a quiet moment the search index (built in the background) has
+    // the new paragraph: the search box finds it.
+    let mut found = false;
+    for _ in 0..60 {
+        b.goto(&url).unwrap();
+        wait(
+            &mut b,
+            "window.qunshuSearch && qunshuSearch.boxes && qunshuSearch.boxes.length === 1",
+        );
+        let n = b
+            // A search that does not answer in 10 s (a file fetched while the
+            // index was being replaced) counts as "not yet": try again.
+            .eval(
+                "Promise.race([qunshuSearch.boxes[0].engine.search('自动出现的新段落').then(h => h.length), \
+                 new Promise(r => setTimeout(() => r(-1), 10000))])",
+            )
+            .unwrap();
+        if n.as_i64().unwrap_or(0) > 0 {
+            found = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    assert!(found, "the search index never had the edited text");
+    b.eval("document.querySelector('.qs-input').focus()")
+        .unwrap();
+    b.type_text("自动出现的新段落").unwrap();
+    wait(
+        &mut b,
+        "Array.from(document.querySelectorAll('.qs-results .qs-excerpt mark')).some(m => m.textContent === '自动出现的新段落')",
     );
 }

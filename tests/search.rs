@@ -7,7 +7,7 @@ mod common;
 use common::{build_demo_into_temp, qunshu, repo, result_urls as urls};
 use proptest::prelude::*;
 use qunshu::archive::search::index::{doc_chars, write_docs, Doc, TextCodec};
-use qunshu::archive::search::normalize::{normalize_chars, terms};
+use qunshu::archive::search::normalize::query_terms;
 use qunshu::archive::search::Index;
 use qunshu::core::config::Lang;
 use qunshu::core::content::IncludeOptions;
@@ -21,7 +21,7 @@ const ANONYMOUS: &[&str] = common::DEMO_ANONYMOUS;
 
 /// The documents whose normalised title or text contains every term of `q`.
 fn brute_force(docs: &[(String, String)], q: &str) -> Vec<usize> {
-    let ts = terms(&normalize_chars(q));
+    let ts = query_terms(q);
     if ts.is_empty() {
         return Vec::new();
     }
@@ -103,7 +103,10 @@ proptest! {
             if src.is_empty() { continue; }
             let s = start.index(src.len());
             let e = (s + len).min(src.len());
-            queries.push(src[s..e].iter().collect());
+            let q: String = src[s..e].iter().collect();
+            // The same as an exact phrase (spaces inside included).
+            queries.push(format!("\"{q}\""));
+            queries.push(q);
         }
         // Two-term queries and random strings.
         if queries.len() >= 2 {
@@ -382,4 +385,252 @@ fn damaged_index_is_an_error_not_a_panic() {
         .stderr(predicates::str::contains(
             "is not a qunshu search index file",
         ));
+}
+
+/// Builds an index of `docs` (title, text; the first is the newest) and
+/// returns the urls (`d<i>`) of the results of `q`, in ranked order.
+fn ranked(docs: &[(&str, &str)], q: &str) -> Vec<String> {
+    with_index(docs, |index| {
+        index
+            .search(q, &[])
+            .unwrap()
+            .iter()
+            .map(|h| index.doc(h.doc).unwrap().u)
+            .collect()
+    })
+}
+
+fn with_index<T>(docs: &[(&str, &str)], f: impl FnOnce(&Index) -> T) -> T {
+    let dir = TempDir::new().unwrap();
+    let input: Vec<Doc> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, (title, text))| Doc {
+            url: format!("d{i}"),
+            title: title.to_string(),
+            text: text.to_string(),
+            kind: "brief".into(),
+            column: "c".into(),
+            time: 1000 - i as i64,
+            ..Doc::default()
+        })
+        .collect();
+    let out = dir.path().join("search");
+    write_docs(input, &[], Lang::ZhCn, &out).unwrap();
+    f(&Index::open(&out).unwrap())
+}
+
+/// Filler text that mentions neither query word.
+fn filler(n: usize) -> String {
+    "社群运营要先想清楚成员为什么留下来。".repeat(n / 18 + 1)
+}
+
+#[test]
+fn ranking_prefers_words_in_one_paragraph() {
+    // d0 (newer) has both words 3,000 characters apart; d1 in one sentence.
+    let far = format!("开源社区很热闹。{}数据库选型要谨慎。", filler(3000));
+    // d1 is the longer post, so counting matches per character alone
+    // would put d0 first.
+    let near = format!("{}我们用开源数据库做了迁移。{}", filler(200), filler(4000));
+    let docs = [("周报一", far.as_str()), ("周报二", near.as_str())];
+    assert_eq!(ranked(&docs, "开源 数据库"), ["d1", "d0"]);
+    // Both are found: ranking orders, it never drops.
+    assert_eq!(ranked(&docs, "开源").len(), 2);
+}
+
+#[test]
+fn ranking_ignores_a_line_every_post_carries() {
+    // Every post repeats the same intro with "AI 工具" three times; only d2
+    // is about 前端 and also mentions AI tools once. d0 and d1 say 前端 once
+    // in passing.
+    let intro = "本期 AI 工具推荐：AI 工具合集，AI 工具清单。";
+    let a = format!("{intro}{}顺便提到前端。", filler(400));
+    let b = format!("{intro}{}前端也有人问。", filler(400));
+    let c = format!("{intro}前端框架怎么选：前端团队的 AI 工具。{}", filler(400));
+    let docs = [
+        ("第一期", a.as_str()),
+        ("第二期", b.as_str()),
+        ("第三期", c.as_str()),
+    ];
+    let r = ranked(&docs, "AI 工具 前端");
+    assert_eq!(r[0], "d2", "{r:?}");
+    assert_eq!(r.len(), 3);
+}
+
+#[test]
+fn ranking_puts_title_matches_first() {
+    let body = format!("{}复购率是关键，复购率要天天看，复购率。", filler(100));
+    let docs = [
+        ("怎么做社群", body.as_str()),
+        ("复购率从哪里来", "一篇短文，讲留存。"),
+    ];
+    assert_eq!(ranked(&docs, "复购率"), ["d1", "d0"]);
+}
+
+#[test]
+fn whole_latin_words_rank_above_matches_inside_words() {
+    let docs = [
+        ("信任", "trust is earned, trust trust trust"),
+        ("语言", "我们用 Rust 写服务"),
+    ];
+    assert_eq!(ranked(&docs, "rust"), ["d1", "d0"]);
+    let docs = [
+        ("邮件", "用 Gmail 发周报，gmail 很方便"),
+        ("写作", "AI 写作"),
+    ];
+    assert_eq!(ranked(&docs, "ai"), ["d1", "d0"]);
+}
+
+#[test]
+fn variants_find_the_same_posts() {
+    let docs = [
+        ("B站运营", "在 B 站做内容，股權激励和開源项目。"),
+        ("小红书", "私域复购做得好，前端工程化也不错。"),
+        ("另一篇", "B站和股权，开源数据库。"),
+    ];
+    // Spaces between a Chinese character and a Latin letter are ignored.
+    assert_eq!(ranked(&docs, "B站"), ranked(&docs, "\"B 站\""));
+    assert_eq!(ranked(&docs, "B站").len(), 2);
+    // Traditional and simplified find each other.
+    let mut t = ranked(&docs, "股權");
+    t.sort();
+    assert_eq!(t, ["d0", "d2"]);
+    assert_eq!(ranked(&docs, "开源").len(), 2);
+    assert_eq!(ranked(&docs, "開源"), ranked(&docs, "开源"));
+    // A full-width comma separates words.
+    assert_eq!(ranked(&docs, "私域，复购"), ["d1"]);
+    assert_eq!(ranked(&docs, "复购，私域"), ["d1"]);
+    // Quotes are an exact phrase, not characters to find.
+    assert_eq!(ranked(&docs, "\"前端工程化\""), ["d1"]);
+    assert_eq!(ranked(&docs, "“前端工程化”"), ["d1"]);
+    assert!(ranked(&docs, "\"工程化前端\"").is_empty());
+}
+
+#[test]
+fn phrases_keep_their_spaces() {
+    let docs = [
+        ("ml", "an intro to machine learning for teams"),
+        ("other", "machine-learning and learning machine"),
+        ("gap", "machine  learning with two spaces"),
+    ];
+    let mut r = ranked(&docs, "\"machine learning\"");
+    r.sort();
+    assert_eq!(r, ["d0", "d2"]);
+    assert_eq!(ranked(&docs, "machine learning").len(), 3);
+}
+
+#[test]
+fn snippet_shows_the_passage_with_most_query_words() {
+    let text = format!(
+        "开头说了开源。{}这一段讲开源数据库的选型和开源协议。{}",
+        filler(600),
+        filler(600)
+    );
+    with_index(&[("周报", text.as_str())], |index| {
+        let q = "开源 数据库";
+        let hits = index.search(q, &[]).unwrap();
+        let meta = index.doc(hits[0].doc).unwrap();
+        let ex = index.excerpt(&hits[0], &meta, q).unwrap();
+        assert!(ex.text.contains("开源数据库的选型"), "{}", ex.text);
+        let marked: Vec<String> = ex
+            .highlights
+            .iter()
+            .map(|&(s, e)| ex.text.chars().skip(s).take(e - s).collect())
+            .collect();
+        // Adjacent matches are one highlight.
+        assert!(marked.contains(&"开源数据库".to_string()), "{marked:?}");
+        assert!(marked.contains(&"开源".to_string()), "{marked:?}");
+    });
+}
+
+#[test]
+fn suggestions_when_nothing_matches() {
+    let docs = [
+        ("JavaScript 入门", "用 JavaScript 和 Python 写脚本"),
+        ("Python 数据", "python 做数据分析，pandas 很好用"),
+        ("社群", "私域运营"),
+    ];
+    with_index(&docs, |index| {
+        assert!(index.search("javascirpt", &[]).unwrap().is_empty());
+        assert_eq!(index.suggest("javascirpt").unwrap(), ["javascript"]);
+        assert_eq!(index.suggest("Pyhton").unwrap(), ["python"]);
+        // A misspelt word among others: fixed; and the query without its
+        // rarest word (the misspelt one, found in no post).
+        assert_eq!(
+            index.suggest("Pyhton 数据").unwrap(),
+            ["python 数据", "数据"]
+        );
+        // Nothing near enough: only the shorter query.
+        assert_eq!(index.suggest("私域 zzzzzz").unwrap(), ["私域"]);
+        assert!(index.suggest("qqqqqq").unwrap().is_empty());
+    });
+}
+
+#[test]
+fn cli_suggests_when_nothing_matches() {
+    let (_t, out) = build_demo_into_temp(CLOCK);
+    let index = out.join("search");
+    let v = search_json(&index, &["saaas"]);
+    assert_eq!(v["total"], 0);
+    assert_eq!(v["suggestions"], serde_json::json!(["saas"]));
+    let o = qunshu()
+        .arg("--root")
+        .arg(repo())
+        .args(["search", "--index"])
+        .arg(&index)
+        .arg("私域 没有这个词")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("试试：私域"), "{text}");
+    // Results carry no suggestions.
+    let v = search_json(&index, &["私域"]);
+    assert_eq!(v["suggestions"], serde_json::json!([]));
+}
+
+#[test]
+fn a_second_passage_shows_the_words_the_first_lacks() {
+    let text = format!(
+        "{}开源协议要看清，开源社区要维护。{}数据库的备份最要紧。{}",
+        filler(300),
+        filler(2000),
+        filler(300)
+    );
+    with_index(&[("周报", text.as_str())], |index| {
+        let q = "开源 数据库";
+        let hits = index.search(q, &[]).unwrap();
+        let meta = index.doc(hits[0].doc).unwrap();
+        let ex = index.excerpt(&hits[0], &meta, q).unwrap();
+        assert!(ex.text.contains("开源协议"), "{}", ex.text);
+        assert!(ex.text.contains("数据库的备份"), "{}", ex.text);
+        let marked: Vec<String> = ex
+            .highlights
+            .iter()
+            .map(|&(s, e)| ex.text.chars().skip(s).take(e - s).collect())
+            .collect();
+        assert!(marked.contains(&"开源".to_string()), "{marked:?}");
+        assert!(marked.contains(&"数据库".to_string()), "{marked:?}");
+        // One word, one passage.
+        let hits = index.search("开源", &[]).unwrap();
+        assert!(hits[0].body_second.is_none());
+    });
+}
+
+#[test]
+fn passages_prefer_whole_latin_words() {
+    // "ai" inside "gmail" comes first; the passage is where AI is a word.
+    let text = format!(
+        "用 gmail 订阅工具周报。{}这一期的 AI 工具：写作助手。{}",
+        filler(400),
+        filler(400)
+    );
+    with_index(&[("周报", text.as_str())], |index| {
+        let q = "ai 工具";
+        let hits = index.search(q, &[]).unwrap();
+        let meta = index.doc(hits[0].doc).unwrap();
+        let ex = index.excerpt(&hits[0], &meta, q).unwrap();
+        assert!(ex.text.contains("AI 工具：写作"), "{}", ex.text);
+        assert!(!ex.text.contains("gmail"), "{}", ex.text);
+    });
 }

@@ -21,7 +21,7 @@ pub(crate) struct Args {
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
     /// Print JSON: {query, total, results: [{url, link, title, kind, column,
-    /// date, tags, stage, by, excerpt, highlights}]}.
+    /// date, tags, stage, by, excerpt, highlights}], suggestions}.
     #[arg(long)]
     pub json: bool,
     /// Only this kind: brief, qa or case.
@@ -85,6 +85,11 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         let ex = index.excerpt(h, &meta, &query)?;
         results.push((meta, ex));
     }
+    let suggestions = if hits.is_empty() {
+        index.suggest(&query)?
+    } else {
+        Vec::new()
+    };
     let mut text = String::new();
     if args.json {
         let list: Vec<serde_json::Value> = results
@@ -105,12 +110,20 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
                 })
             })
             .collect();
-        let out = serde_json::json!({ "query": query, "total": hits.len(), "results": list });
+        let out = serde_json::json!({
+            "query": query,
+            "total": hits.len(),
+            "results": list,
+            "suggestions": suggestions,
+        });
         let _ = writeln!(text, "{}", serde_json::to_string_pretty(&out)?);
     } else {
         let color = std::io::stdout().is_terminal();
         if hits.is_empty() {
             let _ = writeln!(text, "{}", s("none").replace("{q}", &query));
+            if !suggestions.is_empty() {
+                let _ = writeln!(text, "{}{}", s("suggest"), suggestions.join(" / "));
+            }
         } else {
             let _ = writeln!(
                 text,

@@ -21,22 +21,26 @@
 //! per result shown.
 
 use super::codec;
-use super::normalize::{is_word, push_char};
+use super::normalize::{is_word, normalize_into, normalize_mapped};
 use crate::core::config::Lang;
 use crate::core::content::{Credit, Post};
 use crate::core::project::Project;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 /// Format version written into the manifest; readers refuse others.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Body text per excerpt block, in normalised code points.
 pub const BLOCK: usize = 384;
-/// Aimed-at size of one shard file in bytes.
-const SHARD_TARGET: usize = 8 * 1024;
+/// Aimed-at size of one shard file in bytes. The shard count is the
+/// total size over this, rounded up to a power of two, so shards average
+/// between 4.5 and 9 KB: small enough that a query (two to four shards)
+/// stays light, large enough that 10,000 posts need 8,192 shard files,
+/// not 16,384.
+const SHARD_TARGET: usize = 9 * 1024;
 /// Prefix of the term for "a Latin word starts here".
 pub const WORD_START: char = '\u{1}';
 /// Prefix of the term for "a Latin word ends here".
@@ -90,7 +94,7 @@ pub struct Stats {
 pub fn docs_from_posts(community: &Project, posts: &[&Post]) -> Vec<Doc> {
     let tz = community.config.tz;
     posts
-        .iter()
+        .par_iter()
         .map(|p| {
             let time = community.post_time(p);
             let mut by = Vec::new();
@@ -131,34 +135,106 @@ pub fn docs_from_posts(community: &Project, posts: &[&Post]) -> Vec<Doc> {
 /// Builds the search index of `posts` (the posts a build includes) into
 /// `out_dir` (normally `<output>/search`), replacing what is there.
 pub fn write_index(community: &Project, posts: &[&Post], out_dir: &Path) -> anyhow::Result<Stats> {
-    let docs = docs_from_posts(community, posts);
-    let columns: Vec<(String, String)> = community
-        .config
-        .columns
-        .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
-        .collect();
-    write_docs(docs, &columns, community.config.language, out_dir)
+    let (files, mut stats) = index_files(community, posts)?;
+    stats.bytes = write_files(&files, out_dir)?;
+    Ok(stats)
+}
+
+/// The search index of `posts` in memory: every file as (path relative to
+/// the index folder, with `/` separators; contents), and what went in.
+/// `serve` keeps these in memory; [`write_files`] puts them on disk.
+pub fn index_files(
+    community: &Project,
+    posts: &[&Post],
+) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    IndexJob::of(community, posts)
+        .run(&never)?
+        .ok_or_else(|| anyhow::anyhow!("the search index build was cancelled"))
+}
+
+/// The index's files, as (relative path with `/` separators, contents).
+pub type Files = Vec<(String, String)>;
+
+/// Everything an index build needs, owned, so that it can run on another
+/// thread while the community changes (`serve` builds the index on a
+/// worker that an edit cancels).
+pub struct IndexJob {
+    /// The documents.
+    pub docs: Vec<Doc>,
+    /// Column (id, name) pairs.
+    pub columns: Vec<(String, String)>,
+    /// The site's language.
+    pub lang: Lang,
+    /// Words the suggestion lists must never hold, normalised: the handles
+    /// and names of members who are not public (a handle can stand in
+    /// published text without being a mention, e.g. in an e-mail address).
+    pub hidden: Vec<String>,
+}
+
+impl IndexJob {
+    /// The job for `posts` of `community`.
+    pub fn of(community: &Project, posts: &[&Post]) -> IndexJob {
+        IndexJob {
+            docs: docs_from_posts(community, posts),
+            columns: community
+                .config
+                .columns
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect(),
+            lang: community.config.language,
+            hidden: hidden_words(community),
+        }
+    }
+
+    /// Builds the index files, or returns `None` as soon as it notices
+    /// that `cancel` is set.
+    pub fn run(
+        self,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> anyhow::Result<Option<(Files, Stats)>> {
+        build_cancellable(self.docs, &self.columns, self.lang, &self.hidden, cancel)
+    }
+}
+
+/// The handles and names (and, for anonymous members, aliases) of the
+/// members who are not public, normalised.
+fn hidden_words(community: &Project) -> Vec<String> {
+    use crate::core::content::Privacy;
+    let members = &community.members;
+    let mut out = Vec::new();
+    for h in members.handles() {
+        let Some(m) = members.get(h) else { continue };
+        let privacy = m.privacy();
+        if privacy == Privacy::Public {
+            continue;
+        }
+        out.push(super::normalize::normalize(h));
+        out.push(super::normalize::normalize(&m.name));
+        if privacy == Privacy::Anonymous {
+            out.push(super::normalize::normalize(&m.alias));
+        }
+    }
+    out.retain(|w| !w.trim().is_empty());
+    out
 }
 
 /// The normalised searchable sequence of a document: title, space, body.
 /// Returns it with the title's length.
 pub fn doc_chars(title: &str, text: &str) -> (Vec<char>, usize) {
     let mut v = Vec::with_capacity(title.len() / 2 + text.len() / 2 + 1);
-    for c in title.chars() {
-        push_char(c, &mut v);
-    }
+    normalize_into(title, &mut v, &mut None);
     let t = v.len();
     v.push(' ');
-    for c in text.chars() {
-        push_char(c, &mut v);
-    }
+    normalize_into(text, &mut v, &mut None);
     (v, t)
 }
 
 const UNI: u64 = 1 << 42;
 const START: u64 = 2 << 42;
 const END: u64 = 3 << 42;
+const SPACED: u64 = 4 << 42;
 
 fn key_string(k: u64) -> String {
     let a = |x: u64| char::from_u32((x & 0x1F_FFFF) as u32).unwrap_or(' ');
@@ -166,7 +242,8 @@ fn key_string(k: u64) -> String {
         0 => [a(k >> 21), a(k)].iter().collect(),
         1 => a(k).to_string(),
         2 => [WORD_START, a(k)].iter().collect(),
-        _ => [WORD_END, a(k)].iter().collect(),
+        3 => [WORD_END, a(k)].iter().collect(),
+        _ => [a(k >> 21), ' ', a(k)].iter().collect(),
     }
 }
 
@@ -196,10 +273,12 @@ fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
         }
         let p = i as u32;
         v.push((UNI | c as u64, p));
-        if let Some(&n) = s.get(i + 1) {
-            if n != ' ' {
-                v.push(((c as u64) << 21 | n as u64, p));
+        match (s.get(i + 1), s.get(i + 2)) {
+            (Some(' '), Some(&n)) if n != ' ' => {
+                v.push((SPACED | (c as u64) << 21 | n as u64, p));
             }
+            (Some(&n), _) if n != ' ' => v.push(((c as u64) << 21 | n as u64, p)),
+            _ => {}
         }
         if is_word(c) {
             if i == 0 || !is_word(s[i - 1]) {
@@ -247,20 +326,26 @@ struct DocFile<'a> {
 /// offsets are multiples of [`BLOCK`] unless a character that normalises to
 /// several straddles a boundary.
 pub fn blocks(text: &str) -> Vec<(usize, &str)> {
+    let (norm, from) = normalize_mapped(text);
+    let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
     let mut out = Vec::new();
-    let mut start = 0;
-    let mut total = 0usize;
-    let mut block_start = 0usize;
-    let mut buf: Vec<char> = Vec::new();
-    for (i, c) in text.char_indices() {
-        if total - block_start >= BLOCK {
-            out.push((block_start, &text[start..i]));
-            start = i;
-            block_start = total;
+    let (mut start, mut block_start) = (0usize, 0usize);
+    let mut o = BLOCK;
+    while o < norm.len() {
+        // The block ends before the first original character that starts
+        // at or after normalised offset `o`.
+        let mut e = o;
+        while e < norm.len() && from[e] == from[e - 1] {
+            e += 1;
         }
-        buf.clear();
-        push_char(c, &mut buf);
-        total += buf.len();
+        if e >= norm.len() {
+            break;
+        }
+        let b = bytes[from[e]];
+        out.push((block_start, &text[start..b]));
+        start = b;
+        block_start = e;
+        o = e + BLOCK;
     }
     out.push((block_start, &text[start..]));
     out
@@ -268,21 +353,60 @@ pub fn blocks(text: &str) -> Vec<(usize, &str)> {
 
 /// Interface strings the script shows, in the site's language.
 pub fn ui_strings(lang: Lang) -> serde_json::Value {
-    crate::core::i18n::text::search::UI
-        .iter()
-        .map(|(key, t)| (key.to_string(), serde_json::Value::from(t.get(lang))))
-        .collect::<serde_json::Map<_, _>>()
-        .into()
+    match lang {
+        Lang::ZhCn => serde_json::json!({
+            "results": "共 {n} 条结果", "none": "没有找到“{q}”", "more": "显示更多",
+            "all": "全部", "kind": "类型", "column": "栏目", "tag": "标签", "stage": "阶段",
+            "loading": "正在搜索…", "error": "搜索索引加载失败",
+            "brief": "早报", "qa": "问答", "case": "案例拆解", "by": "作者",
+            "suggest": "试试："
+        }),
+        Lang::En => serde_json::json!({
+            "results": "{n} results", "none": "Nothing found for “{q}”", "more": "Show more",
+            "all": "All", "kind": "Kind", "column": "Column", "tag": "Tag", "stage": "Stage",
+            "loading": "Searching…", "error": "The search index could not be loaded",
+            "brief": "Brief", "qa": "Q&A", "case": "Case", "by": "By",
+            "suggest": "Try: "
+        }),
+    }
 }
 
 /// Builds the index of `docs` into `out_dir`. `columns` are (id, name) pairs
 /// for the column facet's labels.
 pub fn write_docs(
-    mut docs: Vec<Doc>,
+    docs: Vec<Doc>,
     columns: &[(String, String)],
     lang: Lang,
     out_dir: &Path,
 ) -> anyhow::Result<Stats> {
+    let (files, mut stats) = build_docs(docs, columns, lang)?;
+    stats.bytes = write_files(&files, out_dir)?;
+    Ok(stats)
+}
+
+/// Builds the index of `docs` in memory: its files as (relative path with
+/// `/` separators, contents) and the figures. `columns` are (id, name)
+/// pairs for the column facet's labels.
+pub fn build_docs(
+    docs: Vec<Doc>,
+    columns: &[(String, String)],
+    lang: Lang,
+) -> anyhow::Result<(Vec<(String, String)>, Stats)> {
+    let never = std::sync::atomic::AtomicBool::new(false);
+    build_cancellable(docs, columns, lang, &[], &never)?
+        .ok_or_else(|| anyhow::anyhow!("the search index build was cancelled"))
+}
+
+/// [`build_docs`], giving up (with `None`) when `cancel` is set: checked
+/// after every 512 documents and between the phases.
+fn build_cancellable(
+    mut docs: Vec<Doc>,
+    columns: &[(String, String)],
+    lang: Lang,
+    hidden: &[String],
+    cancel: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<Option<(Files, Stats)>> {
+    let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
     let started = Instant::now();
     // Newest first, so that document order is recency order.
     docs.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.url.cmp(&b.url)));
@@ -294,17 +418,25 @@ pub fn write_docs(
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
     /// A document's (term, weight) pairs, title length, text length and block starts.
-    type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>);
+    type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>, Vec<String>);
+    let mut vocab: HashMap<String, u32> = HashMap::new();
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
+        if cancelled() {
+            return Ok(None);
+        }
         let per_doc: Vec<DocTerms> = chunk
             .par_iter()
             .map(|d| {
                 let (s, t) = doc_chars(&d.title, &d.text);
                 let starts = blocks(&d.text).iter().map(|b| b.0).collect();
-                (doc_terms(&s), t, s.len(), starts)
+                let words = super::suggest::doc_words(&s);
+                (doc_terms(&s), t, s.len(), starts, words)
             })
             .collect();
-        for (j, (terms, t, len, starts)) in per_doc.into_iter().enumerate() {
+        for (j, (terms, t, len, starts, words)) in per_doc.into_iter().enumerate() {
+            for w in words {
+                *vocab.entry(w).or_default() += 1;
+            }
             let doc = (ci * CHUNK + j) as u32;
             title_len.push(t as u32);
             text_len.push(len as u32);
@@ -339,10 +471,16 @@ pub fn write_docs(
         }
     }
 
+    if cancelled() {
+        return Ok(None);
+    }
     // Encode each term's postings.
     let encoded: Vec<(String, String)> = acc
         .into_par_iter()
         .map(|(k, bytes)| {
+            if cancelled() {
+                return (String::new(), String::new());
+            }
             let full = k >> 42 != 1;
             let mut list: Vec<(u32, Vec<u32>)> = Vec::new();
             let mut uni = codec::Unigrams::default();
@@ -373,6 +511,9 @@ pub fn write_docs(
             (key_string(k), s)
         })
         .collect();
+    if cancelled() {
+        return Ok(None);
+    }
     let n_terms = encoded.len();
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
     let shards = (total / SHARD_TARGET)
@@ -420,7 +561,7 @@ pub fn write_docs(
         }
     }
     let mut facet_json = serde_json::Map::new();
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut files: Vec<(String, String)> = Vec::new();
     let column_name = |id: &str| {
         columns
             .iter()
@@ -446,7 +587,7 @@ pub fn write_docs(
                 .collect();
             let key = format!("f/{facet}-{i}");
             files.push((
-                PathBuf::from(format!("{key}.js")),
+                format!("{key}.js"),
                 js_file(&key, &serde_json::to_string(&codec::encode_list(&gaps))?),
             ));
         }
@@ -454,12 +595,35 @@ pub fn write_docs(
     }
 
     let chunks = super::normalize::table_chunks();
+    let used: std::collections::HashSet<char> = docs
+        .par_iter()
+        .fold(std::collections::HashSet::new, |mut m, d| {
+            m.extend(
+                d.title
+                    .chars()
+                    .chain(d.text.chars())
+                    .filter(|c| !c.is_ascii()),
+            );
+            m
+        })
+        .reduce(std::collections::HashSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let folds = super::normalize::corpus_folds(used.into_iter());
     for (b, v) in &chunks {
         let key = format!("n/{b}");
-        files.push((
-            PathBuf::from(format!("{key}.js")),
-            js_file(&key, &v.to_string()),
-        ));
+        files.push((format!("{key}.js"), js_file(&key, &v.to_string())));
+    }
+    vocab.retain(|w, _| {
+        !hidden
+            .iter()
+            .any(|h| h.split(' ').any(|h| h.len() >= 3 && w.contains(h)))
+    });
+    let vocab_files = super::suggest::vocab_files(&vocab);
+    for (len, v) in &vocab_files {
+        let key = format!("w/{len}");
+        files.push((format!("{key}.js"), js_file(&key, v)));
     }
     let manifest = serde_json::json!({
         "v": VERSION,
@@ -468,33 +632,38 @@ pub fn write_docs(
         "block": BLOCK,
         "lang": lang.tag(),
         "nb": chunks.keys().collect::<Vec<_>>(),
+        "zc": folds,
+        "wl": vocab_files.keys().collect::<Vec<_>>(),
         "tl": codec::encode_list(&title_len),
         "dl": codec::encode_list(&text_len),
         "facets": facet_json,
         "ui": ui_strings(lang),
     });
     files.push((
-        PathBuf::from("index.js"),
+        "index.js".to_string(),
         js_file("index", &manifest.to_string()),
     ));
     for (i, m) in by_shard.iter().enumerate() {
         let key = format!("s/{i}");
         files.push((
-            PathBuf::from(format!("{key}.js")),
+            format!("{key}.js"),
             js_file(&key, &serde_json::to_string(m)?),
         ));
     }
 
+    if cancelled() {
+        return Ok(None);
+    }
     // Per-document files, their text in the site's two-byte code.
     let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
     files.push((
-        PathBuf::from("t.js"),
+        "t.js".to_string(),
         js_file(
             "t",
             &serde_json::to_string(&codec.table.iter().collect::<String>())?,
         ),
     ));
-    let doc_files: Vec<Vec<(PathBuf, String)>> = docs
+    let doc_files: Vec<Vec<(String, String)>> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -515,13 +684,13 @@ pub fn write_docs(
             };
             let key = format!("d/{i}");
             let mut out = vec![(
-                PathBuf::from(format!("{key}.js")),
+                format!("{key}.js"),
                 js_file(&key, &serde_json::to_string(&meta).unwrap_or_default()),
             )];
             for (k, (_, b)) in bl.iter().enumerate().skip(1) {
                 let key = format!("d/{i}-{k}");
                 out.push((
-                    PathBuf::from(format!("{key}.js")),
+                    format!("{key}.js"),
                     js_file(
                         &key,
                         &serde_json::to_string(&codec.encode(b)).unwrap_or_default(),
@@ -533,14 +702,34 @@ pub fn write_docs(
         .collect();
     files.extend(doc_files.into_iter().flatten());
 
-    // Write into a fresh sibling folder, then swap it in.
+    let stats = Stats {
+        docs: n_docs,
+        terms: n_terms,
+        shards: shards as usize,
+        files: files.len(),
+        bytes: files.iter().map(|(_, s)| s.len() as u64).sum(),
+        millis: started.elapsed().as_millis(),
+    };
+    Ok(Some((files, stats)))
+}
+
+/// Writes index files (from [`build_docs`] or [`index_files`]) into a fresh
+/// sibling folder of `out_dir`, then swaps it in for `out_dir`. Returns the
+/// bytes written.
+pub fn write_files(files: &[(String, String)], out_dir: &Path) -> anyhow::Result<u64> {
     let parent = out_dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let tmp = tempfile::Builder::new()
         .prefix(".search-")
         .tempdir_in(parent)
         .map_err(|e| anyhow::anyhow!("cannot create a folder in {}: {e}", parent.display()))?;
-    for sub in ["s", "d", "f", "n"] {
+    let mut dirs: Vec<&str> = files
+        .iter()
+        .filter_map(|(p, _)| p.rsplit_once('/').map(|(d, _)| d))
+        .collect();
+    dirs.sort_unstable();
+    dirs.dedup();
+    for sub in dirs {
         std::fs::create_dir_all(tmp.path().join(sub))?;
     }
     let bytes: u64 = files
@@ -561,14 +750,7 @@ pub fn write_docs(
     let tmp = tmp.keep();
     std::fs::rename(&tmp, out_dir)
         .map_err(|e| anyhow::anyhow!("cannot move the index into {}: {e}", out_dir.display()))?;
-    Ok(Stats {
-        docs: n_docs,
-        terms: n_terms,
-        shards: shards as usize,
-        files: files.len(),
-        bytes,
-        millis: started.elapsed().as_millis(),
-    })
+    Ok(bytes)
 }
 
 /// First code point of the two-byte range used for frequent characters.
@@ -720,6 +902,29 @@ mod tests {
     }
 
     #[test]
+    fn index_in_memory_is_what_is_written() {
+        let docs = vec![Doc {
+            url: "a/".into(),
+            title: "合伙人".into(),
+            text: "私域 复购".into(),
+            kind: "qa".into(),
+            column: "c".into(),
+            ..Doc::default()
+        }];
+        let (files, stats) = build_docs(docs, &[], Lang::ZhCn).unwrap();
+        assert_eq!(stats.files, files.len());
+        assert!(files.iter().any(|(p, _)| p == "index.js"));
+        assert!(files.iter().any(|(p, _)| p == "d/0.js"));
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("search");
+        let bytes = write_files(&files, &out).unwrap();
+        assert_eq!(bytes, stats.bytes);
+        for (p, text) in &files {
+            assert_eq!(&std::fs::read_to_string(out.join(p)).unwrap(), text);
+        }
+    }
+
+    #[test]
     fn terms_of_a_doc() {
         let (s, t) = doc_chars("B站", "GPT-4 合伙");
         assert_eq!(t, 2);
@@ -729,6 +934,16 @@ mod tests {
         assert!(terms.contains(&"合伙".to_string()));
         assert!(terms.contains(&"\u{1}g".to_string()));
         assert!(terms.contains(&"\u{2}t".to_string()));
-        assert!(!terms.iter().any(|t| t.contains(' ')));
+        // "GPT-4 合伙": the space between Latin and Chinese is gone.
+        assert!(terms.contains(&"4合".to_string()));
+        // A single space between two characters is a term of its own.
+        assert!(terms.contains(&"站 g".to_string()));
+        for t in terms.iter().filter(|t| t.contains(' ')) {
+            let c: Vec<char> = t.chars().collect();
+            assert!(
+                c.len() == 3 && c[1] == ' ' && c[0] != ' ' && c[2] != ' ',
+                "{t:?}"
+            );
+        }
     }
 }

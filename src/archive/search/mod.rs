@@ -17,11 +17,13 @@
 //!
 //! May import `core`; must not import `publish`, `book`, `tools`, or
 //! `site`/`serve`.
+//! - [`suggest`]: what to offer when a query finds nothing.
 
 pub(crate) mod codec;
 pub mod index;
 pub mod normalize;
 pub mod query;
+pub(crate) mod suggest;
 
 pub use index::{write_index, Doc, Stats};
 pub use query::{Excerpt, Hit, Index};

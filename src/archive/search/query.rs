@@ -13,13 +13,23 @@
 //! verified by position (bigram `i` must start at `p + i`), so a document is
 //! a result exactly when its normalised title or text contains the term.
 //!
-//! Ranking: more terms found in the title first, then more terms matched
-//! as whole Latin words, then density (matches per million characters),
-//! then recency (documents are numbered newest first).
+//! A quoted phrase may hold single spaces: a character, a space and a
+//! character are one more kind of term (indexed for every single space
+//! between two characters), verified by position like a bigram.
+//!
+//! Ranking ([`rank`]): first, posts where every Latin term also occurs as
+//! a whole word (`rust`, not only inside `trust`); then a score that sums,
+//! per term, its rarity (IDF over the index: a word every post carries
+//! weighs almost nothing) times its saturated frequency, plus a large boost
+//! when the term is in the title; plus a bonus when all the terms with
+//! positions occur close together (60 characters: a sentence; 300: a
+//! paragraph; 1,000); then recency (documents are numbered newest first).
+//! Only `+ - * /` and comparisons of doubles are used, so the script
+//! computes bit-identical scores.
 
 use super::codec::{self, Postings};
 use super::index::{shard_of, TextCodec, BLOCK, VERSION, WORD_END, WORD_START};
-use super::normalize::{is_word, normalize_chars, normalize_mapped, terms};
+use super::normalize::{is_word, normalize_mapped, query_terms};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -45,6 +55,9 @@ pub struct Index {
     shards: u32,
     title_len: Vec<u32>,
     text_len: Vec<u32>,
+    avg_len: f64,
+    /// Word lengths with a vocabulary file (for suggestions).
+    vocab_lens: Vec<usize>,
     /// Facets: name → values.
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Interface language tag of the site.
@@ -86,7 +99,7 @@ pub struct DocMeta {
 }
 
 /// One result, with what ranked it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     /// Document number.
     pub doc: u32,
@@ -94,12 +107,18 @@ pub struct Hit {
     pub title: u32,
     /// Terms found as whole words.
     pub whole: u32,
+    /// Terms found only inside longer Latin words.
+    pub inword: u32,
     /// Matches of all terms.
     pub count: u32,
-    /// Matches per million characters.
-    pub density: u64,
-    /// First match in the body (a document position), if known.
+    /// The ranking score (see the module documentation).
+    pub score: f64,
+    /// Start of the best passage in the body (a document position): the
+    /// 90-character window with the most weight of distinct terms.
     pub body_first: Option<u32>,
+    /// Start of a second passage, at least 120 characters away from the
+    /// first, when it has query words the first lacks.
+    pub body_second: Option<u32>,
     /// Block of the first body match of a one-character term, if any.
     pub body_block: Option<u32>,
 }
@@ -119,7 +138,9 @@ struct TermMatch {
     count: u32,
     title: bool,
     whole: bool,
-    body_first: Option<u32>,
+    /// Match positions (terms of two or more characters): the whole-word
+    /// ones when there are any, else all.
+    pos: Vec<u32>,
     body_block: Option<u32>,
 }
 
@@ -204,11 +225,22 @@ impl Index {
         if !shards.is_power_of_two() {
             bail!("{}: bad shard count; rebuild the index", manifest.display());
         }
+        let avg_len = text_len.iter().map(|&l| l as f64).sum::<f64>() / (docs.max(1) as f64);
         Ok(Index {
             dir: dir.to_path_buf(),
             docs,
             shards,
             title_len,
+            avg_len: avg_len.max(1.0),
+            vocab_lens: m["wl"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_u64())
+                        .map(|v| v as usize)
+                        .collect()
+                })
+                .unwrap_or_default(),
             text_len,
             facets,
             lang: m["lang"].as_str().unwrap_or("zh-CN").to_string(),
@@ -336,7 +368,7 @@ impl Index {
                     count: p.tf[i],
                     title: p.title[i],
                     whole,
-                    body_first: None,
+                    pos: Vec::new(),
                     body_block: p.block[i],
                 });
             }
@@ -347,7 +379,11 @@ impl Index {
         let mut loaded: HashMap<String, usize> = HashMap::new();
         let mut lists: Vec<Postings> = Vec::new();
         for i in 0..t.len() - 1 {
-            let key: String = t[i..i + 2].iter().collect();
+            let key: String = match (t[i], t[i + 1], t.get(i + 2)) {
+                (' ', _, _) => continue,
+                (a, ' ', Some(&b)) => [a, ' ', b].iter().collect(),
+                (a, b, _) => [a, b].iter().collect(),
+            };
             let idx = match loaded.get(&key) {
                 Some(&j) => j,
                 None => match self.postings(&key)? {
@@ -395,12 +431,19 @@ impl Index {
                 continue;
             }
             let tl = self.title_len[doc as usize];
+            // Positions for closeness and passages: the whole-word matches
+            // when there are any (`ai` as a word, not inside "gmail").
+            let wholes: Vec<u32> = matches
+                .iter()
+                .copied()
+                .filter(|&p| whole_at(doc, p))
+                .collect();
             out.push(TermMatch {
                 doc,
                 count: matches.len() as u32,
                 title: matches[0] < tl,
-                whole: matches.iter().any(|&p| whole_at(doc, p)),
-                body_first: matches.iter().copied().find(|&p| p > tl),
+                whole: !wholes.is_empty(),
+                pos: if wholes.is_empty() { matches } else { wholes },
                 body_block: None,
             });
         }
@@ -419,7 +462,7 @@ impl Index {
                 Some(k) => intersect(&k, &d),
             });
         }
-        let terms = terms(&normalize_chars(query));
+        let terms = query_terms(query);
         if terms.is_empty() {
             return Ok(Vec::new());
         }
@@ -431,45 +474,192 @@ impl Index {
             }
             per_term.push(m);
         }
-        per_term.sort_by_key(|m| m.len());
+        // Rarity of each term, in query order.
+        let n = self.docs as f64;
+        let weights: Vec<f64> = per_term.iter().map(|m| idf(n, m.len() as f64)).collect();
+        let mut order: Vec<usize> = (0..per_term.len()).collect();
+        order.sort_by_key(|&j| per_term[j].len());
         let mut hits: Vec<Hit> = Vec::new();
-        'doc: for m0 in &per_term[0] {
+        let mut found: Vec<&TermMatch> = Vec::with_capacity(terms.len());
+        'doc: for m0 in &per_term[order[0]] {
             if let Some(k) = &keep {
                 if k.binary_search(&m0.doc).is_err() {
                     continue;
                 }
             }
-            let mut h = Hit {
-                doc: m0.doc,
-                title: 0,
-                whole: 0,
-                count: 0,
-                density: 0,
-                body_first: None,
-                body_block: None,
-            };
+            found.clear();
             for list in &per_term {
                 let Ok(i) = list.binary_search_by_key(&m0.doc, |m| m.doc) else {
                     continue 'doc;
                 };
-                let m = &list[i];
-                h.title += m.title as u32;
-                h.whole += m.whole as u32;
-                h.count += m.count;
-                h.body_first = min_opt(h.body_first, m.body_first);
-                h.body_block = min_opt(h.body_block, m.body_block);
+                found.push(&list[i]);
             }
-            h.density = h.count as u64 * 1_000_000 / (self.text_len[h.doc as usize].max(1) as u64);
-            hits.push(h);
+            hits.push(self.score(m0.doc, &found, &weights, &terms));
         }
-        hits.sort_by(|a, b| {
-            b.title
-                .cmp(&a.title)
-                .then(b.whole.cmp(&a.whole))
-                .then(b.density.cmp(&a.density))
-                .then(a.doc.cmp(&b.doc))
-        });
+        rank(&mut hits);
         Ok(hits)
+    }
+
+    /// Scores one document from its matches of every term (in query order).
+    fn score(&self, doc: u32, found: &[&TermMatch], weights: &[f64], terms: &[Vec<char>]) -> Hit {
+        let tl = self.title_len[doc as usize];
+        let dl = self.text_len[doc as usize] as f64;
+        let norm = 1.2 * (0.25 + 0.75 * dl / self.avg_len);
+        let mut h = Hit {
+            doc,
+            title: 0,
+            whole: 0,
+            inword: 0,
+            count: 0,
+            score: 0.0,
+            body_first: None,
+            body_second: None,
+            body_block: None,
+        };
+        for (j, m) in found.iter().enumerate() {
+            let tf = m.count as f64;
+            let tfs = tf * 2.2 / (tf + norm);
+            let boost = if m.title { 3.0 } else { 0.0 };
+            h.score += weights[j] * (tfs + boost);
+            h.title += m.title as u32;
+            h.whole += m.whole as u32;
+            h.inword += !m.whole as u32;
+            h.count += m.count;
+            h.body_block = min_opt(h.body_block, m.body_block);
+        }
+        // Proximity of the terms that have positions.
+        let with_pos: Vec<usize> = (0..found.len())
+            .filter(|&j| !found[j].pos.is_empty())
+            .collect();
+        if with_pos.len() >= 2 {
+            let lists: Vec<&[u32]> = with_pos.iter().map(|&j| &found[j].pos[..]).collect();
+            let span = min_span(&lists);
+            let bonus = if span <= 60 {
+                3.0
+            } else if span <= 300 {
+                2.0
+            } else if span <= 1000 {
+                1.0
+            } else {
+                0.0
+            };
+            let mut w = 0.0;
+            for &j in &with_pos {
+                w += weights[j];
+            }
+            h.score += bonus * w;
+        }
+        // The best passage: the window of 90 characters from a body match
+        // holding the most weight of distinct terms (then the earliest).
+        let mut spots: Vec<(u32, usize)> = Vec::new();
+        for (j, m) in found.iter().enumerate() {
+            spots.extend(m.pos.iter().filter(|&&p| p > tl).map(|&p| (p, j)));
+        }
+        spots.sort_unstable();
+        let mut best: Option<(f64, u32)> = None;
+        let mut seen = vec![false; found.len()];
+        for (i, &(p, _)) in spots.iter().enumerate() {
+            seen.iter_mut().for_each(|x| *x = false);
+            let mut w = 0.0;
+            for &(q, j) in &spots[i..] {
+                if q >= p + PASSAGE {
+                    break;
+                }
+                if !seen[j] {
+                    seen[j] = true;
+                    w += weights[j] * terms[j].len().min(4) as f64;
+                }
+            }
+            if best.is_none_or(|(bw, _)| w > bw) {
+                best = Some((w, p));
+            }
+        }
+        h.body_first = best.map(|b| b.1);
+        // A second passage, with the words the first lacks.
+        if let Some((_, p1)) = best {
+            let mut in_first = vec![false; found.len()];
+            for &(q, j) in &spots {
+                if q >= p1 && q < p1 + PASSAGE {
+                    in_first[j] = true;
+                }
+            }
+            let mut second: Option<(f64, u32)> = None;
+            for (i, &(p, _)) in spots.iter().enumerate() {
+                if p.abs_diff(p1) < SECOND_GAP {
+                    continue;
+                }
+                seen.iter_mut().for_each(|x| *x = false);
+                let mut w = 0.0;
+                for &(q, j) in &spots[i..] {
+                    if q >= p + PASSAGE {
+                        break;
+                    }
+                    if !seen[j] && !in_first[j] {
+                        seen[j] = true;
+                        w += weights[j] * terms[j].len().min(4) as f64;
+                    }
+                }
+                if w > 0.0 && second.is_none_or(|(bw, _)| w > bw) {
+                    second = Some((w, p));
+                }
+            }
+            h.body_second = second.map(|b| b.1);
+        }
+        h
+    }
+
+    /// Suggestions for a query that finds nothing (see [`super::suggest`]):
+    /// the query with its misspelt Latin words replaced, and the query
+    /// without its rarest word. Filters play no part.
+    pub fn suggest(&self, query: &str) -> anyhow::Result<Vec<String>> {
+        use super::suggest::{nearest, spellable, term_text, MAX_EDITS};
+        let terms = query_terms(query);
+        let mut df = Vec::with_capacity(terms.len());
+        for t in &terms {
+            df.push(self.eval_term(t)?.len());
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut fixed = terms.clone();
+        let mut any = false;
+        for (j, t) in terms.iter().enumerate() {
+            if df[j] > 0 || !spellable(t) {
+                continue;
+            }
+            let mut words: Vec<(String, u32)> = Vec::new();
+            for len in t.len().saturating_sub(MAX_EDITS)..=t.len() + MAX_EDITS {
+                if self.vocab_lens.contains(&len) {
+                    let v = read_payload(&self.dir.join(format!("w/{len}.js")))?;
+                    words.extend(serde_json::from_value::<Vec<(String, u32)>>(v)?);
+                }
+            }
+            if let Some(w) = nearest(t, words.iter()) {
+                fixed[j] = w.chars().collect();
+                any = true;
+            }
+        }
+        let join = |ts: &[&Vec<char>]| -> String {
+            ts.iter()
+                .map(|t| term_text(t))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if any {
+            out.push(join(&fixed.iter().collect::<Vec<_>>()));
+        }
+        if terms.len() >= 2 {
+            let rare = (0..terms.len()).min_by_key(|&j| df[j]).unwrap_or(0);
+            let rest: Vec<&Vec<char>> = terms
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != rare)
+                .map(|(_, t)| t)
+                .collect();
+            let s = join(&rest);
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        Ok(out)
     }
 
     fn decode_text(&self, s: &str) -> anyhow::Result<String> {
@@ -499,10 +689,32 @@ impl Index {
         self.decode_text(v.as_str().unwrap_or_default())
     }
 
-    /// An excerpt of a hit's text around its first body match, with every
-    /// term's occurrences highlighted.
+    /// The excerpt of a hit: its best passage, and its second passage
+    /// (after a space) when it has one, with every term's occurrences
+    /// highlighted.
     pub fn excerpt(&self, hit: &Hit, meta: &DocMeta, query: &str) -> anyhow::Result<Excerpt> {
-        let terms = terms(&normalize_chars(query));
+        let terms = query_terms(query);
+        let mut ex = self.passage(hit, hit.body_first, meta, &terms)?;
+        if let Some(p) = hit.body_second {
+            let two = self.passage(hit, Some(p), meta, &terms)?;
+            let shift = ex.text.chars().count() + 1;
+            ex.text.push(' ');
+            ex.text.push_str(&two.text);
+            ex.highlights
+                .extend(two.highlights.iter().map(|&(s, e)| (s + shift, e + shift)));
+        }
+        Ok(ex)
+    }
+
+    /// The excerpt around the body position `at` (or, without one, the
+    /// first match in the block of the first one-character match).
+    fn passage(
+        &self,
+        hit: &Hit,
+        at: Option<u32>,
+        meta: &DocMeta,
+        terms: &[Vec<char>],
+    ) -> anyhow::Result<Excerpt> {
         let start_of = |k: usize| -> usize {
             meta.o
                 .as_ref()
@@ -510,7 +722,7 @@ impl Index {
                 .unwrap_or(k * BLOCK)
         };
         let tl = self.title_len[hit.doc as usize];
-        let x = hit.body_first.map(|p| (p - tl - 1) as usize);
+        let x = at.map(|p| p.saturating_sub(tl + 1) as usize);
         let (k0, k1) = match x {
             None => {
                 let k = hit
@@ -542,7 +754,7 @@ impl Index {
             x.map(|x| x - start_of(k0)),
             k0 > 0,
             k1 + 1 < meta.n,
-            &terms,
+            terms,
         ))
     }
 }
@@ -618,6 +830,65 @@ pub fn make_excerpt(
             .into_iter()
             .map(|(s, e)| (s - os + lead, e - os + lead))
             .collect(),
+    }
+}
+
+/// Width of a passage, in normalised characters.
+const PASSAGE: u32 = 90;
+/// Least distance between the starts of two passages (their excerpts,
+/// 30 characters before and 90 after, do not overlap).
+const SECOND_GAP: u32 = 120;
+
+/// The rarity weight of a term found in `df` of `n` documents:
+/// log2((n + 1) / df), at least 0.1, with log2 computed as the exponent
+/// plus the linear interpolation of the mantissa (exact in any IEEE
+/// double arithmetic, so the script gets the same number).
+pub fn idf(n: f64, df: f64) -> f64 {
+    let mut x = (n + 1.0) / df.max(1.0);
+    let mut e = 0.0;
+    while x >= 2.0 {
+        x /= 2.0;
+        e += 1.0;
+    }
+    let l = if x > 1.0 { e + (x - 1.0) } else { e };
+    if l < 0.1 {
+        0.1
+    } else {
+        l
+    }
+}
+
+/// Sorts hits: fewer terms found only inside longer Latin words first, then
+/// higher score, then newer (lower document number).
+pub fn rank(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        a.inword
+            .cmp(&b.inword)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.doc.cmp(&b.doc))
+    });
+}
+
+/// The smallest distance between the first and last of a choice of one
+/// position from each (sorted, non-empty) list.
+fn min_span(lists: &[&[u32]]) -> u32 {
+    let mut idx = vec![0usize; lists.len()];
+    let mut best = u32::MAX;
+    loop {
+        let mut lo = (u32::MAX, 0usize);
+        let mut hi = 0u32;
+        for (k, l) in lists.iter().enumerate() {
+            let v = l[idx[k]];
+            if v < lo.0 {
+                lo = (v, k);
+            }
+            hi = hi.max(v);
+        }
+        best = best.min(hi - lo.0);
+        idx[lo.1] += 1;
+        if idx[lo.1] >= lists[lo.1].len() {
+            return best;
+        }
     }
 }
 

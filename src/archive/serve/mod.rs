@@ -18,6 +18,7 @@
 //! `publish`, `book` or `tools`.
 
 pub(crate) mod preview;
+pub(crate) mod search_worker;
 
 use crate::core::config::Lang;
 use crate::core::markdown::escape_text;
@@ -140,32 +141,56 @@ pub fn run(root: &Path, opts: ServeOptions) -> anyhow::Result<()> {
         .map(|c| c.config.members_file.clone())
         .unwrap_or_else(|| PathBuf::from("content/members.yaml"));
     let watcher = watch::Watcher::start(&root, &members_file)?;
+    // The search index is built on a worker after a quiet moment; an edit
+    // cancels it and never waits for it.
+    let quiet = Duration::from_millis(500);
+    let mut last_event = Instant::now();
+    let mut worker: Option<(search_worker::SearchWorker, Instant)> = None;
     while !stop.load(Ordering::SeqCst) {
-        let batch = match watcher.events.recv_timeout(Duration::from_millis(500)) {
+        let wait = if worker.is_some() {
+            Duration::from_millis(25)
+        } else {
+            quiet
+        };
+        let batch = match watcher.events.recv_timeout(wait) {
             Ok(b) => b,
             Err(RecvTimeoutError::Timeout) => {
-                // Quiet for a moment: bring the search index up to date.
-                if preview.search_stale() {
-                    let t = Instant::now();
-                    match preview.refresh_search() {
-                        Ok(()) => {
-                            if let Ok(mut s) = snapshot.write() {
-                                *s = Arc::new(snapshot_of(&preview));
+                if let Some((w, t)) = &worker {
+                    if let Some((gen, built)) = w.poll() {
+                        match built {
+                            Ok(Some((files, _))) => {
+                                if preview.install_search(gen, files) {
+                                    if let Ok(mut s) = snapshot.write() {
+                                        *s = Arc::new(snapshot_of(&preview));
+                                    }
+                                    if std::env::var_os("QUNSHU_TRACE").is_some() {
+                                        println!(
+                                            "  search index rebuilt in {:.0} ms (in the background)",
+                                            t.elapsed().as_secs_f64() * 1000.0
+                                        );
+                                    }
+                                }
                             }
-                            if std::env::var_os("QUNSHU_TRACE").is_some() {
-                                println!(
-                                    "  search index rebuilt in {:.0} ms",
-                                    t.elapsed().as_secs_f64() * 1000.0
-                                );
-                            }
+                            Ok(None) => {}
+                            Err(e) => eprintln!("search index: {e:#}"),
                         }
-                        Err(e) => eprintln!("search index: {e:#}"),
+                        worker = None;
+                    }
+                } else if last_event.elapsed() >= quiet && preview.search_stale() {
+                    // Quiet for a moment: bring the search index up to date.
+                    if let Some((gen, job)) = preview.search_job() {
+                        worker =
+                            Some((search_worker::SearchWorker::start(gen, job), Instant::now()));
                     }
                 }
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        last_event = Instant::now();
+        if let Some((w, _)) = &worker {
+            w.cancel();
+        }
         let seen = Instant::now();
         let mut paths = match watch::Watcher::changed_paths(batch) {
             Ok(p) => p,

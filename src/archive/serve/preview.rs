@@ -130,6 +130,9 @@ pub struct Preview {
     order: Vec<usize>,
     /// The search index does not reflect the last render yet.
     search_stale: bool,
+    /// Counts renders that changed posts: a search index built from an
+    /// older render is not installed.
+    search_gen: u64,
     now: DateTime<Utc>,
     /// Diagnostics (errors and warnings) of the current content.
     diags: Diagnostics,
@@ -156,6 +159,7 @@ impl Preview {
             cards: HashMap::new(),
             order: Vec::new(),
             search_stale: false,
+            search_gen: 0,
             dirty: HashSet::new(),
             need_full_render: true,
             theme: None,
@@ -176,33 +180,51 @@ impl Preview {
     }
 
     /// Rebuilds the search index (the `search/` files the theme's search box
-    /// reads) from the posts of the last render. `serve` calls this when no
-    /// file has changed for a moment, so it never delays a reload.
+    /// reads) from the posts of the last render, here and now. `serve`
+    /// builds it on a worker instead ([`Preview::search_job`]).
     pub fn refresh_search(&mut self) -> anyhow::Result<()> {
-        if !self.search_stale || self.error().is_some() {
-            return Ok(());
-        }
-        let Some(state) = self.state.as_ref() else {
+        let Some((gen, job)) = self.search_job() else {
             return Ok(());
         };
+        let never = std::sync::atomic::AtomicBool::new(false);
+        if let Some((files, _)) = job.run(&never)? {
+            self.install_search(gen, files);
+        }
+        Ok(())
+    }
+
+    /// What building the search index of the last render takes (owned, for
+    /// another thread), with the render generation it belongs to; `None`
+    /// when the index is up to date or the content has errors.
+    pub fn search_job(&self) -> Option<(u64, crate::archive::search::index::IndexJob)> {
+        if !self.search_stale || self.error().is_some() {
+            return None;
+        }
+        let state = self.state.as_ref()?;
         let c = &state.community;
         let posts: Vec<&crate::core::content::Post> =
             self.order.iter().map(|&i| &c.posts[i]).collect();
-        let tmp = tempfile::tempdir()?;
-        crate::archive::search::write_index(c, &posts, tmp.path())?;
+        Some((
+            self.search_gen,
+            crate::archive::search::index::IndexJob::of(c, &posts),
+        ))
+    }
+
+    /// Puts index files built for generation `gen` in place of the old
+    /// ones, unless posts changed since (then it returns false and the
+    /// index stays stale).
+    pub fn install_search(&mut self, gen: u64, files: Vec<(String, String)>) -> bool {
+        if gen != self.search_gen || !self.search_stale {
+            return false;
+        }
         let prefix = format!("{}/", crate::archive::search::DIR);
         retain_pages(&mut self.pages, |k| !k.starts_with(&prefix));
-        for e in walkdir::WalkDir::new(tmp.path()) {
-            let e = e?;
-            if !e.file_type().is_file() {
-                continue;
-            }
-            let rel = crate::core::slug::to_slash(e.path().strip_prefix(tmp.path())?);
+        for (rel, text) in files {
             self.pages
-                .insert(format!("{prefix}{rel}"), Arc::new(std::fs::read(e.path())?));
+                .insert(format!("{prefix}{rel}"), Arc::new(text.into_bytes()));
         }
         self.search_stale = false;
-        Ok(())
+        true
     }
 
     /// The site's pages as last rendered without errors.
@@ -503,7 +525,10 @@ impl Preview {
             .into_iter()
             .map(|(i, card)| (ids[i], card))
             .collect();
-        self.search_stale |= full || !self.dirty.is_empty();
+        if full || !self.dirty.is_empty() {
+            self.search_stale = true;
+            self.search_gen += 1;
+        }
         self.dirty.clear();
         phase("store", &mut report);
         report.full = full;

@@ -158,12 +158,18 @@
     var self = this;
     blocks.forEach(function (b) { self.avail[b] = 1; });
   }
-  Norm.prototype.need = function (strings) {
+  /* Ideograph blocks hold only traditional -> simplified folds; the text
+   * of the archive needs only the folds the manifest lists (zc), so their
+   * chunks are loaded for queries only (normalize.rs, query_only_chunk). */
+  function queryOnly(cp) {
+    return (cp >= 0x3400 && cp <= 0x9fff) || (cp >= 0x20000 && cp <= 0x2f7ff) || (cp >= 0x2fa20 && cp <= 0x3134f);
+  }
+  Norm.prototype.need = function (strings, query) {
     var self = this, want = {}, loads = [];
     strings.forEach(function (s) {
       for (var ch of s) {
         var cp = ch.codePointAt(0), b = cp >> 8;
-        if (cp >= 128 && self.avail[b] && !self.done[b]) want[b] = 1;
+        if (cp >= 128 && self.avail[b] && !self.done[b] && (query || !queryOnly(cp))) want[b] = 1;
       }
     });
     Object.keys(want).forEach(function (b) {
@@ -182,7 +188,6 @@
       else out.push(cp);
       return;
     }
-    if (cp >= 0x4e00 && cp <= 0x9fff) { out.push(cp); return; }
     if (cp >= 0xac00 && cp <= 0xd7a3) {
       var s = cp - 0xac00;
       out.push(0x1100 + ((s / 588) | 0), 0x1161 + (((s % 588) / 28) | 0));
@@ -192,31 +197,77 @@
     var v = this.m.get(cp);
     if (v === undefined) out.push(cp); else for (var i = 0; i < v.length; i++) out.push(v[i]);
   };
-  /* Normalised code points of s, and for each the index of its source code point. */
+  function isWord(c) { return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x300 && c <= 0x36f); }
+  function isIdeo(c) {
+    return (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0x20000 && c <= 0x3134f);
+  }
+  /* Normalised code points of s, and for each the index of its source code
+   * point; space runs become one space, and vanish between an ideograph and
+   * a Latin letter or digit (normalize.rs, normalize_into). */
   Norm.prototype.mapped = function (s) {
-    var cps = [], from = [], i = 0;
+    var cps = [], from = [], i = 0, buf = [], pending = -1;
     for (var ch of s) {
-      var before = cps.length;
-      this.push(ch.codePointAt(0), cps);
-      for (var j = before; j < cps.length; j++) from.push(i);
+      buf.length = 0;
+      this.push(ch.codePointAt(0), buf);
+      for (var j = 0; j < buf.length; j++) {
+        var d = buf[j];
+        if (d === 32) { if (pending < 0) pending = i; continue; }
+        if (pending >= 0) {
+          var p = cps.length ? cps[cps.length - 1] : -1;
+          if (!(p >= 0 && ((isIdeo(p) && isWord(d)) || (isWord(p) && isIdeo(d))))) { cps.push(32); from.push(pending); }
+          pending = -1;
+        }
+        cps.push(d);
+        from.push(i);
+      }
       i++;
     }
+    if (pending >= 0) { cps.push(32); from.push(pending); }
     return { cps: cps, from: from };
   };
+  /* The terms of a query (normalize.rs, query_terms): words split at spaces
+   * and CJK/full-width punctuation; "..." / “...” / 「...」 / 『...』 is one
+   * phrase, single spaces kept. */
+  var CLOSE = { 0x22: 0x22, 0xff02: 0xff02, 0x201c: 0x201d, 0x300c: 0x300d, 0x300e: 0x300f };
+  function isSep(c) {
+    return (c >= 0x3000 && c <= 0x303f) || (c >= 0xff01 && c <= 0xff0f) || (c >= 0xff1a && c <= 0xff20) ||
+      (c >= 0xff3b && c <= 0xff40) || (c >= 0xff5b && c <= 0xff65) || (c >= 0xfe10 && c <= 0xfe1f) ||
+      (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0x2012 && c <= 0x2027) || c === 0xb7 || c === 0x30fb;
+  }
   Norm.prototype.terms = function (q) {
-    var cps = this.mapped(q).cps, out = [], seen = {}, cur = [];
-    cps.push(32);
-    cps.forEach(function (c) {
-      if (c !== 32) { cur.push(c); return; }
-      if (cur.length) {
-        var k = String.fromCodePoint.apply(null, cur);
-        if (!seen[k]) { seen[k] = 1; out.push(cur); }
+    var self = this, chars = Array.from(q), out = [], seen = {}, word = '';
+    var add = function (t) {
+      if (!t.length) return;
+      var k = String.fromCodePoint.apply(null, t);
+      if (!seen[k]) { seen[k] = 1; out.push(t); }
+    };
+    var flush = function () {
+      var cur = [];
+      self.mapped(word).cps.concat([32]).forEach(function (c) {
+        if (c !== 32) cur.push(c); else { add(cur); cur = []; }
+      });
+      word = '';
+    };
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i].codePointAt(0), close = CLOSE[c];
+      if (close !== undefined) {
+        var j = -1;
+        for (var k = i + 1; k < chars.length; k++) if (chars[k].codePointAt(0) === close) { j = k; break; }
+        if (j >= 0) {
+          flush();
+          var t = self.mapped(chars.slice(i + 1, j).join('')).cps, a = 0, b = t.length;
+          while (a < b && t[a] === 32) a++;
+          while (b > a && t[b - 1] === 32) b--;
+          add(t.slice(a, b));
+          i = j;
+          continue;
+        }
       }
-      cur = [];
-    });
+      if (WS.test(chars[i]) || c === 0x22 || isSep(c)) flush(); else word += chars[i];
+    }
+    flush();
     return out;
   };
-  function isWord(c) { return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0x300 && c <= 0x36f); }
 
   function shardOf(term, n) {
     var h = 0x811c9dc5;
@@ -236,11 +287,17 @@
     var self = this;
     if (!self.ready) {
       self.ready = self.get('index').then(function (m) {
-        if (m.v !== 1) throw new Error('index version');
+        if (m.v !== 2) throw new Error('index version');
         self.m = m;
         self.norm = new Norm(self.get, m.nb);
+        (m.zc || []).forEach(function (e) {
+          self.norm.m.set(e[0], Array.from(e[1]).map(function (c) { return c.codePointAt(0); }));
+        });
         self.tl = decodeList(m.tl);
         self.dl = decodeList(m.dl);
+        var sum = 0;
+        for (var i = 0; i < self.dl.length; i++) sum += self.dl[i];
+        self.avg = Math.max(sum / Math.max(m.docs, 1), 1);
         return self;
       });
       self.ready.catch(function () { self.ready = null; });
@@ -270,11 +327,17 @@
       isWord(first) ? self.postings(cp([1, first]), true) : Promise.resolve(null),
       isWord(last) ? self.postings(cp([2, last]), true) : Promise.resolve(null),
     ];
-    var keys = [];
+    var keys = [], gk = [];
+    /* The gram at offset i: a pair, or character-space-character in a phrase. */
+    var gram = function (i) {
+      if (t[i] === 32) return null;
+      return t[i + 1] === 32 && i + 2 < len ? cp([t[i], 32, t[i + 2]]) : cp(t.slice(i, i + 2));
+    };
     if (len === 1) need.push(self.postings(cp(t), false));
     else for (var i = 0; i < len - 1; i++) {
-      var k = cp(t.slice(i, i + 2));
-      if (keys.indexOf(k) < 0) { keys.push(k); need.push(self.postings(k, true)); }
+      var k = gram(i);
+      gk.push(k);
+      if (k !== null && keys.indexOf(k) < 0) { keys.push(k); need.push(self.postings(k, true)); }
     }
     return Promise.all(need).then(function (got) {
       var starts = got[0], ends = got[1], out = [];
@@ -297,14 +360,14 @@
               }
             }
           }
-          out.push({ doc: doc, count: p.tf[i], title: p.title[i], whole: whole, bodyFirst: null, bodyBlock: p.block[i] });
+          out.push({ doc: doc, count: p.tf[i], title: p.title[i], whole: whole, pos: [], bodyBlock: p.block[i] });
         }
         return out;
       }
       var lists = got.slice(2);
       if (lists.some(function (l) { return !l; })) return out;
       var grams = [];
-      for (var o = 0; o < len - 1; o++) grams.push([o, lists[keys.indexOf(cp(t.slice(o, o + 2)))]]);
+      for (var o = 0; o < len - 1; o++) if (gk[o] !== null) grams.push([o, lists[keys.indexOf(gk[o])]]);
       grams.sort(function (a, b) { return a[1].docs.length - b[1].docs.length || a[0] - b[0]; });
       var cand = grams[0][1].docs;
       for (var g = 1; g < grams.length; g++) {
@@ -326,52 +389,193 @@
           if (ok) matches.push(p);
         }
         if (!matches.length) return;
-        var tl = self.tl[doc], bodyFirst = null, whole = false;
-        for (var m = 0; m < matches.length; m++) {
-          if (bodyFirst === null && matches[m] > tl) bodyFirst = matches[m];
-          if (!whole) whole = wholeAt(doc, matches[m]);
-        }
-        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: whole, bodyFirst: bodyFirst, bodyBlock: null });
+        /* Positions for closeness and passages: the whole-word matches when there are any. */
+        var tl = self.tl[doc], wholes = matches.filter(function (p) { return wholeAt(doc, p); });
+        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: wholes.length > 0, pos: wholes.length ? wholes : matches, bodyBlock: null });
       });
       return out;
     });
+  };
+  /* Rarity weight (query.rs, idf): log2((n + 1) / df) by exponent plus
+   * linear mantissa, at least 0.1; exact in doubles. */
+  function idf(n, df) {
+    var x = (n + 1) / Math.max(df, 1), e = 0;
+    while (x >= 2) { x /= 2; e += 1; }
+    var l = x > 1 ? e + (x - 1) : e;
+    return l < 0.1 ? 0.1 : l;
+  }
+  function minSpan(lists) {
+    var idx = lists.map(function () { return 0; }), best = Infinity;
+    for (;;) {
+      var lo = Infinity, lk = 0, hi = 0;
+      for (var k = 0; k < lists.length; k++) {
+        var v = lists[k][idx[k]];
+        if (v < lo) { lo = v; lk = k; }
+        if (v > hi) hi = v;
+      }
+      best = Math.min(best, hi - lo);
+      if (++idx[lk] >= lists[lk].length) return best;
+    }
+  }
+  var PASSAGE = 90, SECOND_GAP = 120;
+  /* One document's hit from its matches of every term, in query order (query.rs, score). */
+  Engine.prototype.score = function (doc, found, weights, terms) {
+    var tl = this.tl[doc], dl = this.dl[doc], norm = 1.2 * (0.25 + 0.75 * dl / this.avg);
+    var h = { doc: doc, title: 0, whole: 0, inword: 0, count: 0, score: 0, bodyFirst: null, bodySecond: null, bodyBlock: null };
+    var j, m;
+    for (j = 0; j < found.length; j++) {
+      m = found[j];
+      var tf = m.count, tfs = tf * 2.2 / (tf + norm), boost = m.title ? 3 : 0;
+      h.score += weights[j] * (tfs + boost);
+      h.title += m.title ? 1 : 0;
+      h.whole += m.whole ? 1 : 0;
+      h.inword += m.whole ? 0 : 1;
+      h.count += m.count;
+      if (m.bodyBlock !== null) h.bodyBlock = h.bodyBlock === null ? m.bodyBlock : Math.min(h.bodyBlock, m.bodyBlock);
+    }
+    var withPos = [];
+    for (j = 0; j < found.length; j++) if (found[j].pos.length) withPos.push(j);
+    if (withPos.length >= 2) {
+      var span = minSpan(withPos.map(function (j) { return found[j].pos; }));
+      var bonus = span <= 60 ? 3 : span <= 300 ? 2 : span <= 1000 ? 1 : 0, w = 0;
+      for (var q = 0; q < withPos.length; q++) w += weights[withPos[q]];
+      h.score += bonus * w;
+    }
+    var spots = [];
+    for (j = 0; j < found.length; j++) {
+      var ps = found[j].pos;
+      for (var i = 0; i < ps.length; i++) if (ps[i] > tl) spots.push([ps[i], j]);
+    }
+    spots.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var best = null, bw = 0;
+    for (var s = 0; s < spots.length; s++) {
+      var p = spots[s][0], seen = {}, ww = 0;
+      for (var r = s; r < spots.length && spots[r][0] < p + PASSAGE; r++) {
+        var t = spots[r][1];
+        if (!seen[t]) { seen[t] = 1; ww += weights[t] * Math.min(terms[t].length, 4); }
+      }
+      if (best === null || ww > bw) { best = p; bw = ww; }
+    }
+    h.bodyFirst = best;
+    /* A second passage, at least SECOND_GAP away, with the words the first lacks. */
+    if (best !== null) {
+      var inFirst = {}, second = null, sw = 0;
+      spots.forEach(function (sp) { if (sp[0] >= best && sp[0] < best + PASSAGE) inFirst[sp[1]] = 1; });
+      for (var s2 = 0; s2 < spots.length; s2++) {
+        var p2 = spots[s2][0];
+        if (Math.abs(p2 - best) < SECOND_GAP) continue;
+        var seen2 = {}, w2 = 0;
+        for (var r2 = s2; r2 < spots.length && spots[r2][0] < p2 + PASSAGE; r2++) {
+          var t2 = spots[r2][1];
+          if (!seen2[t2] && !inFirst[t2]) { seen2[t2] = 1; w2 += weights[t2] * Math.min(terms[t2].length, 4); }
+        }
+        if (w2 > 0 && (second === null || w2 > sw)) { second = p2; sw = w2; }
+      }
+      h.bodySecond = second;
+    }
+    return h;
   };
   /* Ranked hits for a query; filters is a list of [facet, value]. */
   Engine.prototype.search = function (query, filters) {
     var self = this;
     return self.open().then(function () {
-      return self.norm.need([query]);
+      return self.norm.need([query], true);
     }).then(function () {
       var terms = self.norm.terms(query);
       if (!terms.length) return [];
       return Promise.all(terms.map(function (t) { return self.evalTerm(t); })).then(function (per) {
         if (per.some(function (m) { return !m.length; })) return [];
         return Promise.all((filters || []).map(function (f) { return self.facetDocs(f[0], f[1]); })).then(function (fs) {
-          per.sort(function (a, b) { return a.length - b.length; });
+          var weights = per.map(function (m) { return idf(self.m.docs, m.length); });
+          var order = per.map(function (_, j) { return j; });
+          order.sort(function (a, b) { return per[a].length - per[b].length || a - b; });
           var keep = null;
           fs.forEach(function (d) { keep = keep === null ? d : intersect(keep, d); });
           var hits = [];
-          per[0].forEach(function (m0) {
+          per[order[0]].forEach(function (m0) {
             if (keep !== null && !has(keep, m0.doc)) return;
-            var h = { doc: m0.doc, title: 0, whole: 0, count: 0, density: 0, bodyFirst: null, bodyBlock: null };
+            var found = [];
             for (var i = 0; i < per.length; i++) {
               var list = per[i], lo = 0, hi = list.length;
               while (lo < hi) { var mid = (lo + hi) >>> 1; if (list[mid].doc < m0.doc) lo = mid + 1; else hi = mid; }
               if (lo >= list.length || list[lo].doc !== m0.doc) return;
-              var m = list[lo];
-              h.title += m.title ? 1 : 0;
-              h.whole += m.whole ? 1 : 0;
-              h.count += m.count;
-              if (m.bodyFirst !== null) h.bodyFirst = h.bodyFirst === null ? m.bodyFirst : Math.min(h.bodyFirst, m.bodyFirst);
-              if (m.bodyBlock !== null) h.bodyBlock = h.bodyBlock === null ? m.bodyBlock : Math.min(h.bodyBlock, m.bodyBlock);
+              found.push(list[lo]);
             }
-            h.density = Math.floor((h.count * 1000000) / Math.max(self.dl[h.doc], 1));
-            hits.push(h);
+            hits.push(self.score(m0.doc, found, weights, terms));
           });
           hits.sort(function (a, b) {
-            return b.title - a.title || b.whole - a.whole || b.density - a.density || a.doc - b.doc;
+            return a.inword - b.inword || b.score - a.score || a.doc - b.doc;
           });
           return hits;
+        });
+      });
+    });
+  };
+  /* ---- suggestions (src/search/suggest.rs) ---- */
+  function osa(a, b) {
+    var n = a.length, m = b.length, d = [], i, j;
+    for (i = 0; i <= n; i++) { d.push([i]); }
+    for (j = 0; j <= m; j++) d[0][j] = j;
+    for (i = 1; i <= n; i++) {
+      for (j = 1; j <= m; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+        d[i][j] = v;
+      }
+    }
+    return d[n][m];
+  }
+  function termText(t) {
+    var s = String.fromCodePoint.apply(null, t);
+    return t.indexOf(32) >= 0 ? '"' + s + '"' : s;
+  }
+  function cmpStr(a, b) {
+    var x = Array.from(a).map(function (c) { return c.codePointAt(0); }), y = Array.from(b).map(function (c) { return c.codePointAt(0); });
+    for (var i = 0; i < x.length && i < y.length; i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return x.length - y.length;
+  }
+  /* What to offer when a query finds nothing: its misspelt Latin words
+   * replaced by the nearest indexed word, and the query without its rarest word. */
+  Engine.prototype.suggest = function (query) {
+    var self = this;
+    return self.open().then(function () {
+      return self.norm.need([query], true);
+    }).then(function () {
+      var terms = self.norm.terms(query);
+      return Promise.all(terms.map(function (t) { return self.evalTerm(t); })).then(function (per) {
+        var df = per.map(function (m) { return m.length; }), wl = self.m.wl || [];
+        return Promise.all(terms.map(function (t, j) {
+          var ok = t.length >= 3 && t.length <= 24 && t.every(isWord);
+          if (df[j] > 0 || !ok) return Promise.resolve(null);
+          var loads = [];
+          for (var len = Math.max(t.length - 2, 0); len <= t.length + 2; len++) {
+            if (wl.indexOf(len) >= 0) loads.push(self.get('w/' + len));
+          }
+          return Promise.all(loads).then(function (lists) {
+            var best = null, tw = String.fromCodePoint.apply(null, t);
+            lists.forEach(function (l) {
+              l.forEach(function (e) {
+                if (e[0] === tw) return;
+                var d = osa(t, Array.from(e[0]).map(function (c) { return c.codePointAt(0); }));
+                if (d > 2) return;
+                if (best === null || d < best[0] || (d === best[0] && (e[1] > best[1] || (e[1] === best[1] && cmpStr(e[0], best[2]) < 0)))) best = [d, e[1], e[0]];
+              });
+            });
+            return best && best[2];
+          });
+        })).then(function (fixes) {
+          var out = [];
+          if (fixes.some(function (f) { return f; })) {
+            out.push(terms.map(function (t, j) { return fixes[j] ? fixes[j] : termText(t); }).join(' '));
+          }
+          if (terms.length >= 2) {
+            var rare = 0;
+            for (var j = 1; j < terms.length; j++) if (df[j] < df[rare]) rare = j;
+            var s = terms.filter(function (_, j) { return j !== rare; }).map(termText).join(' ');
+            if (out.indexOf(s) < 0) out.push(s);
+          }
+          return out;
         });
       });
     });
@@ -411,12 +615,26 @@
     }
     return docs[doc];
   };
-  /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points. */
+  /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points;
+   * its best passage, then its second passage (after a space) if it has one. */
   Engine.prototype.excerpt = function (hit, meta, query) {
+    var self = this;
+    return self.passage(hit, hit.bodyFirst, meta, query).then(function (one) {
+      if (hit.bodySecond === null) return one;
+      return self.passage(hit, hit.bodySecond, meta, query).then(function (two) {
+        var shift = Array.from(one.text).length + 1;
+        return {
+          text: one.text + ' ' + two.text,
+          highlights: one.highlights.concat(two.highlights.map(function (r) { return [r[0] + shift, r[1] + shift]; })),
+        };
+      });
+    });
+  };
+  Engine.prototype.passage = function (hit, at, meta, query) {
     var self = this, B = self.m.block;
     var startOf = function (k) { return meta.o && meta.o[k] !== undefined ? meta.o[k] : k * B; };
     var tl = self.tl[hit.doc];
-    var x = hit.bodyFirst === null ? null : hit.bodyFirst - tl - 1;
+    var x = at === null ? null : Math.max(at - tl - 1, 0);
     var k0 = 0, k1 = 0;
     if (x === null && hit.bodyBlock !== null) k0 = k1 = Math.min(hit.bodyBlock, Math.max(meta.n - 1, 0));
     if (x !== null) {
@@ -430,7 +648,7 @@
       parts.push(b === 0 ? Promise.resolve(meta.text) : self.get('d/' + hit.doc + '-' + b).then(function (t) { return self.decodeText(t); }));
     }
     return Promise.all(parts).then(function (texts) {
-      return self.norm.need(texts.concat([query, meta.t])).then(function () { return texts; });
+      return Promise.all([self.norm.need(texts.concat([meta.t])), self.norm.need([query], true)]).then(function () { return texts; });
     }).then(function (texts) {
       return makeExcerpt(self.norm, texts.join(''), x === null ? null : x - startOf(k0), k0 > 0, k1 + 1 < meta.n, self.norm.terms(query));
     });
@@ -574,6 +792,20 @@
         self.active = -1;
         self.list.textContent = '';
         self.status.textContent = hits.length ? fmt(self.ui.results, { n: hits.length }) : fmt(self.ui.none, { q: q.trim() });
+        if (!hits.length) {
+          return self.engine.suggest(q).then(function (sugg) {
+            if (seq !== self.seq || !sugg.length) return self.page(seq);
+            self.status.appendChild(document.createTextNode(' ' + self.ui.suggest));
+            sugg.forEach(function (s, i) {
+              if (i) self.status.appendChild(document.createTextNode(' / '));
+              var b = el('button', 'qs-suggest', s);
+              b.type = 'button';
+              b.addEventListener('click', function () { self.input.value = s; self.run(); });
+              self.status.appendChild(b);
+            });
+            return self.page(seq);
+          });
+        }
         return self.page(seq);
       });
     }).catch(function (e) {
@@ -603,7 +835,8 @@
     li.id = 'qs-r' + n;
     li.setAttribute('role', 'option');
     var a = el('a', 'qs-link');
-    a.href = this.siteRoot + meta.u;
+    /* hl: the page marks the query's matches and scrolls to the best passage. */
+    a.href = this.siteRoot + meta.u + '?hl=' + encodeURIComponent(this.query);
     var t = el('span', 'qs-title');
     marked(t, meta.t, findRanges(this.engine.norm, meta.t, terms).merged);
     a.appendChild(t);
@@ -647,6 +880,65 @@
     }
   };
 
+  /* ---- landing on a result: mark the matches, scroll to the best passage ---- */
+  function landing(root, q) {
+    var area = document.querySelector('main article') || document.querySelector('main');
+    if (!area || !q) return Promise.resolve();
+    var eng = new Engine(root + 'search/');
+    return eng.open().then(function () {
+      var nodes = [], text = '', walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
+      for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentNode.closest('script,style,.qs')) continue;
+        nodes.push(n);
+        text += n.data;
+      }
+      return Promise.all([eng.norm.need([text]), eng.norm.need([q], true)]).then(function () {
+        var terms = eng.norm.terms(q);
+        if (!terms.length) return;
+        var ranges = findRanges(eng.norm, text, terms).merged;
+        if (!ranges.length) return;
+        /* Code point offset -> [node, UTF-16 offset]. */
+        var at = [], ni = 0;
+        nodes.forEach(function (node, k) {
+          var u = 0;
+          for (var ch of node.data) { at.push([k, u]); u += ch.length; }
+          ni = k;
+        });
+        at.push([ni, nodes[ni].data.length]);
+        /* The best passage: the match with the most distinct terms in the next PASSAGE characters. */
+        var cps = Array.from(text), best = 0, bestN = -1;
+        ranges.forEach(function (r, i) {
+          var win = cps.slice(r[0], r[0] + PASSAGE).join(''), got = findRanges(eng.norm, win, terms).mp.cps, n = 0;
+          terms.forEach(function (t) {
+            var k = String.fromCodePoint.apply(null, t);
+            if (String.fromCodePoint.apply(null, got).indexOf(k) >= 0) n++;
+          });
+          if (n > bestN) { bestN = n; best = i; }
+        });
+        var marks = [];
+        for (var i = ranges.length - 1; i >= 0; i--) {
+          var s = at[ranges[i][0]], e = at[ranges[i][1]], parts = [];
+          for (var k = e[0]; k >= s[0]; k--) {
+            var node = nodes[k], a = k === s[0] ? s[1] : 0, b = k === e[0] ? e[1] : node.data.length;
+            if (b <= a) continue;
+            var rg = document.createRange();
+            rg.setStart(node, a);
+            rg.setEnd(node, b);
+            var mk = document.createElement('mark');
+            mk.className = 'qs-hit';
+            rg.surroundContents(mk);
+            parts.unshift(mk);
+          }
+          if (i === best && parts.length) parts.forEach(function (p) { p.classList.add('qs-hit-best'); });
+          marks.unshift(parts);
+        }
+        var first = area.querySelector('.qs-hit-best');
+        if (first) first.scrollIntoView({ block: 'center' });
+      });
+    });
+  }
+  Q.landing = null;
+
   function start() {
     var boxes = [];
     document.querySelectorAll('.qs').forEach(function (r) { boxes.push(new Box(r)); });
@@ -658,7 +950,11 @@
         boxes[0].input.focus();
       }
     });
-    var q = new URLSearchParams(window.location.search).get('q');
+    var params = new URLSearchParams(window.location.search), hl = params.get('hl');
+    if (hl && boxes.length) {
+      Q.landing = landing(boxes[0].siteRoot, hl).then(function () { return true; }, function () { return false; });
+    }
+    var q = params.get('q');
     if (q && boxes.length) { boxes[0].input.value = q; boxes[0].run(); }
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
