@@ -105,13 +105,8 @@ mod output {
 
 mod cmd;
 
-/// mimalloc: many small allocations from several threads (parsing and
-/// rendering thousands of posts in parallel). It stays because it pays:
-/// `scripts/bench-alloc.sh` builds with and without it and times a build
-/// of 10,000 posts (figures in BENCHMARKS.md, "Allocator").
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system allocator: mimalloc was measured against it (BENCHMARKS.md,
+// "Allocator") and cost more CPU time, so it is not used.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
