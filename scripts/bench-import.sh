@@ -20,7 +20,9 @@ mkdir -p "$DIR"
 EXPORT="$DIR/result-$N.json"
 [ -f "$EXPORT" ] || python3 scripts/gen-telegram-export.py "$EXPORT" "$N"
 echo "export: $(du -h "$EXPORT" | cut -f1) ($N messages); load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-fresh() { rm -rf "$DIR/site"; mkdir -p "$DIR/site"; cp site.toml "$DIR/site/"; cp -r content "$DIR/site/"; }
+# `sync` so that each run starts on a quiet disk (the previous run's files
+# being deleted and flushed would otherwise be charged to the next one).
+fresh() { rm -rf "$DIR/site"; mkdir -p "$DIR/site"; cp site.toml "$DIR/site/"; cp -r content "$DIR/site/"; sync; }
 timed() {
   local label=$1; shift
   start=$(date +%s%N)
