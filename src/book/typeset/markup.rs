@@ -410,8 +410,12 @@ impl<'n> Writer<'_, 'n> {
         }
         match target.and_then(|t| self.notes.remove(&t)) {
             Some(Node::El { children, .. }) => {
-                self.out.push_str("#footnote[");
+                // The note's first paragraph follows its number.
+                let outer = std::mem::take(&mut self.out);
                 self.nodes(children);
+                let body = std::mem::replace(&mut self.out, outer);
+                self.out.push_str("#footnote[");
+                self.out.push_str(body.trim());
                 self.out.push(']');
             }
             _ => self.out.push_str(&format!("#super[{}]", text(&number))),
@@ -583,7 +587,7 @@ mod tests {
         let x = "<p>见<a href=\"#p5\">上文</a><sup class=\"footnote-reference\"><a href=\"#p6-fn-1\">1</a></sup>。</p>\n<div class=\"footnote-definition\" id=\"p6-fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>注释 #x</p>\n</div>";
         let t = from_xhtml(x, &ctx);
         assert!(t.contains("#link(<p5>)[上文]"), "{t}");
-        assert!(t.contains("#footnote["), "{t}");
+        assert!(t.contains("#footnote[注释 \\#x]"), "{t}");
         assert!(t.contains("注释 \\#x"), "{t}");
         assert_eq!(t.matches("注释").count(), 1, "{t}");
         assert!(parse_typst(&t).errors_and_warnings().0.is_empty(), "{t}");
