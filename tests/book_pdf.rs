@@ -95,6 +95,11 @@ fn pdf_is_typeset_without_a_browser() {
     let out = tempfile::tempdir().expect("tmp");
     let pdf = make_pdf(&fixture(), out.path());
     assert!(std::fs::read(&pdf).expect("pdf").starts_with(b"%PDF-"));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&pdf).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644, "book.pdf is {mode:o}");
+    }
     assert!(
         !out.path().join("book.html").exists(),
         "only the PDF was asked for"
