@@ -9,13 +9,15 @@
 #   RUNS     timed runs after one warm-up (default 5)
 # Set BENCH_CHECK=1 to also run epubcheck on the big EPUB, print the demo book
 # to PDF and render its first pages to PNG with pdftoppm (to look at).
+# Set BENCH_PDF=1 to also time the typeset PDF of the big book, and all four
+# formats together (pages, size, outline entries, fonts).
+# Set QUNSHU_BIN to time that binary instead of building target/release/qunshu.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-3050}
 RUNS=${2:-5}
 DIR=${BENCH_DIR:-target/bench-book}
-cargo build --release --quiet
-BIN=target/release/qunshu
+if [ -n "${QUNSHU_BIN:-}" ]; then BIN=$QUNSHU_BIN; else cargo build --release --quiet; BIN=target/release/qunshu; fi
 rm -rf "$DIR"
 python3 scripts/gen-corpus.py "$DIR/site" "$N" >/dev/null
 cat >> "$DIR/site/site.toml" <<'TOML'
@@ -53,4 +55,17 @@ if [ "${BENCH_CHECK:-0}" = 1 ]; then
   echo "demo pdf: $(( (end - start) / 1000000 )) ms, $(pdfinfo "$DIR/out/book.pdf" | grep Pages)"
   pdftoppm -r 40 -png -f 1 -l 6 "$DIR/out/book.pdf" "$DIR/out/page"
   ls "$DIR/out"/page-*.png
+fi
+if [ "${BENCH_PDF:-0}" = 1 ]; then
+  for formats in pdf epub,html,pdf,md; do
+    start=$(date +%s%N)
+    /usr/bin/time -f "cpu %U s user + %S s sys, max RSS %M KB" -o "$DIR/time.log" \
+      "$BIN" --root "$DIR/site" book --format "$formats" --out "$DIR/out" --clock "2030-01-01 00:00" > "$DIR/run.log" 2>&1
+    end=$(date +%s%N)
+    echo "--format $formats: $(( (end - start) / 1000000 )) ms wall, $(cat "$DIR/time.log")   [$(grep -E '^done' "$DIR/run.log")]"
+  done
+  echo "pdf: $(pdfinfo "$DIR/out/book.pdf" | grep -E '^(Pages|Page size)' | tr -s ' ' | paste -sd ';'), $(stat -c %s "$DIR/out/book.pdf") bytes"
+  echo "outline entries: $(pdftohtml -xml -i -q -stdout "$DIR/out/book.pdf" | sed -n '/<outline>/,$p' | grep -c '<item')"
+  fonts=$(pdffonts "$DIR/out/book.pdf" | tail -n +3)
+  echo "fonts: $(echo "$fonts" | wc -l) ($(echo "$fonts" | grep -c 'CID' || true) CID, $(echo "$fonts" | grep -c 'Type 3' || true) Type 3)"
 fi

@@ -25,6 +25,8 @@ pub(crate) mod html;
 pub(crate) mod links;
 pub(crate) mod markdown_out;
 pub mod pdf;
+#[cfg(feature = "typst")]
+pub(crate) mod typeset;
 pub(crate) mod xhtml;
 
 pub use crate::core::config::books::{BookConfig, Books, Grouping};
@@ -45,7 +47,8 @@ pub enum Format {
     Epub,
     /// One print-ready HTML page.
     Html,
-    /// PDF printed from the HTML page by headless Chromium.
+    /// PDF typeset by the embedded typst engine (or, built without the
+    /// `typst` feature, printed from the HTML page by headless Chromium).
     Pdf,
     /// One Markdown file.
     Md,
@@ -288,7 +291,10 @@ pub fn write(
     // The EPUB and the page are made on two threads.
     let (epub_bytes, page) = rayon::join(
         || wants(Format::Epub).then(|| epub::render(book)),
-        || (wants(Format::Html) || wants(Format::Pdf)).then(|| html::render(book)),
+        || {
+            (wants(Format::Html) || (wants(Format::Pdf) && !pdf::TYPESET))
+                .then(|| html::render(book))
+        },
     );
     if let Some(bytes) = epub_bytes {
         let bytes = bytes.context("cannot make the EPUB")?;
@@ -316,7 +322,13 @@ pub fn write(
         record(Format::Md, path);
     }
     let mut pdf_problem = None;
-    if wants(Format::Pdf) {
+    if wants(Format::Pdf) && pdf::TYPESET {
+        let path = out.join(format!("{name}.pdf"));
+        match pdf::typeset(book, &path) {
+            Ok(()) => record(Format::Pdf, path),
+            Err(e) => pdf_problem = Some(e),
+        }
+    } else if wants(Format::Pdf) {
         let source = if wants(Format::Html) {
             html_path
         } else {

@@ -1,4 +1,7 @@
-//! PDF: the print page printed by headless Chromium (`--print-to-pdf`).
+//! PDF: typeset by the embedded typst engine ([`typeset`], see
+//! [`super::typeset`]) when qunshu is built with the `typst` feature (the
+//! default); otherwise the print page printed by headless Chromium
+//! (`--print-to-pdf`, [`print`]).
 //!
 //! Chromium is found as `$QUNSHU_CHROMIUM`, else `chromium`,
 //! `chromium-browser`, `google-chrome` or `google-chrome-stable` on the
@@ -27,6 +30,27 @@ impl std::fmt::Display for PdfError {
             PdfError::Failed(m) => write!(f, "no PDF: {m}"),
         }
     }
+}
+
+/// True when the PDF is typeset by the embedded typst engine (the `typst`
+/// feature); false when it is printed by Chromium.
+pub const TYPESET: bool = cfg!(feature = "typst");
+
+/// Typesets `book` with typst and writes the PDF to `out`.
+#[cfg(feature = "typst")]
+pub fn typeset(book: &super::Book<'_>, out: &Path) -> Result<(), PdfError> {
+    let bytes = super::typeset::render(book).map_err(PdfError::Failed)?;
+    crate::core::atomic::write(out, &bytes, crate::core::atomic::Replace::Yes)
+        .map_err(|e| PdfError::Failed(format!("cannot write {}: {e}", out.display())))
+}
+
+/// Without the `typst` feature there is no typesetter: the PDF is printed by
+/// Chromium ([`print`]).
+#[cfg(not(feature = "typst"))]
+pub fn typeset(_book: &super::Book<'_>, _out: &Path) -> Result<(), PdfError> {
+    Err(PdfError::Failed(
+        "this qunshu was built without the `typst` feature".to_string(),
+    ))
 }
 
 /// The Chromium executable, if any.

@@ -20,8 +20,10 @@ pub(crate) struct Args {
     /// The folder to write into (created if needed).
     #[arg(long, value_name = "DIR", default_value = "book-out")]
     pub out: PathBuf,
-    /// Formats, comma-separated: epub, html, pdf, md (default: all; the PDF
-    /// is skipped with a message when Chromium is missing, unless asked for).
+    /// Formats, comma-separated: epub, html, pdf, md (default: all). The PDF
+    /// is typeset by the embedded typst engine (built without the `typst`
+    /// feature: printed by Chromium, and skipped with a message when
+    /// Chromium is missing, unless asked for).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub format: Option<Vec<String>>,
     /// Pretend it is this time (`2026-11-24 08:00`, local to the site): decides which posts are published.
@@ -33,7 +35,8 @@ pub(crate) struct Args {
     /// List the books defined in site.toml and exit.
     #[arg(long)]
     pub list: bool,
-    /// Give Chromium this many seconds to print the PDF.
+    /// Give Chromium this many seconds to print the PDF (only when built
+    /// without the `typst` feature).
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub pdf_timeout: u64,
 }
@@ -62,7 +65,7 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     if formats.is_empty() {
         anyhow::bail!("--format names no format (expected epub, html, pdf or md, comma-separated)");
     }
-    if !explicit && book::pdf::find_chromium().is_none() {
+    if !explicit && !book::pdf::TYPESET && book::pdf::find_chromium().is_none() {
         formats.retain(|f| *f != Format::Pdf);
         eprintln!("note: {}", book::pdf::PdfError::NoBrowser);
     }

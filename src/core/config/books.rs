@@ -84,9 +84,25 @@ pub(crate) struct RawBook {
     /// Print the replies under printed answers.
     #[schemars(extend("default" = true))]
     replies: Option<bool>,
+    /// The PDF's paper size.
+    #[schemars(with = "Option<String>", extend("enum" = ["a5", "a4"], "default" = "a5"))]
+    paper: Option<Spanned<String>>,
+    /// Font files or folders for the PDF, relative to site.toml (searched before the system's fonts).
+    #[schemars(extend("examples" = [["book/fonts"]]))]
+    fonts: Option<Vec<String>>,
     /// An explicit ordered list of chapters.
     #[serde(default)]
     chapters: Vec<RawChapter>,
+}
+
+/// The paper a PDF book is typeset on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    /// ISO A5 (148 × 210 mm), the usual size of a paperback.
+    #[default]
+    A5,
+    /// ISO A4 (210 × 297 mm).
+    A4,
 }
 
 /// A kind of post a book takes (for the schema of `kinds`).
@@ -170,6 +186,10 @@ pub struct BookConfig {
     pub other_answers: bool,
     /// Include replies under included answers.
     pub replies: bool,
+    /// The PDF's paper.
+    pub paper: Paper,
+    /// Font files or folders for the PDF, relative to the root.
+    pub fonts: Vec<PathBuf>,
 }
 
 impl BookConfig {
@@ -194,6 +214,8 @@ impl BookConfig {
             grouping: Grouping::Tag,
             other_answers: false,
             replies: true,
+            paper: Paper::A5,
+            fonts: Vec::new(),
         }
     }
 }
@@ -466,6 +488,26 @@ fn validate_one(
             }
         }
     };
+    let paper = match raw
+        .paper
+        .as_ref()
+        .map(|p| (p.get_ref().trim().to_ascii_lowercase(), p.span()))
+    {
+        None => Paper::A5,
+        Some((p, _)) if p == "a5" => Paper::A5,
+        Some((p, _)) if p == "a4" => Paper::A4,
+        Some((p, span)) => {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE,
+                    format!("`{p}` is not a paper size (expected `a5` or `a4`)"),
+                )
+                .at_line(line_of_offset(text, span.start))
+                .field(format!("{key}.paper")),
+            );
+            Paper::A5
+        }
+    };
     if diags.error_count() > before {
         return None;
     }
@@ -487,6 +529,13 @@ fn validate_one(
         grouping,
         other_answers: raw.other_answers.unwrap_or(false),
         replies: raw.replies.unwrap_or(true),
+        paper,
+        fonts: raw
+            .fonts
+            .iter()
+            .flatten()
+            .map(|f| PathBuf::from(f.trim()))
+            .collect(),
     })
 }
 
