@@ -44,6 +44,26 @@ pub fn write_site(
     out: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<BuildReport> {
+    write_site_with(site, out, &[], progress)
+}
+
+/// A file written beside the pages (a redirect, a share card).
+#[derive(Debug, Clone)]
+pub enum Extra {
+    /// These bytes.
+    Bytes(Vec<u8>),
+    /// A copy of this file (hard-linked when the file system allows).
+    File(PathBuf),
+}
+
+/// Like [`write_site`], also writing `extra` files (path relative to the
+/// output folder).
+pub fn write_site_with(
+    site: &Site<'_>,
+    out: &Path,
+    extra: &[(String, Extra)],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<BuildReport> {
     check_out(&site.community.config.root, out)?;
     if out.is_dir()
         && !out.join(MARKER).exists()
@@ -110,6 +130,20 @@ pub fn write_site(
         files += 1;
     }
     files += copy_content_assets(site, tmp.path())?;
+    extra.par_iter().try_for_each(|(rel, x)| match x {
+        Extra::Bytes(b) => write_file(tmp.path(), rel, b),
+        Extra::File(src) => {
+            let dest = tmp.path().join(rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::hard_link(src, &dest)
+                .or_else(|_| std::fs::copy(src, &dest).map(|_| ()))
+                .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))
+        }
+    })?;
+    files += extra.len();
     let indexed: Vec<&crate::core::content::Post> = site
         .order
         .iter()

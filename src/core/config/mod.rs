@@ -26,6 +26,7 @@ pub mod books;
 pub mod channels;
 pub mod events;
 pub mod rota;
+pub mod share;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -98,6 +99,8 @@ pub struct SiteConfig {
     pub events: Vec<events::Event>,
     /// The duty rota (`[rota]`), if any.
     pub rota: Option<rota::Rota>,
+    /// How shared links look (`[share]`).
+    pub share: share::Share,
     /// The books: `[book]` and `[books.NAME]` (see `book::config`).
     pub books: crate::core::config::books::Books,
 }
@@ -301,6 +304,7 @@ impl SiteConfig {
             text,
             &mut diags,
         );
+        let share = share::validate(raw.share.as_ref(), text, &mut diags);
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -320,6 +324,7 @@ impl SiteConfig {
             delivery,
             events,
             rota,
+            share,
             books,
         })
     }
@@ -526,6 +531,8 @@ struct RawSite {
     events: Vec<events::RawEvent>,
     /// The admin duty rota (群管轮值).
     rota: Option<rota::RawRota>,
+    /// How shared links look: the default image, per-post cards.
+    share: Option<share::RawShare>,
     /// The book made by `qunshu book`.
     book: Option<books::RawBook>,
     /// More books, picked with `qunshu book NAME`.
