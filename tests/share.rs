@@ -437,3 +437,19 @@ fn the_404_page_works_from_disk() {
     assert!(page.contains("href=\"index.html\""));
     assert!(!page.contains("href=\"https://example.org/tongxing/style.css\""));
 }
+
+#[test]
+fn a_build_at_an_earlier_clock_removes_nothing() {
+    let t = demo_copy();
+    let root = t.path();
+    build(root);
+    let record = read(root.join("urls.lock"));
+    let o = output(qunshu_at(root).args(["build", "--clock", "2026-10-25 08:00"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(read(root.join("urls.lock")), record);
+    assert!(
+        !root.join("public").join(OLD).exists()
+            || !read(root.join("public").join(OLD)).contains("下线")
+    );
+    assert!(!root.join("public").join(BILI_URL).exists());
+}

@@ -184,6 +184,19 @@ pub fn plan(site: &Site<'_>, old: &Record) -> anyhow::Result<Plan> {
         .map(|(k, id)| (id.as_str(), k))
         .collect();
     let recorded: HashSet<&str> = old.post.iter().map(|e| e.id.as_str()).collect();
+    // Posts whose time has not come (at this build's clock): their entries
+    // stay as they are, so a build with an earlier `--clock` removes nothing.
+    let waiting: HashSet<String> = c
+        .posts
+        .iter()
+        .filter(|p| {
+            matches!(
+                c.visibility(p, now),
+                Visibility::Future | Visibility::Queued
+            )
+        })
+        .map(post_id)
+        .collect();
     let mut used = vec![false; published.len()];
     let mut plan = Plan::default();
     let mut entries: Vec<Entry> = Vec::with_capacity(published.len().max(old.post.len()));
@@ -218,6 +231,7 @@ pub fn plan(site: &Site<'_>, old: &Record) -> anyhow::Result<Plan> {
                 }
                 e.old.retain(|u| u != &e.url);
             }
+            _ if waiting.contains(&e.id) => {}
             _ => {
                 e.removed = true;
                 plan.removed.push(e.clone());
