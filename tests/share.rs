@@ -453,3 +453,67 @@ fn a_build_at_an_earlier_clock_removes_nothing() {
     );
     assert!(!root.join("public").join(BILI_URL).exists());
 }
+
+#[test]
+fn the_serve_preview_counts_and_lists_only_solved_threads_as_solved() {
+    let t = demo_copy();
+    let s = serve::serve(t.path());
+    let (status, home) = s.get("/");
+    assert_eq!(status, 200);
+    let at = home.find("qa/index.html\"><strong>").unwrap() + "qa/index.html\"><strong>".len();
+    let solved: usize = home[at..at + home[at..].find('<').unwrap()]
+        .parse()
+        .unwrap();
+    // The preview at its clock shows 3 open threads; they are not solved.
+    let (_keep, built) = build_demo_into_temp("2026-11-23 12:00");
+    let published = read(built.join("index.html"));
+    let at2 =
+        published.find("qa/index.html\"><strong>").unwrap() + "qa/index.html\"><strong>".len();
+    let expected: usize = published[at2..at2 + published[at2..].find('<').unwrap()]
+        .parse()
+        .unwrap();
+    assert_eq!(solved, expected);
+    let recent = &home[home.find("最近解决的问题").unwrap()..];
+    let recent = &recent[..recent.find("</section>").unwrap()];
+    assert!(!recent.contains("badge-open_thread"), "{recent}");
+}
+
+#[test]
+fn init_writes_a_full_gitignore_and_an_english_community_with_lang_en() {
+    let t = tempfile::TempDir::new().unwrap();
+    let dir = t.path().join("en");
+    qunshu()
+        .args(["init", "--lang", "en"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let ignore = read(dir.join(".gitignore"));
+    for p in ["/public/", "/outbox/", "/book-out/", "/.qunshu/"] {
+        assert!(ignore.lines().any(|l| l == p), "{p} in {ignore}");
+    }
+    assert!(!ignore.contains("urls.lock"), "the URL record is committed");
+    let toml = read(dir.join("site.toml"));
+    assert!(toml.contains("language = \"en\"") && toml.contains("name = \"Daily brief\""));
+    assert!(!toml.contains("每日早报"));
+    let o = output(qunshu_at(&dir).args(["build"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let home = read(dir.join("public/index.html"));
+    assert!(home.contains("My community") && home.contains("Daily brief"));
+    assert!(home.contains("<meta property=\"og:locale\" content=\"en_US\">"));
+    assert!(
+        !home.contains("早报"),
+        "no Chinese in an English site's home"
+    );
+}
+
+#[test]
+fn book_out_is_relative_to_root_like_build_out() {
+    let t = demo_copy_with(&["content", "book"]);
+    let elsewhere = tempfile::TempDir::new().unwrap();
+    let o = output(qunshu_at(t.path()).current_dir(elsewhere.path()).args([
+        "book", "--format", "md", "--clock", CLOCK, "--out", "my-book",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(t.path().join("my-book").is_dir());
+    assert!(!elsewhere.path().join("my-book").exists());
+}
