@@ -163,6 +163,8 @@ enum Command {
     Schema(cmd::schema::Args),
     /// Preview the archive while you write; the browser reloads on every save.
     Serve(cmd::serve::Args),
+    /// Publish the built archive to the `[deploy]` target, copying only what changed.
+    Deploy(cmd::deploy::Args),
 }
 
 fn main() -> ExitCode {
@@ -183,6 +185,7 @@ fn main() -> ExitCode {
         Command::New(a) => cmd::new::run(&cli.root, a),
         Command::Schema(a) => cmd::schema::run(&cli.root, a),
         Command::Serve(a) => cmd::serve::run(&cli.root, a),
+        Command::Deploy(a) => cmd::deploy::run(&cli.root, a),
     };
     match result {
         Ok(_) if output::failed() => ExitCode::FAILURE,

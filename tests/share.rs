@@ -517,3 +517,101 @@ fn book_out_is_relative_to_root_like_build_out() {
     assert!(t.path().join("my-book").is_dir());
     assert!(!elsewhere.path().join("my-book").exists());
 }
+
+/// The counts of `qunshu deploy`'s summary line: (copied, unchanged, deleted).
+fn deployed(o: &Out) -> (usize, usize, usize) {
+    let last = o.stdout.lines().last().unwrap_or_default().to_string();
+    let nums: Vec<usize> = last
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (nums[0], nums[1], nums[2])
+}
+
+#[test]
+fn deploy_copies_only_changes_deletes_last_and_resumes() {
+    let t = demo_copy();
+    let root = t.path();
+    let o = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("[deploy]"), "{}", o.stderr);
+    let toml = read(root.join("site.toml"));
+    fs::write(
+        root.join("site.toml"),
+        format!("{toml}\n[deploy]\ntarget = \"www\"\n"),
+    )
+    .unwrap();
+    let o = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("qunshu build"), "{}", o.stderr);
+    build(root);
+    let www = root.join("www");
+
+    let dry = output(qunshu_at(root).args(["deploy", "--dry-run"]));
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    let (n, _, _) = deployed(&dry);
+    assert!(n > 300, "{}", dry.stdout);
+    assert!(dry.stdout.contains("would copy: index.html"));
+    assert!(!www.exists(), "a dry run changes nothing");
+
+    let first = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(deployed(&first), (n, 0, 0), "{}", first.stdout);
+    assert_eq!(
+        snapshot(&root.join("public")).len(),
+        n + 1,
+        "all but the build marker"
+    );
+    assert!(www.join(OLD).is_file() && www.join(".qunshu-deploy.json").is_file());
+    // Assets go up before the pages that use them.
+    let order: Vec<&str> = first.stdout.lines().collect();
+    let css = order.iter().position(|l| l.ends_with("style.css")).unwrap();
+    let home = order
+        .iter()
+        .position(|l| l.ends_with(" index.html"))
+        .unwrap();
+    assert!(css < home);
+
+    let again = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(deployed(&again), (0, n, 0), "{}", again.stdout);
+
+    // A removed post: its card is deleted, its page becomes the removed page.
+    fs::remove_file(root.join(BILI)).unwrap();
+    build(root);
+    // Interrupted: a folder sits where a changed page must go.
+    let blocker = www.join("index.html");
+    fs::remove_file(&blocker).unwrap();
+    fs::create_dir(&blocker).unwrap();
+    let broken = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(broken.code, 1, "{}", broken.stdout);
+    let card = www.join("cards").join(BILI_URL.replace(".html", ".png"));
+    assert!(
+        card.is_file(),
+        "nothing deleted before everything new is up"
+    );
+    fs::remove_dir(&blocker).unwrap();
+    let resumed = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let (copied, _, deleted) = deployed(&resumed);
+    assert!(deleted >= 1, "{}", resumed.stdout);
+    assert!(resumed.stdout.contains(&format!(
+        "deleted: cards/{}",
+        BILI_URL.replace(".html", ".png")
+    )));
+    assert!(!card.exists());
+    assert!(read(www.join(BILI_URL)).contains("这篇内容已下线"));
+    assert!(
+        copied >= 1 && copied < n / 2,
+        "only what changed: {}",
+        resumed.stdout
+    );
+    let public = snapshot(&root.join("public"));
+    let mut there = snapshot(&www);
+    there.remove(Path::new(".qunshu-deploy.json"));
+    let mut public = public;
+    public.remove(Path::new(".qunshu-output"));
+    assert_eq!(there, public, "the target is exactly the archive");
+    let last = output(qunshu_at(root).args(["deploy"]));
+    assert_eq!(deployed(&last).0, 0);
+}

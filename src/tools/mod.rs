@@ -4,5 +4,6 @@
 //! May import: `core`, `publish`, `archive`, `book`. Nothing imports `tools`
 //! except the command layer.
 
+pub mod deploy;
 pub mod scaffold;
 pub mod schema;

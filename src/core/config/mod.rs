@@ -24,6 +24,7 @@ use toml::Spanned;
 
 pub mod books;
 pub mod channels;
+pub mod deploy;
 pub mod events;
 pub mod rota;
 pub mod share;
@@ -101,6 +102,8 @@ pub struct SiteConfig {
     pub rota: Option<rota::Rota>,
     /// How shared links look (`[share]`).
     pub share: share::Share,
+    /// Where `qunshu deploy` publishes (`[deploy]`), if set.
+    pub deploy: Option<deploy::Deploy>,
     /// The books: `[book]` and `[books.NAME]` (see `book::config`).
     pub books: crate::core::config::books::Books,
 }
@@ -305,6 +308,7 @@ impl SiteConfig {
             &mut diags,
         );
         let share = share::validate(raw.share.as_ref(), text, &mut diags);
+        let deploy = deploy::validate(raw.deploy.as_ref(), text, &mut diags);
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -325,6 +329,7 @@ impl SiteConfig {
             events,
             rota,
             share,
+            deploy,
             books,
         })
     }
@@ -533,6 +538,8 @@ struct RawSite {
     rota: Option<rota::RawRota>,
     /// How shared links look: the default image, per-post cards.
     share: Option<share::RawShare>,
+    /// Where `qunshu deploy` publishes the built archive.
+    deploy: Option<deploy::RawDeploy>,
     /// The book made by `qunshu book`.
     book: Option<books::RawBook>,
     /// More books, picked with `qunshu book NAME`.
