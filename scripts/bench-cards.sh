@@ -2,7 +2,8 @@
 # Times `qunshu build` (release) with share cards, related posts and urls.lock
 # (issue 17): the first build (every card drawn), a rebuild with nothing
 # changed (every card from the cache), a rebuild after one retitle (one card
-# drawn), and a build with `[share] cards = false` for comparison.
+# drawn), `qunshu deploy` to a folder (first, then with nothing changed), and a
+# build with `[share] cards = false` for comparison.
 #
 #   scripts/bench-cards.sh [N_POSTS]        (default 10000; BENCH_DIR to choose the folder)
 set -euo pipefail
@@ -22,5 +23,9 @@ F=$(grep -l '^title:' -r "$Q/content/briefs" | head -1)
 sed -i -E '0,/^title: /s/^title: (.*)$/title: \1（修订）/' "$F"
 echo "rebuild after one retitle:       $(t "$BIN" --root "$Q" build --quiet)"
 echo "redirects: $(grep -c '^old = ' "$Q/urls.lock")"
+printf '\n[deploy]\ntarget = "%s"\n' "$WORK/www" >> "$Q/site.toml"
+echo "first deploy (everything copied): $(t "$BIN" --root "$Q" deploy)"
+echo "deploy with nothing changed:      $(t "$BIN" --root "$Q" deploy)"
+"$BIN" --root "$Q" deploy | tail -1
 printf '\n[share]\ncards = false\n' >> "$Q/site.toml"
 echo "build without cards:             $(t "$BIN" --root "$Q" build --quiet)"
