@@ -61,6 +61,7 @@ pub fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("  … {done}/{total} pages");
         }
     };
+    site::output::check_target(root, &out)?;
     let record = site::permalinks::Record::load(root)?;
     let links = site::permalinks::plan(&site, &record)?;
     let mut extra = links.pages;

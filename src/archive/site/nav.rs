@@ -146,6 +146,41 @@ fn words(lang: Lang) -> serde_json::Value {
     })
 }
 
+/// The older and newer post of post `i`'s column (the column listing is
+/// newest first).
+pub fn column_neighbours(site: &Site<'_>, i: usize) -> (Option<usize>, Option<usize>) {
+    let p = &site.community.posts[i];
+    let base = format!("columns/{}", super::term_slug(&p.column));
+    site.listings
+        .iter()
+        .find(|l| l.group == "column" && l.base == base)
+        .and_then(|l| l.items.iter().position(|&j| j == i).map(|k| (l, k)))
+        .map(|(l, k)| {
+            (
+                l.items.get(k + 1).copied(),
+                k.checked_sub(1).and_then(|k| l.items.get(k)).copied(),
+            )
+        })
+        .unwrap_or((None, None))
+}
+
+/// The related posts of post `i` (see [`Index::related`]).
+pub fn related(site: &Site<'_>, i: usize) -> Vec<usize> {
+    site.nav_index
+        .get_or_init(|| Index::new(site))
+        .related(site, i)
+}
+
+/// Every post whose card post `i`'s page shows (its column neighbours and
+/// related posts): the live preview renders the page again when one of
+/// them changes.
+pub fn shown_on(site: &Site<'_>, i: usize) -> Vec<usize> {
+    let (a, b) = column_neighbours(site, i);
+    let mut v: Vec<usize> = a.into_iter().chain(b).collect();
+    v.extend(related(site, i));
+    v
+}
+
 /// Puts `nav` (prev/next, related, toc, words) into the context of post
 /// `i`'s page.
 pub fn insert(site: &Site<'_>, i: usize, _path: &str, ctx: &mut tera::Context) {
@@ -158,27 +193,9 @@ pub fn insert(site: &Site<'_>, i: usize, _path: &str, ctx: &mut tera::Context) {
             href: &cd.href,
         })
     };
-    // The column, newest first: the older neighbour is "previous".
-    let column = site.listings.iter().find(|l| {
-        l.group == "column" && l.base == format!("columns/{}", super::term_slug(&p.column))
-    });
-    let (prev, next) = column
-        .and_then(|l| l.items.iter().position(|&j| j == i).map(|k| (l, k)))
-        .map(|(l, k)| {
-            (
-                l.items.get(k + 1).and_then(|&j| link(j)),
-                k.checked_sub(1)
-                    .and_then(|k| l.items.get(k))
-                    .and_then(|&j| link(j)),
-            )
-        })
-        .unwrap_or((None, None));
-    let index = site.nav_index.get_or_init(|| Index::new(site));
-    let related: Vec<NavLink<'_>> = index
-        .related(site, i)
-        .into_iter()
-        .filter_map(link)
-        .collect();
+    let (prev, next) = column_neighbours(site, i);
+    let (prev, next) = (prev.and_then(link), next.and_then(link));
+    let related: Vec<NavLink<'_>> = related(site, i).into_iter().filter_map(link).collect();
     let toc: Vec<serde_json::Value> = if p.body.rendered.headings.len() >= 3 {
         p.body
             .rendered

@@ -64,18 +64,7 @@ pub fn write_site_with(
     extra: &[(String, Extra)],
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<BuildReport> {
-    check_out(&site.community.config.root, out)?;
-    if out.is_dir()
-        && !out.join(MARKER).exists()
-        && std::fs::read_dir(out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
-        bail!(
-            "{} is not empty and was not made by qunshu; refusing to replace it (choose an empty or new --out folder)",
-            out.display()
-        );
-    }
+    check_target(&site.community.config.root, out)?;
     let parent = parent_of(out);
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -168,6 +157,25 @@ pub fn write_site_with(
         files,
         posts: site.order.len(),
     })
+}
+
+/// Refuses an output folder the build must not replace (see
+/// [`write_site`]); `build` asks before it writes anything else (the share
+/// card cache, `urls.lock`).
+pub fn check_target(root: &Path, out: &Path) -> anyhow::Result<()> {
+    check_out(root, out)?;
+    if out.is_dir()
+        && !out.join(MARKER).exists()
+        && std::fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
+        bail!(
+            "{} is not empty and was not made by qunshu; refusing to replace it (choose an empty or new --out folder)",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// The folder that holds `out` (`.` for a bare name).
