@@ -19,8 +19,8 @@ t() { /usr/bin/time -f "%e s, %M KB peak" "$@" 2>&1 >/dev/null | tail -1; }
 echo "first build (all $N cards drawn): $(t "$BIN" --root "$Q" build --quiet)"
 echo "cards in cache: $(ls "$Q/.qunshu/cache/cards" | wc -l)"
 echo "rebuild, nothing changed:        $(t "$BIN" --root "$Q" build --quiet)"
-F=$(grep -l '^title:' -r "$Q/content/briefs" | head -1)
-sed -i -E '0,/^title: /s/^title: (.*)$/title: \1（修订）/' "$F"
+F=$(find "$Q/content/briefs" -name '*.md' | sort | head -1)
+sed -i -E '0,/^title: /s/^title: "?([^"]*)"?$/title: "\1（修订）"/' "$F"
 echo "rebuild after one retitle:       $(t "$BIN" --root "$Q" build --quiet)"
 echo "redirects: $(grep -c '^old = ' "$Q/urls.lock")"
 printf '\n[deploy]\ntarget = "%s"\n' "$WORK/www" >> "$Q/site.toml"
