@@ -615,3 +615,30 @@ fn deploy_copies_only_changes_deletes_last_and_resumes() {
     let last = output(qunshu_at(root).args(["deploy"]));
     assert_eq!(deployed(&last).0, 0);
 }
+
+#[test]
+fn posts_with_three_headings_get_a_table_of_contents() {
+    let t = demo_copy();
+    build(t.path());
+    let public = t.path().join("public");
+    let case = read(public.join("cases/案例拆解-一家培训公司的-90-天现金流自救.html"));
+    let at = case
+        .find("<nav class=\"toc\"")
+        .expect("a table of contents");
+    let toc = &case[at..at + case[at..].find("</nav>").unwrap()];
+    let ids: Vec<&str> = toc
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert!(ids.len() >= 3, "{toc}");
+    for id in ids {
+        assert!(case.contains(&format!("<h2 id=\"{id}\"")), "#{id} exists");
+    }
+    // A brief without headings has none.
+    let brief = read(public.join("briefs/早报-10月22日-判断合伙人靠不靠谱的五个信号.html"));
+    assert_eq!(
+        brief.contains("class=\"toc\""),
+        brief.matches("<h2 id=").count() >= 3
+    );
+}
