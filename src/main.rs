@@ -160,6 +160,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Turn a chat export (Telegram, Discord, Slack, WeChat, 知识星球) into Q&A thread drafts.
     Import(cmd::import::Args),
+    /// Publish the built archive to the `[deploy]` target, copying only what changed.
+    Deploy(cmd::deploy::Args),
 }
 
 fn main() -> ExitCode {
@@ -181,6 +183,7 @@ fn main() -> ExitCode {
         Command::Schema(a) => cmd::schema::run(&cli.root, a),
         Command::Serve(a) => cmd::serve::run(&cli.root, a),
         Command::Import(a) => cmd::import::run(&cli.root, a),
+        Command::Deploy(a) => cmd::deploy::run(&cli.root, a),
     };
     match result {
         Ok(_) if output::failed() => ExitCode::FAILURE,

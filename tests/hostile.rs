@@ -67,6 +67,12 @@ fn snapshot(dir: &Path, skip: Option<&Path>) -> BTreeMap<PathBuf, Vec<u8>> {
         .filter_entry(|e| skip != Some(e.path()))
         .filter_map(|e| e.ok())
         .filter(|e| !e.file_type().is_dir())
+        // What a build keeps by design besides its output (issue 17): the
+        // URL record and the share-card cache.
+        .filter(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            rel != Path::new("site/urls.lock") && !rel.starts_with("site/.qunshu/cache")
+        })
         .map(|e| {
             let rel = e.path().strip_prefix(dir).expect("under dir").to_path_buf();
             let bytes = if e.file_type().is_symlink() {

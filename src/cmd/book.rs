@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 pub(crate) struct Args {
     /// The book to make: NAME of a `[books.NAME]` table (default: `[book]`).
     pub name: Option<String>,
-    /// The folder to write into (created if needed).
+    /// The folder to write into (created if needed; relative to --root
+    /// unless absolute, like `build --out`).
     #[arg(long, value_name = "DIR", default_value = "book-out")]
     pub out: PathBuf,
     /// Formats, comma-separated: epub, html, pdf, md (default: all). The PDF
@@ -117,12 +118,13 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         .into());
     }
     let made = started.elapsed();
-    let (written, pdf_problem) = book::write(
-        &book,
-        &args.out,
-        &formats,
-        Duration::from_secs(args.pdf_timeout),
-    )?;
+    let out = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        root.join(&args.out)
+    };
+    let (written, pdf_problem) =
+        book::write(&book, &out, &formats, Duration::from_secs(args.pdf_timeout))?;
     let sections = book.sections().count();
     println!(
         "book `{}`: 《{}》, {} chapters, {} sections, {} contributors{}",

@@ -61,7 +61,21 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("  … {done}/{total} pages");
         }
     };
-    let report = site::output::write_site(&site, &out, &progress)?;
+    site::output::check_target(root, &out)?;
+    let record = site::permalinks::Record::load(root)?;
+    let links = site::permalinks::plan(&site, &record)?;
+    let mut extra = links.pages;
+    extra.extend(site::cards::plan(&site, root)?);
+    let report = site::output::write_site_with(&site, &out, &extra, &progress)?;
+    links.record.save(root)?;
+    if !quiet {
+        for m in &links.moves {
+            println!(
+                "moved: {} → {} ({}); the old URL redirects",
+                m.from, m.to, m.source
+            );
+        }
+    }
     if !quiet {
         println!(
             "built {} posts into {}: {} files in {:.2}s (loading {:.2}s)",

@@ -40,6 +40,30 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
             clock,
         },
     )?;
+    // What the next build does to recorded URLs (urls.lock).
+    let published = qunshu::archive::site::Site::new(
+        &c,
+        qunshu::archive::site::BuildOptions {
+            include: qunshu::core::content::IncludeOptions::default(),
+            clock,
+        },
+    )?;
+    let record = qunshu::archive::site::permalinks::Record::load(root)?;
+    let links = qunshu::archive::site::permalinks::plan(&published, &record)?;
+    for m in &links.moves {
+        println!(
+            "moved URL: {} → {} ({}); the next build redirects the old URL",
+            m.from, m.to, m.source
+        );
+    }
+    for e in &links.removed {
+        println!(
+            "removed: {} ({}) is no longer published; the build leaves a \"removed\" page there (delete its entry from {} to drop it)",
+            e.url,
+            e.title,
+            qunshu::archive::site::permalinks::RECORD_FILE
+        );
+    }
     let mut counts = std::collections::BTreeMap::new();
     for p in &c.posts {
         *counts.entry(c.visibility(p, clock.now)).or_insert(0usize) += 1;

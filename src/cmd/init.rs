@@ -15,15 +15,31 @@ pub(crate) struct Args {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// The community's name, written into site.toml.
-    #[arg(long, default_value = "我的社群")]
-    pub title: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Interface language of the new community: `zh-CN` (default) or `en`
+    /// (English column names, members and example posts).
+    #[arg(long, default_value = "zh-CN", value_parser = ["zh-CN", "zh", "en"])]
+    pub lang: String,
 }
 
 /// Runs `qunshu init`.
 pub(crate) fn run(_root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     // Date the examples yesterday in the example's zone, so they are published.
     let date = Clock::system(chrono_tz::Asia::Shanghai).today() - Duration::days(1);
-    let written = qunshu::tools::scaffold::init(&args.dir, &args.title, date)?;
+    let lang = if args.lang == "en" {
+        qunshu::core::config::Lang::En
+    } else {
+        qunshu::core::config::Lang::ZhCn
+    };
+    let title = args.title.unwrap_or_else(|| {
+        match lang {
+            qunshu::core::config::Lang::En => "My community",
+            _ => "我的社群",
+        }
+        .to_string()
+    });
+    let written = qunshu::tools::scaffold::init_in(lang, &args.dir, &title, date)?;
     for p in &written {
         println!("created {}", p.display());
     }

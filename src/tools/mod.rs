@@ -4,6 +4,7 @@
 //! May import: `core`, `publish`, `archive`, `book`. Nothing imports `tools`
 //! except the command layer.
 
+pub mod deploy;
 pub mod import;
 pub mod scaffold;
 pub mod schema;

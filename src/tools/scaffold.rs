@@ -41,15 +41,53 @@ const EXAMPLE: &[(&str, &str)] = &[
         "content/cases/first-hundred-users.md",
         include_str!("scaffold/content/cases/first-hundred-users.md"),
     ),
-    (".gitignore", "# the built archive\n/public/\n"),
+    (".gitignore", GITIGNORE),
+];
+
+/// What a new community keeps out of git: the built archive, the book,
+/// the outbox and qunshu's state (lock, caches). `urls.lock` is kept.
+const GITIGNORE: &str = "# the built archive, the book and qunshu's working files\n/public/\n/book-out/\n/outbox/\n/.qunshu/\n";
+
+/// The English example community (`qunshu init --lang en`).
+const EXAMPLE_EN: &[(&str, &str)] = &[
+    (CONFIG_FILE, include_str!("scaffold/en/site.toml")),
+    (
+        "content/members.yaml",
+        include_str!("scaffold/en/content/members.yaml"),
+    ),
+    (
+        "content/briefs/welcome.md",
+        include_str!("scaffold/en/content/briefs/welcome.md"),
+    ),
+    (
+        "content/qa/first-price.md",
+        include_str!("scaffold/en/content/qa/first-price.md"),
+    ),
+    (
+        "content/cases/first-hundred-users.md",
+        include_str!("scaffold/en/content/cases/first-hundred-users.md"),
+    ),
+    (".gitignore", GITIGNORE),
 ];
 
 /// The files `init` would write into a new community titled `title`, with
 /// the example posts dated `date`: (relative path, contents).
 pub fn example_files(title: &str, date: NaiveDate) -> Vec<(PathBuf, String)> {
+    example_files_in(Lang::ZhCn, title, date)
+}
+
+/// Like [`example_files`], in the interface language `lang` (column names,
+/// members and example posts in that language).
+pub fn example_files_in(lang: Lang, title: &str, date: NaiveDate) -> Vec<(PathBuf, String)> {
     let date = date.format("%Y-%m-%d").to_string();
-    let welcome = format!("早报｜{date}：欢迎来到{title}");
-    EXAMPLE
+    let (files, welcome) = match lang {
+        Lang::En => (
+            EXAMPLE_EN,
+            format!("Daily brief, {date}: welcome to {title}"),
+        ),
+        Lang::ZhCn => (EXAMPLE, format!("早报｜{date}：欢迎来到{title}")),
+    };
+    files
         .iter()
         .map(|(path, text)| {
             let text = text
@@ -65,10 +103,20 @@ pub fn example_files(title: &str, date: NaiveDate) -> Vec<(PathBuf, String)> {
 /// nothing, when any of the files it would write already exists. Returns the
 /// paths written.
 pub fn init(dir: &Path, title: &str, date: NaiveDate) -> anyhow::Result<Vec<PathBuf>> {
+    init_in(Lang::ZhCn, dir, title, date)
+}
+
+/// Like [`init`], with the example community in `lang`.
+pub fn init_in(
+    lang: Lang,
+    dir: &Path,
+    title: &str,
+    date: NaiveDate,
+) -> anyhow::Result<Vec<PathBuf>> {
     if title.trim().is_empty() {
         bail!("the title is empty (expected something like --title 创业者同行社)");
     }
-    let files = example_files(title.trim(), date);
+    let files = example_files_in(lang, title.trim(), date);
     let existing: Vec<String> = files
         .iter()
         .map(|(p, _)| dir.join(p))

@@ -444,6 +444,10 @@ impl Preview {
                 || match (&key, self.keys.get(&path)) {
                     (Key::Always, _) => true,
                     (k, Some(old)) if k == old => match k {
+                        // A post's page also shows its neighbours' and related posts' titles.
+                        Key::Posts(v) if matches!(job, Job::Post(_)) => {
+                            self.dirty.contains(&v[0]) || v.iter().any(|i| card_changed.contains(i))
+                        }
                         Key::Posts(v) => v.iter().any(|i| card_changed.contains(i)),
                         Key::One(i) => self.dirty.contains(i),
                         Key::Always => true,
@@ -542,7 +546,12 @@ impl Preview {
 /// The key of a job: which posts it shows.
 fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
     match job {
-        Job::Post(i) => Key::One(ids[*i]),
+        Job::Post(i) => Key::Posts(
+            std::iter::once(*i)
+                .chain(crate::archive::site::nav::shown_on(site, *i))
+                .map(|j| ids[j])
+                .collect(),
+        ),
         Job::Listing { listing, page } => {
             let l = &site.listings[*listing];
             let per = site.community.config.paginate;

@@ -16,10 +16,13 @@
 //! May import `core` and `archive::search`; must not import `publish`, `book`
 //! or `tools`.
 
+pub mod cards;
 pub(crate) mod feed;
 mod model;
+pub(crate) mod nav;
 pub mod output;
 mod pages;
+pub mod permalinks;
 pub(crate) mod theme;
 
 use crate::core::config::Lang;
@@ -234,6 +237,8 @@ pub struct Site<'a> {
     /// Distinct anonymous members who contributed to included posts.
     pub anonymous_count: usize,
     t: BTreeMap<&'static str, &'static str>,
+    /// Related-post index, built when a post page first needs it.
+    nav_index: OnceLock<nav::Index>,
 }
 
 /// Who claims an output path (see [`Site::check_outputs`]).
@@ -381,6 +386,7 @@ impl<'a> Site<'a> {
             contributors,
             anonymous_count,
             t,
+            nav_index: OnceLock::new(),
         };
         site.check_outputs()?;
         Ok(site)
@@ -650,6 +656,7 @@ impl<'a> Site<'a> {
             })
             .collect();
         ctx.insert("nav", &nav);
+        ctx.insert("share", &cards::tags(self, path));
         ctx
     }
 
@@ -683,11 +690,7 @@ impl<'a> Site<'a> {
 
     /// `root` of the page at `path`.
     fn root_of(&self, path: &str) -> String {
-        if path == "404.html" {
-            self.community.config.base_url.clone()
-        } else {
-            "../".repeat(path.matches('/').count())
-        }
+        "../".repeat(path.matches('/').count())
     }
 
     fn render_template(&self, name: &str, ctx: &tera::Context) -> anyhow::Result<Vec<u8>> {
@@ -728,6 +731,7 @@ impl<'a> Site<'a> {
         let mut ctx = self.base_context(path);
         ctx.insert("post", card);
         ctx.insert("html", &p.body.rendered.html);
+        nav::insert(self, i, path, &mut ctx);
         ctx.insert(
             "authors",
             &p.authors.iter().map(|h| person(c, h)).collect::<Vec<_>>(),

@@ -44,18 +44,27 @@ pub fn write_site(
     out: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<BuildReport> {
-    check_out(&site.community.config.root, out)?;
-    if out.is_dir()
-        && !out.join(MARKER).exists()
-        && std::fs::read_dir(out)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(false)
-    {
-        bail!(
-            "{} is not empty and was not made by qunshu; refusing to replace it (choose an empty or new --out folder)",
-            out.display()
-        );
-    }
+    write_site_with(site, out, &[], progress)
+}
+
+/// A file written beside the pages (a redirect, a share card).
+#[derive(Debug, Clone)]
+pub enum Extra {
+    /// These bytes.
+    Bytes(Vec<u8>),
+    /// A copy of this file (hard-linked when the file system allows).
+    File(PathBuf),
+}
+
+/// Like [`write_site`], also writing `extra` files (path relative to the
+/// output folder).
+pub fn write_site_with(
+    site: &Site<'_>,
+    out: &Path,
+    extra: &[(String, Extra)],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<BuildReport> {
+    check_target(&site.community.config.root, out)?;
     let parent = parent_of(out);
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -110,6 +119,20 @@ pub fn write_site(
         files += 1;
     }
     files += copy_content_assets(site, tmp.path())?;
+    extra.par_iter().try_for_each(|(rel, x)| match x {
+        Extra::Bytes(b) => write_file(tmp.path(), rel, b),
+        Extra::File(src) => {
+            let dest = tmp.path().join(rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::hard_link(src, &dest)
+                .or_else(|_| std::fs::copy(src, &dest).map(|_| ()))
+                .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))
+        }
+    })?;
+    files += extra.len();
     let indexed: Vec<&crate::core::content::Post> = site
         .order
         .iter()
@@ -134,6 +157,25 @@ pub fn write_site(
         files,
         posts: site.order.len(),
     })
+}
+
+/// Refuses an output folder the build must not replace (see
+/// [`write_site`]); `build` asks before it writes anything else (the share
+/// card cache, `urls.lock`).
+pub fn check_target(root: &Path, out: &Path) -> anyhow::Result<()> {
+    check_out(root, out)?;
+    if out.is_dir()
+        && !out.join(MARKER).exists()
+        && std::fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+    {
+        bail!(
+            "{} is not empty and was not made by qunshu; refusing to replace it (choose an empty or new --out folder)",
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 /// The folder that holds `out` (`.` for a bare name).

@@ -13,11 +13,13 @@ impl Site<'_> {
     pub(super) fn render_home(&self, path: &str) -> anyhow::Result<Vec<u8>> {
         let c = self.community;
         let mut ctx = self.base_context(path);
+        // Open threads (in the preview) are neither solved nor recent answers.
+        let solved = |i: usize| c.posts[i].is_publishable_kind();
         let pick = |k: Kind, n: usize| -> Vec<usize> {
             self.order
                 .iter()
                 .copied()
-                .filter(|&i| c.posts[i].kind == k)
+                .filter(|&i| c.posts[i].kind == k && solved(i))
                 .take(n)
                 .collect()
         };
@@ -29,7 +31,12 @@ impl Site<'_> {
         let root = self.root_of(path);
         ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
         ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
-        let count = |k: Kind| self.order.iter().filter(|&&i| c.posts[i].kind == k).count();
+        let count = |k: Kind| {
+            self.order
+                .iter()
+                .filter(|&&i| c.posts[i].kind == k && solved(i))
+                .count()
+        };
         ctx.insert(
             "counts",
             &serde_json::json!({

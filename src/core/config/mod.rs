@@ -24,8 +24,10 @@ use toml::Spanned;
 
 pub(crate) mod books;
 pub mod channels;
+pub mod deploy;
 pub(crate) mod events;
 pub(crate) mod rota;
+pub(crate) mod share;
 
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -98,6 +100,10 @@ pub struct SiteConfig {
     pub events: Vec<events::Event>,
     /// The duty rota (`[rota]`), if any.
     pub rota: Option<rota::Rota>,
+    /// How shared links look (`[share]`).
+    pub share: share::Share,
+    /// Where `qunshu deploy` publishes (`[deploy]`), if set.
+    pub deploy: Option<deploy::Deploy>,
     /// The books: `[book]` and `[books.NAME]` (see `book::config`).
     pub books: crate::core::config::books::Books,
 }
@@ -301,6 +307,8 @@ impl SiteConfig {
             text,
             &mut diags,
         );
+        let share = share::validate(raw.share.as_ref(), text, &mut diags);
+        let deploy = deploy::validate(raw.deploy.as_ref(), text, &mut diags);
         if diags.error_count() > 0 {
             return Err(diags);
         }
@@ -320,6 +328,8 @@ impl SiteConfig {
             delivery,
             events,
             rota,
+            share,
+            deploy,
             books,
         })
     }
@@ -526,6 +536,10 @@ struct RawSite {
     events: Vec<events::RawEvent>,
     /// The admin duty rota (群管轮值).
     rota: Option<rota::RawRota>,
+    /// How shared links look: the default image, per-post cards.
+    share: Option<share::RawShare>,
+    /// Where `qunshu deploy` publishes the built archive.
+    deploy: Option<deploy::RawDeploy>,
     /// The book made by `qunshu book`.
     book: Option<books::RawBook>,
     /// More books, picked with `qunshu book NAME`.

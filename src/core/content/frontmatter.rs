@@ -15,6 +15,12 @@ pub(crate) struct FrontMatter {
     pub title: Option<String>,
     /// Explicit slug; wins over the one made from the title.
     pub slug: Option<String>,
+    /// Stable id of the post for the URL record (`urls.lock`); defaults to
+    /// the file's path under `content/` without `.md`.
+    pub id: Option<String>,
+    /// Old addresses (relative to the site root) that redirect to this post.
+    #[serde(default)]
+    pub aliases: OneOrMany,
     /// Overrides the kind the folder gives (`brief`, `qa`, `case`).
     pub kind: Option<String>,
     /// When the post goes out (local time in the site's zone unless it has an offset).
@@ -326,6 +332,7 @@ impl FrontMatter {
         for s in [
             &mut self.title,
             &mut self.slug,
+            &mut self.id,
             &mut self.kind,
             &mut self.publish_at,
             &mut self.expire_at,
@@ -346,6 +353,7 @@ impl FrontMatter {
             .0
             .iter_mut()
             .chain(&mut self.authors.0)
+            .chain(&mut self.aliases.0)
             .for_each(clean);
     }
 }

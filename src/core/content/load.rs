@@ -588,6 +588,13 @@ pub(crate) fn build_post(
         title: p.meta.title.clone(),
         path: format!("{}/{}.html", p.kind.dir(), p.meta.slug),
         slug: p.meta.slug.clone(),
+        id: front
+            .id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        aliases: front.aliases.0.clone(),
         publish_at: p.publish_at,
         expire_at: p.expire_at,
         draft: front.draft,

@@ -121,6 +121,10 @@ pub struct Post {
     pub slug: String,
     /// Output path relative to the site root (`qa/<slug>.html`), unencoded.
     pub path: String,
+    /// `id:` from the front matter, if given (see `archive::site::permalinks`).
+    pub id: Option<String>,
+    /// `aliases:` from the front matter, as written.
+    pub aliases: Vec<String>,
     /// Pinned publish time, if any.
     pub publish_at: Option<DateTime<Utc>>,
     /// Expiry time, if any.
