@@ -339,3 +339,79 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The text of every output of the book in `dir`: the EPUB's entries, the
+/// HTML page, the Markdown file and the PDF's text.
+fn every_format_text(dir: &Path) -> String {
+    let mut s = String::new();
+    let f = std::fs::File::open(dir.join("book.epub")).expect("epub");
+    let mut z = zip::ZipArchive::new(f).expect("zip");
+    for i in 0..z.len() {
+        let mut e = z.by_index(i).expect("entry");
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut b).expect("read");
+        s.push_str(&String::from_utf8_lossy(&b));
+    }
+    for ext in ["html", "md"] {
+        s.push_str(&std::fs::read_to_string(dir.join(format!("book.{ext}"))).expect("output"));
+    }
+    s.push_str(&run("pdftotext", &[], &dir.join("book.pdf")));
+    s
+}
+
+#[test]
+fn mentions_print_the_name_privacy_allows_in_every_format() {
+    if !poppler() {
+        return;
+    }
+    let t = tempfile::tempdir().expect("tmp");
+    copy_dir(&fixture(), t.path());
+    let preface = t.path().join("book/preface.md");
+    let mut text = std::fs::read_to_string(&preface).expect("preface");
+    text.push_str("\n感谢 @alice、@bob 和 ＠shadowfox 的帮助。\n");
+    std::fs::write(&preface, text).expect("write");
+    let out = tempfile::tempdir().expect("tmp");
+    common::qunshu()
+        .arg("--root")
+        .arg(t.path())
+        .args(["book", "--clock", CLOCK, "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let all = every_format_text(out.path());
+    for secret in ["王秘密", "神秘人", "shadowfox", "李四海", "@alice", "@bob"] {
+        assert!(!all.contains(secret), "`{secret}` in a book output");
+    }
+    // Once in each of EPUB, HTML, Markdown and PDF: the preface's line with
+    // the public name, the alias and the anonymous word; and the summary's.
+    let line = "感谢 张三丰、小李飞刀 和 匿名成员 的帮助。";
+    assert_eq!(all.matches(line).count(), 4, "{all}");
+    assert_eq!(all.matches("同意 匿名成员 的看法").count(), 4, "{all}");
+}
+
+#[test]
+fn every_output_file_is_0644_under_umask_022() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempfile::tempdir().expect("tmp");
+    let bin = assert_cmd::cargo::cargo_bin("qunshu");
+    let status = Command::new("sh")
+        .args(["-c", "umask 022 && exec \"$0\" \"$@\""])
+        .arg(&bin)
+        .arg("--root")
+        .arg(fixture())
+        .args(["book", "--clock", CLOCK, "--out"])
+        .arg(out.path())
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    let mut seen = 0;
+    for e in walkdir::WalkDir::new(out.path()).min_depth(1) {
+        let e = e.expect("walk");
+        let mode = e.metadata().expect("meta").permissions().mode() & 0o777;
+        let want = if e.file_type().is_dir() { 0o755 } else { 0o644 };
+        assert_eq!(mode, want, "{} is {mode:o}", e.path().display());
+        seen += 1;
+    }
+    // book.{epub,html,pdf,md}, images/ and its files.
+    assert!(seen >= 6, "{seen} entries");
+}
