@@ -521,3 +521,93 @@ fn pdf_pages_are_not_blank() {
         );
     }
 }
+
+/// Where `needle` is in `hay` (panics with the text when it is missing).
+fn pos(hay: &str, needle: &str) -> usize {
+    hay.find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` missing from:\n{hay}"))
+}
+
+#[test]
+fn epub_notes_drawn_cover_subjects_and_names_by_pinyin() {
+    let t = tempfile::tempdir().expect("tmp");
+    copy_dir(&fixture(), t.path());
+    // No cover image: one is drawn. erin becomes 阿六 (a-liu): first by
+    // pinyin, last by contributions.
+    let site = std::fs::read_to_string(t.path().join("site.toml")).expect("site");
+    let site: String = site
+        .lines()
+        .filter(|l| !l.starts_with("cover ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(t.path().join("site.toml"), site).expect("write");
+    let members = t.path().join("content/members.yaml");
+    let m = std::fs::read_to_string(&members).expect("members");
+    std::fs::write(&members, m.replace("赵六", "阿六")).expect("write");
+    let out = tempfile::tempdir().expect("tmp");
+    book(t.path(), out.path(), &["--format", "epub,html,md"]);
+    let epub = unzip(&out.path().join("book.epub"));
+    let text = |name: &str| String::from_utf8_lossy(&epub[name]).to_string();
+
+    // Footnotes with reader semantics and back-links.
+    let ch1 = text("EPUB/ch001.xhtml");
+    assert!(ch1.contains("<a epub:type=\"noteref\" role=\"doc-noteref\" id=\"p1-q-fn-1-ref\" href=\"ch001.xhtml#p1-q-fn-1\">1</a>"), "{ch1}");
+    assert!(ch1.contains("<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote-definition\" id=\"p1-q-fn-1\"><sup class=\"footnote-definition-label\"><a role=\"doc-backlink\" href=\"ch001.xhtml#p1-q-fn-1-ref\">1</a></sup>"), "{ch1}");
+    assert!(ch1.contains("id=\"p1-a1-fn-1-ref\""), "{ch1}");
+    // The HTML page has the roles but not `epub:type` (invalid in HTML).
+    let html = std::fs::read_to_string(out.path().join("book.html")).expect("html");
+    assert!(html.contains("<a role=\"doc-noteref\" id=\"p1-q-fn-1-ref\" href=\"#p1-q-fn-1\">"));
+    assert!(!html.contains("epub:type"));
+
+    // A drawn cover: a 1,200 × 1,800 PNG marked as the cover image, with
+    // the title drawn on it (many pixels unlike the background).
+    let opf = text("EPUB/package.opf");
+    assert!(
+        opf.contains(
+            "href=\"images/cover.png\" media-type=\"image/png\" properties=\"cover-image\""
+        ),
+        "{opf}"
+    );
+    assert!(text("EPUB/cover.xhtml").contains("<img src=\"images/cover.png\""));
+    let png = &epub["EPUB/images/cover.png"];
+    let pix = resvg::tiny_skia::Pixmap::decode_png(png).expect("a PNG");
+    assert_eq!((pix.width(), pix.height()), (1200, 1800));
+    let bg = pix.pixel(5, 5).expect("pixel");
+    let drawn = (300..700)
+        .flat_map(|y| (0..1200).map(move |x| (x, y)))
+        .filter(|&(x, y)| pix.pixel(x, y) != Some(bg))
+        .count();
+    assert!(drawn > 5_000, "the title is not drawn ({drawn} pixels)");
+
+    // Subjects from the tags; contributors and editors filed by pinyin.
+    assert!(
+        opf.contains("<dc:subject>定价</dc:subject>\n<dc:subject>股权</dc:subject>"),
+        "{opf}"
+    );
+    assert!(
+        opf.contains("property=\"file-as\">Zhang Sanfeng</meta>"),
+        "{opf}"
+    );
+    assert!(opf.contains("property=\"file-as\">A Liu</meta>"), "{opf}");
+    assert!(pos(&opf, ">阿六<") < pos(&opf, ">小李飞刀<"));
+    assert!(pos(&opf, ">小李飞刀<") < pos(&opf, "<dc:contributor id=\"contrib3\">张三丰<"));
+
+    // The index by pinyin in every format, the anonymous members last and unnamed.
+    let index = text("EPUB/contributors.xhtml");
+    let md = std::fs::read_to_string(out.path().join("book.md")).expect("md");
+    let html_index = &html[pos(&html, "id=\"contributors\"")..];
+    let md_index = &md[pos(&md, "# 贡献者索引")..];
+    for idx in [&index[..], html_index, md_index] {
+        let (a, x, z, anon) = (
+            pos(idx, "阿六（"),
+            pos(idx, "小李飞刀（"),
+            pos(idx, "张三丰（"),
+            pos(idx, "另有 1 位匿名成员"),
+        );
+        assert!(a < x && x < z && z < anon, "{idx}");
+        for secret in ["王秘密", "神秘人", "shadowfox"] {
+            assert!(!idx.contains(secret));
+        }
+    }
+    epubcheck(&out.path().join("book.epub"));
+}

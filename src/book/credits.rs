@@ -58,7 +58,8 @@ pub struct ChapterCredits {
 pub struct Credits {
     /// Per chapter, in chapter order.
     pub chapters: Vec<ChapterCredits>,
-    /// The contributors index: every named person, most contributions first.
+    /// The contributors index: every named person, by the pinyin of the
+    /// name printed (Latin names by their letters among them).
     pub index: Vec<Person>,
     /// Distinct anonymous members in the whole book.
     pub anonymous_people: usize,
@@ -134,12 +135,21 @@ impl Tally {
     fn people(self, by_name: bool) -> (Vec<Person>, usize, usize) {
         let mut v: Vec<Person> = self.people.into_values().collect();
         if by_name {
-            v.sort_by(|a, b| {
-                b.total
-                    .cmp(&a.total)
+            let mut keyed: Vec<((String, String), Person)> = v
+                .into_iter()
+                .map(|p| {
+                    (
+                        sort_key(p.credit.display(crate::core::config::Lang::ZhCn)),
+                        p,
+                    )
+                })
+                .collect();
+            keyed.sort_by(|(ka, a), (kb, b)| {
+                ka.cmp(kb)
                     .then_with(|| a.credit.cmp(&b.credit))
                     .then(a.first.cmp(&b.first))
             });
+            v = keyed.into_iter().map(|(_, p)| p).collect();
         } else {
             v.sort_by(|a, b| b.total.cmp(&a.total).then(a.first.cmp(&b.first)));
         }
@@ -200,4 +210,87 @@ pub(crate) fn chapter_line(book: &Book<'_>, c: &ChapterCredits) -> String {
         items.push(l.anonymous(c.anonymous_people));
     }
     items.join(l.sep)
+}
+
+/// The pinyin of each character of `name` (its lower-case self when it has
+/// none), or None for a character that is not Chinese.
+fn syllables(name: &str) -> Vec<(String, Option<&'static str>)> {
+    use pinyin::ToPinyin;
+    name.chars()
+        .map(|c| match c.to_pinyin() {
+            Some(p) => (p.plain().to_string(), Some(p.with_tone_num_end())),
+            None => (c.to_lowercase().collect(), None),
+        })
+        .collect()
+}
+
+/// How names are sorted: by the pinyin of their characters (张 zhang
+/// before 赵 zhao), then by tone; Latin letters compare as themselves
+/// (`alice` before 阿三 `asan`).
+pub(crate) fn sort_key(name: &str) -> (String, String) {
+    let s = syllables(name);
+    let join = |tone: bool| {
+        s.iter()
+            .map(|(plain, t)| match (tone, t) {
+                (true, Some(t)) => *t,
+                _ => plain.as_str(),
+            })
+            .collect::<String>()
+    };
+    (join(false), join(true))
+}
+
+/// The name as catalogues file it (EPUB `file-as`): a Chinese name in
+/// pinyin, family name first (`张三丰` → `Zhang Sanfeng`); a name with no
+/// Chinese character as it is.
+pub(crate) fn file_as(name: &str) -> String {
+    let s = syllables(name);
+    if s.iter().all(|(_, t)| t.is_none()) {
+        return name.to_string();
+    }
+    fn cap(w: &str) -> String {
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    }
+    let mut words: Vec<String> = Vec::new();
+    let mut given = String::new();
+    for (i, (plain, t)) in s.iter().enumerate() {
+        if t.is_none() {
+            if !given.is_empty() {
+                words.push(cap(&std::mem::take(&mut given)));
+            }
+            if !plain.trim().is_empty() {
+                words.push(plain.clone());
+            }
+        } else if i == 0 {
+            words.push(cap(plain));
+        } else {
+            given.push_str(plain);
+        }
+    }
+    if !given.is_empty() {
+        words.push(cap(&given));
+    }
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_sort_by_pinyin() {
+        let mut names = vec!["赵六", "张三丰", "小李飞刀", "alice", "阿三"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, vec!["alice", "阿三", "小李飞刀", "张三丰", "赵六"]);
+    }
+
+    #[test]
+    fn file_as_is_pinyin_family_name_first() {
+        assert_eq!(file_as("张三丰"), "Zhang Sanfeng");
+        assert_eq!(file_as("赵六"), "Zhao Liu");
+        assert_eq!(file_as("Alice Wu"), "Alice Wu");
+    }
 }

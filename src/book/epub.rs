@@ -13,6 +13,7 @@
 //! `images/`.
 
 use super::chapters::media_type;
+use super::credits::file_as;
 use super::html::{Writer, BASE_CSS};
 use super::xhtml::{escape_attr, escape_text as esc};
 use super::Book;
@@ -94,10 +95,18 @@ pub(crate) fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
         });
     };
 
-    if let Some(c) = &book.cover {
+    // The cover: the configured image, or one drawn from the title.
+    let cover = match &book.cover {
+        Some(c) => (c.href.clone(), read_image(&c.source)?),
+        None => (
+            "images/cover.png".to_string(),
+            super::cover::png(book).map_err(|e| std::io::Error::other(format!("{e:#}")))?,
+        ),
+    };
+    {
         let body = format!(
             "<section class=\"cover\" epub:type=\"cover\"><img src=\"{}\" alt=\"{}\"/></section>\n",
-            escape_attr(&c.href),
+            escape_attr(&cover.0),
             escape_attr(l.cover)
         );
         add_doc(
@@ -170,7 +179,7 @@ pub(crate) fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
         "",
     );
 
-    add_images(book, &mut manifest, &mut entries)?;
+    add_images(book, cover, &mut manifest, &mut entries)?;
     manifest
         .push_str("<item id=\"ncx\" href=\"toc.ncx\" media-type=\"application/x-dtbncx+xml\"/>\n");
     manifest.push_str("<item id=\"css\" href=\"style.css\" media-type=\"text/css\"/>\n");
@@ -191,37 +200,43 @@ pub(crate) fn render(book: &Book<'_>) -> std::io::Result<Vec<u8>> {
     archive(&opf, &entries)
 }
 
-/// Adds the images the content uses and the cover to the manifest and
-/// the entries (`imgN` in that order: the cover is last).
+/// An image file's bytes, or an error naming it.
+fn read_image(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot read the image {}: {e}", path.display()),
+        )
+    })
+}
+
+/// Adds the images the content uses and the cover (its path in the book
+/// and bytes) to the manifest and the entries (`imgN` in that order: the
+/// cover is last).
 fn add_images(
     book: &Book<'_>,
+    cover: (String, Vec<u8>),
     manifest: &mut String,
     entries: &mut Vec<Entry>,
 ) -> std::io::Result<()> {
-    let mut images: Vec<(String, std::path::PathBuf, &str)> = book
-        .images
-        .iter()
-        .map(|(h, p)| (h.clone(), p.clone(), ""))
-        .collect();
-    if let Some(c) = &book.cover {
-        images.push((
-            c.href.clone(),
-            c.source.clone(),
-            " properties=\"cover-image\"",
-        ));
-    }
-    for (i, (href, path, props)) in images.iter().enumerate() {
-        let bytes = std::fs::read(path).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot read the image {}: {e}", path.display()),
-            )
-        })?;
-        let mt = media_type(href).unwrap_or("image/png");
+    let n = book.images.len();
+    let images = book.images.iter().map(|(h, p)| (h.clone(), Err(p)));
+    let cover = std::iter::once((cover.0, Ok(cover.1)));
+    for (i, (href, data)) in images.chain(cover).enumerate() {
+        let bytes = match data {
+            Ok(b) => b,
+            Err(path) => read_image(path)?,
+        };
+        let mt = media_type(&href).unwrap_or("image/png");
+        let props = if i == n {
+            " properties=\"cover-image\""
+        } else {
+            ""
+        };
         manifest.push_str(&format!(
             "<item id=\"img{}\" href=\"{}\" media-type=\"{mt}\"{props}/>\n",
             i + 1,
-            escape_attr(href)
+            escape_attr(&href)
         ));
         entries.push(Entry {
             path: format!("EPUB/{href}"),
@@ -232,8 +247,8 @@ fn add_images(
 }
 
 /// The package document's metadata: identifier, titles, language,
-/// editors, contributors (as the credits print them), publisher, dates,
-/// description and cover.
+/// editors and contributors (as the credits print them, filed by pinyin),
+/// publisher, dates, subjects (the tags), description and cover.
 fn metadata(book: &Book<'_>) -> String {
     let lang = book.lang.tag();
     let mut meta = String::new();
@@ -251,8 +266,9 @@ fn metadata(book: &Book<'_>) -> String {
     meta.push_str(&format!("<dc:language>{lang}</dc:language>\n"));
     for (i, e) in book.editors.iter().enumerate() {
         meta.push_str(&format!(
-            "<dc:creator id=\"editor{n}\">{}</dc:creator>\n<meta refines=\"#editor{n}\" property=\"role\" scheme=\"marc:relators\">edt</meta>\n",
+            "<dc:creator id=\"editor{n}\">{}</dc:creator>\n<meta refines=\"#editor{n}\" property=\"role\" scheme=\"marc:relators\">edt</meta>\n<meta refines=\"#editor{n}\" property=\"file-as\">{}</meta>\n",
             esc(e.display(book.lang)),
+            esc(&file_as(e.display(book.lang))),
             n = i + 1
         ));
     }
@@ -264,8 +280,9 @@ fn metadata(book: &Book<'_>) -> String {
     }
     for (i, p) in book.credits.index.iter().enumerate() {
         meta.push_str(&format!(
-            "<dc:contributor id=\"contrib{n}\">{}</dc:contributor>\n<meta refines=\"#contrib{n}\" property=\"role\" scheme=\"marc:relators\">ctb</meta>\n",
+            "<dc:contributor id=\"contrib{n}\">{}</dc:contributor>\n<meta refines=\"#contrib{n}\" property=\"role\" scheme=\"marc:relators\">ctb</meta>\n<meta refines=\"#contrib{n}\" property=\"file-as\">{}</meta>\n",
             esc(p.credit.display(book.lang)),
+            esc(&file_as(p.credit.display(book.lang))),
             n = i + 1
         ));
     }
@@ -274,6 +291,9 @@ fn metadata(book: &Book<'_>) -> String {
         esc(&book.community.config.title),
         book.date
     ));
+    for t in book.subjects() {
+        meta.push_str(&format!("<dc:subject>{}</dc:subject>\n", esc(t)));
+    }
     if !book.description.is_empty() {
         meta.push_str(&format!(
             "<dc:description>{}</dc:description>\n",
@@ -284,10 +304,8 @@ fn metadata(book: &Book<'_>) -> String {
         "<meta property=\"dcterms:modified\">{}</meta>\n",
         book.modified.format("%Y-%m-%dT%H:%M:%SZ")
     ));
-    if book.cover.is_some() {
-        let n = book.images.len() + 1;
-        meta.push_str(&format!("<meta name=\"cover\" content=\"img{n}\"/>\n"));
-    }
+    let n = book.images.len() + 1;
+    meta.push_str(&format!("<meta name=\"cover\" content=\"img{n}\"/>\n"));
     meta
 }
 

@@ -41,6 +41,7 @@ th { background: #f4f4f5; }
 .contributors dt { font-weight: bold; margin-top: 0.6em; }
 .contributors dd { margin-left: 1.5em; font-size: 0.9em; }
 .cover { text-align: center; }
+.footnote-definition { font-size: 0.85em; color: #3f3f46; }
 "#;
 
 /// Extra CSS for paper.
@@ -176,7 +177,7 @@ impl<'a, 'c> Writer<'a, 'c> {
                 self.etype("preface"),
                 esc(b.labels().preface)
             ));
-            p.frag.write(out, &b.ids, self.href);
+            p.frag.write(out, &b.ids, self.href, self.epub);
             out.push_str("\n</section>\n");
         }
     }
@@ -303,7 +304,7 @@ impl<'a, 'c> Writer<'a, 'c> {
                     ));
                 }
             }
-            part.frag.write(out, &b.ids, self.href);
+            part.frag.write(out, &b.ids, self.href, self.epub);
             match part.role {
                 PartRole::Question | PartRole::Body => out.push_str("\n</div>\n"),
                 _ => out.push_str("\n</section>\n"),

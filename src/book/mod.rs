@@ -19,6 +19,7 @@
 //! May import `core`; must not import `publish`, `archive` or `tools`.
 
 pub(crate) mod chapters;
+pub(crate) mod cover;
 pub(crate) mod credits;
 pub(crate) mod epub;
 pub(crate) mod html;
@@ -224,6 +225,27 @@ impl<'c> Book<'c> {
     /// The words of the book's interface.
     pub fn labels(&self) -> &'static Labels {
         Labels::of(self.lang)
+    }
+
+    /// Its subjects: the tags of its posts, each once, by pinyin.
+    pub fn subjects(&self) -> Vec<&str> {
+        let mut tags: Vec<&str> = self
+            .sections()
+            .flat_map(|s| s.post.tags.iter().map(String::as_str))
+            .collect();
+        tags.sort_by_cached_key(|t| (credits::sort_key(t), t.to_string()));
+        tags.dedup();
+        tags
+    }
+
+    /// The season of its latest post: `2026 年 10 月`, `October 2026`.
+    pub fn season(&self) -> String {
+        use chrono::Datelike;
+        if self.lang == Lang::ZhCn {
+            format!("{} 年 {} 月", self.date.year(), self.date.month())
+        } else {
+            self.date.format("%B %Y").to_string()
+        }
     }
 }
 

@@ -44,6 +44,9 @@ pub enum Piece {
         /// A target that certainly exists (the section's own anchor).
         fallback: String,
     },
+    /// An `epub:type` attribute (written with a leading space in the EPUB,
+    /// left out of the HTML page, where it is not valid).
+    EpubType(&'static str),
 }
 
 /// An XHTML fragment with in-book links left open.
@@ -86,10 +89,24 @@ impl Frag {
 
     /// Writes the fragment, turning each link target into an `href` value
     /// with `href(id)`; targets missing from `known` use their fallback.
-    pub fn write(&self, out: &mut String, known: &HashSet<String>, href: &dyn Fn(&str) -> String) {
+    /// `epub`: write the `epub:type` attributes.
+    pub fn write(
+        &self,
+        out: &mut String,
+        known: &HashSet<String>,
+        href: &dyn Fn(&str) -> String,
+        epub: bool,
+    ) {
         for p in &self.pieces {
             match p {
                 Piece::Text(t) => out.push_str(t),
+                Piece::EpubType(t) => {
+                    if epub {
+                        out.push_str(" epub:type=\"");
+                        out.push_str(t);
+                        out.push('"');
+                    }
+                }
                 Piece::Link { id, fallback } => {
                     let target = if known.contains(id) { id } else { fallback };
                     out.push_str(&escape_attr(&href(target)));
@@ -306,6 +323,58 @@ struct Open {
     phrasing: bool,
     /// Whether this is inside a link.
     in_link: bool,
+    /// What it is in a footnote's markup.
+    note: Note,
+}
+
+/// The footnote markup pulldown-cmark writes, given reader semantics: a
+/// reference `<sup class="footnote-reference"><a href="#N">` becomes a
+/// `noteref` link with an id to come back to, a definition
+/// `<div class="footnote-definition" id="N">` an `<aside>` footnote, and its
+/// label `<sup class="footnote-definition-label">` a back-link.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum Note {
+    #[default]
+    None,
+    /// The `sup` of a reference.
+    RefSup,
+    /// A note (the `aside`), with its id.
+    Def(Option<String>),
+    /// The label of a note, wrapped in a back-link (closed with it).
+    Label,
+}
+
+fn has_class(attrs: &[html5ever::Attribute], class: &str) -> bool {
+    attrs
+        .iter()
+        .any(|a| &*a.name.local == "class" && a.value.split_whitespace().any(|c| c == class))
+}
+
+fn attr_value<'t>(attrs: &'t [html5ever::Attribute], name: &str) -> Option<&'t str> {
+    attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| &*a.value)
+}
+
+/// The id an `id` attribute gets in the fragment's namespace.
+fn scoped_id(raw: &str, ns: &str) -> String {
+    if raw.starts_with(ns) {
+        xml_id(raw)
+    } else {
+        xml_id(&format!("{ns}u-{raw}"))
+    }
+}
+
+/// The target of an in-fragment link `#f` (`f` percent-decoded).
+fn link_target(f: &str, opts: &Options<'_>) -> String {
+    if f.is_empty() {
+        opts.fallback.to_string()
+    } else if is_book_anchor(f) {
+        xml_id(f)
+    } else {
+        xml_id(&format!("{}u-{}", opts.ns, f))
+    }
 }
 
 struct Sink {
@@ -433,6 +502,9 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                             while stack.len() > pos {
                                 if let Some(o) = stack.pop() {
                                     if let Some(e) = o.emitted {
+                                        if o.note == Note::Label {
+                                            out.push_str("</a>");
+                                        }
                                         out.push_str("</");
                                         out.push_str(&e);
                                         out.push('>');
@@ -454,6 +526,8 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                         let parent = stack.iter().rev().find_map(|o| o.emitted.as_deref());
                         let phrasing_ctx = top.is_some_and(|o| o.phrasing);
                         let in_link = top.is_some_and(|o| o.in_link);
+                        let note = note_of(&mut name, &tag.attrs, &stack, phrasing_ctx, in_link);
+                        let in_ref_sup = stack.last().is_some_and(|o| o.note == Note::RefSup);
                         let void = VOID.contains(&name.as_str());
                         let allowed = may_open(&name, parent, phrasing_ctx, in_link);
                         if allowed
@@ -469,15 +543,26 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                                     emitted: None,
                                     phrasing: phrasing_ctx,
                                     in_link,
+                                    note: Note::None,
                                 });
                             }
                             continue;
                         }
                         out.push('<');
                         out.push_str(&name);
+                        let noteref = name == "a" && in_ref_sup;
+                        let attrs = note_attrs(
+                            noteref,
+                            &note,
+                            &tag.attrs,
+                            opts,
+                            &mut out,
+                            &mut frag,
+                            &mut local_ids,
+                        );
                         write_attrs(
                             &name,
-                            &tag.attrs,
+                            &attrs,
                             opts,
                             &mut out,
                             &mut frag,
@@ -495,6 +580,9 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                             out.push('>');
                             continue;
                         }
+                        if note == Note::Label {
+                            backlink(&stack, opts, &mut out, &mut frag);
+                        }
                         let transparent = matches!(name.as_str(), "a" | "ins" | "del");
                         let phrasing = if transparent {
                             phrasing_ctx
@@ -503,9 +591,10 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
                         };
                         stack.push(Open {
                             name: raw_name,
-                            in_link: in_link || name == "a",
+                            in_link: in_link || name == "a" || note == Note::Label,
                             emitted: Some(name),
                             phrasing,
+                            note,
                         });
                     }
                 }
@@ -519,6 +608,9 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
     }
     while let Some(o) = stack.pop() {
         if let Some(e) = o.emitted {
+            if o.note == Note::Label {
+                out.push_str("</a>");
+            }
             out.push_str("</");
             out.push_str(&e);
             out.push('>');
@@ -526,6 +618,93 @@ pub(crate) fn normalise(html: &str, opts: &Options<'_>) -> Frag {
     }
     flush(&mut out, &mut frag);
     frag
+}
+
+/// What an element about to open is in a footnote's markup (a definition's
+/// `div` is renamed `aside`).
+fn note_of(
+    name: &mut String,
+    attrs: &[html5ever::Attribute],
+    stack: &[Open],
+    phrasing_ctx: bool,
+    in_link: bool,
+) -> Note {
+    if name == "div" && !phrasing_ctx && has_class(attrs, "footnote-definition") {
+        *name = "aside".into();
+        let id = attr_value(attrs, "id")
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        return Note::Def(id.map(str::to_string));
+    }
+    if name == "sup" && has_class(attrs, "footnote-reference") {
+        return Note::RefSup;
+    }
+    let in_def = stack.iter().any(|o| matches!(o.note, Note::Def(Some(_))));
+    if name == "sup" && !in_link && in_def && has_class(attrs, "footnote-definition-label") {
+        return Note::Label;
+    }
+    Note::None
+}
+
+/// Writes the reader semantics of a note reference (`noteref`, with an id
+/// `TARGET-ref` for the back-link) or a note (`footnote`), and returns the
+/// attributes left for [`write_attrs`] (a reference's own id is dropped).
+fn note_attrs(
+    noteref: bool,
+    note: &Note,
+    attrs: &[html5ever::Attribute],
+    opts: &Options<'_>,
+    out: &mut String,
+    frag: &mut Frag,
+    local_ids: &mut HashSet<String>,
+) -> Vec<html5ever::Attribute> {
+    if !noteref && !matches!(note, Note::Def(_)) {
+        return attrs.to_vec();
+    }
+    frag.push_str(out);
+    out.clear();
+    frag.pieces.push(Piece::EpubType(if noteref {
+        "noteref"
+    } else {
+        "footnote"
+    }));
+    if !noteref {
+        out.push_str(" role=\"doc-footnote\"");
+        return attrs.to_vec();
+    }
+    out.push_str(" role=\"doc-noteref\"");
+    if let Some(f) = attr_value(attrs, "href")
+        .map(str::trim)
+        .and_then(|h| h.strip_prefix('#'))
+    {
+        let f = percent_encoding::percent_decode_str(f).decode_utf8_lossy();
+        let id = format!("{}-ref", link_target(&f, opts));
+        if local_ids.insert(id.clone()) {
+            out.push_str(" id=\"");
+            out.push_str(&escape_attr(&id));
+            out.push('"');
+            frag.ids.push(id);
+        }
+    }
+    attrs
+        .iter()
+        .filter(|a| &*a.name.local != "id")
+        .cloned()
+        .collect()
+}
+
+/// Opens the back-link of a note's label: to the reference of the nearest
+/// note (`ID-ref`; the section's anchor when there is no reference).
+fn backlink(stack: &[Open], opts: &Options<'_>, out: &mut String, frag: &mut Frag) {
+    let id = stack.iter().rev().find_map(|o| match &o.note {
+        Note::Def(Some(raw)) => Some(scoped_id(raw, opts.ns)),
+        _ => None,
+    });
+    out.push_str("<a role=\"doc-backlink\" href=\"");
+    frag.push_str(out);
+    out.clear();
+    frag.push_link(&format!("{}-ref", id.unwrap_or_default()), opts.fallback);
+    out.push_str("\">");
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -554,12 +733,7 @@ fn write_attrs(
                 if raw.is_empty() {
                     None
                 } else {
-                    let full = if raw.starts_with(opts.ns) {
-                        raw.to_string()
-                    } else {
-                        format!("{}u-{}", opts.ns, raw)
-                    };
-                    let id = xml_id(&full);
+                    let id = scoped_id(raw, opts.ns);
                     if local_ids.insert(id.clone()) {
                         frag.ids.push(id.clone());
                         Some(id)
@@ -572,13 +746,7 @@ fn write_attrs(
                 let v = v.trim();
                 if let Some(f) = v.strip_prefix('#') {
                     let f = percent_encoding::percent_decode_str(f).decode_utf8_lossy();
-                    let target = if f.is_empty() {
-                        opts.fallback.to_string()
-                    } else if is_book_anchor(&f) {
-                        xml_id(&f)
-                    } else {
-                        xml_id(&format!("{}u-{}", opts.ns, f))
-                    };
+                    let target = link_target(&f, opts);
                     out.push_str(" href=\"");
                     flush(out, frag);
                     frag.push_link(&target, opts.fallback);
@@ -662,7 +830,7 @@ mod tests {
         );
         let known: HashSet<String> = ["p1".to_string(), "p2".to_string()].into();
         let mut out = String::new();
-        f.write(&mut out, &known, &|id| format!("#{id}"));
+        f.write(&mut out, &known, &|id| format!("#{id}"), false);
         (out, f.ids)
     }
 

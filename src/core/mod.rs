@@ -14,6 +14,7 @@ pub mod atomic;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod draw;
 pub mod i18n;
 pub mod kind;
 pub mod ledger;

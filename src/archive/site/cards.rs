@@ -1,7 +1,7 @@
 //! Share cards: the Open Graph / Twitter tags of every page and a PNG card
 //! per post (title, column, community name in the theme's colours),
-//! rendered from SVG with `resvg` and the system's fonts (Noto Sans CJK for
-//! Chinese).
+//! rendered from SVG by [`crate::core::draw`] (resvg and the system's
+//! fonts: Noto Sans CJK for Chinese).
 //!
 //! Cards are cached under `.qunshu/cache/cards/`, named by the SHA-256 of
 //! their SVG: a build renders only the cards whose text or colours changed
@@ -10,14 +10,13 @@
 use super::{output::Extra, Site};
 use crate::core::config::Lang;
 use crate::core::content::Post;
+use crate::core::draw::{self, escape, wrap};
 use crate::core::slug::encode_path;
 use anyhow::Context as _;
 use rayon::prelude::*;
-use resvg::{tiny_skia, usvg};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
 
 /// Card size in pixels (the size Open Graph and Twitter recommend).
 pub const WIDTH: u32 = 1200;
@@ -111,84 +110,6 @@ fn colours(site: &Site<'_>) -> Colours {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// Width of `c` in ems, roughly (CJK and other wide characters 1, the rest about half).
-fn em(c: char) -> f32 {
-    if c.is_ascii() {
-        if c.is_ascii_uppercase() || c == 'm' || c == 'w' {
-            0.68
-        } else {
-            0.52
-        }
-    } else if (c as u32) < 0x1100 {
-        0.6
-    } else {
-        1.0
-    }
-}
-
-/// Breaks `text` into at most `max_lines` lines of about `width` ems: at
-/// spaces between Latin words, anywhere between CJK characters; a cut
-/// text ends with `…`.
-pub fn wrap(text: &str, width: f32, max_lines: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let mut w = 0.0;
-    // Units that stay together: a run of ASCII letters/digits, or one character.
-    let mut units: Vec<String> = Vec::new();
-    for c in text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-    {
-        match units.last_mut() {
-            Some(u)
-                if c.is_ascii_alphanumeric() && u.chars().all(|x| x.is_ascii_alphanumeric()) =>
-            {
-                u.push(c)
-            }
-            _ => units.push(c.to_string()),
-        }
-    }
-    let mut cut = false;
-    for u in units {
-        let uw: f32 = u.chars().map(em).sum();
-        if w + uw > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line).trim_end().to_string());
-            w = 0.0;
-            if lines.len() == max_lines {
-                cut = true;
-                break;
-            }
-            if u == " " {
-                continue;
-            }
-        }
-        line.push_str(&u);
-        w += uw;
-    }
-    if !cut && !line.trim().is_empty() {
-        lines.push(line.trim_end().to_string());
-    }
-    if cut {
-        if let Some(last) = lines.last_mut() {
-            let mut chars: Vec<char> = last.chars().collect();
-            while chars.iter().map(|&c| em(c)).sum::<f32>() + 1.0 > width && !chars.is_empty() {
-                chars.pop();
-            }
-            *last = chars.into_iter().collect::<String>() + "…";
-        }
-    }
-    lines
-}
-
 /// The SVG of a post's card.
 fn svg(title: &str, column: &str, community: &str, kind: &str, c: &Colours) -> String {
     let size = if title.chars().count() > 40 {
@@ -226,35 +147,9 @@ fn svg(title: &str, column: &str, community: &str, kind: &str, c: &Colours) -> S
     )
 }
 
-/// The system's fonts, loaded once (only when a card must be drawn).
-fn fonts() -> Arc<usvg::fontdb::Database> {
-    static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
-    DB.get_or_init(|| {
-        let mut db = usvg::fontdb::Database::new();
-        db.load_system_fonts();
-        db.set_sans_serif_family("Noto Sans CJK SC");
-        if !db
-            .faces()
-            .any(|f| f.families.iter().any(|(n, _)| n.contains("CJK")))
-        {
-            eprintln!("warning: no Noto CJK font found; share cards may not show Chinese (install fonts-noto-cjk)");
-        }
-        Arc::new(db)
-    })
-    .clone()
-}
-
-/// Draws `svg` as a PNG.
-pub fn render_png(svg: &str) -> anyhow::Result<Vec<u8>> {
-    let opt = usvg::Options {
-        fontdb: fonts(),
-        ..Default::default()
-    };
-    let tree = usvg::Tree::from_str(svg, &opt).context("drawing a share card")?;
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
-        .ok_or_else(|| anyhow::anyhow!("cannot allocate a share card"))?;
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    pixmap.encode_png().context("encoding a share card")
+/// Draws `svg` as a card-sized PNG.
+fn render_png(svg: &str) -> anyhow::Result<Vec<u8>> {
+    draw::png(svg, WIDTH, HEIGHT).context("drawing a share card")
 }
 
 /// The card files of `site`: drawn into the cache under `root` when new,
@@ -318,18 +213,6 @@ pub fn plan(site: &Site<'_>, root: &Path) -> anyhow::Result<Vec<(String, Extra)>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wraps_chinese_and_latin() {
-        let l = wrap("早期团队的合伙人股权应该怎么分配才算公平", 8.0, 3);
-        assert_eq!(l, vec!["早期团队的合伙人", "股权应该怎么分配", "才算公平"]);
-        let l = wrap("How to split equity between founders", 10.0, 5);
-        assert!(l.iter().all(|x| !x.starts_with(' ')));
-        assert_eq!(l.join(" "), "How to split equity between founders");
-        let l = wrap(&"长".repeat(100), 10.0, 2);
-        assert_eq!(l.len(), 2);
-        assert!(l[1].ends_with('…'));
-    }
 
     #[test]
     fn reads_theme_colours() {

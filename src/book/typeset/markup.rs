@@ -387,7 +387,7 @@ impl<'n> Writer<'_, 'n> {
             "table" => self.table(n),
             "a" => self.link(n),
             "img" => self.image(n),
-            "div" if n.has_class("footnote-definition") => {}
+            "div" | "aside" if n.has_class("footnote-definition") => {}
             "input" | "script" | "style" | "head" | "title" => {}
             "div" | "section" | "article" | "aside" | "header" | "footer" | "figure"
             | "address" | "details" | "summary" | "nav" | "main" => {

@@ -144,18 +144,8 @@ pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
         .iter()
         .map(|e| string(e.display(book.lang)))
         .collect();
-    let mut tags: Vec<&str> = book
-        .sections()
-        .flat_map(|s| s.post.tags.iter().map(String::as_str))
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
-    let keywords: Vec<String> = tags.iter().map(|t| string(t)).collect();
-    let season = if zh {
-        format!("{} 年 {} 月", book.date.year(), book.date.month())
-    } else {
-        book.date.format("%B %Y").to_string()
-    };
+    let keywords: Vec<String> = book.subjects().iter().map(|t| string(t)).collect();
+    let season = book.season();
     let mut out = TEMPLATE
         .replace("{{paper}}", paper)
         .replace("{{inside}}", inside)
@@ -274,7 +264,7 @@ pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
 
 fn frag(book: &Book<'_>, f: &super::xhtml::Frag, ctx: &markup::Context<'_>) -> String {
     let mut x = String::new();
-    f.write(&mut x, &book.ids, &|id: &str| format!("#{id}"));
+    f.write(&mut x, &book.ids, &|id: &str| format!("#{id}"), false);
     markup::from_xhtml(&x, ctx)
 }
 
