@@ -611,3 +611,73 @@ fn epub_notes_drawn_cover_subjects_and_names_by_pinyin() {
     }
     epubcheck(&out.path().join("book.epub"));
 }
+
+#[test]
+fn markdown_metadata_makes_a_pandoc_epub_that_epubcheck_accepts() {
+    let out = tempfile::tempdir().expect("tmp");
+    book(&fixture(), out.path(), &["--format", "md"]);
+    let md = std::fs::read_to_string(out.path().join("book.md")).expect("md");
+    let head = md
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---\n"))
+        .map(|(h, _)| h)
+        .unwrap_or_else(|| panic!("no YAML metadata block:\n{md}"));
+    for line in [
+        "title: \"测试之书\"",
+        "subtitle: \"夹具\"",
+        "author:\n  - \"张三丰\"",
+        "lang: zh-CN",
+        "date: \"2026-10-04\"",
+        "rights: \"© 2026 测试社群及各位作者。",
+        "identifier: \"urn:uuid:",
+        "subject:\n  - \"定价\"\n  - \"股权\"",
+        "cover-image: \"images/cover.png\"",
+    ] {
+        assert!(head.contains(line), "`{line}` missing from:\n{head}");
+    }
+    // Remote and unpackaged images are written as their descriptions, as
+    // in the EPUB, so Pandoc fetches nothing; raw HTML is well-formed XHTML.
+    assert!(
+        md.contains("[\\[远程图片\\]](https://example.com/remote.png) \\[webp 图片\\]"),
+        "{md}"
+    );
+    assert!(!md.contains("<img src=\"x\""), "{md}");
+
+    let ok = std::process::Command::new("pandoc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            !required("QUNSHU_REQUIRE_EPUBCHECK"),
+            "pandoc is not installed but QUNSHU_REQUIRE_EPUBCHECK=1 (apt-get install pandoc)"
+        );
+        eprintln!("SKIP: pandoc is not installed");
+        return;
+    }
+    let st = std::process::Command::new("pandoc")
+        .current_dir(out.path())
+        .args(["book.md", "-o", "pandoc.epub"])
+        .status()
+        .expect("pandoc");
+    assert!(st.success());
+    let epub = unzip(&out.path().join("pandoc.epub"));
+    let opf = epub
+        .iter()
+        .find(|(n, _)| n.ends_with(".opf"))
+        .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+        .expect("an opf");
+    for want in [
+        ">测试之书</dc:title>",
+        "<dc:language>zh-CN</dc:language>",
+        ">张三丰</dc:creator>",
+        "<dc:rights>© 2026 测试社群",
+        "cover-image",
+    ] {
+        assert!(
+            opf.contains(want),
+            "`{want}` missing from pandoc's opf:\n{opf}"
+        );
+    }
+    epubcheck(&out.path().join("pandoc.epub"));
+}

@@ -291,6 +291,7 @@ fn metadata(book: &Book<'_>) -> String {
         esc(&book.community.config.title),
         book.date
     ));
+    meta.push_str(&format!("<dc:rights>{}</dc:rights>\n", esc(&book.rights())));
     for t in book.subjects() {
         meta.push_str(&format!("<dc:subject>{}</dc:subject>\n", esc(t)));
     }

@@ -1,5 +1,7 @@
 //! The whole book as one Markdown file, for editing elsewhere (Typora,
-//! Pandoc, an editor's word processor).
+//! Pandoc, an editor's word processor), opening with a YAML metadata block
+//! (title, subtitle, author, lang, date, publisher, rights, identifier,
+//! subjects, cover) so `pandoc book.md -o book.epub` makes a proper book.
 //!
 //! Members' Markdown is re-parsed with pulldown-cmark and written back with
 //! pulldown-cmark-to-cmark after rewriting it: links between posts become
@@ -91,8 +93,34 @@ pub(crate) fn transform(
         }
     };
     let mut events: Vec<Event<'_>> = Vec::new();
+    // A raw HTML block, gathered whole, then sanitised and made XHTML (Pandoc
+    // copies it into its EPUB as it is).
+    let mut html_block: Option<String> = None;
+    // Inside an image that is not packaged: written as its description (a
+    // link, for a remote one), as the EPUB does.
+    let mut image_as_text: Option<bool> = None;
     for ev in Parser::new_ext(md, crate::core::markdown::parser_options()) {
+        if let Some(block) = html_block.as_mut() {
+            match ev {
+                Event::Html(h) | Event::Text(h) => block.push_str(&h),
+                Event::End(TagEnd::HtmlBlock) => {
+                    let x = raw_block(book, &sanitizer().clean(block).to_string(), own, ns, by);
+                    html_block = None;
+                    if !x.is_empty() {
+                        events.push(Event::Start(Tag::HtmlBlock));
+                        events.push(Event::Html(CowStr::from(format!("{x}\n"))));
+                        events.push(Event::End(TagEnd::HtmlBlock));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         let ev = match ev {
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = Some(String::new());
+                continue;
+            }
             Event::Start(Tag::Heading { level, .. }) => Event::Start(Tag::Heading {
                 level: shift(level, by),
                 id: None,
@@ -112,6 +140,20 @@ pub(crate) fn transform(
                 dest_url, title, ..
             }) => {
                 let d = dest(RefKind::Image, &dest_url);
+                if !d.starts_with("images/") {
+                    let remote = d.starts_with("http://") || d.starts_with("https://");
+                    if remote {
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: CowStr::from(d),
+                            title,
+                            id: CowStr::from(""),
+                        }));
+                    }
+                    image_as_text = Some(remote);
+                    events.push(Event::Text(CowStr::from("[")));
+                    continue;
+                }
                 Event::Start(Tag::Image {
                     link_type: LinkType::Inline,
                     dest_url: CowStr::from(d),
@@ -125,6 +167,13 @@ pub(crate) fn transform(
             Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(
                 CowStr::from(format!("{ns}{label}")),
             )),
+            Event::End(TagEnd::Image) if image_as_text.is_some() => {
+                events.push(Event::Text(CowStr::from("]")));
+                if image_as_text.take() == Some(true) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+                continue;
+            }
             Event::Html(h) => Event::Html(CowStr::from(sanitizer().clean(&h).to_string())),
             Event::InlineHtml(h) => {
                 if safe_inline_tag(&h) {
@@ -160,6 +209,36 @@ pub(crate) fn transform(
         }
     }
     out
+}
+
+/// A sanitised raw HTML block as well-formed XHTML (see
+/// [`super::xhtml::normalise`]): ids in the part's namespace, links to the
+/// book's sections, images that are not packaged as their descriptions.
+fn raw_block(book: &Book<'_>, html: &str, own: &str, ns: &str, by: u8) -> String {
+    let frag = super::xhtml::normalise(
+        html,
+        &super::xhtml::Options {
+            ns,
+            fallback: own,
+            heading_shift: by,
+            packaged: &|_| false,
+        },
+    );
+    let mut out = String::new();
+    let section = |id: &str| {
+        let digits = super::links::section_digits(id);
+        if digits.is_empty() {
+            format!("#{own}")
+        } else {
+            format!("#p{digits}")
+        }
+    };
+    frag.write(&mut out, &book.ids, &section, false);
+    // A blank line would end the block early.
+    out.lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn section(book: &Book<'_>, out: &mut String, s: &BookSection<'_>) {
@@ -225,11 +304,55 @@ fn section(book: &Book<'_>, out: &mut String, s: &BookSection<'_>) {
     }
 }
 
+/// A YAML string that Pandoc reads as this text: Markdown-escaped (Pandoc
+/// reads metadata strings as Markdown), then quoted as JSON (valid YAML).
+fn yaml(s: &str) -> String {
+    serde_json::Value::String(escape(s)).to_string()
+}
+
+/// The YAML metadata block Pandoc reads (`pandoc book.md -o book.epub`
+/// gives a book with its title, language, editors, date and rights).
+fn metadata(book: &Book<'_>, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "---\ntitle: {}", yaml(&book.title));
+    if let Some(s) = &book.subtitle {
+        let _ = writeln!(out, "subtitle: {}", yaml(s));
+    }
+    let mut editors: Vec<&str> = book.editors.iter().map(|e| e.display(book.lang)).collect();
+    if editors.is_empty() {
+        editors.push(&book.community.config.title);
+    }
+    out.push_str("author:\n");
+    for e in editors {
+        let _ = writeln!(out, "  - {}", yaml(e));
+    }
+    let _ = writeln!(out, "lang: {}", book.lang.tag());
+    let _ = writeln!(out, "date: \"{}\"", book.date);
+    let _ = writeln!(out, "publisher: {}", yaml(&book.community.config.title));
+    let _ = writeln!(out, "rights: {}", yaml(&book.rights()));
+    let _ = writeln!(out, "identifier: \"{}\"", book.identifier);
+    if !book.description.is_empty() {
+        let _ = writeln!(out, "description: {}", yaml(&book.description));
+    }
+    let subjects = book.subjects();
+    if !subjects.is_empty() {
+        out.push_str("subject:\n");
+        for t in subjects {
+            let _ = writeln!(out, "  - {}", yaml(t));
+        }
+    }
+    if let Some(c) = &book.cover {
+        let _ = writeln!(out, "cover-image: \"{}\"", c.href);
+    }
+    out.push_str("---\n\n");
+}
+
 /// The book as one Markdown document.
 pub(crate) fn render(book: &Book<'_>) -> String {
     let l = book.labels();
     let colon = l.colon;
     let mut out = String::with_capacity(1 << 16);
+    metadata(book, &mut out);
     out.push_str(&format!("# {}\n\n", escape(&book.title)));
     if let Some(c) = &book.cover {
         out.push_str(&format!("![{}]({})\n\n", escape(l.cover), c.href));

@@ -238,6 +238,18 @@ impl<'c> Book<'c> {
         tags
     }
 
+    /// Its rights statement (the year of its latest post, the community).
+    pub fn rights(&self) -> String {
+        use chrono::Datelike;
+        words::RIGHTS.fill(
+            self.lang,
+            &[
+                ("year", &self.date.year()),
+                ("community", &self.community.config.title),
+            ],
+        )
+    }
+
     /// The season of its latest post: `2026 年 10 月`, `October 2026`.
     pub fn season(&self) -> String {
         use chrono::Datelike;

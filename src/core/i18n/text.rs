@@ -130,6 +130,12 @@ pub mod book {
         "{who} also took part, with {contributions} contribution{s}. Thank you.",
     );
 
+    /// The book's rights statement (EPUB `dc:rights`, the Markdown's `rights`).
+    pub const RIGHTS: Text = t(
+        "© {year} {community}及各位作者。各篇文字的权利归其作者所有。",
+        "© {year} {community} and the contributors. Each text belongs to its author.",
+    );
+
     /// The chapter of posts that fit no group.
     pub const OTHER: Text = t("其他", "Other");
     /// The chapter of questions and answers (grouped by kind).
