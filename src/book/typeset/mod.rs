@@ -474,22 +474,59 @@ fn font_paths(book: &Book<'_>) -> Result<Vec<PathBuf>, String> {
     Ok(v)
 }
 
+/// With `QUNSHU_TIMING=1`, prints how long each phase of the PDF took
+/// (and the peak memory so far) on stderr.
+struct Phases {
+    on: bool,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn new() -> Phases {
+        Phases {
+            on: std::env::var_os("QUNSHU_TIMING").is_some_and(|v| v == "1"),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, what: &str) {
+        if self.on {
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l[6..].trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "pdf: {what}: {} ms (peak memory {peak})",
+                self.last.elapsed().as_millis()
+            );
+        }
+        self.last = std::time::Instant::now();
+    }
+}
+
 /// Typesets the book and returns the PDF's bytes.
 pub(crate) fn render(book: &Book<'_>) -> Result<Vec<u8>, String> {
+    let mut t = Phases::new();
     let store = world::fonts(&font_paths(book)?);
     let fb = store.book();
     let fonts = pick_fonts(&|f: &str| fb.contains_family(&f.to_lowercase()))?;
+    t.done("fonts");
     let src = source(book, &fonts);
+    t.done(&format!("markup ({} KB)", src.len() / 1024));
     let mut images: Vec<(String, PathBuf)> = book.links.images().into_iter().collect();
     if let Some(c) = &book.cover {
         images.push((c.href.clone(), c.source.clone()));
     }
     let world = world::BookWorld::new(src, &images, store, book.date);
-    compile(&world, &book.identifier)
+    compile(&world, &book.identifier, &mut t)
 }
 
 /// Compiles a world's main source to PDF bytes.
-pub(crate) fn compile(world: &world::BookWorld, ident: &str) -> Result<Vec<u8>, String> {
+fn compile(world: &world::BookWorld, ident: &str, t: &mut Phases) -> Result<Vec<u8>, String> {
     let describe = |errs: &[typst::diag::SourceDiagnostic]| {
         errs.iter()
             .take(3)
@@ -510,13 +547,16 @@ pub(crate) fn compile(world: &world::BookWorld, ident: &str) -> Result<Vec<u8>, 
     let doc: typst_layout::PagedDocument = typst::compile(world)
         .output
         .map_err(|e| format!("typst could not lay out the book: {}", describe(&e)))?;
+    t.done(&format!("layout ({} pages)", doc.pages().len()));
     let opts = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.to_string()),
         creator: typst::foundations::Smart::Custom(Some("qunshu".to_string())),
         ..Default::default()
     };
-    typst_pdf::pdf(&doc, &opts)
-        .map_err(|e| format!("typst could not write the PDF: {}", describe(&e)))
+    let pdf = typst_pdf::pdf(&doc, &opts)
+        .map_err(|e| format!("typst could not write the PDF: {}", describe(&e)));
+    t.done("pdf export");
+    pdf
 }
 
 #[cfg(test)]
