@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-3050}
 RUNS=${2:-5}
-DIR=${BENCH_DIR:-target/bench-book}
+DIR=$(realpath -m "${BENCH_DIR:-target/bench-book}") # absolute: --out is relative to --root
 if [ -n "${QUNSHU_BIN:-}" ]; then BIN=$QUNSHU_BIN; else cargo build --release --quiet; BIN=target/release/qunshu; fi
 rm -rf "$DIR"
 python3 scripts/gen-corpus.py "$DIR/site" "$N" >/dev/null
