@@ -548,6 +548,9 @@ fn compile(world: &world::BookWorld, ident: &str, t: &mut Phases) -> Result<Vec<
         .output
         .map_err(|e| format!("typst could not lay out the book: {}", describe(&e)))?;
     t.done(&format!("layout ({} pages)", doc.pages().len()));
+    // The memoised layout results are no longer needed (the document holds
+    // what it uses): freeing them makes room for the PDF export.
+    typst::comemo::evict(0);
     let opts = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.to_string()),
         creator: typst::foundations::Smart::Custom(Some("qunshu".to_string())),
