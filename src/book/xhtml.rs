@@ -649,17 +649,17 @@ fn note_of(
 /// Writes the reader semantics of a note reference (`noteref`, with an id
 /// `TARGET-ref` for the back-link) or a note (`footnote`), and returns the
 /// attributes left for [`write_attrs`] (a reference's own id is dropped).
-fn note_attrs(
+fn note_attrs<'a>(
     noteref: bool,
     note: &Note,
-    attrs: &[html5ever::Attribute],
+    attrs: &'a [html5ever::Attribute],
     opts: &Options<'_>,
     out: &mut String,
     frag: &mut Frag,
     local_ids: &mut HashSet<String>,
-) -> Vec<html5ever::Attribute> {
+) -> std::borrow::Cow<'a, [html5ever::Attribute]> {
     if !noteref && !matches!(note, Note::Def(_)) {
-        return attrs.to_vec();
+        return attrs.into();
     }
     frag.push_str(out);
     out.clear();
@@ -670,7 +670,7 @@ fn note_attrs(
     }));
     if !noteref {
         out.push_str(" role=\"doc-footnote\"");
-        return attrs.to_vec();
+        return attrs.into();
     }
     out.push_str(" role=\"doc-noteref\"");
     if let Some(f) = attr_value(attrs, "href")
@@ -690,7 +690,8 @@ fn note_attrs(
         .iter()
         .filter(|a| &*a.name.local != "id")
         .cloned()
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// Opens the back-link of a note's label: to the reference of the nearest
