@@ -1,8 +1,8 @@
 //! `qunshu book`: the real binary on the demo site and on a fixture with
 //! images, links between posts, every privacy level and hostile HTML.
 //!
-//! epubcheck and Chromium tests skip with a message when the tool is
-//! missing, and FAIL when `QUNSHU_REQUIRE_EPUBCHECK=1` /
+//! epubcheck (and pandoc) and Chromium tests skip with a message when the
+//! tool is missing, and FAIL when `QUNSHU_REQUIRE_EPUBCHECK=1` /
 //! `QUNSHU_REQUIRE_BROWSER=1` (as `.ci/run` sets them).
 
 mod common;

@@ -864,6 +864,38 @@ mod tests {
     }
 
     #[test]
+    fn footnotes_get_reader_semantics_and_back_links() {
+        let html = "<p>a<sup class=\"footnote-reference\"><a href=\"#p1-q-fn-1\" id=\"x\">1</a></sup> b<sup class=\"footnote-reference\"><a href=\"#p1-q-fn-1\">1</a></sup></p>\n<div class=\"footnote-definition\" id=\"p1-q-fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>note</p>\n</div>";
+        let f = normalise(
+            html,
+            &Options {
+                ns: "p1-q-",
+                fallback: "p1",
+                heading_shift: 0,
+                packaged: &|_| false,
+            },
+        );
+        let known: HashSet<String> = f.ids.iter().cloned().collect();
+        let (mut epub, mut page) = (String::new(), String::new());
+        f.write(&mut epub, &known, &|id| format!("#{id}"), true);
+        f.write(&mut page, &known, &|id| format!("#{id}"), false);
+        // The first reference gets the id the note links back to (its own
+        // id dropped); a second reference to the same note gets none.
+        assert!(epub.contains("<a epub:type=\"noteref\" role=\"doc-noteref\" id=\"p1-q-fn-1-ref\" href=\"#p1-q-fn-1\">1</a>"), "{epub}");
+        assert!(epub.contains("b<sup class=\"footnote-reference\"><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#p1-q-fn-1\">1</a>"), "{epub}");
+        assert!(epub.contains("<aside epub:type=\"footnote\" role=\"doc-footnote\" class=\"footnote-definition\" id=\"p1-q-fn-1\"><sup class=\"footnote-definition-label\"><a role=\"doc-backlink\" href=\"#p1-q-fn-1-ref\">1</a></sup>"), "{epub}");
+        assert!(epub.ends_with("</aside>"), "{epub}");
+        assert!(!page.contains("epub:type") && page.contains("role=\"doc-noteref\""));
+        assert_eq!(
+            f.ids,
+            vec!["p1-q-fn-1-ref".to_string(), "p1-q-fn-1".to_string()]
+        );
+        // A label outside any note is left as it is.
+        let (s, _) = n("<p><sup class=\"footnote-definition-label\">2</sup></p>");
+        assert_eq!(s, "<p><sup class=\"footnote-definition-label\">2</sup></p>");
+    }
+
+    #[test]
     fn remote_image_becomes_link() {
         let (s, _) = n("<p><img src=\"https://e.x/a.png\" alt=\"图\"></p>");
         assert_eq!(s, "<p><a href=\"https://e.x/a.png\">[图]</a></p>");
