@@ -135,7 +135,7 @@ impl Tally {
     fn people(self, by_name: bool) -> (Vec<Person>, usize, usize) {
         let mut v: Vec<Person> = self.people.into_values().collect();
         if by_name {
-            let mut keyed: Vec<((String, String), Person)> = v
+            let mut keyed: Vec<(SortKey, Person)> = v
                 .into_iter()
                 .map(|p| {
                     (
@@ -224,20 +224,40 @@ fn syllables(name: &str) -> Vec<(String, Option<&'static str>)> {
         .collect()
 }
 
-/// How names are sorted: by the pinyin of their characters (张 zhang
-/// before 赵 zhao), then by tone; Latin letters compare as themselves
-/// (`alice` before 阿三 `asan`).
-pub(crate) fn sort_key(name: &str) -> (String, String) {
-    let s = syllables(name);
-    let join = |tone: bool| {
-        s.iter()
-            .map(|(plain, t)| match (tone, t) {
-                (true, Some(t)) => *t,
-                _ => plain.as_str(),
-            })
-            .collect::<String>()
-    };
-    (join(false), join(true))
+/// A sort key: the syllables of a name compared one by one, as a Chinese
+/// index orders them (李 li before 林 lin before 刘 liu; 张 zhang before 赵
+/// zhao), each a pinyin syllable for a Chinese character or a run of other
+/// letters (`alice`), lower case; then the same with tones.
+pub(crate) type SortKey = (Vec<String>, Vec<String>);
+
+/// How names are sorted: see [`SortKey`].
+pub(crate) fn sort_key(name: &str) -> SortKey {
+    let (mut plain, mut toned): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let mut latin = String::new();
+    for (p, t) in syllables(name) {
+        match t {
+            Some(t) => {
+                if !latin.is_empty() {
+                    plain.push(latin.clone());
+                    toned.push(std::mem::take(&mut latin));
+                }
+                plain.push(p);
+                toned.push(t.to_string());
+            }
+            None if p.trim().is_empty() => {
+                if !latin.is_empty() {
+                    plain.push(latin.clone());
+                    toned.push(std::mem::take(&mut latin));
+                }
+            }
+            None => latin.push_str(&p),
+        }
+    }
+    if !latin.is_empty() {
+        plain.push(latin.clone());
+        toned.push(latin);
+    }
+    (plain, toned)
 }
 
 /// The name as catalogues file it (EPUB `file-as`): a Chinese name in
@@ -282,9 +302,30 @@ mod tests {
 
     #[test]
     fn names_sort_by_pinyin() {
-        let mut names = vec!["赵六", "张三丰", "小李飞刀", "alice", "阿三"];
+        let mut names = vec![
+            "赵六",
+            "林启峰",
+            "张三丰",
+            "刘洋",
+            "李思远",
+            "小李飞刀",
+            "alice",
+            "阿三",
+        ];
         names.sort_by_key(|n| sort_key(n));
-        assert_eq!(names, vec!["alice", "阿三", "小李飞刀", "张三丰", "赵六"]);
+        assert_eq!(
+            names,
+            vec![
+                "阿三",
+                "alice",
+                "李思远",
+                "林启峰",
+                "刘洋",
+                "小李飞刀",
+                "张三丰",
+                "赵六"
+            ]
+        );
     }
 
     #[test]
