@@ -38,8 +38,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use theme::{tera_error, Theme};
 
-/// Stands for a page's `root` in pre-rendered fragments (cards).
-pub const ROOT_MARK: &str = "\u{1}ROOT\u{1}";
+/// Stands for a page's `root` in pre-rendered fragments (cards). Made of
+/// noncharacters the HTML escaper keeps as they are (a control character
+/// would become U+FFFD there, and every card link would break).
+pub const ROOT_MARK: &str = "\u{FDD0}ROOT\u{FDD1}";
 
 /// What a build includes and how.
 #[derive(Debug, Clone, Copy)]
