@@ -43,6 +43,11 @@ use theme::{tera_error, Theme};
 /// would become U+FFFD there, and every card link would break).
 pub const ROOT_MARK: &str = "\u{FDD0}ROOT\u{FDD1}";
 
+/// Stands for the level of a card's title heading (`heading` in
+/// `card.html`): 2 under a page's `h1` (listings), 3 under a section's
+/// `h2` (home, contributor pages), so headings never skip a level.
+pub const HEADING_MARK: &str = "\u{FDD0}H\u{FDD1}";
+
 /// What a build includes and how.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildOptions {
@@ -671,6 +676,7 @@ impl<'a> Site<'a> {
         let html = slot.get_or_init(|| {
             let mut ctx = tera::Context::new();
             ctx.insert("root", ROOT_MARK);
+            ctx.insert("heading", HEADING_MARK);
             ctx.insert("t", &self.t);
             ctx.insert("c", card);
             self.theme
@@ -681,13 +687,15 @@ impl<'a> Site<'a> {
         html.as_deref().map_err(|e| anyhow!("{e}"))
     }
 
-    /// The cards of `items`, for a page whose root is `root`.
-    fn cards_html(&self, items: &[usize], root: &str) -> anyhow::Result<String> {
+    /// The cards of `items`, for a page whose root is `root`, their titles
+    /// headings of level `heading`.
+    fn cards_html(&self, items: &[usize], root: &str, heading: u8) -> anyhow::Result<String> {
         let mut s = String::with_capacity(items.len() * 1024);
         for &i in items {
             s.push_str(self.card_html(i)?);
         }
-        Ok(s.replace(ROOT_MARK, root))
+        Ok(s.replace(ROOT_MARK, root)
+            .replace(HEADING_MARK, &heading.to_string()))
     }
 
     /// `root` of the page at `path`.
