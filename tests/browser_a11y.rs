@@ -246,3 +246,112 @@ fn axe_finds_no_serious_violation_on_any_page_template_desktop_and_phone() {
     assert_eq!(checked, 3 * pages.len());
     assert!(report.is_empty(), "axe-core found:\n{report}");
 }
+
+/// Facts about the layout of the page shown: the gap between the header
+/// bar and the first thing in `main`, horizontal overflow, short table
+/// cells broken over two lines, the contributors table's caption place and
+/// the zero counts shown.
+const LAYOUT: &str = r#"(() => {
+  const header = document.querySelector('.site-header').getBoundingClientRect();
+  const first = document.querySelector('main').firstElementChild.getBoundingClientRect();
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size; };
+  const broken = Array.from(document.querySelectorAll('.prose td, .prose th'))
+    .filter(c => c.textContent.trim().length <= 4 && lines(c) > 1).map(c => c.textContent.trim());
+  const cap = document.querySelector('.people caption');
+  const body = document.querySelector('.people tbody');
+  const zeros = Array.from(document.querySelectorAll('.people td'))
+    .filter(c => c.offsetParent !== null && c.textContent.trim() === '0').length;
+  return { gap: first.top - header.bottom, overflow: document.documentElement.scrollWidth - innerWidth,
+    broken, caption_above: cap && body ? cap.getBoundingClientRect().bottom <= body.getBoundingClientRect().top : null,
+    zeros };
+})()"#;
+
+#[test]
+fn screenshots_of_a_thread_and_the_contributors_index_show_a_sound_layout() {
+    let Some(mut b) = Browser::launch().unwrap() else {
+        return;
+    };
+    let (_t, public) = fixture();
+    let srv = StaticServer::start(&public).unwrap();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    fs::create_dir_all(&dir).unwrap();
+    let mut problems = Vec::new();
+    for (device, w, h, mobile) in [("desktop", 1280, 900, false), ("phone", 390, 844, true)] {
+        b.viewport(w, h, mobile).unwrap();
+        for (name, page) in [
+            ("thread", "qa/三个合伙人的股权怎么分.html"),
+            ("contributors", "members/index.html"),
+            ("contributor", "members/张建国.html"),
+        ] {
+            b.goto(&srv.url(page)).unwrap();
+            b.eval("document.fonts.ready.then(() => true)").unwrap();
+            let shot = dir.join(format!("{name}-{device}.png"));
+            b.screenshot(&shot).unwrap();
+            let png = fs::read(&shot).unwrap();
+            assert!(
+                png.len() > 10_000 && png.starts_with(b"\x89PNG\r\n\x1a\n"),
+                "{}",
+                shot.display()
+            );
+            eprintln!("screenshot: {}", shot.display());
+            let l = b.eval(LAYOUT).unwrap();
+            let gap = l["gap"].as_f64().unwrap();
+            if gap < 16.0 {
+                problems.push(format!(
+                    "{name} ({device}): content {gap}px below the header bar"
+                ));
+            }
+            if l["overflow"].as_f64().unwrap() > 0.0 {
+                problems.push(format!("{name} ({device}): scrolls sideways: {l}"));
+            }
+            if !l["broken"].as_array().unwrap().is_empty() {
+                problems.push(format!(
+                    "{name} ({device}): short table cells broken over lines: {}",
+                    l["broken"]
+                ));
+            }
+            if name == "contributors" {
+                if l["caption_above"] != serde_json::json!(true) {
+                    problems.push(format!(
+                        "{name} ({device}): the order is explained below the table"
+                    ));
+                }
+                if mobile && l["zeros"].as_u64().unwrap() > 0 {
+                    problems.push(format!(
+                        "{name} ({device}): {} zero counts shown on a phone",
+                        l["zeros"]
+                    ));
+                }
+            }
+        }
+        // A jump link lands on the accepted answer, not under the header
+        // bar; on a phone the header scrolls away instead of covering a
+        // fifth of the screen.
+        b.goto(&srv.url("qa/三个合伙人的股权怎么分.html")).unwrap();
+        b.click(".jump a").unwrap();
+        let hidden = b
+            .wait_for(
+                "location.hash === '#answer-1' && (() => { const a = document.getElementById('answer-1').getBoundingClientRect(); const h = document.querySelector('.site-header').getBoundingClientRect(); return [a.top - Math.max(0, h.bottom)]; })()",
+                10,
+            )
+            .unwrap();
+        if hidden[0].as_f64().unwrap() < 0.0 {
+            problems.push(format!(
+                "thread ({device}): the accepted answer lands {}px under the header bar",
+                -hidden[0].as_f64().unwrap()
+            ));
+        }
+        if mobile {
+            let covered = b
+                .eval("Math.max(0, document.querySelector('.site-header').getBoundingClientRect().bottom)")
+                .unwrap();
+            if covered.as_f64().unwrap() > 0.0 {
+                problems.push(format!(
+                    "thread ({device}): the header covers {covered}px once scrolled"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

@@ -832,14 +832,13 @@
   Box.prototype.item = function (meta, ex, n) {
     var ui = this.ui, terms = this.engine.norm.terms(this.query);
     /* The link itself is the listbox option (an option may not hold a
-       link); it is reached with the arrow keys, not Tab. */
+       link): the arrow keys move through the options, Tab through the links. */
     var li = el('li', 'qs-item');
     li.setAttribute('role', 'none');
     var a = el('a', 'qs-link');
     a.id = 'qs-r' + n;
     a.setAttribute('role', 'option');
     a.setAttribute('aria-selected', 'false');
-    a.tabIndex = -1;
     /* hl: the page marks the query's matches and scrolls to the best passage. */
     a.href = this.siteRoot + meta.u + '?hl=' + encodeURIComponent(this.query);
     var t = el('span', 'qs-title');
