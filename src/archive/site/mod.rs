@@ -38,6 +38,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use theme::{tera_error, Theme};
 
+/// The path of an absolute URL (`/tongxing/` of
+/// `https://example.org/tongxing/`; `/` when it has none).
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/').map_or("/", |i| &rest[i..])
+}
+
 /// Stands for a page's `root` in pre-rendered fragments (cards). Made of
 /// noncharacters the HTML escaper keeps as they are (a control character
 /// would become U+FFFD there, and every card link would break).
@@ -724,7 +731,11 @@ impl<'a> Site<'a> {
             Job::MemberIndex => self.render_member_index(&path)?,
             Job::Member(i) => self.render_member(*i, &path)?,
             Job::NotFound => {
-                let ctx = self.base_context(&path);
+                let mut ctx = self.base_context(&path);
+                ctx.insert(
+                    "base_path_js",
+                    &permalinks::js_string(url_path(&self.community.config.base_url)),
+                );
                 self.render_template("404.html", &ctx)?
             }
         };
@@ -860,5 +871,17 @@ impl<'a> Site<'a> {
             .replace('<', "\\u003c")
             .replace('>', "\\u003e")
             .replace('&', "\\u0026")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_path;
+
+    #[test]
+    fn the_path_of_the_base_url() {
+        assert_eq!(url_path("https://example.org/tongxing/"), "/tongxing/");
+        assert_eq!(url_path("http://localhost/"), "/");
+        assert_eq!(url_path("https://example.org"), "/");
     }
 }

@@ -321,7 +321,7 @@ fn escape(s: &str) -> String {
 }
 
 /// `s` as a JavaScript string literal that is safe inside `<script>`.
-fn js_string(s: &str) -> String {
+pub(crate) fn js_string(s: &str) -> String {
     serde_json::to_string(s)
         .unwrap_or_else(|_| "\"\"".into())
         .replace('<', "\\u003c")

@@ -1,15 +1,20 @@
-//! Issue 17 over HTTP: the built archive served by a plain static web
-//! server under its base path (`/tongxing/`, as a host would), opened in
-//! headless Chromium. A retitled thread's old URL — as pasted into a chat
-//! group, percent-encoded, with or without a `#answer` anchor — and an
-//! `aliases:` folder address land on the thread's new URL, the anchor
-//! kept. (`tests/share.rs` checks the same pages from disk.)
+//! The archive over HTTP (issue 17), in headless Chromium.
+//!
+//! - The built archive served by a plain static web server under its base
+//!   path (`/tongxing/`, as a host would): a retitled thread's old URL — as
+//!   pasted into a chat group, percent-encoded, with or without a
+//!   `#answer` anchor — and an `aliases:` folder address land on the
+//!   thread's new URL, the anchor kept. (`tests/share.rs` checks the same
+//!   pages from disk.)
+//! - The 404 page, which a static host and `qunshu serve` show for a
+//!   missing address at any depth, is styled and links to the home page.
 //!
 //! Skipped when Chromium is missing, unless QUNSHU_REQUIRE_BROWSER is set.
 
 mod common;
 
 use common::browser::{Browser, StaticServer};
+use common::serve::serve;
 use common::{demo_copy, output, qunshu_at};
 use serde_json::json;
 use std::fs;
@@ -126,5 +131,48 @@ fn retitled_posts_old_url_and_an_alias_redirect_over_http_keeping_the_anchor() {
     assert!(
         log.iter().any(|p| p == "tongxing/旧地址/index.html"),
         "{log:?}"
+    );
+}
+
+/// On the page shown: whether the theme's stylesheet applies, and the
+/// address path of the "back home" link and of the brand link.
+const NOT_FOUND_PAGE: &str = "[getComputedStyle(document.querySelector('.site-header')).borderBottomStyle, new URL(document.querySelector('main a').href).pathname, new URL(document.querySelector('.brand').href).pathname, document.querySelector('h1').textContent]";
+
+#[test]
+fn the_404_page_is_styled_and_links_home_at_any_depth_on_a_host_and_in_serve() {
+    let Some(mut b) = Browser::launch().unwrap() else {
+        return;
+    };
+    let t = demo_copy();
+    let root = t.path();
+    build(root);
+    let host = tempfile::TempDir::new().unwrap();
+    std::os::unix::fs::symlink(root.join("public"), host.path().join("tongxing")).unwrap();
+    let srv = StaticServer::start_with_404(host.path(), "tongxing/404.html").unwrap();
+    for missing in ["tongxing/nope.html", "tongxing/qa/deep/er/nope.html"] {
+        b.goto(&srv.url(missing)).unwrap();
+        let v = b.eval(NOT_FOUND_PAGE).unwrap();
+        assert_eq!(
+            v,
+            json!([
+                "solid",
+                "/tongxing/index.html",
+                "/tongxing/index.html",
+                "404 · 页面不存在"
+            ]),
+            "{missing}"
+        );
+    }
+    // `qunshu serve` serves the preview at the root of its address.
+    let s = serve(root);
+    let (status, _) = s.get("/qa/deep/nope.html");
+    assert_eq!(status, 404);
+    let url = format!("http://127.0.0.1:{}/qa/deep/nope.html", s.port);
+    b.goto(&url).unwrap();
+    let v = b.eval(NOT_FOUND_PAGE).unwrap();
+    assert_eq!(
+        v,
+        json!(["solid", "/index.html", "/index.html", "404 · 页面不存在"]),
+        "{url}"
     );
 }
