@@ -15,11 +15,12 @@ BIN=$PWD/target/release/qunshu
 rm -rf "$WORK" && mkdir -p "$WORK"
 python3 scripts/gen-corpus.py "$WORK/q" "$N" >/dev/null
 Q="$WORK/q"
-t() { /usr/bin/time -f "%e s, %M KB peak" "$@" 2>&1 >/dev/null | tail -1; }
+t() { /usr/bin/time -f "%e s, %U + %S s CPU, %M KB peak" "$@" 2>&1 >/dev/null | tail -1; }
 echo "first build (all $N cards drawn): $(t "$BIN" --root "$Q" build --quiet)"
 echo "cards in cache: $(ls "$Q/.qunshu/cache/cards" | wc -l)"
 echo "rebuild, nothing changed:        $(t "$BIN" --root "$Q" build --quiet)"
-F=$(find "$Q/content/briefs" -name '*.md' | sort | head -1)
+# (sed -n 1p, not head -1: head exiting early kills sort with SIGPIPE under pipefail)
+F=$(find "$Q/content/briefs" -name '*.md' | sort | sed -n 1p)
 sed -i -E '0,/^title: /s/^title: "?([^"]*)"?$/title: "\1（修订）"/' "$F"
 echo "rebuild after one retitle:       $(t "$BIN" --root "$Q" build --quiet)"
 echo "redirects: $(grep -c '^old = ' "$Q/urls.lock")"

@@ -200,13 +200,14 @@ accepted: bob
         .success();
     let out = t.path().join("public");
     for (path, bytes) in snapshot(&out) {
-        let html = String::from_utf8_lossy(&bytes).to_lowercase();
+        let html = common::strip_theme_scripts(&String::from_utf8_lossy(&bytes)).to_lowercase();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext != "html" {
             continue;
         }
         // The only script elements allowed are the theme's own: JSON-LD
-        // data and the search box's script file.
+        // data, the search box's script file (and the exact one-line
+        // scripts of the 404 and redirect pages, taken out above).
         for tag in tags(&html) {
             let (name, attrs) = parse_tag(tag);
             if name == "script" {

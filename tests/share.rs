@@ -642,3 +642,74 @@ fn posts_with_three_headings_get_a_table_of_contents() {
         brief.matches("<h2 id=").count() >= 3
     );
 }
+
+#[test]
+fn every_relative_link_of_the_built_demo_points_at_a_file() {
+    let t = demo_copy();
+    let root = t.path();
+    build(root);
+    // A retitled thread, so redirect pages are checked too.
+    retitle(
+        root,
+        EQUITY,
+        "title: 三个合伙人，股权到底怎么分才不出问题？",
+        "title: 三个合伙人的股权怎么分",
+    );
+    build(root);
+    let public = root.join("public");
+    let link = regex::Regex::new(r#"\s(?:href|src)="([^"]*)""#).unwrap();
+    let refresh = regex::Regex::new(r#"content="0; url=([^"]*)""#).unwrap();
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for e in walkdir::WalkDir::new(&public) {
+        let e = e.unwrap();
+        if e.path().extension().is_none_or(|x| x != "html") {
+            continue;
+        }
+        let page = e
+            .path()
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let html = read(e.path().to_path_buf());
+        if page == "404.html" || html.contains("http-equiv=\"refresh\"") {
+            // Their one-line scripts are exactly the theme's (what the
+            // hostile-HTML checks let through).
+            assert!(html.contains("<script>"), "{page}");
+            assert!(!strip_theme_scripts(&html).contains("<script>"), "{page}");
+        }
+        for c in link
+            .captures_iter(&html)
+            .chain(refresh.captures_iter(&html))
+        {
+            let href = c[1].replace("&amp;", "&");
+            if href.is_empty()
+                || href.starts_with('#')
+                || ["http:", "https:", "mailto:", "data:", "//"]
+                    .iter()
+                    .any(|p| href.starts_with(p))
+            {
+                continue;
+            }
+            let path = href.split(['?', '#']).next().unwrap();
+            let mut target = resolve(&page, path);
+            if path.ends_with('/') || target.is_empty() {
+                target = format!("{target}/index.html")
+                    .trim_start_matches('/')
+                    .to_string();
+            }
+            checked += 1;
+            if !public.join(&target).is_file() {
+                broken.push(format!("{page}: {href}"));
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} links");
+    assert!(
+        broken.is_empty(),
+        "{} broken links, first: {:#?}",
+        broken.len(),
+        &broken[..broken.len().min(10)]
+    );
+}

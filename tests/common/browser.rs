@@ -338,9 +338,28 @@ pub(crate) struct StaticServer {
     served: std::sync::Arc<std::sync::Mutex<Vec<(String, u64)>>>,
 }
 
+/// What a [`StaticServer`] answers for a missing file (status 404).
+#[derive(Clone)]
+enum NotFound {
+    Text,
+    /// This page (as static hosts do with `404.html`).
+    Page(PathBuf),
+}
+
 impl StaticServer {
     /// Serves `dir` on a free port, in a background thread.
     pub(crate) fn start(dir: &Path) -> Result<StaticServer> {
+        Self::start_with(dir, NotFound::Text)
+    }
+
+    /// Like [`StaticServer::start`], answering a missing file with the page
+    /// `page` (a path under `dir`) and status 404, as a static host
+    /// configured with a 404 page does.
+    pub(crate) fn start_with_404(dir: &Path, page: &str) -> Result<StaticServer> {
+        Self::start_with(dir, NotFound::Page(dir.join(page)))
+    }
+
+    fn start_with(dir: &Path, not_found: NotFound) -> Result<StaticServer> {
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let dir = dir.to_path_buf();
@@ -350,8 +369,9 @@ impl StaticServer {
             for stream in listener.incoming().flatten() {
                 let dir = dir.clone();
                 let log = log.clone();
+                let not_found = not_found.clone();
                 std::thread::spawn(move || {
-                    let _ = serve_one(stream, &dir, &log);
+                    let _ = serve_one(stream, &dir, &log, &not_found);
                 });
             }
         });
@@ -373,6 +393,7 @@ fn serve_one(
     mut stream: TcpStream,
     dir: &Path,
     log: &std::sync::Mutex<Vec<(String, u64)>>,
+    not_found: &NotFound,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut buf = Vec::new();
@@ -396,10 +417,10 @@ fn serve_one(
     }
     let file = dir.join(&rel);
     let ok = !rel.split('/').any(|s| s == "..") && file.is_file();
-    let (status, body) = if ok {
-        ("200 OK", std::fs::read(&file)?)
-    } else {
-        ("404 Not Found", b"not found".to_vec())
+    let (status, body, file) = match (ok, not_found) {
+        (true, _) => ("200 OK", std::fs::read(&file)?, file),
+        (false, NotFound::Page(p)) => ("404 Not Found", std::fs::read(p)?, p.clone()),
+        (false, NotFound::Text) => ("404 Not Found", b"not found".to_vec(), file),
     };
     let ctype = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",

@@ -171,6 +171,23 @@ pub(crate) fn result_urls(v: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// `html` without the theme's own one-line inline scripts, matched
+/// exactly (only their JSON string literal varies, and it can hold no `<`,
+/// `>` or `&`): the redirect page's (keeps the `#anchor`) and the 404
+/// page's (sets its base). Checks for active markup run on what is left,
+/// so any other inline script still fails them.
+pub(crate) fn strip_theme_scripts(html: &str) -> String {
+    const JS_STRING: &str = r#""(?:[^"\\<>&\n]|\\.)*""#;
+    let redirect = format!(
+        r"<script>location\.replace\({JS_STRING} \+ location\.search \+ location\.hash\)</script>"
+    );
+    let base = format!(
+        r"<script>\(function \(\) \{{ var p = {JS_STRING}; if \(location\.protocol !== 'file:' && location\.pathname\.indexOf\(p\) === 0\) \{{ var b = document\.createElement\('base'\); b\.href = p; document\.head\.appendChild\(b\); \}} \}}\)\(\);</script>"
+    );
+    let re = regex::Regex::new(&format!("{redirect}|{base}")).expect("valid pattern");
+    re.replace_all(html, "").into_owned()
+}
+
 /// Sends SIGTERM to a child process.
 pub(crate) fn sigterm(pid: u32) {
     // SAFETY: kill(2) with a pid we spawned and a valid signal number.

@@ -400,7 +400,9 @@ fn handle(req: Request, snap: &Snapshot, clients: &Clients) {
             respond(req, 200, &ct, body);
         }
         None => match snap.pages.get("404.html") {
-            Some(b) if is_page => respond(req, 404, "text/html; charset=utf-8", inject(b)),
+            Some(b) if is_page => {
+                respond(req, 404, "text/html; charset=utf-8", inject(&root_based(b)))
+            }
             _ => respond(
                 req,
                 404,
@@ -416,6 +418,16 @@ fn respond(req: Request, status: u16, content_type: &str, body: Vec<u8>) {
     r.add_header(header("Content-Type", content_type).expect("valid header"));
     r.add_header(header("Cache-Control", "no-store").expect("valid header"));
     let _ = req.respond(r);
+}
+
+/// The 404 page, shown at any depth, with its relative links resolved from
+/// the preview's root (`<base href="/">` first in its head).
+fn root_based(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    match text.find("<head>") {
+        Some(i) => format!("{}<base href=\"/\">{}", &text[..i + 6], &text[i + 6..]).into_bytes(),
+        None => html.to_vec(),
+    }
 }
 
 /// Puts the live-reload script into an HTML page.

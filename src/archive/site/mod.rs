@@ -38,8 +38,22 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use theme::{tera_error, Theme};
 
-/// Stands for a page's `root` in pre-rendered fragments (cards).
-pub const ROOT_MARK: &str = "\u{1}ROOT\u{1}";
+/// The path of an absolute URL (`/tongxing/` of
+/// `https://example.org/tongxing/`; `/` when it has none).
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.find('/').map_or("/", |i| &rest[i..])
+}
+
+/// Stands for a page's `root` in pre-rendered fragments (cards). Made of
+/// noncharacters the HTML escaper keeps as they are (a control character
+/// would become U+FFFD there, and every card link would break).
+pub const ROOT_MARK: &str = "\u{FDD0}ROOT\u{FDD1}";
+
+/// Stands for the level of a card's title heading (`heading` in
+/// `card.html`): 2 under a page's `h1` (listings), 3 under a section's
+/// `h2` (home, contributor pages), so headings never skip a level.
+pub const HEADING_MARK: &str = "\u{FDD0}H\u{FDD1}";
 
 /// What a build includes and how.
 #[derive(Debug, Clone, Copy)]
@@ -669,6 +683,7 @@ impl<'a> Site<'a> {
         let html = slot.get_or_init(|| {
             let mut ctx = tera::Context::new();
             ctx.insert("root", ROOT_MARK);
+            ctx.insert("heading", HEADING_MARK);
             ctx.insert("t", &self.t);
             ctx.insert("c", card);
             self.theme
@@ -679,13 +694,15 @@ impl<'a> Site<'a> {
         html.as_deref().map_err(|e| anyhow!("{e}"))
     }
 
-    /// The cards of `items`, for a page whose root is `root`.
-    fn cards_html(&self, items: &[usize], root: &str) -> anyhow::Result<String> {
+    /// The cards of `items`, for a page whose root is `root`, their titles
+    /// headings of level `heading`.
+    fn cards_html(&self, items: &[usize], root: &str, heading: u8) -> anyhow::Result<String> {
         let mut s = String::with_capacity(items.len() * 1024);
         for &i in items {
             s.push_str(self.card_html(i)?);
         }
-        Ok(s.replace(ROOT_MARK, root))
+        Ok(s.replace(ROOT_MARK, root)
+            .replace(HEADING_MARK, &heading.to_string()))
     }
 
     /// `root` of the page at `path`.
@@ -714,7 +731,11 @@ impl<'a> Site<'a> {
             Job::MemberIndex => self.render_member_index(&path)?,
             Job::Member(i) => self.render_member(*i, &path)?,
             Job::NotFound => {
-                let ctx = self.base_context(&path);
+                let mut ctx = self.base_context(&path);
+                ctx.insert(
+                    "base_path_js",
+                    &permalinks::js_string(url_path(&self.community.config.base_url)),
+                );
                 self.render_template("404.html", &ctx)?
             }
         };
@@ -850,5 +871,17 @@ impl<'a> Site<'a> {
             .replace('<', "\\u003c")
             .replace('>', "\\u003e")
             .replace('&', "\\u0026")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::url_path;
+
+    #[test]
+    fn the_path_of_the_base_url() {
+        assert_eq!(url_path("https://example.org/tongxing/"), "/tongxing/");
+        assert_eq!(url_path("http://localhost/"), "/");
+        assert_eq!(url_path("https://example.org"), "/");
     }
 }

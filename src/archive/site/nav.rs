@@ -21,8 +21,9 @@ pub(crate) struct Index {
     tags: HashMap<String, Vec<usize>>,
     /// Title word (a Latin word or a pair of CJK characters) → posts.
     words: HashMap<String, Vec<usize>>,
-    /// Position of each post in the build's order (newest first).
-    rank: HashMap<usize, usize>,
+    /// Position of each post in the build's order (newest first), by post
+    /// index; `usize::MAX` for posts not in the build.
+    rank: Vec<usize>,
 }
 
 /// The words of a title: Latin words (lowercased, 3+ letters) and pairs of
@@ -61,10 +62,15 @@ pub(crate) fn title_words(title: &str) -> Vec<String> {
 impl Index {
     /// Builds the index of the posts of `site`.
     pub(crate) fn new(site: &Site<'_>) -> Index {
-        let mut ix = Index::default();
+        let mut ix = Index {
+            rank: vec![usize::MAX; site.community.posts.len()],
+            ..Index::default()
+        };
         for (k, &i) in site.order.iter().enumerate() {
             let p = &site.community.posts[i];
-            ix.rank.insert(i, k);
+            if let Some(r) = ix.rank.get_mut(i) {
+                *r = k;
+            }
             for t in &p.tags {
                 let v = ix.tags.entry(t.clone()).or_default();
                 if v.last() != Some(&i) {
@@ -104,9 +110,21 @@ impl Index {
         }
         score.remove(&i);
         let mut v: Vec<(usize, f64)> = score.into_iter().collect();
-        let rank = |j: usize| self.rank.get(&j).copied().unwrap_or(usize::MAX);
-        v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| rank(a.0).cmp(&rank(b.0))));
-        v.into_iter().take(RELATED).map(|(j, _)| j).collect()
+        let rank = |j: usize| self.rank.get(j).copied().unwrap_or(usize::MAX);
+        // Best score first, then newest, then by index: a total order, so
+        // picking the best few (not sorting thousands of candidates that
+        // share a tag) gives the same posts in the same order every build.
+        let order = |a: &(usize, f64), b: &(usize, f64)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| rank(a.0).cmp(&rank(b.0)))
+                .then_with(|| a.0.cmp(&b.0))
+        };
+        if v.len() > RELATED {
+            v.select_nth_unstable_by(RELATED - 1, order);
+            v.truncate(RELATED);
+        }
+        v.sort_by(order);
+        v.into_iter().map(|(j, _)| j).collect()
     }
 }
 

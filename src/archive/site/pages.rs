@@ -29,8 +29,14 @@ impl Site<'_> {
             .collect();
         ctx.insert("briefs", &briefs);
         let root = self.root_of(path);
-        ctx.insert("threads_html", &self.cards_html(&pick(Kind::Qa, 8), &root)?);
-        ctx.insert("cases_html", &self.cards_html(&pick(Kind::Case, 4), &root)?);
+        ctx.insert(
+            "threads_html",
+            &self.cards_html(&pick(Kind::Qa, 8), &root, 3)?,
+        );
+        ctx.insert(
+            "cases_html",
+            &self.cards_html(&pick(Kind::Case, 4), &root, 3)?,
+        );
         let count = |k: Kind| {
             self.order
                 .iter()
@@ -65,7 +71,10 @@ impl Site<'_> {
         let mut ctx = self.base_context(path);
         ctx.insert("title", &l.title);
         ctx.insert("group", l.group);
-        ctx.insert("cards_html", &self.cards_html(items, &self.root_of(path))?);
+        ctx.insert(
+            "cards_html",
+            &self.cards_html(items, &self.root_of(path), 2)?,
+        );
         ctx.insert("total", &l.items.len().to_string());
         ctx.insert(
             "pager",
@@ -173,7 +182,7 @@ impl Site<'_> {
             Ok(serde_json::json!({
                 "key": key,
                 "count": items.len(),
-                "html": self.cards_html(items, &root)?,
+                "html": self.cards_html(items, &root, 3)?,
             }))
         })
         .collect::<anyhow::Result<_>>()?;

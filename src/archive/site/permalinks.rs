@@ -320,8 +320,19 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// `s` as a JavaScript string literal that is safe inside `<script>`.
+pub(crate) fn js_string(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_else(|_| "\"\"".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 /// A small page at `at` that sends the reader to `to` (both relative to
-/// the site root, unencoded).
+/// the site root, unencoded): a script that keeps the address's query and
+/// `#anchor` (a link to one answer still lands on it), a meta refresh
+/// without them when scripts are off, a canonical link and a visible link.
 pub fn redirect_page(site: &Site<'_>, at: &str, to: &str, title: &str, lang: Lang) -> Vec<u8> {
     let root = "../".repeat(at.matches('/').count());
     let rel = format!("{root}{}", encode_path(to));
@@ -334,12 +345,14 @@ pub fn redirect_page(site: &Site<'_>, at: &str, to: &str, title: &str, lang: Lan
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <title>{t}</title>\n<meta name=\"robots\" content=\"noindex\">\n\
-<link rel=\"canonical\" href=\"{abs}\">\n<meta http-equiv=\"refresh\" content=\"0; url={rel}\">\n\
+<link rel=\"canonical\" href=\"{abs}\">\n<script>location.replace({js} + location.search + location.hash)</script>\n\
+<meta http-equiv=\"refresh\" content=\"0; url={rel}\">\n\
 <link rel=\"stylesheet\" href=\"{root}style.css\">\n</head>\n<body>\n<main id=\"main\" class=\"wrap\">\n\
 <h1>{moved}</h1>\n<p>{go} <a href=\"{rel}\">{t}</a></p>\n</main>\n</body>\n</html>\n",
         lang = lang.tag(),
         t = escape(title),
         abs = escape(&abs),
+        js = js_string(&rel),
         rel = escape(&rel),
     )
     .into_bytes()
@@ -372,6 +385,14 @@ pub fn removed_page(site: &Site<'_>, at: &str, title: &str, lang: Lang) -> Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_js_string_cannot_close_its_script() {
+        let s = js_string("../qa/a</script><b>&\"x\".html");
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: String = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, "../qa/a</script><b>&\"x\".html");
+    }
 
     #[test]
     fn aliases_become_output_paths() {

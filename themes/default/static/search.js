@@ -831,10 +831,14 @@
   };
   Box.prototype.item = function (meta, ex, n) {
     var ui = this.ui, terms = this.engine.norm.terms(this.query);
+    /* The link itself is the listbox option (an option may not hold a
+       link): the arrow keys move through the options, Tab through the links. */
     var li = el('li', 'qs-item');
-    li.id = 'qs-r' + n;
-    li.setAttribute('role', 'option');
+    li.setAttribute('role', 'none');
     var a = el('a', 'qs-link');
+    a.id = 'qs-r' + n;
+    a.setAttribute('role', 'option');
+    a.setAttribute('aria-selected', 'false');
     /* hl: the page marks the query's matches and scrolls to the best passage. */
     a.href = this.siteRoot + meta.u + '?hl=' + encodeURIComponent(this.query);
     var t = el('span', 'qs-title');
@@ -852,7 +856,7 @@
     li.appendChild(a);
     return li;
   };
-  Box.prototype.items = function () { return this.list.querySelectorAll('.qs-item'); };
+  Box.prototype.items = function () { return this.list.querySelectorAll('.qs-link'); };
   Box.prototype.select = function (i) {
     var items = this.items();
     if (!items.length) return;
@@ -869,7 +873,7 @@
   };
   Box.prototype.go = function () {
     var items = this.items(), it = items[this.active >= 0 ? this.active : 0];
-    if (it) window.location.href = it.querySelector('a').href;
+    if (it) window.location.href = it.href;
   };
   Box.prototype.key = function (e) {
     if (e.key === 'ArrowDown') { e.preventDefault(); this.open(); this.select(this.active + 1); }
