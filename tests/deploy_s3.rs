@@ -595,3 +595,150 @@ fn credentials_come_from_the_environment_and_are_never_printed() {
     assert!(o.stderr.contains("nowhere"), "{}", o.stderr);
     assert!(!o.stderr.contains(KEY_ID), "{}", o.stderr);
 }
+
+/// A proxy in front of moto on 127.0.0.1 that answers `500 InternalError`
+/// to every PUT whose key ends with `suffix` while `failing` is set, and
+/// passes everything else through (one request per connection).
+struct FailingProxy {
+    url: String,
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    failed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FailingProxy {
+    fn start(upstream: &str, suffix: &'static str) -> FailingProxy {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let up = upstream.trim_start_matches("http://").to_string();
+        let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let failed = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (f, n) = (failing.clone(), failed.clone());
+        // The listener lives as long as the test process; each connection
+        // is served by a thread that ends with it.
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut client) = conn else { continue };
+                let (f, n, up) = (f.clone(), n.clone(), up.clone());
+                std::thread::spawn(move || {
+                    let _ = client.set_read_timeout(Some(Duration::from_secs(30)));
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 65536];
+                    let head_end = loop {
+                        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break i + 4;
+                        }
+                        match client.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse().ok())?
+                        })
+                        .unwrap_or(0);
+                    while buf.len() < head_end + len {
+                        match client.read(&mut chunk) {
+                            Ok(0) | Err(_) => return,
+                            Ok(k) => buf.extend_from_slice(&chunk[..k]),
+                        }
+                    }
+                    let first = head.lines().next().unwrap_or_default().to_string();
+                    let path = first.split(' ').nth(1).unwrap_or_default();
+                    let path = path.split('?').next().unwrap_or_default();
+                    if f.load(Ordering::SeqCst)
+                        && first.starts_with("PUT ")
+                        && path.ends_with(suffix)
+                    {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        let body = "<Error><Code>InternalError</Code><Message>failing on purpose</Message></Error>";
+                        let _ = write!(
+                            client,
+                            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                        return;
+                    }
+                    // Pass through, one request per connection.
+                    let head = head.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+                    let Ok(mut server) = TcpStream::connect(&up) else {
+                        return;
+                    };
+                    let _ = server.write_all(head.as_bytes());
+                    let _ = server.write_all(&buf[head_end..]);
+                    let mut answer = Vec::new();
+                    let _ = server.read_to_end(&mut answer);
+                    let _ = client.write_all(&answer);
+                });
+            }
+        });
+        FailingProxy {
+            url,
+            failing,
+            failed,
+        }
+    }
+}
+
+#[test]
+fn a_server_failing_requests_leaves_a_deploy_the_next_run_finishes() {
+    use std::sync::atomic::Ordering;
+    let Some(moto) = Moto::start() else { return };
+    moto.create_bucket("flaky");
+    // Every page upload fails (after the client's retries); assets pass.
+    let proxy = FailingProxy::start(&moto.url, ".html");
+    let t = demo_copy();
+    let toml = fs::read_to_string(t.path().join("site.toml")).unwrap();
+    fs::write(
+        t.path().join("site.toml"),
+        format!(
+            "{toml}\n[deploy]\nbucket = \"flaky\"\nendpoint = \"{}\"\npath_style = true\n",
+            proxy.url
+        ),
+    )
+    .unwrap();
+    let root = t.path();
+    build(root);
+    let all = built(root);
+    let pages = all
+        .keys()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .count();
+
+    let broken = deploy(root, &[]);
+    assert_eq!(broken.code, 1, "{}", broken.stdout);
+    assert!(proxy.failed.load(Ordering::SeqCst) > 0);
+    assert!(broken.stderr.contains(".html"), "{}", broken.stderr);
+    let half = moto.contents("flaky", "");
+    assert!(half
+        .keys()
+        .all(|p| p.extension().is_none_or(|e| e != "html")));
+    assert!(
+        half.contains_key(Path::new("style.css")),
+        "assets went up first"
+    );
+    assert!(
+        moto.keys("flaky")
+            .contains(&".qunshu-manifest.json".to_string()),
+        "the manifest records what is up"
+    );
+
+    proxy.failing.store(false, Ordering::SeqCst);
+    let resumed = deploy(root, &[]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let (up, unchanged, _) = counts(&resumed);
+    assert_eq!(
+        (up, unchanged),
+        (all.len() - half.len(), half.len()),
+        "only what the failed run left: {}",
+        resumed.stdout
+    );
+    assert!(up >= pages && up < all.len() / 2);
+    assert_eq!(moto.contents("flaky", ""), all);
+}
