@@ -742,3 +742,26 @@ fn a_server_failing_requests_leaves_a_deploy_the_next_run_finishes() {
     assert!(up >= pages && up < all.len() / 2);
     assert_eq!(moto.contents("flaky", ""), all);
 }
+
+#[test]
+fn the_schema_describes_the_bucket_settings() {
+    let t = demo_copy();
+    let out = t.path().join("schema");
+    let o = output(qunshu_at(t.path()).arg("schema").arg("--out").arg(&out));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let s: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("site.schema.json")).unwrap()).unwrap();
+    let props = &s["$defs"]["RawDeploy"]["properties"];
+    for k in [
+        "target",
+        "bucket",
+        "endpoint",
+        "region",
+        "prefix",
+        "path_style",
+    ] {
+        assert!(props.get(k).is_some(), "{k} in {props}");
+    }
+    assert!(props.get("secret_access_key").is_none());
+    assert_eq!(s["$defs"]["RawDeploy"]["additionalProperties"], false);
+}

@@ -267,6 +267,27 @@ fn key(prefix: &str, rel: &str) -> anyhow::Result<Key> {
     Key::parse(&full).with_context(|| format!("`{full}` cannot be an object key"))
 }
 
+/// The endpoint the client talks to, and whether the bucket is in its host
+/// name (virtual-hosted) rather than in the path. Virtual-hosted (the
+/// default) puts the bucket in front of the configured endpoint's host,
+/// unless it is there already; without an endpoint (AWS S3) the client
+/// derives it from the region.
+fn addressing(t: &S3Target) -> (Option<String>, bool) {
+    let Some(e) = &t.endpoint else {
+        return (None, !t.path_style);
+    };
+    if t.path_style {
+        return (Some(e.clone()), false);
+    }
+    let (scheme, host) = e.split_once("://").unwrap_or(("https", e));
+    let host = if host.starts_with(&format!("{}.", t.bucket)) {
+        host.to_string()
+    } else {
+        format!("{}.{host}", t.bucket)
+    };
+    (Some(format!("{scheme}://{host}")), true)
+}
+
 /// The client for `t`.
 fn store(t: &S3Target, creds: &Credentials, jobs: usize) -> anyhow::Result<AmazonS3> {
     // reqwest's rustls is built without a default crypto provider: ring,
@@ -300,24 +321,11 @@ fn store(t: &S3Target, creds: &Credentials, jobs: usize) -> anyhow::Result<Amazo
     if let Some(token) = &creds.token {
         b = b.with_token(token);
     }
-    if let Some(e) = &t.endpoint {
-        if t.path_style {
-            b = b.with_endpoint(e);
-        } else {
-            // Virtual-hosted: the bucket is part of the host name.
-            let (scheme, host) = e.split_once("://").unwrap_or(("https", e));
-            let host = if host.starts_with(&format!("{}.", t.bucket)) {
-                host.to_string()
-            } else {
-                format!("{}.{host}", t.bucket)
-            };
-            b = b
-                .with_endpoint(format!("{scheme}://{host}"))
-                .with_virtual_hosted_style_request(true);
-        }
-    } else if !t.path_style {
-        b = b.with_virtual_hosted_style_request(false);
+    let (endpoint, virtual_hosted) = addressing(t);
+    if let Some(e) = endpoint {
+        b = b.with_endpoint(e);
     }
+    b = b.with_virtual_hosted_style_request(virtual_hosted);
     b.build().context("cannot set up the S3 client")
 }
 
@@ -612,6 +620,38 @@ mod tests {
         );
         assert_eq!(cache_control("deadbeef12.html"), "public, max-age=300");
         assert_eq!(cache_control("deadbeef12.png"), "public, max-age=86400");
+    }
+
+    #[test]
+    fn the_bucket_goes_in_the_host_unless_path_style() {
+        let t = |endpoint: Option<&str>, path_style| S3Target {
+            bucket: "my-archive".into(),
+            endpoint: endpoint.map(String::from),
+            region: "oss-cn-hangzhou".into(),
+            prefix: String::new(),
+            path_style,
+        };
+        let oss = "https://oss-cn-hangzhou.aliyuncs.com";
+        assert_eq!(
+            addressing(&t(Some(oss), false)),
+            (
+                Some("https://my-archive.oss-cn-hangzhou.aliyuncs.com".into()),
+                true
+            )
+        );
+        assert_eq!(
+            addressing(&t(
+                Some("https://my-archive.oss-cn-hangzhou.aliyuncs.com"),
+                false
+            ))
+            .0,
+            Some("https://my-archive.oss-cn-hangzhou.aliyuncs.com".into())
+        );
+        assert_eq!(
+            addressing(&t(Some("http://127.0.0.1:9000"), true)),
+            (Some("http://127.0.0.1:9000".into()), false)
+        );
+        assert_eq!(addressing(&t(None, false)), (None, true));
     }
 
     #[test]
