@@ -42,8 +42,9 @@ echo "uptime: $(uptime)"
 t "first deploy (everything uploaded)"
 t "deploy, nothing changed"
 t "deploy, nothing changed (again)"
-F=$(find "$Q/content/briefs" -name '*.md' | sort | head -1)
+F=$(find "$Q/content/briefs" -name "*.md" | sort | sed -n 1p)
 printf '\n补充一段。\n' >> "$F"
 "$BIN" --root "$Q" build --quiet
+t "dry run after one post changed" --dry-run
 t "deploy after one post changed"
 echo "uptime: $(uptime)"
