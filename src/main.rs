@@ -160,7 +160,7 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Turn a chat export (Telegram, Discord, Slack, WeChat, 知识星球) into Q&A thread drafts.
     Import(cmd::import::Args),
-    /// Publish the built archive to the `[deploy]` target, copying only what changed.
+    /// Publish the built archive to the `[deploy]` folder or S3-compatible bucket, uploading only what changed.
     Deploy(cmd::deploy::Args),
 }
 

@@ -1,6 +1,7 @@
 //! `qunshu deploy`: publishes the built archive to a target folder (a web
-//! server's document root, a mounted share, a GitHub Pages checkout)
-//! copying only what changed.
+//! server's document root, a mounted share, a GitHub Pages checkout) or, in
+//! [`s3`], to a bucket of S3-compatible object storage, copying only what
+//! changed.
 //!
 //! The target keeps a manifest (`.qunshu-deploy.json`: path → SHA-256 of
 //! each file deployed). A deploy hashes the built archive, copies the files
@@ -18,6 +19,8 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+pub mod s3;
 
 /// The manifest's file name at the target.
 pub const MANIFEST: &str = ".qunshu-deploy.json";
@@ -39,7 +42,7 @@ fn hash_file(path: &Path) -> anyhow::Result<String> {
 }
 
 /// Every file of the built archive `dir`: relative path → hash.
-fn hash_tree(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
+pub(crate) fn hash_tree(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     let files: Vec<(String, PathBuf)> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -82,19 +85,25 @@ fn write_manifest(target: &Path, m: &BTreeMap<String, String>) -> anyhow::Result
 }
 
 /// Pages last: a page goes up only after what it links to.
-fn is_page(rel: &str) -> bool {
+pub(crate) fn is_page(rel: &str) -> bool {
     rel.ends_with(".html") || rel.ends_with(".xml")
 }
 
-/// Deploys the built archive `built` to `target` (or only computes the
-/// changes when `dry_run`).
-pub fn deploy(built: &Path, target: &Path, dry_run: bool) -> anyhow::Result<Changes> {
+/// Fails unless `built` is an archive `qunshu build` wrote.
+pub(crate) fn check_built(built: &Path) -> anyhow::Result<()> {
     if !built.join(crate::archive::site::output::MARKER).is_file() {
         bail!(
             "{} is not an archive built by qunshu; run `qunshu build` first",
             built.display()
         );
     }
+    Ok(())
+}
+
+/// Deploys the built archive `built` to `target` (or only computes the
+/// changes when `dry_run`).
+pub fn deploy(built: &Path, target: &Path, dry_run: bool) -> anyhow::Result<Changes> {
+    check_built(built)?;
     let built_abs = std::path::absolute(built)?;
     let target_abs = std::path::absolute(target)?;
     if target_abs.starts_with(&built_abs) || built_abs.starts_with(&target_abs) {
