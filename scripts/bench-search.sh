@@ -10,7 +10,7 @@
 #    qunshu's post pages (every page has lang="zh-CN", so Pagefind segments
 #    Chinese; `<main>` marked data-pagefind-body), timed;
 # 3. runs both engines in headless Chromium against a local HTTP server
-#    (tests/browser_search.rs, `search_benchmark`): a few hundred queries,
+#    (tests/it/browser_search.rs, `search_benchmark`): a few hundred queries,
 #    recall and precision against exact-substring ground truth, zero-result
 #    rate, bytes served for a cold first query and per query, query time.
 #
@@ -55,4 +55,4 @@ echo "Pagefind, without UI bundles: $(find "$SITE/pagefind" -type f ! -name '*-u
 echo "== queries in headless Chromium"
 QS_BENCH_SITE="$SITE" QS_BENCH_CORPUS="$WORK/corpus-$N" QS_BENCH_CLOCK="$CLOCK" \
 QS_BENCH_OUT="$WORK/search-bench.json" \
-  cargo test --release --quiet --test browser_search -- --ignored search_benchmark --nocapture
+  cargo test --release --quiet --test it -- --ignored browser_search::search_benchmark --nocapture

@@ -8,7 +8,7 @@
 //! language and the one atomic file writer.
 //!
 //! Must not import: `publish`, `archive`, `book`, `tools` (it is the bottom
-//! layer; the architecture test in `tests/architecture.rs` enforces it).
+//! layer; the architecture test in `tests/it/architecture.rs` enforces it).
 
 pub mod atomic;
 pub mod config;

@@ -13,7 +13,7 @@
 //! Chromium or axe-core the test is skipped, unless `QUNSHU_REQUIRE_BROWSER`
 //! is set (by `.ci/run`), when it fails.
 
-mod common;
+use crate::common;
 
 use common::browser::{Browser, StaticServer};
 use common::{demo_copy, output, qunshu_at, repo};

@@ -4,7 +4,7 @@
 //! when done. Without moto the tests skip, unless `QUNSHU_REQUIRE_S3` is set
 //! (as `.ci/run` does): then they fail.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::BTreeMap;

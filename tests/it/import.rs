@@ -2,7 +2,7 @@
 //! thread drafts that the loader accepts, with privacy, idempotence and
 //! appending checked on the real binary.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, output, qunshu_at, snapshot, DEMO_ANONYMOUS};
 use std::fs;

@@ -3,7 +3,7 @@
 //! content files that take generated paths, colliding slugs, unreadable
 //! folders, dangling links, loops and FIFOs.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{qunshu, site_from, snapshot, BASE_SITE};

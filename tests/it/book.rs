@@ -5,7 +5,7 @@
 //! tool is missing, and FAIL when `QUNSHU_REQUIRE_EPUBCHECK=1` /
 //! `QUNSHU_REQUIRE_BROWSER=1` (as `.ci/run` sets them).
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::repo;

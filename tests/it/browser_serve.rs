@@ -5,10 +5,10 @@
 //! finds the new text.
 //!
 //! Chromium is driven over the DevTools protocol by the tests' shared
-//! driver (`tests/common/browser.rs`). Without Chromium the test is skipped,
+//! driver (`tests/it/common/browser.rs`). Without Chromium the test is skipped,
 //! unless `QUNSHU_REQUIRE_BROWSER` is set (by `.ci/run`), when it fails.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::demo_copy;

@@ -1,7 +1,7 @@
 //! `qunshu schedule` and `qunshu report`, run as the real binary on real
 //! files (plus the library's planner for the delivery record).
 
-mod common;
+use crate::common;
 
 use common::qunshu_at;
 use serde_json::Value;

@@ -9,7 +9,7 @@
 //! sets it; `.ci/run` installs poppler-utils).
 #![cfg(feature = "typst")]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! removed pages), share cards (Open Graph tags, PNG cards) and navigation
 //! on post pages — all through the real binary.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::fs;

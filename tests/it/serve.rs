@@ -210,7 +210,7 @@ fn crate_files_linking(root: &Path, needle: &str) -> Vec<String> {
         .collect()
 }
 
-mod common;
+use crate::common;
 use common::demo_copy;
 use common::serve::serve;
 

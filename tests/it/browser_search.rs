@@ -6,7 +6,7 @@
 //!
 //! Skipped when Chromium is missing, unless QUNSHU_REQUIRE_BROWSER is set.
 
-mod common;
+use crate::common;
 
 use common::browser::{percent_decode, Browser, StaticServer};
 use common::{build_demo_into_temp, qunshu, repo, result_urls as cli_urls};

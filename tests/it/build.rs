@@ -1,7 +1,7 @@
 //! Integration tests of `qunshu build` and `qunshu check`: the real binary on
 //! real files (the bundled demo and small fixture sites written here).
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, qunshu, site_from, snapshot, BASE_SITE};
 use std::fs;

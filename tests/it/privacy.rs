@@ -4,7 +4,7 @@
 //! `schedule --format ics`, the outbox and every book format — is searched
 //! for what must never be published.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy_with, qunshu, snapshot};
 use std::fs;

@@ -1,6 +1,6 @@
 //! `qunshu init`, `qunshu new` and `qunshu schema` on real folders.
 
-mod common;
+use crate::common;
 
 use common::qunshu_at;
 use predicates::prelude::*;

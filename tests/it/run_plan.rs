@@ -2,7 +2,7 @@
 //! (issue 12, items 9–12): the real binary on small communities with an
 //! outbox channel (no network peer needed).
 
-mod common;
+use crate::common;
 
 use common::sigterm;
 use std::io::Read;

@@ -1,9 +1,9 @@
 //! Messages as the platforms read them: long posts split on their Markdown
 //! structure into well-formed parts, member text that can never mention
 //! anyone, `mention_all`, and Telegram HTML escaped once. Runs `qunshu post`
-//! against the local platform imitations in tests/common/mock.rs.
+//! against the local platform imitations in tests/it/common/mock.rs.
 
-mod common;
+use crate::common;
 
 use common::channels::{channel, env, ALL};
 use common::mock::Mock;

@@ -15,7 +15,7 @@
 //!
 //! The fixed cases reported in issue 11 are kept as fixtures at the end.
 
-mod common;
+use crate::common;
 
 use common::qunshu;
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! messages that name the file, line and field (issue 11, items 7, 9, 10, 11).
 //! The real binary runs on copies of the demo community.
 
-mod common;
+use crate::common;
 
 use common::{demo_copy, output, qunshu};
 use std::fs;

@@ -2,7 +2,7 @@
 //! substring is found, and nothing else), and `qunshu search` on the built
 //! demo (results, filters, JSON, errors, privacy of the index files).
 
-mod common;
+use crate::common;
 
 use common::{build_demo_into_temp, qunshu, repo, result_urls as urls};
 use proptest::prelude::*;

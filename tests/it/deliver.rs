@@ -1,7 +1,7 @@
 //! Delivery: `qunshu post`, `run`, `status`, `resolve` against a local
-//! mock of every platform (tests/common/mock.rs).
+//! mock of every platform (tests/it/common/mock.rs).
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::channels::{channel, env, secret_values, ALL, DING_SECRET, FEISHU_SECRET};

@@ -4,14 +4,14 @@
 //!   path (`/tongxing/`, as a host would): a retitled thread's old URL — as
 //!   pasted into a chat group, percent-encoded, with or without a
 //!   `#answer` anchor — and an `aliases:` folder address land on the
-//!   thread's new URL, the anchor kept. (`tests/share.rs` checks the same
+//!   thread's new URL, the anchor kept. (`tests/it/share.rs` checks the same
 //!   pages from disk.)
 //! - The 404 page, which a static host and `qunshu serve` show for a
 //!   missing address at any depth, is styled and links to the home page.
 //!
 //! Skipped when Chromium is missing, unless QUNSHU_REQUIRE_BROWSER is set.
 
-mod common;
+use crate::common;
 
 use common::browser::{Browser, StaticServer};
 use common::serve::serve;
