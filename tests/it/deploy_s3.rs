@@ -765,3 +765,25 @@ fn the_schema_describes_the_bucket_settings() {
     assert!(props.get("secret_access_key").is_none());
     assert_eq!(s["$defs"]["RawDeploy"]["additionalProperties"], false);
 }
+
+#[test]
+fn an_ip_endpoint_without_path_style_is_an_error_not_a_panic() {
+    // No host name can carry the bucket in front of an IP address, so the
+    // bucket goes in the path; a server that is not there is a plain error.
+    let t = demo_copy();
+    let toml = fs::read_to_string(t.path().join("site.toml")).unwrap();
+    fs::write(
+        t.path().join("site.toml"),
+        format!("{toml}\n[deploy]\nbucket = \"nowhere\"\nendpoint = \"http://127.0.0.1:9\"\n"),
+    )
+    .unwrap();
+    build(t.path());
+    let mut c = qunshu_at(t.path());
+    c.env("QUNSHU_S3_ACCESS_KEY_ID", KEY_ID)
+        .env("QUNSHU_S3_SECRET_ACCESS_KEY", "never-printed-secret");
+    let o = output(c.arg("deploy"));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+    assert!(o.stderr.contains("127.0.0.1:9"), "{}", o.stderr);
+    assert!(!o.stderr.contains("never-printed-secret"), "{}", o.stderr);
+}

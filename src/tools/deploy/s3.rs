@@ -271,21 +271,38 @@ fn key(prefix: &str, rel: &str) -> anyhow::Result<Key> {
 /// name (virtual-hosted) rather than in the path. Virtual-hosted (the
 /// default) puts the bucket in front of the configured endpoint's host,
 /// unless it is there already; without an endpoint (AWS S3) the client
-/// derives it from the region.
+/// derives it from the region. An endpoint that is an IP address or
+/// `localhost` has no sub-domains to hold the bucket, so it is always
+/// path-style.
 fn addressing(t: &S3Target) -> (Option<String>, bool) {
     let Some(e) = &t.endpoint else {
         return (None, !t.path_style);
     };
-    if t.path_style {
+    let (scheme, host) = e.split_once("://").unwrap_or(("https", e));
+    if t.path_style || !takes_subdomains(host) {
         return (Some(e.clone()), false);
     }
-    let (scheme, host) = e.split_once("://").unwrap_or(("https", e));
     let host = if host.starts_with(&format!("{}.", t.bucket)) {
         host.to_string()
     } else {
         format!("{}.{host}", t.bucket)
     };
     (Some(format!("{scheme}://{host}")), true)
+}
+
+/// Whether `host` (with an optional `:port`) is a DNS name that a bucket
+/// can be put in front of: not an IPv4 or `[IPv6]` address, not `localhost`.
+fn takes_subdomains(host: &str) -> bool {
+    let name = host.rsplit_once(':').map_or(host, |(n, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) && !n.ends_with(':') {
+            n
+        } else {
+            host
+        }
+    });
+    !(name.starts_with('[')
+        || name.eq_ignore_ascii_case("localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
 /// The client for `t`.
@@ -652,6 +669,14 @@ mod tests {
             (Some("http://127.0.0.1:9000".into()), false)
         );
         assert_eq!(addressing(&t(None, false)), (None, true));
+        for e in [
+            "http://127.0.0.1:9000",
+            "http://localhost:9000",
+            "http://[::1]:9000",
+            "http://10.0.0.2",
+        ] {
+            assert_eq!(addressing(&t(Some(e), false)), (Some(e.into()), false));
+        }
     }
 
     #[test]
