@@ -43,7 +43,7 @@ rm -rf "$WORK/pfsrc" && mkdir -p "$WORK/pfsrc"
 # repeats), as a Pagefind site would with data-pagefind-body.
 find "$WORK/pfsrc" -name '*.html' -print0 | xargs -0 sed -i 's/<main id="main"/<main data-pagefind-body id="main"/'
 
-echo "post pages: $(find "$WORK/pfsrc" -name '*.html' | wc -l) (qunshu indexed $(ls "$SITE/search/d" | grep -c -v -- '-'))"
+echo "post pages: $(find "$WORK/pfsrc" -name '*.html' | wc -l) (qunshu indexed $(grep -o '"docs":[0-9]*' "$SITE/search/index.js" | cut -d: -f2))"
 /usr/bin/time -f "pagefind: %e s wall, %M KB peak" \
   "$PF" --site "$WORK/pfsrc" --output-path "$SITE/pagefind" --silent
 

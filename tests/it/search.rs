@@ -330,8 +330,20 @@ fn index_files_hold_no_anonymous_member() {
     let (_t, out) = build_demo_into_temp(CLOCK);
     let dir = out.join("search");
     // Text in the per-document files is in the site's two-byte code: decode it.
-    let table = qunshu::archive::search::query::read_payload(&dir.join("t.js")).unwrap();
-    let codec = TextCodec::new(table.as_str().unwrap().chars().collect());
+    let table = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .find_map(|t| {
+            t.lines().find_map(|l| {
+                Some(
+                    l.strip_prefix("qunshuSearch.load(\"t\",\"")?
+                        .strip_suffix("\");")?
+                        .to_string(),
+                )
+            })
+        })
+        .expect("the text code table is in the index");
+    let codec = TextCodec::new(table.chars().collect());
     let mut n = 0;
     let mut all = String::new();
     for e in walkdir::WalkDir::new(&dir) {
@@ -351,7 +363,7 @@ fn index_files_hold_no_anonymous_member() {
         }
         all.push_str(&text);
     }
-    assert!(n > 30);
+    assert!(n > 3);
     // Credited (public) names and the text are there, so the check above can fail.
     assert!(all.contains("王晓雯"));
     assert!(all.contains("出资和出力应该怎么折算"));
@@ -361,12 +373,16 @@ fn index_files_hold_no_anonymous_member() {
 fn damaged_index_is_an_error_not_a_panic() {
     let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
-    for e in std::fs::read_dir(index.join("s")).unwrap() {
-        std::fs::write(
-            e.unwrap().path(),
-            "qunshuSearch.load(\"s/0\",{\"合伙\":\"!!\",\"伙人\":\"\"});\n",
-        )
-        .unwrap();
+    // Shard packs whose entries are not where the directory says.
+    for e in std::fs::read_dir(index.join("p")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap().to_string_lossy().starts_with('s') {
+            std::fs::write(
+                p,
+                "qunshuSearch.load(\"s/0\",{\"合伙\":\"!!\",\"伙人\":\"\"});\n",
+            )
+            .unwrap();
+        }
     }
     qunshu()
         .args(["search", "--index"])

@@ -22,6 +22,7 @@
 
 use super::codec;
 use super::normalize::{is_word, normalize_into, normalize_mapped};
+use super::pack;
 use crate::core::config::Lang;
 use crate::core::content::{Credit, Post};
 use crate::core::project::Project;
@@ -32,7 +33,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Format version written into the manifest; readers refuse others.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Body text per excerpt block, in normalised code points.
 pub const BLOCK: usize = 384;
 /// Aimed-at size of one shard file in bytes. The shard count is the
@@ -293,13 +294,6 @@ fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
     v
 }
 
-fn js_file(key: &str, json: &str) -> String {
-    format!(
-        "qunshuSearch.load({},{json});\n",
-        serde_json::to_string(key).unwrap_or_default()
-    )
-}
-
 #[derive(Serialize)]
 struct DocFile<'a> {
     u: &'a str,
@@ -318,6 +312,16 @@ struct DocFile<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     o: Option<Vec<usize>>,
     x: String,
+    /// Byte offset of the further blocks in the tail of the pack.
+    #[serde(skip_serializing_if = "is_zero")]
+    bo: usize,
+    /// Byte lengths of the further blocks.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bl: Vec<usize>,
+}
+
+fn is_zero(x: &usize) -> bool {
+    *x == 0
 }
 
 /// Splits a body into blocks of about [`BLOCK`] normalised code points
@@ -561,7 +565,8 @@ fn build_cancellable(
         }
     }
     let mut facet_json = serde_json::Map::new();
-    let mut files: Vec<(String, String)> = Vec::new();
+    // The entries of the `m` section, by key (ordered by pack::misc_keys).
+    let mut misc: HashMap<String, String> = HashMap::new();
     let column_name = |id: &str| {
         columns
             .iter()
@@ -569,6 +574,7 @@ fn build_cancellable(
             .map(|(_, n)| n.clone())
             .unwrap_or_else(|| id.to_string())
     };
+    let mut facet_sizes = Vec::new();
     for (facet, values) in &facets {
         let mut list = Vec::new();
         for (i, (value, ids)) in values.iter().enumerate() {
@@ -586,11 +592,10 @@ fn build_cancellable(
                 })
                 .collect();
             let key = format!("f/{facet}-{i}");
-            files.push((
-                format!("{key}.js"),
-                js_file(&key, &serde_json::to_string(&codec::encode_list(&gaps))?),
-            ));
+            let json = serde_json::to_string(&codec::encode_list(&gaps))?;
+            misc.insert(key.clone(), pack::statement(&key, &json));
         }
+        facet_sizes.push((facet.to_string(), values.len()));
         facet_json.insert(facet.to_string(), serde_json::Value::Array(list));
     }
 
@@ -613,7 +618,7 @@ fn build_cancellable(
     let folds = super::normalize::corpus_folds(used.into_iter());
     for (b, v) in &chunks {
         let key = format!("n/{b}");
-        files.push((format!("{key}.js"), js_file(&key, &v.to_string())));
+        misc.insert(key.clone(), pack::statement(&key, &v.to_string()));
     }
     vocab.retain(|w, _| {
         !hidden
@@ -623,47 +628,39 @@ fn build_cancellable(
     let vocab_files = super::suggest::vocab_files(&vocab);
     for (len, v) in &vocab_files {
         let key = format!("w/{len}");
-        files.push((format!("{key}.js"), js_file(&key, v)));
+        misc.insert(key.clone(), pack::statement(&key, v));
     }
-    let manifest = serde_json::json!({
-        "v": VERSION,
-        "docs": n_docs,
-        "shards": shards,
-        "block": BLOCK,
-        "lang": lang.tag(),
-        "nb": chunks.keys().collect::<Vec<_>>(),
-        "zc": folds,
-        "wl": vocab_files.keys().collect::<Vec<_>>(),
-        "tl": codec::encode_list(&title_len),
-        "dl": codec::encode_list(&text_len),
-        "facets": facet_json,
-        "ui": ui_strings(lang),
-    });
-    files.push((
-        "index.js".to_string(),
-        js_file("index", &manifest.to_string()),
-    ));
-    for (i, m) in by_shard.iter().enumerate() {
-        let key = format!("s/{i}");
-        files.push((
-            format!("{key}.js"),
-            js_file(&key, &serde_json::to_string(m)?),
-        ));
-    }
+    // The text code of the per-document entries.
+    let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
+    misc.insert(
+        "t".to_string(),
+        pack::statement(
+            "t",
+            &serde_json::to_string(&codec.table.iter().collect::<String>())?,
+        ),
+    );
+    let nb: Vec<u64> = chunks.keys().map(|&b| b as u64).collect();
+    let wl: Vec<u64> = vocab_files.keys().map(|&l| l as u64).collect();
+    let misc_heads: Vec<String> = pack::misc_keys(&wl, &facet_sizes, &nb)
+        .into_iter()
+        .map(|k| misc.remove(&k).unwrap_or_default())
+        .collect();
+
+    let shard_heads: Vec<String> = by_shard
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let json = serde_json::to_string(m).unwrap_or_default();
+            pack::statement(&format!("s/{i}"), &json)
+        })
+        .collect();
 
     if cancelled() {
         return Ok(None);
     }
-    // Per-document files, their text in the site's two-byte code.
-    let codec = TextCodec::train(docs.iter().map(|d| d.text.as_str()));
-    files.push((
-        "t.js".to_string(),
-        js_file(
-            "t",
-            &serde_json::to_string(&codec.table.iter().collect::<String>())?,
-        ),
-    ));
-    let doc_files: Vec<Vec<(String, String)>> = docs
+    // Per-document entries, their text in the site's two-byte code: the
+    // details with the first block, then the further blocks (the tail).
+    let per_doc: Vec<(DocFile, Vec<String>)> = docs
         .par_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -681,26 +678,88 @@ fn build_cancellable(
                 n: bl.len(),
                 o: (!regular).then(|| bl.iter().map(|(o, _)| *o).collect()),
                 x: codec.encode(bl[0].1),
+                bo: 0,
+                bl: Vec::new(),
             };
-            let key = format!("d/{i}");
-            let mut out = vec![(
-                format!("{key}.js"),
-                js_file(&key, &serde_json::to_string(&meta).unwrap_or_default()),
-            )];
-            for (k, (_, b)) in bl.iter().enumerate().skip(1) {
-                let key = format!("d/{i}-{k}");
-                out.push((
-                    format!("{key}.js"),
-                    js_file(
-                        &key,
-                        &serde_json::to_string(&codec.encode(b)).unwrap_or_default(),
-                    ),
-                ));
-            }
-            out
+            let tail = bl
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(k, (_, b))| {
+                    let json = serde_json::to_string(&codec.encode(b)).unwrap_or_default();
+                    pack::statement(&format!("d/{i}-{k}"), &json)
+                })
+                .collect();
+            (meta, tail)
         })
         .collect();
-    files.extend(doc_files.into_iter().flatten());
+    // Packs of posts are sized by details and text together (the offsets
+    // added below change a detail's size by a few bytes only).
+    let sizes: Vec<usize> = per_doc
+        .iter()
+        .map(|(m, t)| {
+            serde_json::to_string(m).map_or(0, |s| s.len())
+                + t.iter().map(String::len).sum::<usize>()
+        })
+        .collect();
+    let doc_starts = pack::pack_starts(&sizes);
+    let mut doc_heads = Vec::with_capacity(n_docs);
+    let mut doc_tails = Vec::with_capacity(n_docs);
+    let mut tail_off = 0;
+    for (i, (mut meta, tail)) in per_doc.into_iter().enumerate() {
+        if doc_starts.binary_search(&(i as u32)).is_ok() {
+            tail_off = 0;
+        }
+        meta.bo = tail_off;
+        meta.bl = tail.iter().map(String::len).collect();
+        tail_off += meta.bl.iter().sum::<usize>();
+        doc_heads.push(pack::statement(
+            &format!("d/{i}"),
+            &serde_json::to_string(&meta)?,
+        ));
+        doc_tails.push(tail.concat());
+    }
+
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut dirs = serde_json::Map::new();
+    for (name, heads, tails) in [
+        ("s", &shard_heads, &Vec::new()),
+        ("m", &misc_heads, &Vec::new()),
+        ("d", &doc_heads, &doc_tails),
+    ] {
+        let sizes: Vec<usize> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, h)| h.len() + tails.get(i).map_or(0, String::len))
+            .collect();
+        let starts = if name == "d" {
+            doc_starts.clone()
+        } else {
+            pack::pack_starts(&sizes)
+        };
+        let (packs, dir) = pack::write_section(name, heads, tails, &starts);
+        files.extend(packs);
+        dirs.insert(name.to_string(), dir);
+    }
+    let manifest = serde_json::json!({
+        "v": VERSION,
+        "docs": n_docs,
+        "shards": shards,
+        "block": BLOCK,
+        "lang": lang.tag(),
+        "nb": nb,
+        "zc": folds,
+        "wl": wl,
+        "tl": codec::encode_list(&title_len),
+        "dl": codec::encode_list(&text_len),
+        "facets": facet_json,
+        "pk": dirs,
+        "ui": ui_strings(lang),
+    });
+    files.push((
+        "index.js".to_string(),
+        pack::statement("index", &manifest.to_string()),
+    ));
 
     let stats = Stats {
         docs: n_docs,
@@ -914,7 +973,7 @@ mod tests {
         let (files, stats) = build_docs(docs, &[], Lang::ZhCn).unwrap();
         assert_eq!(stats.files, files.len());
         assert!(files.iter().any(|(p, _)| p == "index.js"));
-        assert!(files.iter().any(|(p, _)| p == "d/0.js"));
+        assert!(files.iter().any(|(p, _)| p == "p/d0.js"));
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("search");
         let bytes = write_files(&files, &out).unwrap();

@@ -13,6 +13,7 @@
 //!   case, full/half width), exported into the index for the browser.
 //! - [`codec`]: posting lists as Rice-coded bit strings in base64 text.
 //! - [`index`]: building terms, shards and per-document files.
+//! - [`pack`]: packing the entries into few files, and finding them again.
 //! - [`query`]: evaluating a query and cutting excerpts.
 //!
 //! May import `core`; must not import `publish`, `book`, `tools`, or
@@ -22,6 +23,7 @@
 pub(crate) mod codec;
 pub mod index;
 pub mod normalize;
+pub(crate) mod pack;
 pub mod query;
 pub(crate) mod suggest;
 

@@ -30,6 +30,7 @@
 use super::codec::{self, Postings};
 use super::index::{shard_of, TextCodec, BLOCK, VERSION, WORD_END, WORD_START};
 use super::normalize::{is_word, normalize_mapped, query_terms};
+use super::pack::{parse_statement, Section, Spot};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -64,6 +65,18 @@ pub struct Index {
     pub lang: String,
     cache: RefCell<HashMap<u32, HashMap<String, String>>>,
     codec: RefCell<Option<TextCodec>>,
+    /// The pack directories: shards, documents, the rest.
+    packs: Packs,
+    /// Pack files read so far, by name.
+    files: RefCell<HashMap<String, std::rc::Rc<String>>>,
+}
+
+/// Where the entries are ([`super::pack`]).
+struct Packs {
+    s: Section,
+    d: Section,
+    m: Section,
+    misc: HashMap<String, usize>,
 }
 
 /// A document's stored details (its `d/<id>.js` file).
@@ -96,6 +109,12 @@ pub struct DocMeta {
     pub o: Option<Vec<usize>>,
     /// The first block's text.
     pub x: String,
+    /// Byte offset of the further blocks in the tail of the pack.
+    #[serde(default)]
+    pub bo: usize,
+    /// Byte lengths of the further blocks.
+    #[serde(default)]
+    pub bl: Vec<usize>,
 }
 
 /// One result, with what ranked it.
@@ -226,7 +245,39 @@ impl Index {
             bail!("{}: bad shard count; rebuild the index", manifest.display());
         }
         let avg_len = text_len.iter().map(|&l| l as f64).sum::<f64>() / (docs.max(1) as f64);
+        let damaged = || {
+            anyhow!(
+                "{}: the pack directory is damaged; rebuild the index",
+                manifest.display()
+            )
+        };
+        let section = |name: &str| Section::read(name, &m["pk"][name]).map_err(|_| damaged());
+        let nums = |k: &str| -> Vec<u64> {
+            m[k].as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_u64()).collect())
+                .unwrap_or_default()
+        };
+        let facet_sizes: Vec<(String, usize)> = facets
+            .iter()
+            .map(|(k, v): (&String, &Vec<FacetValue>)| (k.clone(), v.len()))
+            .collect();
+        let misc = super::pack::misc_keys(&nums("wl"), &facet_sizes, &nums("nb"))
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (k, i))
+            .collect();
+        let packs = Packs {
+            s: section("s")?,
+            d: section("d")?,
+            m: section("m")?,
+            misc,
+        };
+        if packs.s.len() != shards as usize || packs.d.len() != docs {
+            return Err(damaged());
+        }
         Ok(Index {
+            packs,
+            files: RefCell::new(HashMap::new()),
             dir: dir.to_path_buf(),
             docs,
             shards,
@@ -249,11 +300,57 @@ impl Index {
         })
     }
 
+    /// The JSON of the entry at `spot`, which must be stored under `key`.
+    fn read_spot(&self, key: &str, spot: Option<Spot>) -> anyhow::Result<serde_json::Value> {
+        let bad = || {
+            anyhow!(
+                "the search index at {} is damaged (entry `{key}` is not where its directory says); rebuild it with `qunshu build`",
+                self.dir.display()
+            )
+        };
+        let spot = spot.ok_or_else(bad)?;
+        let text = {
+            let mut files = self.files.borrow_mut();
+            match files.get(&spot.file) {
+                Some(t) => t.clone(),
+                None => {
+                    let path = self.dir.join(&spot.file);
+                    let t =
+                        std::rc::Rc::new(std::fs::read_to_string(&path).with_context(|| {
+                            format!("cannot read the search index file {}", path.display())
+                        })?);
+                    files.insert(spot.file.clone(), t.clone());
+                    t
+                }
+            }
+        };
+        let line = text
+            .get(spot.offset..spot.offset.saturating_add(spot.len))
+            .ok_or_else(bad)?;
+        match parse_statement(line) {
+            Some((k, json)) if k == key => Ok(serde_json::from_str(json).map_err(|_| bad())?),
+            _ => Err(bad()),
+        }
+    }
+
+    /// The JSON stored under `key` (`s/3`, `d/12`, `f/tag-0`, `t`, …).
+    fn get(&self, key: &str) -> anyhow::Result<serde_json::Value> {
+        let p = &self.packs;
+        let spot = if let Some(i) = key.strip_prefix("s/") {
+            i.parse().ok().and_then(|i| p.s.spot(i))
+        } else if let Some(i) = key.strip_prefix("d/").filter(|i| !i.contains('-')) {
+            i.parse().ok().and_then(|i| p.d.spot(i))
+        } else {
+            p.misc.get(key).and_then(|&i| p.m.spot(i))
+        };
+        self.read_spot(key, spot)
+    }
+
     fn shard_entry(&self, term: &str) -> anyhow::Result<Option<String>> {
         let shard = shard_of(term, self.shards);
         let mut cache = self.cache.borrow_mut();
         if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(shard) {
-            let v = read_payload(&self.dir.join(format!("s/{shard}.js")))?;
+            let v = self.get(&format!("s/{shard}"))?;
             let map: HashMap<String, String> = serde_json::from_value(v)?;
             e.insert(map);
         }
@@ -305,7 +402,7 @@ impl Index {
                     known.join(", ")
                 )
             })?;
-        let v = read_payload(&self.dir.join(format!("f/{facet}-{i}.js")))?;
+        let v = self.get(&format!("f/{facet}-{i}"))?;
         let gaps = codec::decode_list(v.as_str().unwrap_or_default())?;
         let mut x = 0;
         Ok(gaps
@@ -628,7 +725,7 @@ impl Index {
             let mut words: Vec<(String, u32)> = Vec::new();
             for len in t.len().saturating_sub(MAX_EDITS)..=t.len() + MAX_EDITS {
                 if self.vocab_lens.contains(&len) {
-                    let v = read_payload(&self.dir.join(format!("w/{len}.js")))?;
+                    let v = self.get(&format!("w/{len}"))?;
                     words.extend(serde_json::from_value::<Vec<(String, u32)>>(v)?);
                 }
             }
@@ -665,7 +762,7 @@ impl Index {
     fn decode_text(&self, s: &str) -> anyhow::Result<String> {
         let mut c = self.codec.borrow_mut();
         if c.is_none() {
-            let v = read_payload(&self.dir.join("t.js"))?;
+            let v = self.get("t")?;
             *c = Some(TextCodec::new(
                 v.as_str().unwrap_or_default().chars().collect(),
             ));
@@ -675,7 +772,7 @@ impl Index {
 
     /// The stored details of document `doc` (its first block decoded).
     pub fn doc(&self, doc: u32) -> anyhow::Result<DocMeta> {
-        let v = read_payload(&self.dir.join(format!("d/{doc}.js")))?;
+        let v = self.get(&format!("d/{doc}"))?;
         let mut m: DocMeta = serde_json::from_value(v)?;
         m.x = self.decode_text(&m.x)?;
         Ok(m)
@@ -685,7 +782,10 @@ impl Index {
         if k == 0 {
             return Ok(meta.x.clone());
         }
-        let v = read_payload(&self.dir.join(format!("d/{doc}-{k}.js")))?;
+        let len = meta.bl.get(k - 1).copied().unwrap_or(0);
+        let off = meta.bl.iter().take(k - 1).sum::<usize>() + meta.bo;
+        let spot = self.packs.d.tail_spot(doc as usize, off, len);
+        let v = self.read_spot(&format!("d/{doc}-{k}"), spot)?;
         self.decode_text(v.as_str().unwrap_or_default())
     }
 

@@ -353,6 +353,25 @@ fn request_header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
         .map(|h| h.value.as_str())
 }
 
+/// The one range of a `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` header
+/// that fits in `len` bytes, as inclusive offsets; `None` when it does not
+/// fit or is not of that form (then the whole file is sent).
+fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
+    let (a, b) = header.trim().strip_prefix("bytes=")?.split_once('-')?;
+    let (a, b) = match (a.trim(), b.trim()) {
+        ("", n) => {
+            let n: usize = n.parse().ok()?;
+            (len.checked_sub(n.min(len))?, len.checked_sub(1)?)
+        }
+        (a, "") => (a.parse().ok()?, len.checked_sub(1)?),
+        (a, b) => (
+            a.parse().ok()?,
+            b.parse::<usize>().ok()?.min(len.checked_sub(1)?),
+        ),
+    };
+    (a <= b && b < len).then_some((a, b))
+}
+
 fn handle(req: Request, snap: &Snapshot, clients: &Clients) {
     let url = req.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("/").to_string();
@@ -392,12 +411,28 @@ fn handle(req: Request, snap: &Snapshot, clients: &Clients) {
     match found {
         Some((p, bytes)) => {
             let ct = content_type(&p);
-            let body = if p.ends_with(".html") {
-                inject(&bytes)
-            } else {
-                bytes.to_vec()
-            };
-            respond(req, 200, &ct, body);
+            if p.ends_with(".html") {
+                respond(req, 200, &ct, inject(&bytes));
+                return;
+            }
+            // The search box fetches index entries by byte range.
+            match request_header(&req, "Range").and_then(|r| byte_range(r, bytes.len())) {
+                Some((a, b)) => {
+                    let mut r = Response::from_data(bytes[a..=b].to_vec())
+                        .with_status_code(StatusCode(206));
+                    let range = format!("bytes {a}-{b}/{}", bytes.len());
+                    for (k, v) in [
+                        ("Content-Type", ct.as_str()),
+                        ("Content-Range", range.as_str()),
+                        ("Cache-Control", "no-store"),
+                    ] {
+                        r.add_header(header(k, v).expect("valid header"));
+                    }
+                    let _ = req.respond(r);
+                }
+                // No range, or one we do not serve: the whole file (RFC 9110 allows it).
+                _ => respond(req, 200, &ct, bytes.to_vec()),
+            }
         }
         None => match snap.pages.get("404.html") {
             Some(b) if is_page => {
@@ -506,7 +541,20 @@ fn live_socket(req: Request, clients: &Clients) {
 
 #[cfg(test)]
 mod content_type_tests {
-    use super::content_type;
+    use super::{byte_range, content_type};
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-9", 100), Some((0, 9)));
+        assert_eq!(byte_range("bytes=90-200", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=95-", 100), Some((95, 99)));
+        assert_eq!(byte_range("bytes=-10", 100), Some((90, 99)));
+        assert_eq!(byte_range("bytes=100-120", 100), None);
+        assert_eq!(byte_range("bytes=5-2", 100), None);
+        assert_eq!(byte_range("bytes=0-1,4-5", 100), None);
+        assert_eq!(byte_range("items=0-1", 100), None);
+        assert_eq!(byte_range("bytes=0-0", 0), None);
+    }
 
     #[test]
     fn text_is_utf8_and_the_rest_is_by_extension() {

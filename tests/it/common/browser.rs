@@ -338,6 +338,15 @@ pub(crate) struct StaticServer {
     served: std::sync::Arc<std::sync::Mutex<Vec<(String, u64)>>>,
 }
 
+/// How a [`StaticServer`] behaves.
+#[derive(Clone)]
+struct Options {
+    not_found: NotFound,
+    /// Answer `Range: bytes=a-b` with 206 and those bytes (as static hosts
+    /// do); when false, the whole file, as `python3 -m http.server` does.
+    ranges: bool,
+}
+
 /// What a [`StaticServer`] answers for a missing file (status 404).
 #[derive(Clone)]
 enum NotFound {
@@ -349,17 +358,24 @@ enum NotFound {
 impl StaticServer {
     /// Serves `dir` on a free port, in a background thread.
     pub(crate) fn start(dir: &Path) -> Result<StaticServer> {
-        Self::start_with(dir, NotFound::Text)
+        Self::start_with(dir, NotFound::Text, true)
+    }
+
+    /// Like [`StaticServer::start`], but ignoring `Range` requests (always
+    /// the whole file, status 200), as some simple servers do.
+    pub(crate) fn start_without_ranges(dir: &Path) -> Result<StaticServer> {
+        Self::start_with(dir, NotFound::Text, false)
     }
 
     /// Like [`StaticServer::start`], answering a missing file with the page
     /// `page` (a path under `dir`) and status 404, as a static host
     /// configured with a 404 page does.
     pub(crate) fn start_with_404(dir: &Path, page: &str) -> Result<StaticServer> {
-        Self::start_with(dir, NotFound::Page(dir.join(page)))
+        Self::start_with(dir, NotFound::Page(dir.join(page)), true)
     }
 
-    fn start_with(dir: &Path, not_found: NotFound) -> Result<StaticServer> {
+    fn start_with(dir: &Path, not_found: NotFound, ranges: bool) -> Result<StaticServer> {
+        let opts = Options { not_found, ranges };
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let dir = dir.to_path_buf();
@@ -369,9 +385,9 @@ impl StaticServer {
             for stream in listener.incoming().flatten() {
                 let dir = dir.clone();
                 let log = log.clone();
-                let not_found = not_found.clone();
+                let opts = opts.clone();
                 std::thread::spawn(move || {
-                    let _ = serve_one(stream, &dir, &log, &not_found);
+                    let _ = serve_one(stream, &dir, &log, &opts);
                 });
             }
         });
@@ -393,7 +409,7 @@ fn serve_one(
     mut stream: TcpStream,
     dir: &Path,
     log: &std::sync::Mutex<Vec<(String, u64)>>,
-    not_found: &NotFound,
+    opts: &Options,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut buf = Vec::new();
@@ -417,7 +433,7 @@ fn serve_one(
     }
     let file = dir.join(&rel);
     let ok = !rel.split('/').any(|s| s == "..") && file.is_file();
-    let (status, body, file) = match (ok, not_found) {
+    let (status, mut body, file) = match (ok, &opts.not_found) {
         (true, _) => ("200 OK", std::fs::read(&file)?, file),
         (false, NotFound::Page(p)) => ("404 Not Found", std::fs::read(p)?, p.clone()),
         (false, NotFound::Text) => ("404 Not Found", b"not found".to_vec(), file),
@@ -433,6 +449,31 @@ fn serve_one(
         "wasm" => "application/wasm",
         _ => "application/octet-stream",
     };
+    // One `bytes=a-b` range, when asked for and allowed.
+    let range = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("range")
+                .then(|| v.trim().to_string())
+        })
+        .and_then(|v| {
+            let (a, b) = v.strip_prefix("bytes=")?.split_once('-')?;
+            Some((a.parse::<usize>().ok()?, b.parse::<usize>().ok()?))
+        })
+        .filter(|&(a, b)| ok && opts.ranges && a <= b && b < body.len());
+    let mut status = status.to_string();
+    let mut extra = String::new();
+    let accept = if opts.ranges {
+        "Accept-Ranges: bytes\r\n"
+    } else {
+        ""
+    };
+    if let Some((a, b)) = range {
+        extra = format!("Content-Range: bytes {a}-{b}/{}\r\n", body.len());
+        body = body[a..=b].to_vec();
+        status = "206 Partial Content".to_string();
+    }
     if ok {
         log.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -440,7 +481,7 @@ fn serve_one(
     }
     write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\n{extra}{accept}Cache-Control: no-store\r\nConnection: close\r\n\r\n",
         body.len()
     )?;
     if method != "HEAD" {

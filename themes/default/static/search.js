@@ -5,44 +5,125 @@
  * decoding, position checks and ranking, so the box and `qunshu search`
  * return the same posts in the same order (tests/browser_search.rs checks).
  *
- * Every index file is a script that calls qunshuSearch.load(key, data), so
- * the archive searches the same way from a web server and from file://
- * (where browsers refuse fetch). Only the shards a query needs are loaded,
- * and only the per-post files of the results shown.
+ * Every index entry is a statement qunshuSearch.load(key, data) in a pack
+ * file, so the archive searches the same way from a web server (which
+ * sends just the entry, by Range) and from file:// (where browsers refuse
+ * fetch, and the pack is run as a script). Only the shards a query needs
+ * are loaded, and only the entries of the results shown.
  */
 (function () {
   'use strict';
   var Q = (window.qunshuSearch = window.qunshuSearch || {});
   var store = Object.create(null);
-  var waiting = Object.create(null);
 
   Q.load = function (key, data) {
     store[key] = data;
-    var w = waiting[key];
-    delete waiting[key];
-    if (w) w.forEach(function (f) { f[0](data); });
   };
 
-  function loader(base) {
+  /* Index entries live in pack files (src/search/pack.rs); the manifest
+   * says where each is (file, byte offset, length). Over HTTP an entry is
+   * fetched alone with a Range request; a server that ignores Range sends
+   * the whole pack, whose statements are all stored. From file://, where
+   * fetch is refused, the pack is loaded as a script. */
+  var PREFIX = 'qunshuSearch.load(';
+  function parseStatement(line) {
+    line = line.replace(/\s+$/, '');
+    if (line.slice(0, PREFIX.length) !== PREFIX || line.slice(-2) !== ');') return null;
+    try {
+      var a = JSON.parse('[' + line.slice(PREFIX.length, -2) + ']');
+      return a.length === 2 && typeof a[0] === 'string' ? a : null;
+    } catch (e) { return null; }
+  }
+  function loader(base, locate) {
+    var scripts = Object.create(null), wholes = Object.create(null);
+    var mode = window.location.protocol === 'file:' ? 'script' : 'range';
+    function script(file) {
+      if (!scripts[file]) {
+        scripts[file] = new Promise(function (resolve, reject) {
+          var s = document.createElement('script');
+          s.src = base + file;
+          s.async = true;
+          s.onerror = function () { delete scripts[file]; reject(new Error('cannot load ' + s.src)); };
+          s.onload = function () { s.remove(); resolve(); };
+          document.head.appendChild(s);
+        });
+      }
+      return scripts[file];
+    }
+    function storeAll(text) {
+      text.split('\n').forEach(function (line) {
+        var e = parseStatement(line);
+        if (e && !(e[0] in store)) Q.load(e[0], e[1]);
+      });
+    }
+    function whole(file) {
+      if (!wholes[file]) {
+        wholes[file] = fetch(base + file).then(function (r) {
+          if (!r.ok) throw new Error('cannot load ' + base + file);
+          return r.text();
+        }).then(storeAll);
+        wholes[file].catch(function () { delete wholes[file]; });
+      }
+      return wholes[file];
+    }
+    function range(key, spot) {
+      return fetch(base + spot.file, { headers: { Range: 'bytes=' + spot.off + '-' + (spot.off + spot.len - 1) } }).then(function (r) {
+        if (r.status === 206) {
+          return r.text().then(function (t) {
+            var e = parseStatement(t);
+            if (!e || e[0] !== key) throw new Error('bad range');
+            if (!(key in store)) Q.load(key, e[1]);
+          });
+        }
+        if (r.ok) { mode = 'whole'; return r.text().then(storeAll); }
+        throw new Error('cannot load ' + base + spot.file);
+      });
+    }
     return function get(key) {
       if (key in store) return Promise.resolve(store[key]);
-      return new Promise(function (resolve, reject) {
-        if (waiting[key]) { waiting[key].push([resolve, reject]); return; }
-        waiting[key] = [[resolve, reject]];
-        var s = document.createElement('script');
-        s.src = base + key + '.js';
-        s.async = true;
-        var fail = function () {
-          var w = waiting[key];
-          delete waiting[key];
-          if (w) w.forEach(function (f) { f[1](new Error('cannot load ' + s.src)); });
-        };
-        s.onerror = fail;
-        s.onload = function () { s.remove(); if (waiting[key]) fail(); };
-        document.head.appendChild(s);
-      });
+      var spot = key === 'index' ? { file: 'index.js' } : locate(key);
+      if (!spot) return Promise.reject(new Error('no index entry ' + key));
+      var done = function () {
+        if (key in store) return store[key];
+        throw new Error('cannot load ' + key);
+      };
+      if (spot.off === undefined || mode === 'script') return script(spot.file).then(done);
+      if (mode === 'whole') return whole(spot.file).then(done);
+      return range(key, spot).catch(function () {
+        // A network error (or a damaged answer): load the whole pack instead.
+        mode = mode === 'range' ? 'whole' : mode;
+        return whole(spot.file).catch(function () {
+          mode = 'script';
+          return script(spot.file);
+        });
+      }).then(done);
     };
   }
+
+  /* A pack section's directory (pack.rs Section): per entry its pack,
+   * offset and length; per pack where its tail starts. */
+  function Section(name, dir) {
+    var lens = decodeList(dir[0]), starts = decodeList(dir[1]);
+    this.name = name;
+    this.len = lens;
+    this.pack = [];
+    this.off = [];
+    this.headsEnd = [];
+    for (var j = 0; j < starts.length; j++) {
+      var e = j + 1 < starts.length ? starts[j + 1] : lens.length, o = 0;
+      for (var i = starts[j]; i < e; i++) { this.pack[i] = j; this.off[i] = o; o += lens[i]; }
+      this.headsEnd[j] = o;
+    }
+  }
+  Section.prototype.spot = function (i) {
+    if (!(i >= 0 && i < this.len.length)) return null;
+    return { file: 'p/' + this.name + this.pack[i] + '.js', off: this.off[i], len: this.len[i] };
+  };
+  Section.prototype.tail = function (i, off, len) {
+    if (!(i >= 0 && i < this.len.length) || !(len > 0)) return null;
+    var p = this.pack[i];
+    return { file: 'p/' + this.name + p + '.js', off: this.headsEnd[p] + off, len: len };
+  };
 
   /* ---- bit streams (src/search/codec.rs) ---- */
   var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -280,15 +361,40 @@
 
   /* ---- the engine (src/search/query.rs) ---- */
   function Engine(base) {
-    this.get = loader(base);
+    var self = this;
+    this.get = loader(base, function (key) { return self.locate(key); });
     this.ready = null;
   }
+  /* Where an index entry is, from the manifest's pack directories. */
+  Engine.prototype.locate = function (key) {
+    var self = this, sec = self.sec, m;
+    if (!sec) return null;
+    if ((m = /^([sd])\/(\d+)$/.exec(key))) return sec[m[1]].spot(+m[2]);
+    if ((m = /^d\/(\d+)-(\d+)$/.exec(key))) {
+      var meta = store['d/' + m[1]], k = +m[2];
+      if (!meta || !(k >= 1)) return null;
+      var bl = meta.bl || [], off = meta.bo || 0;
+      for (var j = 0; j < k - 1; j++) off += bl[j];
+      return sec.d.tail(+m[1], off, bl[k - 1]);
+    }
+    var i = self.misc[key];
+    return i === undefined ? null : sec.m.spot(i);
+  };
   Engine.prototype.open = function () {
     var self = this;
     if (!self.ready) {
       self.ready = self.get('index').then(function (m) {
-        if (m.v !== 2) throw new Error('index version');
+        if (m.v !== 3) throw new Error('index version');
         self.m = m;
+        self.sec = { s: new Section('s', m.pk.s), d: new Section('d', m.pk.d), m: new Section('m', m.pk.m) };
+        var keys = ['t'];
+        (m.wl || []).forEach(function (l) { keys.push('w/' + l); });
+        Object.keys(m.facets).sort().forEach(function (f) {
+          for (var i = 0; i < m.facets[f].length; i++) keys.push('f/' + f + '-' + i);
+        });
+        (m.nb || []).forEach(function (b) { keys.push('n/' + b); });
+        self.misc = Object.create(null);
+        keys.forEach(function (k, i) { self.misc[k] = i; });
         self.norm = new Norm(self.get, m.nb);
         (m.zc || []).forEach(function (e) {
           self.norm.m.set(e[0], Array.from(e[1]).map(function (c) { return c.codePointAt(0); }));

@@ -1,0 +1,265 @@
+//! Packing the index's many small entries into few files.
+//!
+//! The index is made of thousands of small logical entries (a shard of
+//! postings, a post's details, a block of its text), each one statement
+//! `qunshuSearch.load("key",<json>);` on a line of its own. One file per
+//! entry made 3,500 files for 400 posts and 60,000 for 10,000: every file
+//! is a deploy cost (object storage bills per request, some hosts cap file
+//! counts). Entries are therefore written one after the other into *pack*
+//! files of about [`PACK_TARGET`] bytes, in three sections:
+//!
+//! - `s`: the shards, in shard order;
+//! - `d`: per pack, the details of its posts first (`d/<i>`), then the text
+//!   blocks of those posts (`d/<i>-<k>`); a post's details carry the byte
+//!   offset of its blocks within that tail (`bo`) and their lengths (`bl`);
+//! - `m`: everything else, in a fixed order ([`misc_keys`]): the text code
+//!   table `t`, the word lists `w/<len>`, the facet lists `f/<facet>-<i>`
+//!   and the normalisation chunks `n/<block>`.
+//!
+//! The manifest (`index.js`, the one file outside the packs) carries, per
+//! section, the byte length of every entry and the first entry of every
+//! pack, so a reader knows where any entry is without reading anything
+//! else. Over HTTP the browser fetches exactly an entry's bytes with a
+//! `Range` request (a server that ignores `Range` answers with the whole
+//! pack, which works too); from `file://`, where `fetch` is refused, it
+//! loads the whole pack as a script, whose statements fill the same store;
+//! `qunshu search` reads the pack from disk.
+
+use super::codec;
+use serde_json::{json, Value};
+
+/// Aimed-at size of one pack file in bytes: packs fill up to this, so a
+/// pack holds 64 KB of entries or one larger entry. With it, 400 posts
+/// need about a hundred files and 10,000 posts about 1,700, while a page
+/// opened from `file://` (which loads whole packs) reads a few hundred
+/// kilobytes per query, not megabytes.
+pub(crate) const PACK_TARGET: usize = 64 * 1024;
+
+/// The statement that stores `json` under `key`, on a line of its own.
+pub(crate) fn statement(key: &str, json: &str) -> String {
+    format!(
+        "qunshuSearch.load({},{json});\n",
+        serde_json::to_string(key).unwrap_or_default()
+    )
+}
+
+/// Where each pack starts: indices into `sizes` such that pack `j` holds
+/// entries `starts[j]..starts[j + 1]`, filled up to [`PACK_TARGET`].
+pub(crate) fn pack_starts(sizes: &[usize]) -> Vec<u32> {
+    let mut starts = Vec::new();
+    let mut fill = PACK_TARGET;
+    for (i, &s) in sizes.iter().enumerate() {
+        if fill + s > PACK_TARGET && fill > 0 {
+            starts.push(i as u32);
+            fill = 0;
+        }
+        fill += s;
+    }
+    starts
+}
+
+/// The file of pack `j` of `section`, relative to the index folder.
+pub(crate) fn pack_file(section: &str, j: usize) -> String {
+    format!("p/{section}{j}.js")
+}
+
+/// Writes a section: `heads` are the entries the manifest locates (one
+/// statement each), `tails` what follows all heads of a pack (the text
+/// blocks of the `d` section; empty elsewhere), `starts` from
+/// [`pack_starts`]. Returns the pack files and the section's directory for
+/// the manifest: `[entry byte lengths, pack starts]`, both as coded lists.
+pub(crate) fn write_section(
+    section: &str,
+    heads: &[String],
+    tails: &[String],
+    starts: &[u32],
+) -> (Vec<(String, String)>, Value) {
+    let mut files = Vec::with_capacity(starts.len());
+    for (j, &s) in starts.iter().enumerate() {
+        let e = starts.get(j + 1).map_or(heads.len(), |&e| e as usize);
+        let s = s as usize;
+        let size: usize = heads[s..e].iter().map(String::len).sum::<usize>()
+            + tails
+                .get(s..e)
+                .map_or(0, |t| t.iter().map(String::len).sum());
+        let mut text = String::with_capacity(size);
+        heads[s..e].iter().for_each(|h| text.push_str(h));
+        if let Some(t) = tails.get(s..e) {
+            t.iter().for_each(|t| text.push_str(t));
+        }
+        files.push((pack_file(section, j), text));
+    }
+    let lens: Vec<u32> = heads.iter().map(|h| h.len() as u32).collect();
+    let dir = json!([codec::encode_list(&lens), codec::encode_list(starts)]);
+    (files, dir)
+}
+
+/// The keys of the `m` section, in order, from the manifest's fields:
+/// `t`, then `w/<len>` for each word length in `wl`, then `f/<facet>-<i>`
+/// for each facet (by name) and value, then `n/<b>` for each chunk in `nb`.
+/// `search.js` computes the same list.
+pub(crate) fn misc_keys(wl: &[u64], facets: &[(String, usize)], nb: &[u64]) -> Vec<String> {
+    let mut keys = vec!["t".to_string()];
+    keys.extend(wl.iter().map(|l| format!("w/{l}")));
+    let mut facets: Vec<&(String, usize)> = facets.iter().collect();
+    facets.sort();
+    for (name, n) in facets {
+        keys.extend((0..*n).map(|i| format!("f/{name}-{i}")));
+    }
+    keys.extend(nb.iter().map(|b| format!("n/{b}")));
+    keys
+}
+
+/// Where an entry is: its pack file, byte offset and byte length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Spot {
+    /// Pack file, relative to the index folder.
+    pub(crate) file: String,
+    /// Byte offset in the file.
+    pub(crate) offset: usize,
+    /// Byte length (the statement and its newline).
+    pub(crate) len: usize,
+}
+
+/// A section's directory, read back from the manifest.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Section {
+    name: String,
+    /// Per entry: (pack, offset in the pack, length).
+    spots: Vec<(u32, u32, u32)>,
+    /// Per pack: total length of its heads (where its tail starts).
+    heads_end: Vec<u32>,
+}
+
+impl Section {
+    /// Reads the directory `[lengths, starts]` of section `name`.
+    pub(crate) fn read(name: &str, dir: &Value) -> Result<Section, codec::CodecError> {
+        let lens = codec::decode_list(dir[0].as_str().unwrap_or_default())?;
+        let starts = codec::decode_list(dir[1].as_str().unwrap_or_default())?;
+        if starts.first().is_some_and(|&s| s != 0)
+            || starts.windows(2).any(|w| w[0] >= w[1])
+            || starts.last().is_some_and(|&s| s as usize >= lens.len())
+            || (starts.is_empty() && !lens.is_empty())
+        {
+            return Err(codec::CodecError);
+        }
+        let mut spots = Vec::with_capacity(lens.len());
+        let mut heads_end = Vec::with_capacity(starts.len());
+        for (j, &s) in starts.iter().enumerate() {
+            let e = starts.get(j + 1).map_or(lens.len(), |&e| e as usize);
+            let mut off = 0u32;
+            for &l in &lens[s as usize..e] {
+                spots.push((j as u32, off, l));
+                off = off.checked_add(l).ok_or(codec::CodecError)?;
+            }
+            heads_end.push(off);
+        }
+        Ok(Section {
+            name: name.to_string(),
+            spots,
+            heads_end,
+        })
+    }
+
+    /// Number of entries.
+    pub(crate) fn len(&self) -> usize {
+        self.spots.len()
+    }
+
+    /// Where entry `i` is.
+    pub(crate) fn spot(&self, i: usize) -> Option<Spot> {
+        let &(p, o, l) = self.spots.get(i)?;
+        Some(Spot {
+            file: pack_file(&self.name, p as usize),
+            offset: o as usize,
+            len: l as usize,
+        })
+    }
+
+    /// Where a piece of entry `i`'s tail is: `offset` bytes into the tail
+    /// region of its pack, `len` long.
+    pub(crate) fn tail_spot(&self, i: usize, offset: usize, len: usize) -> Option<Spot> {
+        let &(p, _, _) = self.spots.get(i)?;
+        let start = *self.heads_end.get(p as usize)? as usize;
+        Some(Spot {
+            file: pack_file(&self.name, p as usize),
+            offset: start.checked_add(offset)?,
+            len,
+        })
+    }
+}
+
+/// Splits one statement into its key and JSON text (`None` if it is not one).
+pub(crate) fn parse_statement(line: &str) -> Option<(String, &str)> {
+    let rest = line.trim_end().strip_prefix("qunshuSearch.load(")?;
+    let body = rest.strip_suffix(");")?;
+    // The key is a JSON string without commas in it (keys are ASCII names).
+    let comma = body.find(',')?;
+    let key: String = serde_json::from_str(&body[..comma]).ok()?;
+    Some((key, &body[comma + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packs_fill_up_to_the_target() {
+        let sizes = [40_000, 20_000, 10_000, 70_000, 1, 65_536];
+        assert_eq!(pack_starts(&sizes), vec![0, 2, 3, 4, 5]);
+        assert_eq!(pack_starts(&[]), Vec::<u32>::new());
+        assert_eq!(pack_starts(&[5]), vec![0]);
+    }
+
+    #[test]
+    fn a_section_round_trips() {
+        let heads: Vec<String> = (0..5)
+            .map(|i| statement(&format!("d/{i}"), &"\"x\"".repeat(i * 9000 + 1)))
+            .collect();
+        let tails: Vec<String> = (0..5)
+            .map(|i| statement(&format!("d/{i}-1"), "1"))
+            .collect();
+        let sizes: Vec<usize> = heads
+            .iter()
+            .zip(&tails)
+            .map(|(h, t)| h.len() + t.len())
+            .collect();
+        let starts = pack_starts(&sizes);
+        let (files, dir) = write_section("d", &heads, &tails, &starts);
+        let sec = Section::read("d", &dir).unwrap();
+        assert_eq!(sec.len(), 5);
+        for i in 0..5 {
+            let s = sec.spot(i).unwrap();
+            let text = &files.iter().find(|f| f.0 == s.file).unwrap().1;
+            let (key, _) = parse_statement(&text[s.offset..s.offset + s.len]).unwrap();
+            assert_eq!(key, format!("d/{i}"));
+        }
+        // Tails follow the heads of their pack, in order.
+        let pack_of_3 = sec.spot(3).unwrap().file;
+        let first_in_pack = (0..5)
+            .find(|&i| sec.spot(i).unwrap().file == pack_of_3)
+            .unwrap();
+        let before: usize = tails[first_in_pack..3].iter().map(String::len).sum();
+        let t = sec.tail_spot(3, before, tails[3].len()).unwrap();
+        let text = &files.iter().find(|f| f.0 == t.file).unwrap().1;
+        assert_eq!(&text[t.offset..t.offset + t.len], tails[3]);
+    }
+
+    #[test]
+    fn damaged_directories_are_refused() {
+        let bad = json!([codec::encode_list(&[3, 4]), codec::encode_list(&[1])]);
+        assert!(Section::read("s", &bad).is_err());
+        let bad = json!([codec::encode_list(&[3, 4]), codec::encode_list(&[0, 0])]);
+        assert!(Section::read("s", &bad).is_err());
+    }
+
+    #[test]
+    fn statements_parse() {
+        let s = statement("f/tag-2", "{\"a\":[1,2]}");
+        assert_eq!(
+            parse_statement(&s),
+            Some(("f/tag-2".to_string(), "{\"a\":[1,2]}"))
+        );
+        assert_eq!(parse_statement("alert(1)"), None);
+    }
+}
