@@ -13,6 +13,7 @@ use qunshu::core::config::Lang;
 use qunshu::core::content::IncludeOptions;
 use qunshu::core::time::Clock;
 use qunshu::Project;
+use serde_json::Value;
 use std::path::Path;
 use tempfile::TempDir;
 
@@ -373,24 +374,43 @@ fn index_files_hold_no_anonymous_member() {
 fn damaged_index_is_an_error_not_a_panic() {
     let (_t, out) = build_demo_into_temp(CLOCK);
     let index = out.join("search");
-    // Shard packs whose entries are not where the directory says.
-    for e in std::fs::read_dir(index.join("p")).unwrap() {
-        let p = e.unwrap().path();
-        if p.file_name().unwrap().to_string_lossy().starts_with('s') {
-            std::fs::write(
-                p,
-                "qunshuSearch.load(\"s/0\",{\"合伙\":\"!!\",\"伙人\":\"\"});\n",
-            )
-            .unwrap();
-        }
+    let shard_packs: Vec<std::path::PathBuf> = std::fs::read_dir(index.join("p"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('s'))
+        .collect();
+    let search = || {
+        qunshu()
+            .args(["search", "--index"])
+            .arg(&index)
+            .arg("合伙人")
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("damaged"))
+    };
+    // Entries where the directory says, whose postings do not decode (every
+    // bit set: a unary number that runs past the end).
+    for p in &shard_packs {
+        let text: String = std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let body = &l["qunshuSearch.load(".len()..l.len() - 2];
+                let (key, json) = body.split_once(',').unwrap();
+                let mut v: Value = serde_json::from_str(json).unwrap();
+                v[1] = Value::String("_".repeat(v[1].as_str().unwrap().len()));
+                format!("qunshuSearch.load({key},{v});\n")
+            })
+            .collect();
+        assert_eq!(text.len(), std::fs::metadata(p).unwrap().len() as usize);
+        std::fs::write(p, text).unwrap();
     }
-    qunshu()
-        .args(["search", "--index"])
-        .arg(&index)
-        .arg("合伙人")
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains("damaged"));
+    search();
+    // Shard packs whose entries are not where the directory says.
+    for p in &shard_packs {
+        std::fs::write(p, "qunshuSearch.load(\"s/0\",[\"合伙\",\"!!\"]);\n").unwrap();
+    }
+    search();
     std::fs::write(index.join("index.js"), "garbage").unwrap();
     qunshu()
         .args(["search", "--index"])

@@ -12,12 +12,12 @@
 pub(crate) const ALPHABET: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Writes a bit stream.
-#[derive(Default)]
+/// Writes a bit stream (kept as bits until [`BitWriter::finish`], so
+/// streams can be joined with [`BitWriter::append`]).
+#[derive(Default, Clone)]
 pub(crate) struct BitWriter {
-    out: String,
-    acc: u32,
-    n: u32,
+    words: Vec<u64>,
+    len: usize,
 }
 
 impl BitWriter {
@@ -26,20 +26,41 @@ impl BitWriter {
         Self::default()
     }
 
-    /// Writes the low `k` bits of `v` (k ≤ 32), most significant first.
-    pub(crate) fn bits(&mut self, v: u64, k: u32) {
-        for i in (0..k).rev() {
-            self.bit(((v >> i) & 1) as u32);
-        }
+    /// Number of bits written.
+    pub(crate) fn len(&self) -> usize {
+        self.len
     }
 
-    fn bit(&mut self, b: u32) {
-        self.acc = (self.acc << 1) | b;
-        self.n += 1;
-        if self.n == 6 {
-            self.out.push(ALPHABET[self.acc as usize] as char);
-            self.acc = 0;
-            self.n = 0;
+    /// Writes the low `k` bits of `v` (k ≤ 64), most significant first.
+    pub(crate) fn bits(&mut self, v: u64, k: u32) {
+        if k == 0 {
+            return;
+        }
+        let v = if k == 64 { v } else { v & ((1u64 << k) - 1) };
+        let used = (self.len % 64) as u32;
+        if used == 0 {
+            self.words.push(0);
+        }
+        let free = 64 - used;
+        let last = self.words.len() - 1;
+        if k <= free {
+            self.words[last] |= v << (free - k);
+        } else {
+            self.words[last] |= v >> (k - free);
+            self.words.push(v << (64 - (k - free)));
+        }
+        self.len += k as usize;
+    }
+
+    /// Appends the bits of another stream.
+    pub(crate) fn append(&mut self, o: &BitWriter) {
+        let full = o.len / 64;
+        for &w in &o.words[..full] {
+            self.bits(w, 64);
+        }
+        let rest = (o.len % 64) as u32;
+        if rest > 0 {
+            self.bits(o.words[full] >> (64 - rest), rest);
         }
     }
 
@@ -47,29 +68,38 @@ impl BitWriter {
     pub(crate) fn gamma(&mut self, v: u64) {
         let x = v + 1;
         let len = 64 - x.leading_zeros();
-        for _ in 1..len {
-            self.bit(0);
-        }
+        self.bits(0, len - 1);
         self.bits(x, len);
     }
 
     /// Golomb–Rice code of `v` with parameter `k`: `v >> k` in unary (ones,
     /// then a zero), then the low `k` bits.
     pub(crate) fn rice(&mut self, v: u64, k: u32) {
-        let q = v >> k;
-        for _ in 0..q {
-            self.bit(1);
+        let mut q = v >> k;
+        while q >= 63 {
+            self.bits(u64::MAX, 63);
+            q -= 63;
         }
-        self.bit(0);
+        self.bits(((1u64 << q) - 1) << 1, q as u32 + 1);
         self.bits(v, k);
     }
 
     /// Pads the last character and returns the text.
-    pub(crate) fn finish(mut self) -> String {
-        while self.n != 0 {
-            self.bit(0);
+    pub(crate) fn finish(self) -> String {
+        let mut out = String::with_capacity(self.len.div_ceil(6));
+        let mut i = 0;
+        while i < self.len {
+            let (w, o) = (i / 64, (i % 64) as u32);
+            let mut v = (self.words[w] << o) >> 58;
+            if o > 58 {
+                if let Some(next) = self.words.get(w + 1) {
+                    v |= next >> (122 - o);
+                }
+            }
+            out.push(ALPHABET[v as usize & 63] as char);
+            i += 6;
         }
-        self.out
+        out
     }
 }
 
@@ -96,6 +126,11 @@ impl<'a> BitReader<'a> {
             data: s.as_bytes(),
             pos: 0,
         }
+    }
+
+    /// Bits left to read.
+    pub(crate) fn remaining(&self) -> usize {
+        (self.data.len() * 6).saturating_sub(self.pos)
     }
 
     /// One bit; past the end reads as an error.
@@ -194,8 +229,15 @@ impl Postings {
 }
 
 /// Encodes postings. `full` keeps every position; otherwise one per doc.
+#[cfg(test)]
 pub(crate) fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
     let mut w = BitWriter::new();
+    encode_into(&mut w, docs, full);
+    w.finish()
+}
+
+/// Writes postings (as [`encode`]) into a stream.
+pub(crate) fn encode_into(w: &mut BitWriter, docs: &[(u32, Vec<u32>)], full: bool) {
     w.gamma(docs.len().saturating_sub(1) as u64);
     let gaps = docs.iter().scan(-1i64, |prev, (d, _)| {
         let g = (*d as i64 - *prev - 1) as u64;
@@ -227,17 +269,21 @@ pub(crate) fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
             }
         }
     }
-    w.finish()
 }
 
 /// Decodes what [`encode`] wrote.
+#[cfg(test)]
 pub(crate) fn decode(s: &str, full: bool) -> Result<Postings, CodecError> {
-    let mut r = BitReader::new(s);
+    decode_from(&mut BitReader::new(s), full)
+}
+
+/// Reads postings (as [`decode`]) from a stream.
+pub(crate) fn decode_from(r: &mut BitReader, full: bool) -> Result<Postings, CodecError> {
     let n = r.gamma()? as usize + 1;
     let k_doc = r.gamma()? as u32;
     let k_first = r.gamma()? as u32;
     let k_gap = if full { r.gamma()? as u32 } else { 0 };
-    if k_doc > 40 || k_first > 40 || k_gap > 40 || n > s.len() * 6 {
+    if k_doc > 40 || k_first > 40 || k_gap > 40 || n > r.remaining() {
         return Err(CodecError);
     }
     let mut p = Postings {
@@ -284,8 +330,15 @@ pub(crate) struct Unigrams {
 }
 
 /// Encodes one-character postings.
+#[cfg(test)]
 pub(crate) fn encode_unigrams(u: &Unigrams) -> String {
     let mut w = BitWriter::new();
+    encode_unigrams_into(&mut w, u);
+    w.finish()
+}
+
+/// Writes one-character postings into a stream.
+pub(crate) fn encode_unigrams_into(w: &mut BitWriter, u: &Unigrams) {
     w.gamma(u.docs.len().saturating_sub(1) as u64);
     let gaps = u.docs.iter().scan(-1i64, |prev, d| {
         let g = (*d as i64 - *prev - 1) as u64;
@@ -300,15 +353,19 @@ pub(crate) fn encode_unigrams(u: &Unigrams) -> String {
         w.bits(u.title[i] as u64, 1);
         w.gamma(u.block[i].map_or(0, |b| b as u64 + 1));
     }
-    w.finish()
 }
 
 /// Decodes what [`encode_unigrams`] wrote.
+#[cfg(test)]
 pub(crate) fn decode_unigrams(s: &str) -> Result<Unigrams, CodecError> {
-    let mut r = BitReader::new(s);
+    decode_unigrams_from(&mut BitReader::new(s))
+}
+
+/// Reads one-character postings from a stream.
+pub(crate) fn decode_unigrams_from(r: &mut BitReader) -> Result<Unigrams, CodecError> {
     let n = r.gamma()? as usize + 1;
     let k_doc = r.gamma()? as u32;
-    if k_doc > 40 || n > s.len() * 6 {
+    if k_doc > 40 || n > r.remaining() {
         return Err(CodecError);
     }
     let mut u = Unigrams::default();
@@ -379,5 +436,38 @@ mod tests {
         let l = vec![0, 5, 70000, 3];
         assert_eq!(decode_list(&encode_list(&l)).unwrap(), l);
         assert!(decode("", true).is_err());
+    }
+
+    #[test]
+    fn streams_join_bit_exactly() {
+        // Every width, across word boundaries, and unary runs past 64.
+        let mut a = BitWriter::new();
+        let mut whole = BitWriter::new();
+        for k in 0..=64u32 {
+            a.bits(0x5555_5555_5555_5555u64.rotate_left(k), k);
+        }
+        a.rice(200, 1);
+        a.gamma(70_000);
+        let mut b = BitWriter::new();
+        b.bits(0b101, 3);
+        whole.append(&b);
+        whole.append(&a);
+        whole.append(&b);
+        let s = whole.finish();
+        let mut r = BitReader::new(&s);
+        assert_eq!(r.bits(3).unwrap(), 0b101);
+        for k in 0..=64u32 {
+            let want = if k == 0 {
+                0
+            } else if k == 64 {
+                0x5555_5555_5555_5555u64.rotate_left(k)
+            } else {
+                0x5555_5555_5555_5555u64.rotate_left(k) & ((1 << k) - 1)
+            };
+            assert_eq!(r.bits(k).unwrap(), want, "width {k}");
+        }
+        assert_eq!(r.rice(1).unwrap(), 200);
+        assert_eq!(r.gamma().unwrap(), 70_000);
+        assert_eq!(r.bits(3).unwrap(), 0b101);
     }
 }

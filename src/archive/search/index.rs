@@ -324,6 +324,25 @@ fn is_zero(x: &usize) -> bool {
     *x == 0
 }
 
+/// A shard's entry: `[keys, bits]`. `keys` is its terms, in order, one
+/// after the other, in the text code (two bytes for a frequent Chinese
+/// character instead of three); `bits` is one bit stream with, per term,
+/// its length in characters less one (two bits) and then its postings
+/// (one-character terms as [`codec::Unigrams`], others with positions).
+/// Against a JSON object of one string per term, this saves the quotes,
+/// colon and comma of every term, its padding, and a byte per character
+/// of its key: a third of the index at 400 posts.
+fn shard_value(terms: &BTreeMap<&str, &codec::BitWriter>, text: &TextCodec) -> serde_json::Value {
+    let mut keys = String::new();
+    let mut bits = codec::BitWriter::new();
+    for (k, v) in terms {
+        keys.push_str(k);
+        bits.bits(k.chars().count() as u64 - 1, 2);
+        bits.append(v);
+    }
+    serde_json::json!([text.encode(&keys), bits.finish()])
+}
+
 /// Splits a body into blocks of about [`BLOCK`] normalised code points
 /// (original text), with each block's first normalised offset in the body.
 /// A block ends at the first character that reaches the limit, so the
@@ -479,11 +498,12 @@ fn build_cancellable(
         return Ok(None);
     }
     // Encode each term's postings.
-    let encoded: Vec<(String, String)> = acc
+    let encoded: Vec<(String, codec::BitWriter)> = acc
         .into_par_iter()
         .map(|(k, bytes)| {
+            let mut w = codec::BitWriter::new();
             if cancelled() {
-                return (String::new(), String::new());
+                return (String::new(), w);
             }
             let full = k >> 42 != 1;
             let mut list: Vec<(u32, Vec<u32>)> = Vec::new();
@@ -507,24 +527,28 @@ fn build_cancellable(
                     uni.block.push((read_varint(&mut r) as u32).checked_sub(1));
                 }
             }
-            let s = if full {
-                codec::encode(&list, true)
+            if full {
+                codec::encode_into(&mut w, &list, true);
             } else {
-                codec::encode_unigrams(&uni)
-            };
-            (key_string(k), s)
+                codec::encode_unigrams_into(&mut w, &uni);
+            }
+            (key_string(k), w)
         })
         .collect();
     if cancelled() {
         return Ok(None);
     }
     let n_terms = encoded.len();
-    let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
+    let total: usize = encoded
+        .iter()
+        .map(|(k, v)| k.len() * 2 / 3 + v.len() / 6 + 1)
+        .sum();
     let shards = (total / SHARD_TARGET)
         .max(1)
         .next_power_of_two()
         .min(1 << 16) as u32;
-    let mut by_shard: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards as usize];
+    let mut by_shard: Vec<BTreeMap<&str, &codec::BitWriter>> =
+        vec![BTreeMap::new(); shards as usize];
     for (k, v) in &encoded {
         by_shard[shard_of(k, shards) as usize].insert(k, v);
     }
@@ -650,7 +674,7 @@ fn build_cancellable(
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let json = serde_json::to_string(m).unwrap_or_default();
+            let json = serde_json::to_string(&shard_value(m, &codec)).unwrap_or_default();
             pack::statement(&format!("s/{i}"), &json)
         })
         .collect();

@@ -63,12 +63,20 @@ pub struct Index {
     pub facets: BTreeMap<String, Vec<FacetValue>>,
     /// Interface language tag of the site.
     pub lang: String,
-    cache: RefCell<HashMap<u32, HashMap<String, String>>>,
+    cache: RefCell<HashMap<u32, std::rc::Rc<HashMap<String, Entry>>>>,
     codec: RefCell<Option<TextCodec>>,
     /// The pack directories: shards, documents, the rest.
     packs: Packs,
     /// Pack files read so far, by name.
     files: RefCell<HashMap<String, std::rc::Rc<String>>>,
+}
+
+/// A term's postings in a decoded shard.
+enum Entry {
+    /// A term of two or more characters, with positions.
+    Full(Postings),
+    /// A one-character term.
+    Uni(codec::Unigrams),
 }
 
 /// Where the entries are ([`super::pack`]).
@@ -346,15 +354,43 @@ impl Index {
         self.read_spot(key, spot)
     }
 
-    fn shard_entry(&self, term: &str) -> anyhow::Result<Option<String>> {
-        let shard = shard_of(term, self.shards);
-        let mut cache = self.cache.borrow_mut();
-        if let std::collections::hash_map::Entry::Vacant(e) = cache.entry(shard) {
-            let v = self.get(&format!("s/{shard}"))?;
-            let map: HashMap<String, String> = serde_json::from_value(v)?;
-            e.insert(map);
+    /// The terms of shard `shard`, decoded (see `index::shard_value`).
+    fn shard(&self, shard: u32) -> anyhow::Result<std::rc::Rc<HashMap<String, Entry>>> {
+        if let Some(m) = self.cache.borrow().get(&shard) {
+            return Ok(m.clone());
         }
-        Ok(cache.get(&shard).and_then(|m| m.get(term)).cloned())
+        let v = self.get(&format!("s/{shard}"))?;
+        let keys = self.decode_text(v[0].as_str().unwrap_or_default())?;
+        let bits = v[1].as_str().unwrap_or_default();
+        let mut r = codec::BitReader::new(bits);
+        let mut chars = keys.chars();
+        let mut map = HashMap::new();
+        loop {
+            let len = match r.remaining() {
+                0 if chars.as_str().is_empty() => break,
+                _ => r.bits(2)? as usize + 1,
+            };
+            let term: String = chars.by_ref().take(len).collect();
+            if term.chars().count() != len {
+                return Err(codec::CodecError.into());
+            }
+            let e = if len == 1 {
+                let u = codec::decode_unigrams_from(&mut r)?;
+                self.check_docs(&u.docs)?;
+                Entry::Uni(u)
+            } else {
+                let p = codec::decode_from(&mut r, true)?;
+                self.check_docs(&p.docs)?;
+                Entry::Full(p)
+            };
+            map.insert(term, e);
+            if chars.as_str().is_empty() {
+                break;
+            }
+        }
+        let map = std::rc::Rc::new(map);
+        self.cache.borrow_mut().insert(shard, map.clone());
+        Ok(map)
     }
 
     fn check_docs(&self, docs: &[u32]) -> anyhow::Result<()> {
@@ -365,23 +401,17 @@ impl Index {
     }
 
     fn postings(&self, term: &str) -> anyhow::Result<Option<Postings>> {
-        match self.shard_entry(term)? {
-            Some(s) => {
-                let p = codec::decode(&s, true)?;
-                self.check_docs(&p.docs)?;
-                Ok(Some(p))
-            }
+        match self.shard(shard_of(term, self.shards))?.get(term) {
+            Some(Entry::Full(p)) => Ok(Some(p.clone())),
+            Some(Entry::Uni(_)) => Err(codec::CodecError.into()),
             None => Ok(None),
         }
     }
 
     fn unigrams(&self, term: &str) -> anyhow::Result<Option<codec::Unigrams>> {
-        match self.shard_entry(term)? {
-            Some(s) => {
-                let u = codec::decode_unigrams(&s)?;
-                self.check_docs(&u.docs)?;
-                Ok(Some(u))
-            }
+        match self.shard(shard_of(term, self.shards))?.get(term) {
+            Some(Entry::Uni(u)) => Ok(Some(u.clone())),
+            Some(Entry::Full(_)) => Err(codec::CodecError.into()),
             None => Ok(None),
         }
     }

@@ -154,8 +154,7 @@
     return q * Math.pow(2, k) + this.bits(k);
   };
 
-  function decode(s, full) {
-    var r = new Reader(s);
+  function decode(r, full) {
     var n = r.gamma() + 1, kd = r.gamma(), kf = r.gamma(), kg = full ? r.gamma() : 0;
     var p = { docs: [], tf: [], starts: [0], pos: [] };
     var prev = -1;
@@ -173,8 +172,7 @@
     return p;
   }
 
-  function decodeUnigrams(s) {
-    var r = new Reader(s);
+  function decodeUnigrams(r) {
     var n = r.gamma() + 1, kd = r.gamma();
     var u = { docs: [], tf: [], title: [], block: [] }, prev = -1;
     for (var i = 0; i < n; i++) {
@@ -410,11 +408,31 @@
     }
     return self.ready;
   };
-  Engine.prototype.postings = function (term, full) {
-    var self = this;
-    return self.get('s/' + shardOf(term, self.m.shards)).then(function (shard) {
-      var s = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
-      return s === null ? null : full ? decode(s, true) : decodeUnigrams(s);
+  /* A shard, decoded (index.rs shard_value): [keys in the text code, one
+   * bit stream of (length - 1 in two bits, postings) per term]. */
+  Engine.prototype.shard = function (i) {
+    var self = this, shards = self.shards || (self.shards = {});
+    if (!shards[i]) {
+      shards[i] = Promise.all([self.get('s/' + i), self.codeTable()]).then(function (got) {
+        var keys = Array.from(self.decodeWith(got[1], got[0][0])), r = new Reader(got[0][1]);
+        var map = new Map(), at = 0;
+        while (at < keys.length) {
+          var len = r.bits(2) + 1;
+          if (at + len > keys.length) throw new Error('damaged index');
+          var term = keys.slice(at, at + len).join('');
+          at += len;
+          map.set(term, len === 1 ? decodeUnigrams(r) : decode(r, true));
+        }
+        return map;
+      });
+      shards[i].catch(function () { delete shards[i]; });
+    }
+    return shards[i];
+  };
+  Engine.prototype.postings = function (term) {
+    return this.shard(shardOf(term, this.m.shards)).then(function (map) {
+      var p = map.get(term);
+      return p === undefined ? null : p;
     });
   };
   Engine.prototype.facetDocs = function (facet, value) {
@@ -689,22 +707,27 @@
   /* Per-document text is in the site's two-byte code (TextCodec in
    * src/search/index.rs): U+0080–U+07FE stand for the characters of t.js
    * by rank, U+07FF escapes the next character. */
-  Engine.prototype.decodeText = function (s) {
+  Engine.prototype.codeTable = function () {
     var self = this;
-    return (self.table ? Promise.resolve(self.table) : self.get('t').then(function (t) {
+    return self.table ? Promise.resolve(self.table) : self.get('t').then(function (t) {
       self.table = Array.from(t);
       return self.table;
-    })).then(function (table) {
-      var out = '', esc = false;
-      for (var ch of s) {
-        var cp = ch.codePointAt(0);
-        if (esc) { out += ch; esc = false; }
-        else if (cp === 0x7ff) esc = true;
-        else if (cp >= 0x80 && cp < 0x7ff) out += table[cp - 0x80] || '\ufffd';
-        else out += ch;
-      }
-      return out;
     });
+  };
+  Engine.prototype.decodeWith = function (table, s) {
+    var out = '', esc = false;
+    for (var ch of s) {
+      var cp = ch.codePointAt(0);
+      if (esc) { out += ch; esc = false; }
+      else if (cp === 0x7ff) esc = true;
+      else if (cp >= 0x80 && cp < 0x7ff) out += table[cp - 0x80] || '\ufffd';
+      else out += ch;
+    }
+    return out;
+  };
+  Engine.prototype.decodeText = function (s) {
+    var self = this;
+    return self.codeTable().then(function (table) { return self.decodeWith(table, s); });
   };
   /* A post's details, with the first block of its text decoded (as m.text). */
   Engine.prototype.doc = function (doc) {
