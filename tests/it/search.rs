@@ -580,6 +580,119 @@ fn snippet_shows_the_passage_with_most_query_words() {
 }
 
 #[test]
+fn a_heading_match_outranks_a_body_match() {
+    // d0 (newer) mentions the words twice in passing; d1 has them in a
+    // heading of its body (once). Without the heading boost d0 comes first.
+    let dir = TempDir::new().unwrap();
+    let doc = |i: usize, text: String, headings: Vec<String>| Doc {
+        url: format!("d{i}"),
+        title: format!("周报 {i}"),
+        text,
+        kind: "brief".into(),
+        column: "c".into(),
+        time: 1000 - i as i64,
+        headings,
+        ..Doc::default()
+    };
+    let docs = vec![
+        doc(
+            0,
+            format!(
+                "{}顺便说一句私域复购。{}也提到私域复购。{}",
+                filler(300),
+                filler(300),
+                filler(300)
+            ),
+            vec![],
+        ),
+        doc(
+            1,
+            format!("背景\n{}\n私域复购的三个做法\n{}", filler(300), filler(600)),
+            vec!["背景".into(), "私域复购的三个做法".into()],
+        ),
+        doc(2, format!("{}私域{}", filler(300), filler(300)), vec![]),
+    ];
+    let out = dir.path().join("search");
+    write_docs(docs, &[], Lang::ZhCn, &out).unwrap();
+    let index = Index::open(&out).unwrap();
+    for q in ["私域复购", "私域", "复购 私域"] {
+        let urls: Vec<String> = index
+            .search(q, &[])
+            .unwrap()
+            .iter()
+            .map(|h| index.doc(h.doc).unwrap().u)
+            .collect();
+        assert_eq!(urls[0], "d1", "{q}: {urls:?}");
+    }
+    // A heading that is not found in the text marks nothing.
+    let docs = vec![
+        doc(
+            0,
+            format!("{}私域复购。{}私域复购。", filler(300), filler(300)),
+            vec![],
+        ),
+        doc(
+            1,
+            format!("{}私域复购。{}", filler(300), filler(300)),
+            vec!["私域复购的做法".into()],
+        ),
+    ];
+    let out = dir.path().join("search2");
+    write_docs(docs, &[], Lang::ZhCn, &out).unwrap();
+    let index = Index::open(&out).unwrap();
+    let first = index.search("私域复购", &[]).unwrap()[0].doc;
+    assert_eq!(index.doc(first).unwrap().u, "d0");
+}
+
+#[test]
+fn snippets_skip_the_intro_every_issue_repeats() {
+    // Every issue opens with the same line, which has both query words;
+    // the snippet must come from the issue's own text.
+    let texts: Vec<String> = (0..6)
+        .map(|i| {
+            format!(
+                "本期早报由群书编辑部整理，关注 AI 工具与效率。{}今天介绍的第{i}款 AI 写作工具能自动整理会议纪要。{}",
+                filler(400),
+                filler(200)
+            )
+        })
+        .collect();
+    let docs: Vec<(String, &str)> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("早报 {i}"), t.as_str()))
+        .collect();
+    let docs: Vec<(&str, &str)> = docs.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+    with_index(&docs, |index| {
+        let q = "AI 工具";
+        let hits = index.search(q, &[]).unwrap();
+        assert_eq!(hits.len(), 6);
+        for h in &hits {
+            let meta = index.doc(h.doc).unwrap();
+            let ex = index.excerpt(h, &meta, q).unwrap();
+            assert!(ex.text.contains("会议纪要"), "{}", ex.text);
+            assert!(!ex.text.contains("编辑部"), "{}", ex.text);
+        }
+    });
+    // A line only two posts share is not boilerplate: it stays the passage.
+    let texts: Vec<String> = (0..2)
+        .map(|i| {
+            format!(
+                "本期早报由群书编辑部整理，关注 AI 工具与效率。{}第{i}款 AI 写作工具。",
+                filler(400)
+            )
+        })
+        .collect();
+    let docs: Vec<(&str, &str)> = texts.iter().map(|t| ("早报", t.as_str())).collect();
+    with_index(&docs, |index| {
+        let hits = index.search("AI 工具", &[]).unwrap();
+        let meta = index.doc(hits[0].doc).unwrap();
+        let ex = index.excerpt(&hits[0], &meta, "AI 工具").unwrap();
+        assert!(ex.text.contains("编辑部"), "{}", ex.text);
+    });
+}
+
+#[test]
 fn suggestions_when_nothing_matches() {
     let docs = [
         ("JavaScript 入门", "用 JavaScript 和 Python 写脚本"),

@@ -214,6 +214,8 @@ pub(crate) struct Postings {
     pub starts: Vec<u32>,
     /// Positions: all of them (bigrams), or only the first (unigrams).
     pub pos: Vec<u32>,
+    /// Per document: whether the term occurs in a heading of its body.
+    pub heading: Vec<bool>,
 }
 
 impl Postings {
@@ -232,12 +234,18 @@ impl Postings {
 #[cfg(test)]
 pub(crate) fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
     let mut w = BitWriter::new();
-    encode_into(&mut w, docs, full);
+    encode_into(&mut w, docs, &vec![false; docs.len()], full);
     w.finish()
 }
 
-/// Writes postings (as [`encode`]) into a stream.
-pub(crate) fn encode_into(w: &mut BitWriter, docs: &[(u32, Vec<u32>)], full: bool) {
+/// Writes postings (as [`encode`]) into a stream, with per document
+/// whether the term is in a heading (`heading`, parallel to `docs`).
+pub(crate) fn encode_into(
+    w: &mut BitWriter,
+    docs: &[(u32, Vec<u32>)],
+    heading: &[bool],
+    full: bool,
+) {
     w.gamma(docs.len().saturating_sub(1) as u64);
     let gaps = docs.iter().scan(-1i64, |prev, (d, _)| {
         let g = (*d as i64 - *prev - 1) as u64;
@@ -259,9 +267,10 @@ pub(crate) fn encode_into(w: &mut BitWriter, docs: &[(u32, Vec<u32>)], full: boo
     if full {
         w.gamma(k_gap as u64);
     }
-    for ((_, p), g) in docs.iter().zip(gaps) {
+    for (((_, p), g), &h) in docs.iter().zip(gaps).zip(heading) {
         w.rice(g, k_doc);
         w.gamma(p.len() as u64 - 1);
+        w.bits(h as u64, 1);
         w.rice(p[0] as u64, k_first);
         if full {
             for win in p.windows(2) {
@@ -291,6 +300,7 @@ pub(crate) fn decode_from(r: &mut BitReader, full: bool) -> Result<Postings, Cod
         tf: Vec::with_capacity(n),
         starts: Vec::with_capacity(n + 1),
         pos: Vec::with_capacity(n),
+        heading: Vec::with_capacity(n),
     };
     p.starts.push(0);
     let mut prev: i64 = -1;
@@ -298,6 +308,7 @@ pub(crate) fn decode_from(r: &mut BitReader, full: bool) -> Result<Postings, Cod
         let d = prev + 1 + r.rice(k_doc)? as i64;
         prev = d;
         let tf = r.gamma()? + 1;
+        p.heading.push(r.bit()? == 1);
         let mut x = r.rice(k_first)?;
         p.pos.push(x as u32);
         if full {
@@ -327,6 +338,8 @@ pub(crate) struct Unigrams {
     pub title: Vec<bool>,
     /// Block of the first occurrence in the body, if the body has one.
     pub block: Vec<Option<u32>>,
+    /// True when a heading of the body contains the character.
+    pub heading: Vec<bool>,
 }
 
 /// Encodes one-character postings.
@@ -351,6 +364,7 @@ pub(crate) fn encode_unigrams_into(w: &mut BitWriter, u: &Unigrams) {
         w.rice(g, k_doc);
         w.gamma(u.tf[i] as u64 - 1);
         w.bits(u.title[i] as u64, 1);
+        w.bits(u.heading[i] as u64, 1);
         w.gamma(u.block[i].map_or(0, |b| b as u64 + 1));
     }
 }
@@ -376,6 +390,7 @@ pub(crate) fn decode_unigrams_from(r: &mut BitReader) -> Result<Unigrams, CodecE
         u.docs.push(u32::try_from(d).map_err(|_| CodecError)?);
         u.tf.push(r.gamma()? as u32 + 1);
         u.title.push(r.bit()? == 1);
+        u.heading.push(r.bit()? == 1);
         let b = r.gamma()?;
         u.block.push(b.checked_sub(1).map(|b| b as u32));
     }
@@ -431,6 +446,7 @@ mod tests {
             tf: vec![1, 4, 2],
             title: vec![true, false, true],
             block: vec![None, Some(0), Some(7)],
+            heading: vec![false, true, true],
         };
         assert_eq!(decode_unigrams(&encode_unigrams(&u)).unwrap(), u);
         let l = vec![0, 5, 70000, 3];

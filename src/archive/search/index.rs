@@ -70,6 +70,9 @@ pub struct Doc {
     pub time: i64,
     /// Credited names as the members' privacy allows (never anonymous ones).
     pub by: Vec<String>,
+    /// The headings of the text, in order (their matches rank above other
+    /// body matches).
+    pub headings: Vec<String>,
 }
 
 /// What [`write_index`] did.
@@ -128,6 +131,7 @@ pub fn docs_from_posts(community: &Project, posts: &[&Post]) -> Vec<Doc> {
                 date: time.map(|t| t.with_timezone(&tz).format("%Y-%m-%d").to_string()),
                 time: time.map(|t| t.timestamp()).unwrap_or(i64::MIN),
                 by,
+                headings: p.headings(),
             }
         })
         .collect()
@@ -324,6 +328,105 @@ fn is_zero(x: &usize) -> bool {
     *x == 0
 }
 
+/// Where the headings of a document's body are (document positions, end
+/// exclusive): each heading's normalised text found in the body
+/// (normalised characters `s`, body from `body`), in order.
+fn heading_ranges(s: &[char], body: usize, headings: &[String]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut from = body;
+    for h in headings {
+        let mut n = Vec::new();
+        normalize_into(h, &mut n, &mut None);
+        let n: &[char] = {
+            let a = n.iter().position(|c| *c != ' ').unwrap_or(n.len());
+            let b = n.iter().rposition(|c| *c != ' ').map_or(a, |b| b + 1);
+            &n[a..b]
+        };
+        if n.is_empty() || from > s.len() {
+            continue;
+        }
+        if let Some(i) = s[from..].windows(n.len()).position(|w| w == n) {
+            let a = from + i;
+            out.push((a as u32, (a + n.len()) as u32));
+            from = a + n.len();
+        }
+    }
+    out
+}
+
+/// A sentence of a document's body: a hash of its normalised text, and
+/// where it is (document positions, end exclusive).
+type Sentence = (u64, u32, u32);
+
+/// The shortest sentence (in characters) that can count as boilerplate.
+const MIN_BOILERPLATE: usize = 8;
+
+/// The sentences of a document's body (normalised characters `s`, body
+/// from `body`): runs ending at sentence punctuation, of at least
+/// [`MIN_BOILERPLATE`] characters.
+fn doc_sentences(s: &[char], body: usize) -> Vec<Sentence> {
+    use std::hash::{Hash, Hasher};
+    let mut out = Vec::new();
+    let mut start = body;
+    for i in body..=s.len() {
+        let end = i == s.len() || matches!(s[i], '。' | '!' | '?' | ';' | '！' | '？' | '；' | '…');
+        if !end {
+            continue;
+        }
+        let stop = (i + 1).min(s.len());
+        let text: &[char] = &s[start..stop];
+        let trimmed = text.iter().filter(|c| **c != ' ').count();
+        if trimmed >= MIN_BOILERPLATE {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.iter()
+                .filter(|c| **c != ' ')
+                .for_each(|c| c.hash(&mut h));
+            out.push((h.finish(), start as u32, stop as u32));
+        }
+        start = stop;
+    }
+    out
+}
+
+/// Boilerplate: the sentences found in at least 3 documents and in at
+/// least one in 50 (an intro or footer every issue repeats). Returns, per
+/// document, the number of its boilerplate ranges and then each range as
+/// (start − end of the previous range, length), merged when adjacent: the
+/// `bp` list of the manifest. Passages are chosen outside these ranges
+/// when the query's words occur elsewhere too.
+fn boilerplate(docs: &[Vec<Sentence>]) -> Vec<u32> {
+    let mut count: HashMap<u64, u32> = HashMap::new();
+    for d in docs {
+        let mut seen: Vec<u64> = d.iter().map(|s| s.0).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for h in seen {
+            *count.entry(h).or_default() += 1;
+        }
+    }
+    let min = 3.max(docs.len().div_ceil(50)) as u32;
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        for &(h, a, b) in d {
+            if count.get(&h).is_some_and(|&n| n >= min) {
+                match ranges.last_mut() {
+                    Some(r) if r.1 == a => r.1 = b,
+                    _ => ranges.push((a, b)),
+                }
+            }
+        }
+        out.push(ranges.len() as u32);
+        let mut prev = 0;
+        for (a, b) in ranges {
+            out.push(a - prev);
+            out.push(b - a);
+            prev = b;
+        }
+    }
+    out
+}
+
 /// A shard's entry: `[keys, bits]`. `keys` is its terms, in order, one
 /// after the other, in the text code (two bytes for a frequent Chinese
 /// character instead of three); `bits` is one bit stream with, per term,
@@ -441,7 +544,16 @@ fn build_cancellable(
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
     /// A document's (term, weight) pairs, title length, text length and block starts.
-    type DocTerms = (Vec<(u64, u32)>, usize, usize, Vec<usize>, Vec<String>);
+    type DocTerms = (
+        Vec<(u64, u32)>,
+        usize,
+        usize,
+        Vec<usize>,
+        Vec<String>,
+        Vec<Sentence>,
+        Vec<(u32, u32)>,
+    );
+    let mut sentences: Vec<Vec<Sentence>> = Vec::with_capacity(n_docs);
     let mut vocab: HashMap<String, u32> = HashMap::new();
     for (ci, chunk) in docs.chunks(CHUNK).enumerate() {
         if cancelled() {
@@ -453,10 +565,13 @@ fn build_cancellable(
                 let (s, t) = doc_chars(&d.title, &d.text);
                 let starts = blocks(&d.text).iter().map(|b| b.0).collect();
                 let words = super::suggest::doc_words(&s);
-                (doc_terms(&s), t, s.len(), starts, words)
+                let sent = doc_sentences(&s, t + 1);
+                let heads = heading_ranges(&s, t + 1, &d.headings);
+                (doc_terms(&s), t, s.len(), starts, words, sent, heads)
             })
             .collect();
-        for (j, (terms, t, len, starts, words)) in per_doc.into_iter().enumerate() {
+        for (j, (terms, t, len, starts, words, sent, heads)) in per_doc.into_iter().enumerate() {
+            sentences.push(sent);
             for w in words {
                 *vocab.entry(w).or_default() += 1;
             }
@@ -473,6 +588,16 @@ fn build_cancellable(
                 let buf = acc.entry(k).or_default();
                 varint(buf, doc as u64);
                 varint(buf, (e - i) as u64);
+                // Whether an occurrence lies wholly in a heading.
+                let span = match k >> 42 {
+                    0 => 2,
+                    4 => 3,
+                    _ => 1,
+                };
+                let in_heading = terms[i..e]
+                    .iter()
+                    .any(|x| heads.iter().any(|&(a, b)| x.1 >= a && x.1 + span <= b));
+                varint(buf, in_heading as u64);
                 if k >> 42 == 1 {
                     // Title flag, then 1 + block of the first body occurrence (0: none).
                     varint(buf, (terms[i].1 < t as u32) as u64);
@@ -507,11 +632,13 @@ fn build_cancellable(
             }
             let full = k >> 42 != 1;
             let mut list: Vec<(u32, Vec<u32>)> = Vec::new();
+            let mut heading: Vec<bool> = Vec::new();
             let mut uni = codec::Unigrams::default();
             let mut r = &bytes[..];
             while !r.is_empty() {
                 let doc = read_varint(&mut r) as u32;
                 let n = read_varint(&mut r) as usize;
+                let h = read_varint(&mut r) == 1;
                 if full {
                     let mut pos = Vec::with_capacity(n);
                     let mut x = 0u32;
@@ -520,7 +647,9 @@ fn build_cancellable(
                         pos.push(x);
                     }
                     list.push((doc, pos));
+                    heading.push(h);
                 } else {
+                    uni.heading.push(h);
                     uni.docs.push(doc);
                     uni.tf.push(n as u32);
                     uni.title.push(read_varint(&mut r) == 1);
@@ -528,7 +657,7 @@ fn build_cancellable(
                 }
             }
             if full {
-                codec::encode_into(&mut w, &list, true);
+                codec::encode_into(&mut w, &list, &heading, true);
             } else {
                 codec::encode_unigrams_into(&mut w, &uni);
             }
@@ -776,6 +905,7 @@ fn build_cancellable(
         "wl": wl,
         "tl": codec::encode_list(&title_len),
         "dl": codec::encode_list(&text_len),
+        "bp": codec::encode_list(&boilerplate(&sentences)),
         "facets": facet_json,
         "pk": dirs,
         "ui": ui_strings(lang),

@@ -56,6 +56,9 @@ pub struct Index {
     shards: u32,
     title_len: Vec<u32>,
     text_len: Vec<u32>,
+    /// Per document, its boilerplate ranges (text repeated across many
+    /// posts), document positions, end exclusive.
+    boilerplate: Vec<Vec<(u32, u32)>>,
     avg_len: f64,
     /// Word lengths with a vocabulary file (for suggestions).
     vocab_lens: Vec<usize>,
@@ -164,6 +167,9 @@ struct TermMatch {
     doc: u32,
     count: u32,
     title: bool,
+    /// In a heading of the body (for a longer term: each of its pairs of
+    /// characters is in a heading of this post).
+    heading: bool,
     whole: bool,
     /// Match positions (terms of two or more characters): the whole-word
     /// ones when there are any, else all.
@@ -248,6 +254,21 @@ impl Index {
                 manifest.display()
             );
         }
+        let bp = list("bp")?;
+        let mut boilerplate = Vec::with_capacity(docs);
+        let mut it = bp.into_iter();
+        for _ in 0..docs {
+            let n = it.next().unwrap_or(0) as usize;
+            let mut ranges = Vec::with_capacity(n.min(64));
+            let mut prev = 0u32;
+            for _ in 0..n {
+                let (gap, len) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
+                let a = prev.saturating_add(gap);
+                prev = a.saturating_add(len);
+                ranges.push((a, prev));
+            }
+            boilerplate.push(ranges);
+        }
         let shards = num("shards")? as u32;
         if !shards.is_power_of_two() {
             bail!("{}: bad shard count; rebuild the index", manifest.display());
@@ -290,6 +311,7 @@ impl Index {
             docs,
             shards,
             title_len,
+            boilerplate,
             avg_len: avg_len.max(1.0),
             vocab_lens: m["wl"]
                 .as_array()
@@ -494,6 +516,7 @@ impl Index {
                     doc,
                     count: p.tf[i],
                     title: p.title[i],
+                    heading: p.heading[i],
                     whole,
                     pos: Vec::new(),
                     body_block: p.block[i],
@@ -565,10 +588,12 @@ impl Index {
                 .copied()
                 .filter(|&p| whole_at(doc, p))
                 .collect();
+            let heading = grams.iter().zip(&idx).all(|((_, g), &j)| g.heading[j]);
             out.push(TermMatch {
                 doc,
                 count: matches.len() as u32,
                 title: matches[0] < tl,
+                heading,
                 whole: !wholes.is_empty(),
                 pos: if wholes.is_empty() { matches } else { wholes },
                 body_block: None,
@@ -646,7 +671,13 @@ impl Index {
         for (j, m) in found.iter().enumerate() {
             let tf = m.count as f64;
             let tfs = tf * 2.2 / (tf + norm);
-            let boost = if m.title { 3.0 } else { 0.0 };
+            let boost = if m.title {
+                3.0
+            } else if m.heading {
+                1.5
+            } else {
+                0.0
+            };
             h.score += weights[j] * (tfs + boost);
             h.title += m.title as u32;
             h.whole += m.whole as u32;
@@ -678,11 +709,20 @@ impl Index {
         }
         // The best passage: the window of 90 characters from a body match
         // holding the most weight of distinct terms (then the earliest).
+        // Matches in boilerplate (a sentence many posts repeat) are left
+        // out when there are others.
         let mut spots: Vec<(u32, usize)> = Vec::new();
         for (j, m) in found.iter().enumerate() {
             spots.extend(m.pos.iter().filter(|&&p| p > tl).map(|&p| (p, j)));
         }
         spots.sort_unstable();
+        let bp = &self.boilerplate[doc as usize];
+        if !bp.is_empty() {
+            let inside = |p: u32| bp.iter().any(|&(a, b)| p >= a && p < b);
+            if spots.iter().any(|&(p, _)| !inside(p)) {
+                spots.retain(|&(p, _)| !inside(p));
+            }
+        }
         let mut best: Option<(f64, u32)> = None;
         let mut seen = vec![false; found.len()];
         for (i, &(p, _)) in spots.iter().enumerate() {

@@ -184,6 +184,33 @@ impl Post {
         v
     }
 
+    /// The headings of the post's text, in the order of [`Post::full_text`]:
+    /// the body's, then per answer its title and headings and its replies',
+    /// then the summary's.
+    pub fn headings(&self) -> Vec<String> {
+        let texts = |s: &Section| {
+            s.rendered
+                .headings
+                .iter()
+                .map(|h| h.text.clone())
+                .collect::<Vec<_>>()
+        };
+        let mut out = texts(&self.body);
+        if let Some(t) = &self.thread {
+            for a in &t.answers {
+                out.extend(a.title.clone());
+                out.extend(texts(&a.body));
+                for r in &a.replies {
+                    out.extend(texts(&r.body));
+                }
+            }
+            if let Some(sum) = &t.summary {
+                out.extend(texts(sum));
+            }
+        }
+        out
+    }
+
     /// All plain text of the post: the body, and for a thread every answer,
     /// reply and the summary (the accepted answer counts as part of the thread).
     pub fn full_text(&self) -> String {

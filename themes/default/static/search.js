@@ -156,12 +156,13 @@
 
   function decode(r, full) {
     var n = r.gamma() + 1, kd = r.gamma(), kf = r.gamma(), kg = full ? r.gamma() : 0;
-    var p = { docs: [], tf: [], starts: [0], pos: [] };
+    var p = { docs: [], tf: [], starts: [0], pos: [], heading: [] };
     var prev = -1;
     for (var i = 0; i < n; i++) {
       var d = prev + 1 + r.rice(kd);
       prev = d;
       var tf = r.gamma() + 1;
+      p.heading.push(r.bit() === 1);
       var x = r.rice(kf);
       p.pos.push(x);
       if (full) for (var j = 1; j < tf; j++) { x += r.rice(kg) + 1; p.pos.push(x); }
@@ -174,13 +175,14 @@
 
   function decodeUnigrams(r) {
     var n = r.gamma() + 1, kd = r.gamma();
-    var u = { docs: [], tf: [], title: [], block: [] }, prev = -1;
+    var u = { docs: [], tf: [], title: [], block: [], heading: [] }, prev = -1;
     for (var i = 0; i < n; i++) {
       var d = prev + 1 + r.rice(kd);
       prev = d;
       u.docs.push(d);
       u.tf.push(r.gamma() + 1);
       u.title.push(r.bit() === 1);
+      u.heading.push(r.bit() === 1);
       var b = r.gamma();
       u.block.push(b > 0 ? b - 1 : null);
     }
@@ -399,6 +401,18 @@
         });
         self.tl = decodeList(m.tl);
         self.dl = decodeList(m.dl);
+        /* Per post, its boilerplate ranges (index.rs boilerplate()). */
+        var bp = decodeList(m.bp || ''), at = 0;
+        self.bp = [];
+        for (var d = 0; d < m.docs; d++) {
+          var n = bp[at++] || 0, prev = 0, rs = [];
+          for (var k = 0; k < n; k++) {
+            var a = prev + (bp[at++] || 0);
+            prev = a + (bp[at++] || 0);
+            rs.push([a, prev]);
+          }
+          self.bp.push(rs);
+        }
         var sum = 0;
         for (var i = 0; i < self.dl.length; i++) sum += self.dl[i];
         self.avg = Math.max(sum / Math.max(m.docs, 1), 1);
@@ -484,7 +498,7 @@
               }
             }
           }
-          out.push({ doc: doc, count: p.tf[i], title: p.title[i], whole: whole, pos: [], bodyBlock: p.block[i] });
+          out.push({ doc: doc, count: p.tf[i], title: p.title[i], heading: p.heading[i], whole: whole, pos: [], bodyBlock: p.block[i] });
         }
         return out;
       }
@@ -515,7 +529,8 @@
         if (!matches.length) return;
         /* Positions for closeness and passages: the whole-word matches when there are any. */
         var tl = self.tl[doc], wholes = matches.filter(function (p) { return wholeAt(doc, p); });
-        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, whole: wholes.length > 0, pos: wholes.length ? wholes : matches, bodyBlock: null });
+        var heading = grams.every(function (gr, g) { return gr[1].heading[idx[g]]; });
+        out.push({ doc: doc, count: matches.length, title: matches[0] < tl, heading: heading, whole: wholes.length > 0, pos: wholes.length ? wholes : matches, bodyBlock: null });
       });
       return out;
     });
@@ -549,7 +564,7 @@
     var j, m;
     for (j = 0; j < found.length; j++) {
       m = found[j];
-      var tf = m.count, tfs = tf * 2.2 / (tf + norm), boost = m.title ? 3 : 0;
+      var tf = m.count, tfs = tf * 2.2 / (tf + norm), boost = m.title ? 3 : m.heading ? 1.5 : 0;
       h.score += weights[j] * (tfs + boost);
       h.title += m.title ? 1 : 0;
       h.whole += m.whole ? 1 : 0;
@@ -571,6 +586,12 @@
       for (var i = 0; i < ps.length; i++) if (ps[i] > tl) spots.push([ps[i], j]);
     }
     spots.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    /* Matches in boilerplate are left out when there are others. */
+    var bps = this.bp[doc] || [];
+    if (bps.length) {
+      var inside = function (p) { return bps.some(function (r) { return p >= r[0] && p < r[1]; }); };
+      if (spots.some(function (sp) { return !inside(sp[0]); })) spots = spots.filter(function (sp) { return !inside(sp[0]); });
+    }
     var best = null, bw = 0;
     for (var s = 0; s < spots.length; s++) {
       var p = spots[s][0], seen = {}, ww = 0;
