@@ -609,8 +609,11 @@ fn search_benchmark() {
             b.goto(&srv.url(tool.page)).unwrap();
             b.wait_for(tool.ready, 30).unwrap();
             run(&mut b, q, false);
-            let bytes: u64 = srv
-                .take_log()
+            let log = srv.take_log();
+            if std::env::var_os("QS_BENCH_VERBOSE").is_some() {
+                eprintln!("{} first query {q}: {log:?}", tool.name);
+            }
+            let bytes: u64 = log
                 .iter()
                 .filter(|(p, _)| {
                     !p.starts_with("bench-")

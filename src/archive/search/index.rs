@@ -36,12 +36,13 @@ use std::time::Instant;
 pub const VERSION: u32 = 3;
 /// Body text per excerpt block, in normalised code points.
 pub const BLOCK: usize = 384;
-/// Aimed-at size of one shard file in bytes. The shard count is the
-/// total size over this, rounded up to a power of two, so shards average
-/// between 4.5 and 9 KB: small enough that a query (two to four shards)
-/// stays light, large enough that 10,000 posts need 8,192 shard files,
-/// not 16,384.
-const SHARD_TARGET: usize = 9 * 1024;
+/// Aimed-at size of one shard in bytes. The shard count is the total
+/// size over this, rounded up to a power of two, so shards average 2–4 KB:
+/// a query loads two to six of them (its pairs, and the word starts and
+/// ends of a Latin word), so this is most of its bytes. Shards are entries
+/// in pack files ([`super::pack`]), not files, so more of them cost only
+/// their lengths in the manifest (about 1.5 bytes each).
+const SHARD_TARGET: usize = 4 * 1024;
 /// Prefix of the term for "a Latin word starts here".
 pub const WORD_START: char = '\u{1}';
 /// Prefix of the term for "a Latin word ends here".
@@ -315,12 +316,10 @@ struct DocFile<'a> {
     n: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     o: Option<Vec<usize>>,
-    x: String,
-    /// Byte offset of the further blocks in the tail of the pack.
+    /// Byte offset of the text blocks in the tail of the pack.
     #[serde(skip_serializing_if = "is_zero")]
     bo: usize,
-    /// Byte lengths of the further blocks.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Byte lengths of the text blocks.
     bl: Vec<usize>,
 }
 
@@ -812,7 +811,8 @@ fn build_cancellable(
         return Ok(None);
     }
     // Per-document entries, their text in the site's two-byte code: the
-    // details with the first block, then the further blocks (the tail).
+    // details, then the text blocks (the tail), so a result whose passage
+    // is in its third block loads its details and that block only.
     let per_doc: Vec<(DocFile, Vec<String>)> = docs
         .par_iter()
         .enumerate()
@@ -830,14 +830,12 @@ fn build_cancellable(
                 b: &d.by,
                 n: bl.len(),
                 o: (!regular).then(|| bl.iter().map(|(o, _)| *o).collect()),
-                x: codec.encode(bl[0].1),
                 bo: 0,
                 bl: Vec::new(),
             };
             let tail = bl
                 .iter()
                 .enumerate()
-                .skip(1)
                 .map(|(k, (_, b))| {
                     let json = serde_json::to_string(&codec.encode(b)).unwrap_or_default();
                     pack::statement(&format!("d/{i}-{k}"), &json)

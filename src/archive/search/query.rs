@@ -118,12 +118,10 @@ pub struct DocMeta {
     /// Block start offsets, when not multiples of the block size.
     #[serde(default)]
     pub o: Option<Vec<usize>>,
-    /// The first block's text.
-    pub x: String,
-    /// Byte offset of the further blocks in the tail of the pack.
+    /// Byte offset of the text blocks in the tail of the pack.
     #[serde(default)]
     pub bo: usize,
-    /// Byte lengths of the further blocks.
+    /// Byte lengths of the text blocks.
     #[serde(default)]
     pub bl: Vec<usize>,
 }
@@ -840,20 +838,15 @@ impl Index {
         Ok(c.as_ref().map(|c| c.decode(s)).unwrap_or_default())
     }
 
-    /// The stored details of document `doc` (its first block decoded).
+    /// The stored details of document `doc`.
     pub fn doc(&self, doc: u32) -> anyhow::Result<DocMeta> {
         let v = self.get(&format!("d/{doc}"))?;
-        let mut m: DocMeta = serde_json::from_value(v)?;
-        m.x = self.decode_text(&m.x)?;
-        Ok(m)
+        Ok(serde_json::from_value(v)?)
     }
 
     fn block(&self, doc: u32, meta: &DocMeta, k: usize) -> anyhow::Result<String> {
-        if k == 0 {
-            return Ok(meta.x.clone());
-        }
-        let len = meta.bl.get(k - 1).copied().unwrap_or(0);
-        let off = meta.bl.iter().take(k - 1).sum::<usize>() + meta.bo;
+        let len = meta.bl.get(k).copied().unwrap_or(0);
+        let off = meta.bl.iter().take(k).sum::<usize>() + meta.bo;
         let spot = self.packs.d.tail_spot(doc as usize, off, len);
         let v = self.read_spot(&format!("d/{doc}-{k}"), spot)?;
         self.decode_text(v.as_str().unwrap_or_default())

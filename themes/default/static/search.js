@@ -79,8 +79,18 @@
         throw new Error('cannot load ' + base + spot.file);
       });
     }
+    var pending = Object.create(null);
+    /* One load per key at a time: concurrent gets share it. */
     return function get(key) {
       if (key in store) return Promise.resolve(store[key]);
+      if (!pending[key]) {
+        pending[key] = load(key);
+        var clear = function () { delete pending[key]; };
+        pending[key].then(clear, clear);
+      }
+      return pending[key];
+    };
+    function load(key) {
       var spot = key === 'index' ? { file: 'index.js' } : locate(key);
       if (!spot) return Promise.reject(new Error('no index entry ' + key));
       var done = function () {
@@ -97,7 +107,7 @@
           return script(spot.file);
         });
       }).then(done);
-    };
+    }
   }
 
   /* A pack section's directory (pack.rs Section): per entry its pack,
@@ -372,10 +382,10 @@
     if ((m = /^([sd])\/(\d+)$/.exec(key))) return sec[m[1]].spot(+m[2]);
     if ((m = /^d\/(\d+)-(\d+)$/.exec(key))) {
       var meta = store['d/' + m[1]], k = +m[2];
-      if (!meta || !(k >= 1)) return null;
+      if (!meta) return null;
       var bl = meta.bl || [], off = meta.bo || 0;
-      for (var j = 0; j < k - 1; j++) off += bl[j];
-      return sec.d.tail(+m[1], off, bl[k - 1]);
+      for (var j = 0; j < k; j++) off += bl[j];
+      return sec.d.tail(+m[1], off, bl[k]);
     }
     var i = self.misc[key];
     return i === undefined ? null : sec.m.spot(i);
@@ -750,20 +760,9 @@
     var self = this;
     return self.codeTable().then(function (table) { return self.decodeWith(table, s); });
   };
-  /* A post's details, with the first block of its text decoded (as m.text). */
+  /* A post's details (its text blocks are loaded by passage()). */
   Engine.prototype.doc = function (doc) {
-    var self = this, docs = self.docs || (self.docs = {});
-    if (!docs[doc]) {
-      docs[doc] = self.get('d/' + doc).then(function (m) {
-        return self.decodeText(m.x).then(function (x) {
-          var c = Object.assign({}, m);
-          c.text = x;
-          return c;
-        });
-      });
-      docs[doc].catch(function () { delete docs[doc]; });
-    }
-    return docs[doc];
+    return this.get('d/' + doc);
   };
   /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points;
    * its best passage, then its second passage (after a space) if it has one. */
@@ -795,7 +794,7 @@
     }
     var parts = [];
     for (var b = k0; b <= k1; b++) {
-      parts.push(b === 0 ? Promise.resolve(meta.text) : self.get('d/' + hit.doc + '-' + b).then(function (t) { return self.decodeText(t); }));
+      parts.push(self.get('d/' + hit.doc + '-' + b).then(function (t) { return self.decodeText(t); }));
     }
     return Promise.all(parts).then(function (texts) {
       return Promise.all([self.norm.need(texts.concat([meta.t])), self.norm.need([query], true)]).then(function () { return texts; });
