@@ -3,7 +3,7 @@
 //! The archive is plain files, so the index is too: [`index::write_index`]
 //! writes `search/` into the built site (a manifest, hashed shards of
 //! postings, one small file per document), and both the browser
-//! (`themes/default/static/search.js`) and `qunshu search`
+//! (`themes/default/src/search.js`, shipped minified) and `qunshu search`
 //! ([`query::Index`]) answer queries from those files with the same
 //! algorithm. Chinese needs no dictionary: text is indexed as overlapping
 //! character pairs with positions, so any substring is found, including new

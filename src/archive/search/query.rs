@@ -1,7 +1,7 @@
 //! Answering a query from a built index directory.
 //!
 //! This is the Rust twin of the query engine in
-//! `themes/default/static/search.js`: same normalisation table (the one the
+//! `themes/default/src/search.js` (shipped minified): same normalisation table (the one the
 //! index carries), same terms, same shard hash, same decoding, same
 //! verification and same ranking, step for step, so `qunshu search` and the
 //! search box return the same documents in the same order. A test runs both
