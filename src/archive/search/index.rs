@@ -43,6 +43,10 @@ pub const BLOCK: usize = 384;
 /// in pack files ([`super::pack`]), not files, so more of them cost only
 /// their lengths in the manifest (about 1.5 bytes each).
 const SHARD_TARGET: usize = 4 * 1024;
+/// At most this many shards: the manifest, which every first search
+/// loads, holds each shard's length (about two bytes each), so past 8,192
+/// shards (some 4,000 posts) shards grow instead, as before packs.
+const MAX_SHARDS: usize = 1 << 13;
 /// Prefix of the term for "a Latin word starts here".
 pub const WORD_START: char = '\u{1}';
 /// Prefix of the term for "a Latin word ends here".
@@ -674,7 +678,7 @@ fn build_cancellable(
     let shards = (total / SHARD_TARGET)
         .max(1)
         .next_power_of_two()
-        .min(1 << 16) as u32;
+        .min(MAX_SHARDS) as u32;
     let mut by_shard: Vec<BTreeMap<&str, &codec::BitWriter>> =
         vec![BTreeMap::new(); shards as usize];
     for (k, v) in &encoded {
