@@ -258,13 +258,14 @@ fn cover_and_title(book: &Book<'_>, out: &mut String) {
     };
     let _ = writeln!(
         out,
-        "#titlepage([{}], [{}], [{}], [{}], [{}], [{}])",
+        "#titlepage([{}], [{}], [{}], [{}], [{}], [{}], [{}])",
         esc(&book.title),
         book.subtitle.as_deref().map(esc).unwrap_or_default(),
         editors,
         esc(&book.description),
         esc(&book.community.config.title),
-        esc(&book.date.to_string())
+        esc(&book.date.to_string()),
+        esc(&book.rights())
     );
 }
 
