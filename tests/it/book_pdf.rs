@@ -62,7 +62,7 @@ fn make_pdf_in_parts(root: &Path, out: &Path, part_kb: Option<u32>) -> (PathBuf,
     assert_eq!(o.code, 0, "{}", o.stderr);
     let pdf = out.join("book.pdf");
     assert!(pdf.is_file(), "no book.pdf");
-    (pdf, o.stderr)
+    (pdf, format!("{}{}", o.stdout, o.stderr))
 }
 
 /// Text without any white space (pdftotext breaks lines and spaces CJK
@@ -622,11 +622,28 @@ fn a_generated_book_in_several_parts() {
     assert!(log.contains("pdf: part 3 ("), "fewer than 3 parts: {log}");
     let pages = pages(&pdf);
     let items = outline_items(&pdf);
-    let chapters = items.iter().filter(|(t, _)| t.starts_with('第')).count();
-    assert!(chapters >= 3, "{items:?}");
-    // Every thread of the book has an entry (the EPUB's count, from the
-    // command's summary line, is not needed: each section heading is one).
-    assert!(items.len() > chapters + 10, "{items:?}");
+    // An entry per chapter and thread (+ the index), as many as the
+    // command's summary line counts.
+    let count = |what: &str| -> usize {
+        let at = log
+            .find(&format!(" {what},"))
+            .unwrap_or_else(|| panic!("no `{what}` count in {log}"));
+        log[..at]
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a count")
+    };
+    let (chapters, sections) = (count("chapters"), count("sections"));
+    assert!(chapters >= 3 && sections > 10, "{log}");
+    assert_eq!(items.len(), chapters + sections + 1, "{items:?}");
+    assert_eq!(
+        items
+            .iter()
+            .filter(|(t, _)| t.starts_with('第') && t.contains("章\u{3000}"))
+            .count(),
+        chapters
+    );
     assert_eq!(check_outline_pages(&pdf, &pages), items.len());
     assert!(check_contents(&pages) >= chapters, "{pages:?}");
     check_folios(&pages);
