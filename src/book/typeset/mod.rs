@@ -8,6 +8,10 @@
 //!        ──BookWorld (world.rs)──► typst::compile ──► typst_pdf::pdf
 //! ```
 //!
+//! A big book (more body markup than [`parts::part_bytes`]) is typeset in
+//! parts of whole chapters, one compilation at a time, and the parts' PDFs
+//! joined ([`parts`], [`join`]): one compilation holds ~600 KB a page.
+//!
 //! Member text only ever enters the source escaped ([`markup`]): it is
 //! printed, never run. People are printed through [`Book::credit`], so
 //! anonymous members are never named. The PDF's date and identifier come
