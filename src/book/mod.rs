@@ -238,9 +238,13 @@ impl<'c> Book<'c> {
         tags
     }
 
-    /// Its rights statement (the year of its latest post, the community).
+    /// Its rights statement: `[book] rights`, or one from the year of its
+    /// latest post and the community.
     pub fn rights(&self) -> String {
         use chrono::Datelike;
+        if let Some(r) = &self.config.rights {
+            return r.clone();
+        }
         words::RIGHTS.fill(
             self.lang,
             &[

@@ -681,3 +681,62 @@ fn markdown_metadata_makes_a_pandoc_epub_that_epubcheck_accepts() {
     }
     epubcheck(&out.path().join("pandoc.epub"));
 }
+
+/// `[book] rights` replaces the default rights statement in the EPUB
+/// (`dc:rights`), the Markdown metadata and the PDF's title page; a book
+/// without it keeps the default (`© YEAR COMMUNITY…`, checked above).
+#[test]
+fn book_rights_key_is_used_in_every_format() {
+    let t = tempfile::tempdir().expect("tmp");
+    copy_dir(&fixture(), t.path());
+    let site = t.path().join("site.toml");
+    let text = std::fs::read_to_string(&site).expect("site");
+    let rights = "本书以 CC BY-NC 4.0 许可发布 & 转载请注明出处";
+    std::fs::write(
+        &site,
+        text.replacen("[book]\n", &format!("[book]\nrights = \"{rights}\"\n"), 1),
+    )
+    .expect("w");
+    let out = tempfile::tempdir().expect("tmp");
+    let formats = if cfg!(feature = "typst") {
+        "epub,md,pdf"
+    } else {
+        "epub,md"
+    };
+    book(t.path(), out.path(), &["--format", formats]);
+    let epub = unzip(&out.path().join("book.epub"));
+    let opf = epub
+        .iter()
+        .find(|(n, _)| n.ends_with(".opf"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .expect("an OPF");
+    assert!(
+        opf.contains("<dc:rights>本书以 CC BY-NC 4.0 许可发布 &amp; 转载请注明出处</dc:rights>"),
+        "{opf}"
+    );
+    assert!(!opf.contains("© 2026 测试社群"), "{opf}");
+    let md = std::fs::read_to_string(out.path().join("book.md")).expect("md");
+    assert!(md.contains(&format!("rights: \"{rights}\"")), "{md}");
+    let poppler = std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_ok();
+    assert!(
+        poppler || !required("QUNSHU_REQUIRE_BROWSER"),
+        "pdftotext is missing but QUNSHU_REQUIRE_BROWSER=1"
+    );
+    if cfg!(feature = "typst") && poppler {
+        let o = std::process::Command::new("pdftotext")
+            .args(["-f", "1", "-l", "3"])
+            .arg(out.path().join("book.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        let text: String = String::from_utf8_lossy(&o.stdout)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let want: String = rights.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(text.contains(&want), "{text}");
+    }
+}

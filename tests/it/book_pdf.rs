@@ -38,18 +38,132 @@ fn poppler() -> bool {
 /// Makes the PDF of the book at `root` into `out` with no browser on the
 /// PATH, and returns its path.
 fn make_pdf(root: &Path, out: &Path) -> PathBuf {
-    common::qunshu()
-        .env("PATH", "/nonexistent")
+    make_pdf_in_parts(root, out, None).0
+}
+
+/// Makes the PDF; `part_kb`: typeset in parts of at most that much markup
+/// (`QUNSHU_BOOK_PART_KB`). Returns its path and the timing lines
+/// (`QUNSHU_TIMING=1`), which name the parts.
+fn make_pdf_in_parts(root: &Path, out: &Path, part_kb: Option<u32>) -> (PathBuf, String) {
+    let mut cmd = common::qunshu();
+    cmd.env("PATH", "/nonexistent")
         .env("QUNSHU_CHROMIUM", "/nonexistent/chromium")
-        .arg("--root")
-        .arg(root)
-        .args(["book", "--format", "pdf", "--clock", CLOCK, "--out"])
-        .arg(out)
-        .assert()
-        .success();
+        .env("QUNSHU_TIMING", "1")
+        .env_remove("QUNSHU_BOOK_PART_KB");
+    if let Some(kb) = part_kb {
+        cmd.env("QUNSHU_BOOK_PART_KB", kb.to_string());
+    }
+    let o = common::output(
+        cmd.arg("--root")
+            .arg(root)
+            .args(["book", "--format", "pdf", "--clock", CLOCK, "--out"])
+            .arg(out),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
     let pdf = out.join("book.pdf");
     assert!(pdf.is_file(), "no book.pdf");
-    pdf
+    (pdf, format!("{}{}", o.stdout, o.stderr))
+}
+
+/// Text without any white space (pdftotext breaks lines and spaces CJK
+/// text its own way).
+fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect()
+}
+
+/// The outline (bookmarks) as (title, page) pairs, read with pdftohtml.
+fn outline_items(pdf: &Path) -> Vec<(String, usize)> {
+    let xml = run("pdftohtml", &["-xml", "-i", "-q", "-stdout"], pdf);
+    let Some(at) = xml.find("<outline>") else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    for piece in xml[at..].split("<item page=\"").skip(1) {
+        let Some((page, rest)) = piece.split_once("\">") else {
+            continue;
+        };
+        let title = rest.split("</item>").next().unwrap_or("");
+        let title = title
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        v.push((title, page.parse().expect("a page number")));
+    }
+    v
+}
+
+/// Every outline entry points at the page its heading is on.
+fn check_outline_pages(pdf: &Path, pages: &[String]) -> usize {
+    let items = outline_items(pdf);
+    for (title, page) in &items {
+        let want: String = squeeze(title).chars().take(8).collect();
+        let text = squeeze(&pages[page - 1]);
+        assert!(
+            text.contains(&want),
+            "the outline entry `{title}` points at page {page}, which does not show it: {}",
+            pages[page - 1]
+        );
+    }
+    items.len()
+}
+
+/// The contents give, for each chapter, the folio of the page it opens on;
+/// returns how many were checked.
+fn check_contents(pages: &[String]) -> usize {
+    let mut checked = 0;
+    // Contents pages: typst puts a word joiner before each entry's page.
+    for toc in pages.iter().filter(|p| p.contains('\u{2060}')) {
+        for line in toc.lines().filter(|l| l.contains('第') && l.contains('章')) {
+            let digits: String = line
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let n: u32 = digits
+                .parse()
+                .unwrap_or_else(|_| panic!("no page number in `{line}`"));
+            let title = line.split_whitespace().next().expect("title");
+            let page = pages
+                .iter()
+                .find(|p| folio(p) == Some(n))
+                .unwrap_or_else(|| panic!("no page numbered {n}"));
+            assert!(
+                page.contains(title),
+                "page {n} does not open `{title}`: {page}"
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+/// Folios are consecutive: each numbered page is one more than the
+/// numbered page before it.
+fn check_folios(pages: &[String]) {
+    let mut last: Option<(usize, u32)> = None;
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(n) = folio(p) {
+            if let Some((j, m)) = last {
+                assert_eq!(
+                    n as usize - m as usize,
+                    i - j,
+                    "page {} has folio {n} after folio {m} on page {}",
+                    i + 1,
+                    j + 1
+                );
+            }
+            last = Some((i, n));
+        }
+    }
 }
 
 fn run(cmd: &str, args: &[&str], pdf: &Path) -> String {
@@ -159,36 +273,12 @@ fn outline_contents_folios_and_running_heads() {
     }
     let pages = pages(&pdf);
     // The table of contents gives the folio of the page each chapter opens on.
-    let toc = pages
-        .iter()
-        .find(|p| p.contains("目录"))
-        .expect("a contents page");
-    let mut checked = 0;
-    for line in toc.lines().filter(|l| l.contains('第') && l.contains('章')) {
-        let digits: String = line
-            .trim_end()
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let n: u32 = digits
-            .parse()
-            .unwrap_or_else(|_| panic!("no page number in `{line}`"));
-        let title = line.split_whitespace().next().expect("title");
-        let page = pages
-            .iter()
-            .find(|p| folio(p) == Some(n))
-            .unwrap_or_else(|| panic!("no page numbered {n}"));
-        assert!(
-            page.contains(title),
-            "page {n} does not open `{title}`: {page}"
-        );
-        checked += 1;
-    }
-    assert!(checked >= 2, "{toc}");
+    let checked = check_contents(&pages);
+    assert!(checked >= 2, "{pages:?}");
+    // Each bookmark points at its heading's page; folios run on.
+    assert!(check_outline_pages(&pdf, &pages) >= 6);
+    check_folios(&pages);
+
     // Folios on the numbered pages; running heads on pages that open nothing.
     let numbered = pages.iter().filter(|p| folio(p).is_some()).count();
     assert!(
@@ -414,4 +504,149 @@ fn every_output_file_is_0644_under_umask_022() {
     }
     // book.{epub,html,pdf,md}, images/ and its files.
     assert!(seen >= 6, "{seen} entries");
+}
+
+/// The demo book typeset in parts (one per chapter, through
+/// `QUNSHU_BOOK_PART_KB`), then joined: the same book as in one go, with
+/// one outline, contents and index page numbers of the real pages, running
+/// heads, no Type 3 font, privacy, and the same bytes on two runs.
+#[test]
+fn a_book_typeset_in_parts_is_one_book() {
+    if !poppler() {
+        return;
+    }
+    let out = tempfile::tempdir().expect("tmp");
+    let (pdf, log) = make_pdf_in_parts(&fixture(), out.path(), Some(1));
+    assert!(log.contains("pdf: part 2 ("), "not typeset in parts: {log}");
+    assert!(!log.contains("pdf: part 3 ("), "{log}");
+    let whole = tempfile::tempdir().expect("tmp");
+    let (one, log1) = make_pdf_in_parts(&fixture(), whole.path(), None);
+    assert!(!log1.contains("pdf: part"), "{log1}");
+    let (pages, one_pages) = (pages(&pdf), pages(&one));
+    assert_eq!(pages.len(), one_pages.len(), "page counts differ");
+    // The same outline as the book typeset in one go.
+    let (items, one_items) = (outline_items(&pdf), outline_items(&one));
+    assert_eq!(items, one_items);
+    assert!(check_outline_pages(&pdf, &pages) >= 6);
+    assert!(check_contents(&pages) >= 2, "{pages:?}");
+    check_folios(&pages);
+    // The same folio on each page, and the same running head.
+    for (i, (a, b)) in pages.iter().zip(&one_pages).enumerate() {
+        assert_eq!(folio(a), folio(b), "page {}", i + 1);
+        let head = |p: &str| p.lines().find(|l| !l.trim().is_empty()).map(squeeze);
+        assert_eq!(head(a), head(b), "page {}", i + 1);
+    }
+    // The contributors index gives each section's page.
+    let index = pages
+        .iter()
+        .rev()
+        .find(|p| p.contains("贡献者索引"))
+        .expect("index");
+    assert!(index.contains("《股权怎么分？》"), "{index}");
+    let one_index = one_pages
+        .iter()
+        .rev()
+        .find(|p| p.contains("贡献者索引"))
+        .expect("index");
+    assert_eq!(squeeze(index), squeeze(one_index));
+    // Links between parts became links to the same pages as in one go
+    // (pdftohtml writes an internal link as `book.html#PAGE`).
+    let links = |pdf: &Path| {
+        let xml = run("pdftohtml", &["-xml", "-i", "-q", "-stdout"], pdf);
+        let mut v: Vec<String> = xml
+            .split("<a href=\"")
+            .skip(1)
+            .filter_map(|l| l.split('"').next())
+            .map(|l| l.rsplit('/').next().unwrap_or(l).to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let (l, l1) = (links(&pdf), links(&one));
+    assert!(
+        l.iter().filter(|l| l.contains(".html#")).count() >= 10,
+        "{l:?}"
+    );
+    assert_eq!(l, l1);
+    let raw = std::fs::read(&pdf).expect("pdf");
+    let fonts = run("pdffonts", &[], &pdf);
+    assert!(!fonts.contains("Type 3"), "{fonts}");
+    assert!(fonts.contains("CID"), "{fonts}");
+    let info = run("pdfinfo", &[], &pdf);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Title:") && l.trim_end().ends_with("测试之书")),
+        "{info}"
+    );
+    let text = run("pdftotext", &[], &pdf);
+    for secret in ["王秘密", "神秘人", "shadowfox"] {
+        assert!(!text.contains(secret), "`{secret}` in the PDF");
+    }
+    let again = tempfile::tempdir().expect("tmp");
+    let (pdf2, _) = make_pdf_in_parts(&fixture(), again.path(), Some(1));
+    assert!(
+        std::fs::read(&pdf2).expect("b") == raw,
+        "two runs of the book in parts differ"
+    );
+}
+
+/// A generated community's book (dozens of threads, several chapters) in
+/// three or more parts: an outline entry per chapter and thread on the
+/// right page, contents page numbers of the real pages, consecutive folios.
+#[test]
+fn a_generated_book_in_several_parts() {
+    if !poppler() {
+        return;
+    }
+    let t = tempfile::tempdir().expect("tmp");
+    let site = t.path().join("site");
+    let ok = Command::new("python3")
+        .arg(common::repo().join("scripts/gen-corpus.py"))
+        .arg(&site)
+        .arg("90")
+        .output()
+        .expect("python3");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let toml = site.join("site.toml");
+    let mut text = std::fs::read_to_string(&toml).expect("site.toml");
+    text.push_str(
+        "\n[book]\ntitle = \"生成之书\"\nkinds = [\"qa\"]\nother_answers = true\nreplies = true\n",
+    );
+    std::fs::write(&toml, text).expect("write");
+    let out = tempfile::tempdir().expect("tmp");
+    let (pdf, log) = make_pdf_in_parts(&site, out.path(), Some(24));
+    assert!(log.contains("pdf: part 3 ("), "fewer than 3 parts: {log}");
+    let pages = pages(&pdf);
+    let items = outline_items(&pdf);
+    // An entry per chapter and thread (+ the index), as many as the
+    // command's summary line counts.
+    let count = |what: &str| -> usize {
+        let at = log
+            .find(&format!(" {what},"))
+            .unwrap_or_else(|| panic!("no `{what}` count in {log}"));
+        log[..at]
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a count")
+    };
+    let (chapters, sections) = (count("chapters"), count("sections"));
+    assert!(chapters >= 3 && sections > 10, "{log}");
+    assert_eq!(items.len(), chapters + sections + 1, "{items:?}");
+    assert_eq!(
+        items
+            .iter()
+            .filter(|(t, _)| t.starts_with('第') && t.contains("章\u{3000}"))
+            .count(),
+        chapters
+    );
+    assert_eq!(check_outline_pages(&pdf, &pages), items.len());
+    assert!(check_contents(&pages) >= chapters, "{pages:?}");
+    check_folios(&pages);
+    let fonts = run("pdffonts", &[], &pdf);
+    assert!(!fonts.contains("Type 3"), "{fonts}");
 }

@@ -290,6 +290,25 @@ pub(crate) struct Context<'a> {
     pub labels: &'a HashSet<String>,
     /// Image paths packaged in the book (`images/x.png`).
     pub images: &'a HashSet<String>,
+    /// True when the book is typeset in parts: a link to a label is written
+    /// as a link to [`dest`] (its target may be in another part), which the
+    /// join turns into a link to the label's page.
+    pub in_parts: bool,
+}
+
+/// The scheme of the links between the parts of a book typeset in parts
+/// (`qunshu-dest:c1`): never left in a finished PDF, the join resolves them.
+pub(crate) const DEST: &str = "qunshu-dest:";
+
+/// A link target for the label `id`: the label itself (`<id>`) in one
+/// compilation, a [`DEST`] link when the book is typeset in parts.
+pub(crate) fn target(id: &str, in_parts: bool) -> Option<String> {
+    let l = label(id)?;
+    Some(if in_parts {
+        string(&format!("{DEST}{id}"))
+    } else {
+        l
+    })
 }
 
 /// Converts a book fragment (XHTML, in-book links written as `#id`) to
@@ -499,7 +518,10 @@ impl<'n> Writer<'_, 'n> {
                     .contains(section)
                     .then(|| section.to_string())
             };
-            match target.as_deref().and_then(label) {
+            match target
+                .as_deref()
+                .and_then(|t| self::target(t, self.ctx.in_parts))
+            {
                 Some(l) => self.wrap(&format!("#link({l})["), children, "]"),
                 None => self.nodes(children),
             }
@@ -583,6 +605,7 @@ mod tests {
         let ctx = Context {
             labels: &labels,
             images: &images,
+            in_parts: false,
         };
         let x = "<p>见<a href=\"#p5\">上文</a><sup class=\"footnote-reference\"><a href=\"#p6-fn-1\">1</a></sup>。</p>\n<div class=\"footnote-definition\" id=\"p6-fn-1\"><sup class=\"footnote-definition-label\">1</sup>\n<p>注释 #x</p>\n</div>";
         let t = from_xhtml(x, &ctx);
@@ -600,9 +623,24 @@ mod tests {
         let ctx = Context {
             labels: &labels,
             images: &images,
+            in_parts: false,
         };
         let t = from_xhtml("<p><a href=\"#nowhere\">x</a> <a href=\"javascript:alert(1)\">y</a> <img src=\"http://e/x.png\" alt=\"pic\"/></p>", &ctx);
         assert!(!t.contains("link"), "{t}");
         assert!(t.contains("pic"), "{t}");
+    }
+
+    #[test]
+    fn links_between_parts_name_their_label() {
+        let labels = HashSet::from(["p5".to_string()]);
+        let images = HashSet::new();
+        let ctx = Context {
+            labels: &labels,
+            images: &images,
+            in_parts: true,
+        };
+        let t = from_xhtml("<p>见<a href=\"#p5-a1\">上文</a></p>", &ctx);
+        assert!(t.contains("#link(\"qunshu-dest:p5\")[上文]"), "{t}");
+        assert!(parse_typst(&t).errors_and_warnings().0.is_empty(), "{t}");
     }
 }

@@ -8,20 +8,26 @@
 //!        ──BookWorld (world.rs)──► typst::compile ──► typst_pdf::pdf
 //! ```
 //!
+//! A big book (more body markup than [`parts::part_bytes`]) is typeset in
+//! parts of whole chapters, one compilation at a time, and the parts' PDFs
+//! joined ([`parts`], [`join`]): one compilation holds ~600 KB a page.
+//!
 //! Member text only ever enters the source escaped ([`markup`]): it is
 //! printed, never run. People are printed through [`Book::credit`], so
 //! anonymous members are never named. The PDF's date and identifier come
 //! from the book (its latest post, its UUID), so the same sources give the
 //! same bytes.
 
+pub(crate) mod join;
 pub(crate) mod markup;
+pub(crate) mod parts;
 pub(crate) mod world;
 
 use super::credits::{self, Person};
 use super::{Book, BookSection, Chapter, PartRole};
 use crate::core::config::books::Paper;
 use crate::core::config::Lang;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -130,10 +136,32 @@ fn colon(book: &Book<'_>) -> &'static str {
     }
 }
 
-/// The whole book as typst markup.
+/// The whole book as typst markup (one compilation).
 pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
-    use chrono::Datelike;
     let l = book.labels();
+    let mut out = preamble(book, fonts);
+    cover_and_title(book, &mut out);
+    out.push_str(NUMBERED);
+    out.push_str("#counter(page).update(1)\n");
+    let _ = writeln!(out, "#contents([{}])", esc(l.contents));
+    let body = body(book, false);
+    if let Some(p) = &body.preface {
+        out.push_str(p);
+    }
+    for ch in &body.chapters {
+        out.push_str(ch);
+    }
+    contributors(book, None, &mut out);
+    out
+}
+
+/// From here on pages have running heads and folios.
+const NUMBERED: &str = "#set page(header: runninghead, footer: folio)\n";
+
+/// The template with the book's settings filled in: how every compilation
+/// of the book starts.
+fn preamble(book: &Book<'_>, fonts: &Fonts) -> String {
+    use chrono::Datelike;
     let zh = book.lang == Lang::ZhCn;
     let (paper, inside, outside, top, bottom, size) = match book.config.paper {
         Paper::A5 => ("a5", "18mm", "14mm", "18mm", "18mm", "10pt"),
@@ -145,7 +173,6 @@ pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
         .map(|e| string(e.display(book.lang)))
         .collect();
     let keywords: Vec<String> = book.subjects().iter().map(|t| string(t)).collect();
-    let season = book.season();
     let mut out = TEMPLATE
         .replace("{{paper}}", paper)
         .replace("{{inside}}", inside)
@@ -194,6 +221,13 @@ pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
         )
         .replace("{{title}}", &esc(&book.title));
     out.push('\n');
+    out
+}
+
+/// The cover and the title page (unnumbered).
+fn cover_and_title(book: &Book<'_>, out: &mut String) {
+    let l = book.labels();
+    let season = book.season();
     // The cover.
     match &book.cover {
         Some(c) => {
@@ -228,16 +262,29 @@ pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
     };
     let _ = writeln!(
         out,
-        "#titlepage([{}], [{}], [{}], [{}], [{}], [{}])",
+        "#titlepage([{}], [{}], [{}], [{}], [{}], [{}], [{}])",
         esc(&book.title),
         book.subtitle.as_deref().map(esc).unwrap_or_default(),
         editors,
         esc(&book.description),
         esc(&book.community.config.title),
-        esc(&book.date.to_string())
+        esc(&book.date.to_string()),
+        esc(&book.rights())
     );
-    out.push_str("#set page(header: runninghead, footer: folio)\n#counter(page).update(1)\n");
-    let _ = writeln!(out, "#contents([{}])", esc(l.contents));
+}
+
+/// The body of the book as typst markup: the preface and each chapter,
+/// each starting on a right-hand page.
+pub(crate) struct Body {
+    /// The preface, if any.
+    pub preface: Option<String>,
+    /// Each chapter.
+    pub chapters: Vec<String>,
+}
+
+/// The preface and chapters; `in_parts`: see [`markup::Context::in_parts`].
+fn body(book: &Book<'_>, in_parts: bool) -> Body {
+    let l = book.labels();
     let labels = labels(book);
     let mut images: HashSet<String> = book.links.images().into_keys().collect();
     if let Some(c) = &book.cover {
@@ -246,20 +293,26 @@ pub(crate) fn source(book: &Book<'_>, fonts: &Fonts) -> String {
     let ctx = markup::Context {
         labels: &labels,
         images: &images,
+        in_parts,
     };
-    if let Some(p) = &book.preface {
-        let _ = writeln!(
-            out,
-            "#chapterbreak()\n#heading(level: 1)[{}] <p0>\n",
+    let preface = book.preface.as_ref().map(|p| {
+        let mut out = format!(
+            "#chapterbreak()\n#heading(level: 1)[{}] <p0>\n\n",
             esc(l.preface)
         );
         out.push_str(&frag(book, &p.frag, &ctx));
-    }
-    for ch in &book.chapters {
-        chapter(book, ch, &ctx, &mut out);
-    }
-    contributors(book, &mut out);
-    out
+        out
+    });
+    let chapters = book
+        .chapters
+        .iter()
+        .map(|ch| {
+            let mut out = String::new();
+            chapter(book, ch, &ctx, &mut out);
+            out
+        })
+        .collect();
+    Body { preface, chapters }
 }
 
 fn frag(book: &Book<'_>, f: &super::xhtml::Frag, ctx: &markup::Context<'_>) -> String {
@@ -380,7 +433,10 @@ fn section(book: &Book<'_>, s: &BookSection<'_>, ctx: &markup::Context<'_>, out:
     }
 }
 
-fn contributors(book: &Book<'_>, out: &mut String) {
+/// The contributors index. `pages`: when the book is typeset in parts, the
+/// folio of each section (the index cannot ask typst for pages it does not
+/// lay out).
+fn contributors(book: &Book<'_>, pages: Option<&HashMap<String, u32>>, out: &mut String) {
     let l = book.labels();
     let zh = book.lang == Lang::ZhCn;
     let _ = writeln!(
@@ -398,7 +454,7 @@ fn contributors(book: &Book<'_>, out: &mut String) {
         })
         .collect();
     for p in &book.credits.index {
-        person(book, p, &chapter_of, zh, out);
+        person(book, p, &chapter_of, zh, pages, out);
     }
     if book.credits.anonymous_people > 0 {
         let _ = writeln!(
@@ -417,6 +473,7 @@ fn person(
     p: &Person,
     chapter_of: &std::collections::HashMap<&str, (usize, &str)>,
     zh: bool,
+    pages: Option<&HashMap<String, u32>>,
     out: &mut String,
 ) {
     let l = book.labels();
@@ -445,7 +502,18 @@ fn person(
             } else {
                 format!("“{t}” ")
             };
-            let _ = write!(refs, "#link(<{a}>)[{}]#pg(<{a}>)", esc(&title));
+            match pages {
+                None => {
+                    let _ = write!(refs, "#link(<{a}>)[{}]#pg(<{a}>)", esc(&title));
+                }
+                Some(pages) => {
+                    let dest = string(&format!("{}{a}", markup::DEST));
+                    let _ = write!(refs, "#link({dest})[{}]", esc(&title));
+                    if let Some(n) = pages.get(*a) {
+                        let _ = write!(refs, "#pgn({dest}, \"{n}\")");
+                    }
+                }
+            }
         }
     }
     let _ = writeln!(
@@ -508,58 +576,80 @@ impl Phases {
     }
 }
 
-/// Typesets the book and returns the PDF's bytes.
+/// Typesets the book and returns the PDF's bytes: in one compilation, or
+/// in parts ([`parts`]) when the book is big.
 pub(crate) fn render(book: &Book<'_>) -> Result<Vec<u8>, String> {
     let mut t = Phases::new();
     let store = world::fonts(&font_paths(book)?);
     let fb = store.book();
     let fonts = pick_fonts(&|f: &str| fb.contains_family(&f.to_lowercase()))?;
     t.done("fonts");
-    let src = source(book, &fonts);
-    t.done(&format!("markup ({} KB)", src.len() / 1024));
     let mut images: Vec<(String, PathBuf)> = book.links.images().into_iter().collect();
     if let Some(c) = &book.cover {
         images.push((c.href.clone(), c.source.clone()));
     }
+    let body = body(book, true);
+    let groups = parts::groups(&body, parts::part_bytes());
+    if groups.len() > 1 {
+        t.done(&format!("markup, {} parts", groups.len()));
+        return parts::render(book, &fonts, &images, store, body, &groups, &mut t);
+    }
+    drop(body);
+    let src = source(book, &fonts);
+    t.done(&format!("markup ({} KB)", src.len() / 1024));
     let world = world::BookWorld::new(src, &images, store, book.date);
-    compile(&world, &book.identifier, &mut t)
-}
-
-/// Compiles a world's main source to PDF bytes.
-fn compile(world: &world::BookWorld, ident: &str, t: &mut Phases) -> Result<Vec<u8>, String> {
-    let describe = |errs: &[typst::diag::SourceDiagnostic]| {
-        errs.iter()
-            .take(3)
-            .map(|e| {
-                let at = typst::WorldExt::range(world, e.span)
-                    .map(|r| {
-                        format!(
-                            " (line {} of the generated typst source)",
-                            world.line_of(r.start)
-                        )
-                    })
-                    .unwrap_or_default();
-                format!("{}{at}", e.message)
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let doc: typst_layout::PagedDocument = typst::compile(world)
-        .output
-        .map_err(|e| format!("typst could not lay out the book: {}", describe(&e)))?;
+    let doc = layout(&world)?;
     t.done(&format!("layout ({} pages)", doc.pages().len()));
     // The memoised layout results are no longer needed (the document holds
     // what it uses): freeing them makes room for the PDF export.
     typst::comemo::evict(0);
+    let pdf = export(&world, &doc, &book.identifier, true);
+    t.done("pdf export");
+    pdf
+}
+
+/// What went wrong in a compilation, with the line of the generated source.
+fn describe(world: &world::BookWorld, errs: &[typst::diag::SourceDiagnostic]) -> String {
+    errs.iter()
+        .take(3)
+        .map(|e| {
+            let at = typst::WorldExt::range(world, e.span)
+                .map(|r| {
+                    format!(
+                        " (line {} of the generated typst source)",
+                        world.line_of(r.start)
+                    )
+                })
+                .unwrap_or_default();
+            format!("{}{at}", e.message)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Lays out a world's main source.
+fn layout(world: &world::BookWorld) -> Result<typst_layout::PagedDocument, String> {
+    typst::compile(world)
+        .output
+        .map_err(|e| format!("typst could not lay out the book: {}", describe(world, &e)))
+}
+
+/// Writes a laid-out document as PDF; `tagged`: with the tagged-PDF
+/// structure (accessibility).
+fn export(
+    world: &world::BookWorld,
+    doc: &typst_layout::PagedDocument,
+    ident: &str,
+    tagged: bool,
+) -> Result<Vec<u8>, String> {
     let opts = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.to_string()),
         creator: typst::foundations::Smart::Custom(Some("qunshu".to_string())),
+        tagged,
         ..Default::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &opts)
-        .map_err(|e| format!("typst could not write the PDF: {}", describe(&e)));
-    t.done("pdf export");
-    pdf
+    typst_pdf::pdf(doc, &opts)
+        .map_err(|e| format!("typst could not write the PDF: {}", describe(world, &e)))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! [book]
 //! title = "创业者同行社问答精选"
 //! subtitle = "第三期 · 2026 秋"
+//! rights = "本书以 CC BY-NC 4.0 许可发布"   # default: © YEAR COMMUNITY及各位作者…
 //! editors = ["xiaowang"]          # member handles (credited as their privacy allows) or names
 //! preface = "book/preface.md"     # optional, relative to the site root
 //! cover = "book/cover.png"        # optional: png, jpg, gif or svg
@@ -51,6 +52,8 @@ pub(crate) struct RawBook {
     subtitle: Option<String>,
     /// Shown on the title page and in the EPUB metadata (default: the site description).
     description: Option<String>,
+    /// The rights statement: EPUB `dc:rights`, the Markdown metadata's `rights`, the PDF's title page (default: "© YEAR COMMUNITY and the authors…").
+    rights: Option<String>,
     /// Member handles (credited as their privacy allows) or names.
     editors: Option<Vec<String>>,
     /// The book's words (default: the site language).
@@ -160,6 +163,8 @@ pub struct BookConfig {
     pub title: Option<String>,
     /// Subtitle.
     pub subtitle: Option<String>,
+    /// The rights statement (default: [`None`], the book's standard one).
+    pub rights: Option<String>,
     /// Description (default: the site description).
     pub description: Option<String>,
     /// Editors: member handles or names.
@@ -201,6 +206,7 @@ impl BookConfig {
             key: "book".into(),
             title: None,
             subtitle: None,
+            rights: None,
             description: None,
             editors: Vec::new(),
             language: None,
@@ -516,6 +522,7 @@ fn validate_one(
         key: key.to_string(),
         title: raw.title.clone().filter(|t| !t.trim().is_empty()),
         subtitle: raw.subtitle.clone().filter(|t| !t.trim().is_empty()),
+        rights: raw.rights.clone().filter(|t| !t.trim().is_empty()),
         description: raw.description.clone(),
         editors: raw.editors.clone().unwrap_or_default(),
         language,
