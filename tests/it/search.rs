@@ -379,14 +379,14 @@ fn damaged_index_is_an_error_not_a_panic() {
         .map(|e| e.unwrap().path())
         .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('s'))
         .collect();
-    let search = || {
+    let search_fails_saying = |what: &str| {
         qunshu()
             .args(["search", "--index"])
             .arg(&index)
             .arg("合伙人")
             .assert()
             .failure()
-            .stderr(predicates::str::contains("damaged"))
+            .stderr(predicates::str::contains(what))
     };
     // Entries where the directory says, whose postings do not decode (every
     // bit set: a unary number that runs past the end).
@@ -405,22 +405,14 @@ fn damaged_index_is_an_error_not_a_panic() {
         assert_eq!(text.len(), std::fs::metadata(p).unwrap().len() as usize);
         std::fs::write(p, text).unwrap();
     }
-    search();
+    search_fails_saying("damaged");
     // Shard packs whose entries are not where the directory says.
     for p in &shard_packs {
         std::fs::write(p, "qunshuSearch.load(\"s/0\",[\"合伙\",\"!!\"]);\n").unwrap();
     }
-    search();
+    search_fails_saying("damaged");
     std::fs::write(index.join("index.js"), "garbage").unwrap();
-    qunshu()
-        .args(["search", "--index"])
-        .arg(&index)
-        .arg("合伙人")
-        .assert()
-        .failure()
-        .stderr(predicates::str::contains(
-            "is not a qunshu search index file",
-        ));
+    search_fails_saying("is not a qunshu search index file");
 }
 
 /// Builds an index of `docs` (title, text; the first is the newest) and
