@@ -94,65 +94,56 @@ pub fn write_site_with(
         std::fs::create_dir_all(tmp.path().join(d))
             .with_context(|| format!("cannot create {}", d.display()))?;
     }
-    // The pages and the search index are built at the same time: the
-    // index has serial stretches (gathering every post's terms) that the
-    // pages' parallel rendering fills.
+    let done = AtomicUsize::new(0);
+    jobs.par_iter().try_for_each(|job| -> anyhow::Result<()> {
+        let page = site.render(job)?;
+        let path = tmp.path().join(&page.path);
+        std::fs::write(&path, &page.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if n % 2000 == 0 {
+            progress(n, total);
+        }
+        Ok(())
+    })?;
+    let mut files = total;
+    for (rel, src) in &site.theme.statics {
+        match src {
+            StaticSource::Embedded(b) => write_file(tmp.path(), rel, b)?,
+            StaticSource::File(p) => {
+                let bytes =
+                    std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+                write_file(tmp.path(), rel, &bytes)?;
+            }
+        }
+        files += 1;
+    }
+    files += copy_content_assets(site, tmp.path())?;
+    extra.par_iter().try_for_each(|(rel, x)| match x {
+        Extra::Bytes(b) => write_file(tmp.path(), rel, b),
+        Extra::File(src) => {
+            let dest = tmp.path().join(rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::hard_link(src, &dest)
+                .or_else(|_| std::fs::copy(src, &dest).map(|_| ()))
+                .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))
+        }
+    })?;
+    files += extra.len();
     let indexed: Vec<&crate::core::content::Post> = site
         .order
         .iter()
         .map(|&i| &site.community.posts[i])
         .collect();
-    let write_pages = || -> anyhow::Result<usize> {
-        let done = AtomicUsize::new(0);
-        jobs.par_iter().try_for_each(|job| -> anyhow::Result<()> {
-            let page = site.render(job)?;
-            let path = tmp.path().join(&page.path);
-            std::fs::write(&path, &page.bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 2000 == 0 {
-                progress(n, total);
-            }
-            Ok(())
-        })?;
-        let mut files = total;
-        for (rel, src) in &site.theme.statics {
-            match src {
-                StaticSource::Embedded(b) => write_file(tmp.path(), rel, b)?,
-                StaticSource::File(p) => {
-                    let bytes =
-                        std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-                    write_file(tmp.path(), rel, &bytes)?;
-                }
-            }
-            files += 1;
-        }
-        files += copy_content_assets(site, tmp.path())?;
-        extra.par_iter().try_for_each(|(rel, x)| match x {
-            Extra::Bytes(b) => write_file(tmp.path(), rel, b),
-            Extra::File(src) => {
-                let dest = tmp.path().join(rel);
-                if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent)
-                        .with_context(|| format!("cannot create {}", parent.display()))?;
-                }
-                std::fs::hard_link(src, &dest)
-                    .or_else(|_| std::fs::copy(src, &dest).map(|_| ()))
-                    .with_context(|| format!("cannot copy {} to {}", src.display(), dest.display()))
-            }
-        })?;
-        files += extra.len();
-        Ok(files)
-    };
-    let write_index = || {
-        crate::archive::search::write_index(
-            site.community,
-            &indexed,
-            &tmp.path().join(crate::archive::search::DIR),
-        )
-    };
-    let (pages, index) = rayon::join(write_pages, write_index);
-    let files = pages? + index?.files;
+    files += crate::archive::search::write_index(
+        site.community,
+        &indexed,
+        &tmp.path().join(crate::archive::search::DIR),
+    )?
+    .files;
     write_file(
         tmp.path(),
         MARKER,
