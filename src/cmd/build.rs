@@ -78,12 +78,13 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     }
     if !quiet {
         println!(
-            "built {} posts into {}: {} files in {:.2}s (loading {:.2}s)",
+            "built {} posts into {}: {} files in {:.2}s (loading {:.2}s, search index {:.2}s)",
             report.posts,
             out.display(),
             report.files,
             start.elapsed().as_secs_f64(),
-            loaded.as_secs_f64()
+            loaded.as_secs_f64(),
+            report.index_time.as_secs_f64()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -272,6 +272,8 @@ pub struct BuildReport {
     pub files: usize,
     /// Posts published.
     pub posts: usize,
+    /// Time spent on the search index.
+    pub index_time: std::time::Duration,
 }
 
 fn person(c: &Project, handle: &str) -> Person {

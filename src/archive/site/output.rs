@@ -138,12 +138,14 @@ pub fn write_site_with(
         .iter()
         .map(|&i| &site.community.posts[i])
         .collect();
+    let index_started = std::time::Instant::now();
     files += crate::archive::search::write_index(
         site.community,
         &indexed,
         &tmp.path().join(crate::archive::search::DIR),
     )?
     .files;
+    let index_time = index_started.elapsed();
     write_file(
         tmp.path(),
         MARKER,
@@ -156,6 +158,7 @@ pub fn write_site_with(
     Ok(BuildReport {
         files,
         posts: site.order.len(),
+        index_time,
     })
 }
 
