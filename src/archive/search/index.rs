@@ -331,6 +331,48 @@ fn is_zero(x: &usize) -> bool {
     *x == 0
 }
 
+/// Appends a post's occurrences of one term (`run`: the term with each of
+/// its positions, in order) to the term's varint bytes: the post, the
+/// count, whether one lies wholly in a heading; then for a one-character
+/// term whether the title has it and 1 + the text block of its first body
+/// occurrence (0: none), else every position as a gap.
+fn add_run(
+    buf: &mut Vec<u8>,
+    doc: u32,
+    run: &[(u64, u32)],
+    t: usize,
+    starts: &[usize],
+    heads: &[(u32, u32)],
+) {
+    let k = run[0].0;
+    varint(buf, doc as u64);
+    varint(buf, run.len() as u64);
+    let span = match k >> 42 {
+        0 => 2,
+        4 => 3,
+        _ => 1,
+    };
+    let in_heading = run
+        .iter()
+        .any(|x| heads.iter().any(|&(a, b)| x.1 >= a && x.1 + span <= b));
+    varint(buf, in_heading as u64);
+    if k >> 42 == 1 {
+        varint(buf, (run[0].1 < t as u32) as u64);
+        let body = run.iter().find(|x| x.1 > t as u32);
+        let block = body.map_or(0, |x| {
+            let off = (x.1 as usize) - t - 1;
+            starts.iter().rposition(|&s| s <= off).unwrap_or(0) + 1
+        });
+        varint(buf, block as u64);
+    } else {
+        let mut prev = 0;
+        for p in run {
+            varint(buf, (p.1 - prev) as u64);
+            prev = p.1;
+        }
+    }
+}
+
 /// Where the headings of a document's body are (document positions, end
 /// exclusive): each heading's normalised text found in the body
 /// (normalised characters `s`, body from `body`), in order.
@@ -541,8 +583,12 @@ fn build_cancellable(
     docs.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.url.cmp(&b.url)));
     let n_docs = docs.len();
 
-    // Terms, accumulated in document order as varint bytes per term.
-    let mut acc: HashMap<u64, Vec<u8>> = HashMap::new();
+    // Terms, accumulated in document order as varint bytes per term, in
+    // BUCKETS maps by a hash of the term, so that the posts of a chunk are
+    // added to every bucket at the same time (each bucket in post order).
+    const BUCKETS: usize = 64;
+    let bucket = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as u32;
+    let mut acc: Vec<HashMap<u64, Vec<u8>>> = (0..BUCKETS).map(|_| HashMap::new()).collect();
     let mut title_len = Vec::with_capacity(n_docs);
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
@@ -573,52 +619,46 @@ fn build_cancellable(
                 (doc_terms(&s), t, s.len(), starts, words, sent, heads)
             })
             .collect();
-        for (j, (terms, t, len, starts, words, sent, heads)) in per_doc.into_iter().enumerate() {
+        // Each post's runs of one term (start, end), ordered by bucket.
+        let runs: Vec<Vec<(u32, u32, u32)>> = per_doc
+            .par_iter()
+            .map(|d| {
+                let terms = &d.0;
+                let mut g = Vec::new();
+                let mut i = 0;
+                while i < terms.len() {
+                    let k = terms[i].0;
+                    let mut e = i;
+                    while e < terms.len() && terms[e].0 == k {
+                        e += 1;
+                    }
+                    g.push((bucket(k), i as u32, e as u32));
+                    i = e;
+                }
+                g.sort_unstable();
+                g
+            })
+            .collect();
+        acc.par_iter_mut().enumerate().for_each(|(b, acc)| {
+            let b = b as u32;
+            for (j, (d, g)) in per_doc.iter().zip(&runs).enumerate() {
+                let doc = (ci * CHUNK + j) as u32;
+                let lo = g.partition_point(|x| x.0 < b);
+                let hi = g.partition_point(|x| x.0 <= b);
+                for &(_, i, e) in &g[lo..hi] {
+                    let (terms, t, starts, heads) = (&d.0, d.1, &d.3, &d.6);
+                    let run = &terms[i as usize..e as usize];
+                    add_run(acc.entry(run[0].0).or_default(), doc, run, t, starts, heads);
+                }
+            }
+        });
+        for (_, t, len, _, words, sent, _) in per_doc {
             sentences.push(sent);
             for w in words {
                 *vocab.entry(w).or_default() += 1;
             }
-            let doc = (ci * CHUNK + j) as u32;
             title_len.push(t as u32);
             text_len.push(len as u32);
-            let mut i = 0;
-            while i < terms.len() {
-                let k = terms[i].0;
-                let mut e = i;
-                while e < terms.len() && terms[e].0 == k {
-                    e += 1;
-                }
-                let buf = acc.entry(k).or_default();
-                varint(buf, doc as u64);
-                varint(buf, (e - i) as u64);
-                // Whether an occurrence lies wholly in a heading.
-                let span = match k >> 42 {
-                    0 => 2,
-                    4 => 3,
-                    _ => 1,
-                };
-                let in_heading = terms[i..e]
-                    .iter()
-                    .any(|x| heads.iter().any(|&(a, b)| x.1 >= a && x.1 + span <= b));
-                varint(buf, in_heading as u64);
-                if k >> 42 == 1 {
-                    // Title flag, then 1 + block of the first body occurrence (0: none).
-                    varint(buf, (terms[i].1 < t as u32) as u64);
-                    let body = terms[i..e].iter().find(|x| x.1 > t as u32);
-                    let block = body.map_or(0, |x| {
-                        let off = (x.1 as usize) - t - 1;
-                        starts.iter().rposition(|&s| s <= off).unwrap_or(0) + 1
-                    });
-                    varint(buf, block as u64);
-                } else {
-                    let mut prev = 0;
-                    for t in &terms[i..e] {
-                        varint(buf, (t.1 - prev) as u64);
-                        prev = t.1;
-                    }
-                }
-                i = e;
-            }
         }
     }
 
@@ -628,6 +668,7 @@ fn build_cancellable(
     // Encode each term's postings.
     let encoded: Vec<(String, codec::BitWriter)> = acc
         .into_par_iter()
+        .flat_map(|m| m.into_par_iter())
         .map(|(k, bytes)| {
             let mut w = codec::BitWriter::new();
             if cancelled() {
@@ -803,7 +844,7 @@ fn build_cancellable(
         .collect();
 
     let shard_heads: Vec<String> = by_shard
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, m)| {
             let json = serde_json::to_string(&shard_value(m, &codec)).unwrap_or_default();
