@@ -137,6 +137,22 @@ fn incremental_updates_equal_a_full_build() {
     p.update(changed(&["content/briefs/2026-10-24-ai-tools.md"]));
     assert_same_as_full("re-date", root, &mut p);
 
+    // 5b. Retag a post: the related posts of the posts sharing its old and
+    // new tags change, and their pages with them.
+    edit(root, "content/qa/equity-split.md", |t| {
+        let start = t.find("tags:").expect("tags");
+        let end = start + t[start..].find('\n').expect("line end");
+        format!("{}tags: [效率, 增长]{}", &t[..start], &t[end..])
+    });
+    p.update(changed(&["content/qa/equity-split.md"]));
+    assert_same_as_full("retag", root, &mut p);
+    // An edit of the text alone keeps every page's navigation.
+    edit(root, "content/qa/equity-split.md", |t| {
+        format!("{t}\n补一句。\n")
+    });
+    p.update(changed(&["content/qa/equity-split.md"]));
+    assert_same_as_full("edit after retag", root, &mut p);
+
     // 6. Break a post, edit another meanwhile, then fix the first.
     edit(root, "content/cases/cofounder-exit.md", |t| {
         t.replacen("title: ", "titel: ", 1)

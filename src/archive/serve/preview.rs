@@ -116,6 +116,9 @@ pub struct Preview {
     pages: Pages,
     /// Keys of the rendered jobs, by output path.
     keys: HashMap<String, Key>,
+    /// Fingerprint of what the posts' navigation (column neighbours,
+    /// related posts) is made from, when `keys` were made.
+    nav_fp: Option<u64>,
     /// Cards (listing entries) of the last page model, by source, reused
     /// for posts that did not change.
     cards: HashMap<u64, Card>,
@@ -156,6 +159,7 @@ impl Preview {
             state: None,
             pages: Pages::new(),
             keys: HashMap::new(),
+            nav_fp: None,
             cards: HashMap::new(),
             order: Vec::new(),
             search_stale: false,
@@ -413,6 +417,20 @@ impl Preview {
                 .map(|(i, _)| ids[*i])
                 .collect()
         };
+        // A post page's key names the posts it shows (its column neighbours
+        // and related posts), which cost a scan of every post sharing a tag:
+        // too slow to redo for 10,000 pages on every save. They are made
+        // only from the published posts' order, titles, tags and columns:
+        // when those are as before, so is every post page's list.
+        let nav_fp = {
+            let mut h = DefaultHasher::new();
+            for &i in &site.order {
+                let p = &c.posts[i];
+                (ids[i], &p.title, &p.tags, &p.column).hash(&mut h);
+            }
+            h.finish()
+        };
+        let nav_same = !full && self.nav_fp == Some(nav_fp);
         let jobs = site.jobs();
         // The sitemap lists every page and each post's date: render it again
         // only when the list of pages or a changed post's date differs.
@@ -439,7 +457,13 @@ impl Preview {
                 }
                 _ => path.hash(&mut fp),
             }
-            let key = job_key(&site, &job, &ids);
+            let key = match (&job, nav_same) {
+                (Job::Post(_), true) => match self.keys.get(&path) {
+                    Some(k) => k.clone(),
+                    None => job_key(&site, &job, &ids),
+                },
+                _ => job_key(&site, &job, &ids),
+            };
             let again = full
                 || match (&key, self.keys.get(&path)) {
                     (Key::Always, _) => true,
@@ -525,6 +549,7 @@ impl Preview {
         report.removed = gone.len();
         changed.extend(gone);
         self.keys = new_keys;
+        self.nav_fp = Some(nav_fp);
         self.cards = std::mem::take(&mut site.cards)
             .into_iter()
             .map(|(i, card)| (ids[i], card))
