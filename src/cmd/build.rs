@@ -54,7 +54,17 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         },
         clock,
     };
+    let trace = |what: &str, since: Instant| {
+        if std::env::var_os("QUNSHU_TRACE").is_some() {
+            eprintln!(
+                "build: {what} {:.0} ms",
+                since.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    };
+    let t = Instant::now();
     let site = Site::new(&community, opts)?;
+    trace("page model", t);
     let quiet = args.quiet;
     let progress = |done: usize, total: usize| {
         if !quiet {
@@ -62,10 +72,12 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     site::output::check_target(root, &out)?;
+    let t = Instant::now();
     let record = site::permalinks::Record::load(root)?;
     let links = site::permalinks::plan(&site, &record)?;
     let mut extra = links.pages;
     extra.extend(site::cards::plan(&site, root)?);
+    trace("links and share cards", t);
     let report = site::output::write_site_with(&site, &out, &extra, &progress)?;
     links.record.save(root)?;
     if !quiet {

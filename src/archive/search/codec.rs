@@ -185,19 +185,44 @@ impl std::fmt::Display for CodecError {
 
 impl std::error::Error for CodecError {}
 
-/// The Rice parameter that codes `values` in the fewest bits.
+/// The Rice parameter (0–24) that codes `values` in the fewest bits; the
+/// smallest such when several tie.
+///
+/// The cost of parameter `k` is `Σ (v >> k) + n·(k + 1)`. It is convex in
+/// `k`: going from `k` to `k + 1` adds `n` and saves `Σ ⌈(v >> k) / 2⌉`,
+/// a saving that shrinks as `k` grows. So the search starts at the
+/// parameter the mean suggests and walks downhill, a few passes over the
+/// values instead of one per candidate (the index build spent a quarter of
+/// its time here).
 pub(crate) fn best_k(values: impl Iterator<Item = u64> + Clone) -> u32 {
-    let mut best = (u64::MAX, 0);
-    for k in 0..=24u32 {
-        let mut cost = 0u64;
-        for v in values.clone() {
-            cost += (v >> k) + 1 + k as u64;
+    const MAX: u32 = 24;
+    let (n, sum) = values
+        .clone()
+        .fold((0u64, 0u64), |(n, s), v| (n + 1, s.saturating_add(v)));
+    let cost = |k: u32| -> u64 {
+        values
+            .clone()
+            .fold(n * (k as u64 + 1), |c, v| c.saturating_add(v >> k))
+    };
+    let mean = sum.checked_div(n).unwrap_or(0);
+    let mut k = (63 - (mean | 1).leading_zeros()).min(MAX);
+    let mut c = cost(k);
+    let mut moved_down = false;
+    while k > 0 {
+        let lower = cost(k - 1);
+        if lower > c {
+            break;
         }
-        if cost < best.0 {
-            best = (cost, k);
-        }
+        (k, c, moved_down) = (k - 1, lower, true);
     }
-    best.1
+    while !moved_down && k < MAX {
+        let higher = cost(k + 1);
+        if higher >= c {
+            break;
+        }
+        (k, c) = (k + 1, higher);
+    }
+    k
 }
 
 /// The postings of one term: documents in increasing order, each with the
@@ -422,6 +447,51 @@ pub(crate) fn decode_list(s: &str) -> Result<Vec<u32>, CodecError> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The parameter every candidate would be tried for: the walk downhill
+    /// must find the same one.
+    fn best_k_by_trying_all(values: &[u64]) -> u32 {
+        let mut best = (u64::MAX, 0);
+        for k in 0..=24u32 {
+            let cost: u64 = values.iter().map(|v| (v >> k) + 1 + k as u64).sum();
+            if cost < best.0 {
+                best = (cost, k);
+            }
+        }
+        best.1
+    }
+
+    #[test]
+    fn best_k_is_the_cheapest_parameter() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut lists: Vec<Vec<u64>> =
+            vec![vec![], vec![0], vec![0, 0, 0], vec![1 << 40], vec![3, 3, 4]];
+        for _ in 0..2000 {
+            let len = (next() % 40) as usize + 1;
+            let scale = next() % 30;
+            let spread = next() % 4;
+            lists.push(
+                (0..len)
+                    .map(|_| match spread {
+                        0 => next() % (1 << scale).max(1),
+                        1 => (next() % 3) << scale,
+                        2 => next() % 8 + if next() % 5 == 0 { 1 << scale } else { 0 },
+                        _ => next() >> (64 - scale.max(1)),
+                    })
+                    .collect(),
+            );
+        }
+        for v in &lists {
+            assert_eq!(best_k(v.iter().copied()), best_k_by_trying_all(v), "{v:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -79,6 +79,15 @@ pub fn write_site_with(
     // another build started at the same moment.
     let _ = fs4::FileExt::try_lock(&lock);
 
+    let trace = |what: &str, since: std::time::Instant| {
+        if std::env::var_os("QUNSHU_TRACE").is_some() {
+            eprintln!(
+                "build: {what} {:.0} ms",
+                since.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+    };
+    let t = std::time::Instant::now();
     let jobs = site.jobs();
     let total = jobs.len();
     // Make every folder first, once, instead of asking for each file.
@@ -106,6 +115,8 @@ pub fn write_site_with(
         }
         Ok(())
     })?;
+    trace("pages", t);
+    let t = std::time::Instant::now();
     let mut files = total;
     for (rel, src) in &site.theme.statics {
         match src {
@@ -133,6 +144,7 @@ pub fn write_site_with(
         }
     })?;
     files += extra.len();
+    trace("theme files, attachments, cards", t);
     let indexed: Vec<&crate::core::content::Post> = site
         .order
         .iter()
@@ -152,7 +164,9 @@ pub fn write_site_with(
         b"This folder is written by `qunshu build`; it is replaced on every build.\n",
     )?;
 
+    let t = std::time::Instant::now();
     swap_in(tmp, out)?;
+    trace("swap in", t);
     let _ = std::fs::remove_file(out.join(TEMP_MARKER));
     drop(lock);
     Ok(BuildReport {
