@@ -258,32 +258,38 @@ impl Postings {
 /// Encodes postings. `full` keeps every position; otherwise one per doc.
 #[cfg(test)]
 pub(crate) fn encode(docs: &[(u32, Vec<u32>)], full: bool) -> String {
+    let mut p = Postings {
+        starts: vec![0],
+        ..Postings::default()
+    };
+    for (d, pos) in docs {
+        p.docs.push(*d);
+        p.tf.push(pos.len() as u32);
+        p.pos.extend(pos);
+        p.starts.push(p.pos.len() as u32);
+        p.heading.push(false);
+    }
     let mut w = BitWriter::new();
-    encode_into(&mut w, docs, &vec![false; docs.len()], full);
+    encode_into(&mut w, &p, full);
     w.finish()
 }
 
-/// Writes postings (as [`encode`]) into a stream, with per document
-/// whether the term is in a heading (`heading`, parallel to `docs`).
-pub(crate) fn encode_into(
-    w: &mut BitWriter,
-    docs: &[(u32, Vec<u32>)],
-    heading: &[bool],
-    full: bool,
-) {
-    w.gamma(docs.len().saturating_sub(1) as u64);
-    let gaps = docs.iter().scan(-1i64, |prev, (d, _)| {
+/// Writes postings (as [`encode`]) into a stream: `p` with every
+/// position of each document (`p.positions(i)`, at least one), and per
+/// document whether the term is in a heading. With `full` false only each
+/// document's first position is written.
+pub(crate) fn encode_into(w: &mut BitWriter, p: &Postings, full: bool) {
+    let n = p.docs.len();
+    w.gamma(n.saturating_sub(1) as u64);
+    let gaps = p.docs.iter().scan(-1i64, |prev, d| {
         let g = (*d as i64 - *prev - 1) as u64;
         *prev = *d as i64;
         Some(g)
     });
     let k_doc = best_k(gaps.clone());
-    let k_first = best_k(docs.iter().map(|(_, p)| p[0] as u64));
+    let k_first = best_k((0..n).map(|i| p.positions(i)[0] as u64));
     let k_gap = if full {
-        best_k(
-            docs.iter()
-                .flat_map(|(_, p)| p.windows(2).map(|w| (w[1] - w[0] - 1) as u64)),
-        )
+        best_k((0..n).flat_map(|i| p.positions(i).windows(2).map(|w| (w[1] - w[0] - 1) as u64)))
     } else {
         0
     };
@@ -292,13 +298,14 @@ pub(crate) fn encode_into(
     if full {
         w.gamma(k_gap as u64);
     }
-    for (((_, p), g), &h) in docs.iter().zip(gaps).zip(heading) {
+    for ((i, g), &h) in (0..n).zip(gaps).zip(&p.heading) {
+        let pos = p.positions(i);
         w.rice(g, k_doc);
-        w.gamma(p.len() as u64 - 1);
+        w.gamma(pos.len() as u64 - 1);
         w.bits(h as u64, 1);
-        w.rice(p[0] as u64, k_first);
+        w.rice(pos[0] as u64, k_first);
         if full {
-            for win in p.windows(2) {
+            for win in pos.windows(2) {
                 w.rice((win[1] - win[0] - 1) as u64, k_gap);
             }
         }

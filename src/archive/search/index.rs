@@ -760,8 +760,10 @@ fn build_cancellable(
                 return (String::new(), w);
             }
             let full = k >> 42 != 1;
-            let mut list: Vec<(u32, Vec<u32>)> = Vec::new();
-            let mut heading: Vec<bool> = Vec::new();
+            let mut list = codec::Postings {
+                starts: vec![0],
+                ..Default::default()
+            };
             let mut uni = codec::Unigrams::default();
             let mut r = &bytes[..];
             while !r.is_empty() {
@@ -769,14 +771,15 @@ fn build_cancellable(
                 let n = read_varint(&mut r) as usize;
                 let h = read_varint(&mut r) == 1;
                 if full {
-                    let mut pos = Vec::with_capacity(n);
                     let mut x = 0u32;
                     for _ in 0..n {
                         x += read_varint(&mut r) as u32;
-                        pos.push(x);
+                        list.pos.push(x);
                     }
-                    list.push((doc, pos));
-                    heading.push(h);
+                    list.docs.push(doc);
+                    list.tf.push(n as u32);
+                    list.starts.push(list.pos.len() as u32);
+                    list.heading.push(h);
                 } else {
                     uni.heading.push(h);
                     uni.docs.push(doc);
@@ -786,7 +789,7 @@ fn build_cancellable(
                 }
             }
             if full {
-                codec::encode_into(&mut w, &list, &heading, true);
+                codec::encode_into(&mut w, &list, true);
             } else {
                 codec::encode_unigrams_into(&mut w, &uni);
             }
