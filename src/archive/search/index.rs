@@ -470,7 +470,7 @@ fn doc_sentences(s: &[char], body: usize) -> Vec<Sentence> {
         let text: &[char] = &s[start..stop];
         let trimmed = text.iter().filter(|c| **c != ' ').count();
         if trimmed >= MIN_BOILERPLATE {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = rustc_hash::FxHasher::default();
             text.iter()
                 .filter(|c| **c != ' ')
                 .for_each(|c| c.hash(&mut h));
