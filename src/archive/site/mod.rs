@@ -363,17 +363,32 @@ impl<'a> Site<'a> {
         theme: Arc<Theme>,
         reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
     ) -> anyhow::Result<Site<'a>> {
+        let site = Self::new_unchecked(community, opts, theme, reuse);
+        site.check_outputs()?;
+        Ok(site)
+    }
+
+    /// Like [`Site::new_with_theme`], without checking the output paths
+    /// ([`Site::check_outputs`]): the live preview checks them only when
+    /// they differ from those of its last good model.
+    pub fn new_unchecked(
+        community: &'a Project,
+        opts: BuildOptions,
+        theme: Arc<Theme>,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+    ) -> Site<'a> {
         let c = community;
         let lang = c.config.language;
         let now = opts.clock.now;
         let mut order: Vec<usize> = (0..c.posts.len())
             .filter(|&i| c.included(&c.posts[i], now, opts.include))
             .collect();
-        let time_of = |i: usize| c.post_time(&c.posts[i]);
-        order.sort_by(|&a, &b| {
-            time_of(b)
-                .cmp(&time_of(a))
-                .then_with(|| c.posts[a].path.cmp(&c.posts[b].path))
+        // Newest first, then by path; each post's time looked up once.
+        order.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(c.post_time(&c.posts[i])),
+                c.posts[i].path.as_str(),
+            )
         });
 
         let mut cards = HashMap::with_capacity(order.len());
@@ -391,7 +406,7 @@ impl<'a> Site<'a> {
         let card_html: HashMap<usize, OnceLock<Result<String, String>>> =
             cards.keys().map(|&i| (i, OnceLock::new())).collect();
 
-        let site = Site {
+        Site {
             community,
             opts,
             theme,
@@ -403,9 +418,20 @@ impl<'a> Site<'a> {
             anonymous_count,
             t,
             nav_index: OnceLock::new(),
-        };
-        site.check_outputs()?;
-        Ok(site)
+        }
+    }
+
+    /// The related-post index, if a page built it: the live preview keeps
+    /// it for its next model while the posts' order, titles, tags and
+    /// columns stay the same.
+    pub(crate) fn take_nav_index(&mut self) -> Option<nav::Index> {
+        self.nav_index.take()
+    }
+
+    /// Gives the model the related-post index of an earlier model of the
+    /// same posts (same order, titles, tags and columns).
+    pub(crate) fn reuse_nav_index(&mut self, index: nav::Index) {
+        let _ = self.nav_index.set(index);
     }
 
     /// Checks every output path of the build in one map — pages, theme
