@@ -130,6 +130,9 @@ pub struct Preview {
     nav_fp: Option<u64>,
     /// The related-post index of the model `nav_fp` was made from.
     nav_index: Option<crate::archive::site::nav::Index>,
+    /// Listings and contributors of the last good model, reused by the
+    /// next while the posts they are made of are the same.
+    taxonomy: Option<crate::archive::site::Taxonomy>,
     /// Fingerprint of the output paths of the last good model (checked then).
     outputs_fp: Option<u64>,
     /// Cards (listing entries) of the last page model, by source, reused
@@ -175,6 +178,7 @@ impl Preview {
             nav_fp: None,
             outputs_fp: None,
             nav_index: None,
+            taxonomy: None,
             cards: HashMap::new(),
             order: Vec::new(),
             search_stale: false,
@@ -414,6 +418,7 @@ impl Preview {
             },
             theme,
             &mut reuse,
+            if full { None } else { self.taxonomy.take() },
         );
         let jobs = site.jobs();
         let paths: Vec<String> = jobs.iter().map(|j| site.path_of(j)).collect();
@@ -595,6 +600,7 @@ impl Preview {
         self.keys = new_keys;
         self.nav_fp = Some(nav_fp);
         self.nav_index = site.take_nav_index();
+        self.taxonomy = Some(site.take_taxonomy());
         self.outputs_fp = Some(outputs_fp);
         self.cards = std::mem::take(&mut site.cards)
             .into_iter()

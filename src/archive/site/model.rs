@@ -12,7 +12,9 @@ use crate::core::kind::Kind;
 use crate::core::project::Project;
 use crate::core::slug::encode_path;
 use chrono::{DateTime, Utc};
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// The card of post `p` as seen at `now`.
 pub(super) fn card(c: &Project, p: &Post, now: DateTime<Utc>) -> Card {
@@ -70,6 +72,28 @@ pub(super) fn card(c: &Project, p: &Post, now: DateTime<Utc>) -> Card {
         answers: p.thread.as_ref().map(|t| t.answers.len()).unwrap_or(0),
         state,
     }
+}
+
+/// A fingerprint of everything the listings and the contributors' records
+/// are made of besides the site's settings and members: the included posts
+/// in order, with their kinds, columns, tags, stages and people.
+pub(super) fn taxonomy_fp(c: &Project, order: &[usize]) -> u64 {
+    let mut h = DefaultHasher::new();
+    c.posts.len().hash(&mut h);
+    for &i in order {
+        let p = &c.posts[i];
+        (i, p.kind, &p.column, &p.tags, &p.stage, &p.authors).hash(&mut h);
+        if let Some(t) = &p.thread {
+            (&t.asked_by, &t.summary_by, &t.accepted, t.answers.len()).hash(&mut h);
+            for a in &t.answers {
+                (&a.author, a.replies.len()).hash(&mut h);
+                for r in &a.replies {
+                    r.author.hash(&mut h);
+                }
+            }
+        }
+    }
+    h.finish()
 }
 
 /// The posts of each term (tag or stage), by slug: terms that slug alike
