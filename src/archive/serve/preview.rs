@@ -488,6 +488,18 @@ impl Preview {
         // left there at the end are the pages that are gone.
         let mut old_keys = std::mem::take(&mut self.keys);
         let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
+        // Without the navigation of the last render, every post page's key
+        // is made again (each scores its related posts): in parallel.
+        let mut post_keys: HashMap<usize, Key> = if nav_same {
+            HashMap::new()
+        } else {
+            jobs.par_iter()
+                .filter_map(|job| match job {
+                    Job::Post(i) => Some((*i, job_key(&site, job, &ids))),
+                    _ => None,
+                })
+                .collect()
+        };
         let mut sitemap = None;
         for (job, path) in jobs.into_iter().zip(paths) {
             match job {
@@ -509,7 +521,11 @@ impl Preview {
             let (key, same) = match old_keys.remove(&path) {
                 Some(old) if nav_same && matches!(job, Job::Post(_)) => (old, true),
                 old => {
-                    let key = job_key(&site, &job, &ids);
+                    let key = match job {
+                        Job::Post(i) => post_keys.remove(&i),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| job_key(&site, &job, &ids));
                     let same = old.as_ref() == Some(&key);
                     (key, same)
                 }
