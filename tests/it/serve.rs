@@ -209,6 +209,119 @@ fn incremental_updates_equal_a_full_build() {
     assert_same_as_full("privacy", root, &mut p);
 }
 
+/// The pages an update reports as changed.
+fn changed_pages(r: &qunshu::archive::serve::UpdateReport) -> Vec<String> {
+    r.changed
+        .clone()
+        .unwrap_or_else(|| panic!("not incremental: {r:?}"))
+}
+
+/// The pages that summarise the whole site (home, feed, tag, stage and
+/// member indexes, sitemap) are rendered again only when what they show
+/// changed — and then equal a full build.
+#[test]
+fn summary_pages_follow_incremental_updates() {
+    let tmp = demo_copy();
+    let root = tmp.path();
+    let mut p = Preview::new(root, opts());
+    assert!(p.error().is_none(), "{:?}", p.error());
+    let summaries = [
+        "index.html",
+        "tags/index.html",
+        "stages/index.html",
+        "members/index.html",
+        "404.html",
+        "sitemap.xml",
+    ];
+
+    // 1. Text added at the end of the newest brief: its card (description)
+    // stays, so only its page and the feed (which carries its text) change.
+    let newest = "content/briefs/2026-11-20-monthly-review.md";
+    edit(root, newest, |t| format!("{t}\n结尾补充的一段话。\n"));
+    let r = p.update(changed(&[newest]));
+    let ch = changed_pages(&r);
+    assert!(ch.iter().any(|c| c == "atom.xml"), "{ch:?}");
+    assert!(
+        !ch.iter().any(|c| summaries.contains(&c.as_str())),
+        "{ch:?}"
+    );
+    assert!(r.rendered <= 2, "{r:?}");
+    assert_same_as_full("text of a post in the feed", root, &mut p);
+
+    // 2. A case on the home page is retitled: the home page shows its card.
+    let case = "content/cases/xiaohongshu-tea-launch.md";
+    edit(root, case, |t| t.replacen("title: ", "title: 改标题：", 1));
+    let ch = changed_pages(&p.update(changed(&[case])));
+    assert!(ch.iter().any(|c| c == "index.html"), "{ch:?}");
+    assert_same_as_full("retitle a post on the home page", root, &mut p);
+
+    // 3. A new tag and a new stage: the tag and stage indexes list them.
+    let brief = "content/briefs/2026-10-22-cofounder-signals.md";
+    edit(root, brief, |t| {
+        let start = t.find("tags:").expect("tags");
+        let end = start + t[start..].find('\n').expect("line end");
+        let t = format!("{}tags: [新标签甲]{}", &t[..start], &t[end..]);
+        let start = t.find("stage:").expect("stage");
+        let end = start + t[start..].find('\n').expect("line end");
+        format!("{}stage: 新阶段乙{}", &t[..start], &t[end..])
+    });
+    let ch = changed_pages(&p.update(changed(&[brief])));
+    for page in ["tags/index.html", "stages/index.html"] {
+        assert!(ch.iter().any(|c| c == page), "{page}: {ch:?}");
+    }
+    assert_same_as_full("new tag and stage", root, &mut p);
+
+    // 4. A case changes author: the members' index counts it for the other.
+    let cash = "content/cases/cash-flow-rescue.md";
+    edit(root, cash, |t| {
+        t.replace("authors: [zhengyu]", "authors: [laozhang]")
+    });
+    let ch = changed_pages(&p.update(changed(&[cash])));
+    assert!(ch.iter().any(|c| c == "members/index.html"), "{ch:?}");
+    assert_same_as_full("new author", root, &mut p);
+
+    // 5. A thread becomes a draft; another is re-dated to be the newest post.
+    let qa = "content/qa/saas-pricing.md";
+    edit(root, qa, |t| t.replacen("---\n", "---\ndraft: true\n", 1));
+    p.update(changed(&[qa]));
+    assert_same_as_full("draft", root, &mut p);
+    let qa2 = "content/qa/first-employee.md";
+    edit(root, qa2, |t| {
+        let start = t.find("publish_at:").expect("publish_at");
+        let end = start + t[start..].find('\n').expect("line end");
+        format!("{}publish_at: 2026-11-22 09:00{}", &t[..start], &t[end..])
+    });
+    let ch = changed_pages(&p.update(changed(&[qa2])));
+    assert!(ch.iter().any(|c| c == "atom.xml"), "{ch:?}");
+    assert_same_as_full("re-date to newest", root, &mut p);
+
+    // 6. A post takes the path of a listing page: an error naming both,
+    // even though nothing else changed; fixed, the preview is whole again.
+    let other = "content/cases/restaurant-private-domain.md";
+    edit(root, other, |t| {
+        t.replacen("---\n", "---\nslug: index\n", 1)
+    });
+    let r = p.update(changed(&[other]));
+    assert!(r.failed, "{r:?}");
+    let e = p.error().unwrap().join("\n");
+    assert!(
+        e.contains("restaurant-private-domain.md") && e.contains("cases/index.html"),
+        "{e}"
+    );
+    edit(root, other, |t| t.replacen("slug: index\n", "", 1));
+    let r = p.update(changed(&[other]));
+    assert!(!r.failed, "{r:?}");
+    assert_same_as_full("path clash fixed", root, &mut p);
+
+    // 7. A post in the feed and on the home page is deleted.
+    std::fs::remove_file(root.join(newest)).unwrap();
+    let ch = changed_pages(&p.update(changed(&[newest])));
+    for page in ["atom.xml", "index.html", "sitemap.xml"] {
+        assert!(ch.iter().any(|c| c == page), "{page}: {ch:?}");
+    }
+    assert_same_as_full("delete", root, &mut p);
+}
+
 /// Content files (relative paths) whose text mentions `needle`.
 fn crate_files_linking(root: &Path, needle: &str) -> Vec<String> {
     walkdir::WalkDir::new(root.join("content"))

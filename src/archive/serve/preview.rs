@@ -10,9 +10,13 @@
 //! A post page is rendered again when its post changed; a listing or
 //! contributor page when its key differs from the last render or it shows a
 //! post whose card (title, date, excerpt, tags…) changed; the sitemap when
-//! the list of pages or a post's date changed; the few pages that summarise
-//! the whole site (home, term and member indexes, feed, 404) every time. Pages that no longer exist are dropped. Changes to
-//! `site.toml`, the members file or the theme render everything.
+//! the list of pages or a post's date changed; the pages that summarise the
+//! whole site when what they show changed: the home page (its latest
+//! posts' cards and the counts), the tag, stage and member indexes (each
+//! term's name and count; each contributor's counts), the feed (its posts,
+//! any change to one of them), 404 never. Pages that no longer exist are
+//! dropped. Changes to `site.toml`, the members file or the theme render
+//! everything.
 //!
 //! The browser never sees a half-updated site: the page map is swapped in
 //! whole by the server ([`Preview::pages`] is read under a lock).
@@ -94,12 +98,17 @@ pub struct UpdateReport {
 /// How a job's output depends on posts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
-    /// Rendered on every update (pages that summarise the whole site).
-    Always,
-    /// A post's own page.
-    One(u64),
-    /// The ids of the posts it shows, plus numbers (total, page count).
+    /// A hash of everything the page shows besides the site's settings,
+    /// members and theme (which render everything): rendered again when
+    /// it differs (the sitemap, the tag, stage and member indexes, 404).
+    Hash(u64),
+    /// The ids of the posts whose cards it shows, plus numbers (total,
+    /// page count): rendered again when it differs or one of those cards
+    /// changed.
     Posts(Vec<u64>),
+    /// The ids of the posts whose whole text it shows (the feed): rendered
+    /// again when it differs or one of those posts changed at all.
+    Texts(Vec<u64>),
 }
 
 struct State {
@@ -119,6 +128,13 @@ pub struct Preview {
     /// Fingerprint of what the posts' navigation (column neighbours,
     /// related posts) is made from, when `keys` were made.
     nav_fp: Option<u64>,
+    /// The related-post index of the model `nav_fp` was made from.
+    nav_index: Option<crate::archive::site::nav::Index>,
+    /// Listings and contributors of the last good model, reused by the
+    /// next while the posts they are made of are the same.
+    taxonomy: Option<crate::archive::site::Taxonomy>,
+    /// Fingerprint of the output paths of the last good model (checked then).
+    outputs_fp: Option<u64>,
     /// Cards (listing entries) of the last page model, by source, reused
     /// for posts that did not change.
     cards: HashMap<u64, Card>,
@@ -160,6 +176,9 @@ impl Preview {
             pages: Pages::new(),
             keys: HashMap::new(),
             nav_fp: None,
+            outputs_fp: None,
+            nav_index: None,
+            taxonomy: None,
             cards: HashMap::new(),
             order: Vec::new(),
             search_stale: false,
@@ -322,13 +341,21 @@ impl Preview {
             };
             let key = crate::core::slug::to_slash(inside);
             let prefix = format!("{key}/");
-            let before = self.pages.len();
-            let keys = &self.keys;
-            retain_pages(&mut self.pages, |k| {
-                keys.contains_key(k) || (*k != key && !k.starts_with(&prefix))
-            });
-            if self.pages.len() != before {
+            // The files at `key` or under `key/` (a range of the ordered
+            // map: not a walk over every page).
+            let gone: Vec<String> = self
+                .pages
+                .range(key.clone()..)
+                .map(|(k, _)| k)
+                .take_while(|k| k.starts_with(&key))
+                .filter(|k| (**k == key || k.starts_with(&prefix)) && !self.keys.contains_key(*k))
+                .cloned()
+                .collect();
+            if !gone.is_empty() {
                 assets_changed.push(key.clone());
+            }
+            for k in gone {
+                self.pages.remove(&k);
             }
             for (out, abs) in content_assets(&content.join(inside), &content) {
                 if let Ok(bytes) = std::fs::read(&abs) {
@@ -383,7 +410,7 @@ impl Preview {
             }
         };
         self.theme = Some(Arc::clone(&theme));
-        let mut site = match Site::new_with_theme(
+        let mut site = Site::new_unchecked(
             c,
             BuildOptions {
                 include: self.opts.include,
@@ -391,13 +418,28 @@ impl Preview {
             },
             theme,
             &mut reuse,
-        ) {
-            Ok(s) => s,
-            Err(e) => {
+            if full { None } else { self.taxonomy.take() },
+        );
+        let jobs = site.jobs();
+        let paths: Vec<String> = jobs.iter().map(|j| site.path_of(j)).collect();
+        // Checking every output path against every other (case and Unicode
+        // form folded) is a good part of a model of 10,000 posts: do it only
+        // when the paths are not those of the last good model (the theme's
+        // files change only with a full render).
+        let outputs_fp = {
+            let mut h = DefaultHasher::new();
+            paths.hash(&mut h);
+            for a in &c.assets {
+                a.path.hash(&mut h);
+            }
+            h.finish()
+        };
+        if full || self.outputs_fp != Some(outputs_fp) {
+            if let Err(e) = site.check_outputs() {
                 self.render_error = Some(format!("{e:#}"));
                 return report;
             }
-        };
+        }
         phase("page model", &mut report);
         let ids: Vec<u64> = c.posts.iter().map(|p| id_of(&p.source)).collect();
         // Listing and contributor pages show only cards: a changed post
@@ -422,25 +464,44 @@ impl Preview {
         // too slow to redo for 10,000 pages on every save. They are made
         // only from the published posts' order, titles, tags and columns:
         // when those are as before, so is every post page's list.
+        // So is the index of related posts, which takes a while to build.
         let nav_fp = {
             let mut h = DefaultHasher::new();
+            c.posts.len().hash(&mut h);
             for &i in &site.order {
                 let p = &c.posts[i];
-                (ids[i], &p.title, &p.tags, &p.column).hash(&mut h);
+                (i, ids[i], &p.title, &p.tags, &p.column).hash(&mut h);
             }
             h.finish()
         };
         let nav_same = !full && self.nav_fp == Some(nav_fp);
-        let jobs = site.jobs();
+        match self.nav_index.take() {
+            Some(index) if nav_same => site.reuse_nav_index(index),
+            _ => {}
+        }
         // The sitemap lists every page and each post's date: render it again
         // only when the list of pages or a changed post's date differs.
         let mut fp = DefaultHasher::new();
         let mut dates_changed = false;
-        let mut todo: Vec<(Job, String, Key)> = Vec::new();
+        let mut todo: Vec<Job> = Vec::new();
+        // Keys are moved from the last render's map to the new one; what is
+        // left there at the end are the pages that are gone.
+        let mut old_keys = std::mem::take(&mut self.keys);
         let mut new_keys: HashMap<String, Key> = HashMap::with_capacity(jobs.len());
+        // Without the navigation of the last render, every post page's key
+        // is made again (each scores its related posts): in parallel.
+        let mut post_keys: HashMap<usize, Key> = if nav_same {
+            HashMap::new()
+        } else {
+            jobs.par_iter()
+                .filter_map(|job| match job {
+                    Job::Post(i) => Some((*i, job_key(&site, job, &ids))),
+                    _ => None,
+                })
+                .collect()
+        };
         let mut sitemap = None;
-        for job in jobs {
-            let path = site.path_of(&job);
+        for (job, path) in jobs.into_iter().zip(paths) {
             match job {
                 Job::Sitemap => {
                     sitemap = Some(path);
@@ -457,50 +518,59 @@ impl Preview {
                 }
                 _ => path.hash(&mut fp),
             }
-            let key = match (&job, nav_same) {
-                (Job::Post(_), true) => match self.keys.get(&path) {
-                    Some(k) => k.clone(),
-                    None => job_key(&site, &job, &ids),
-                },
-                _ => job_key(&site, &job, &ids),
+            let (key, same) = match old_keys.remove(&path) {
+                Some(old) if nav_same && matches!(job, Job::Post(_)) => (old, true),
+                old => {
+                    let key = match job {
+                        Job::Post(i) => post_keys.remove(&i),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| job_key(&site, &job, &ids));
+                    let same = old.as_ref() == Some(&key);
+                    (key, same)
+                }
             };
             let again = full
-                || match (&key, self.keys.get(&path)) {
-                    (Key::Always, _) => true,
-                    (k, Some(old)) if k == old => match k {
-                        // A post's page also shows its neighbours' and related posts' titles.
-                        Key::Posts(v) if matches!(job, Job::Post(_)) => {
-                            self.dirty.contains(&v[0]) || v.iter().any(|i| card_changed.contains(i))
-                        }
-                        Key::Posts(v) => v.iter().any(|i| card_changed.contains(i)),
-                        Key::One(i) => self.dirty.contains(i),
-                        Key::Always => true,
-                    },
-                    _ => true,
+                || !same
+                || match &key {
+                    // A post's page also shows its neighbours' and related posts' titles.
+                    Key::Posts(v) if matches!(job, Job::Post(_)) => {
+                        self.dirty.contains(&v[0]) || v.iter().any(|i| card_changed.contains(i))
+                    }
+                    Key::Posts(v) => v.iter().any(|i| card_changed.contains(i)),
+                    Key::Texts(v) => v.iter().any(|i| self.dirty.contains(i)),
+                    Key::Hash(_) => false,
                 };
             if again {
-                todo.push((job, path.clone(), key.clone()));
+                todo.push(job);
             }
             new_keys.insert(path, key);
         }
         if let Some(path) = sitemap {
-            let key = Key::One(fp.finish());
-            if full || dates_changed || self.keys.get(&path) != Some(&key) {
-                todo.push((Job::Sitemap, path.clone(), key.clone()));
+            let key = Key::Hash(fp.finish());
+            let old = old_keys.remove(&path);
+            if full || dates_changed || old.as_ref() != Some(&key) {
+                todo.push(Job::Sitemap);
             }
             new_keys.insert(path, key);
         }
         phase("job keys", &mut report);
-        let rendered: Vec<anyhow::Result<crate::archive::site::Page>> = todo
-            .par_iter()
-            .map(|(job, _, _)| site.render(job))
-            .collect();
+        let rendered: Vec<anyhow::Result<crate::archive::site::Page>> =
+            todo.par_iter().map(|job| site.render(job)).collect();
         let mut pages = Vec::with_capacity(rendered.len());
         for r in rendered {
             match r {
                 Ok(p) => pages.push(p),
                 Err(e) => {
                     self.render_error = Some(format!("{e:#}"));
+                    // The pages to render keep their old bytes: forget
+                    // their keys, so that the next update renders them;
+                    // the pages that are gone stay listed, to be removed.
+                    for job in &todo {
+                        new_keys.remove(&site.path_of(job));
+                    }
+                    new_keys.extend(old_keys);
+                    self.keys = new_keys;
                     return report;
                 }
             }
@@ -537,12 +607,7 @@ impl Preview {
                 self.pages.insert(p.path, Arc::new(p.bytes));
             }
         }
-        let gone: Vec<String> = self
-            .keys
-            .keys()
-            .filter(|p| !new_keys.contains_key(*p))
-            .cloned()
-            .collect();
+        let gone: Vec<String> = old_keys.into_keys().collect();
         for p in &gone {
             self.pages.remove(p);
         }
@@ -550,6 +615,9 @@ impl Preview {
         changed.extend(gone);
         self.keys = new_keys;
         self.nav_fp = Some(nav_fp);
+        self.nav_index = site.take_nav_index();
+        self.taxonomy = Some(site.take_taxonomy());
+        self.outputs_fp = Some(outputs_fp);
         self.cards = std::mem::take(&mut site.cards)
             .into_iter()
             .map(|(i, card)| (ids[i], card))
@@ -568,8 +636,13 @@ impl Preview {
     }
 }
 
-/// The key of a job: which posts it shows.
+/// The key of a job: which posts it shows (see [`Key`]).
 fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
+    let hash = |f: &dyn Fn(&mut DefaultHasher)| {
+        let mut h = DefaultHasher::new();
+        f(&mut h);
+        Key::Hash(h.finish())
+    };
     match job {
         Job::Post(i) => Key::Posts(
             std::iter::once(*i)
@@ -606,7 +679,55 @@ fn job_key(site: &Site<'_>, job: &Job, ids: &[u64]) -> Key {
             }
             Key::Posts(v)
         }
-        _ => Key::Always,
+        Job::Home => {
+            let home = site.home();
+            let mut v = Vec::new();
+            for group in [&home.briefs, &home.threads, &home.cases] {
+                v.extend(group.iter().map(|&i| ids[i]));
+                v.push(u64::MAX);
+            }
+            v.extend(home.counts.iter().map(|&n| n as u64));
+            Key::Posts(v)
+        }
+        Job::Feed => Key::Texts(
+            site.order
+                .iter()
+                .take(crate::archive::site::feed::FEED_POSTS)
+                .map(|&i| ids[i])
+                .collect(),
+        ),
+        Job::TagIndex | Job::StageIndex => {
+            let group = if *job == Job::TagIndex {
+                "tag"
+            } else {
+                "stage"
+            };
+            hash(&|h| {
+                for l in site.listings.iter().filter(|l| l.group == group) {
+                    (&l.title, &l.base, l.items.len()).hash(h);
+                }
+            })
+        }
+        Job::MemberIndex => hash(&|h| {
+            site.anonymous_count.hash(h);
+            for m in &site.contributors {
+                let r = &m.record;
+                (&m.handle, &m.slug).hash(h);
+                [
+                    r.accepted.len(),
+                    r.answered.len(),
+                    r.summaries.len(),
+                    r.cases.len(),
+                    r.briefs.len(),
+                    r.asked.len(),
+                ]
+                .hash(h);
+            }
+        }),
+        // Made only from the site's settings and theme.
+        Job::NotFound => Key::Hash(0),
+        // Keyed by the update itself (every page's path and post dates).
+        Job::Sitemap => Key::Hash(0),
     }
 }
 

@@ -3,7 +3,10 @@
 use super::{Job, Site};
 use crate::core::markdown::escape_text;
 
-/// `atom.xml`: the 30 newest published posts, with their full HTML.
+/// How many posts the feed shows.
+pub(crate) const FEED_POSTS: usize = 30;
+
+/// `atom.xml`: the [`FEED_POSTS`] newest posts of the build, with their full HTML.
 pub(crate) fn atom(site: &Site<'_>) -> Vec<u8> {
     let c = site.community;
     let cfg = &c.config;
@@ -35,7 +38,7 @@ pub(crate) fn atom(site: &Site<'_>) -> Vec<u8> {
     ));
     s.push_str(&format!("  <id>{}</id>\n", escape_text(base)));
     s.push_str(&format!("  <updated>{updated}</updated>\n"));
-    for &i in site.order.iter().take(30) {
+    for &i in site.order.iter().take(FEED_POSTS) {
         let p = &c.posts[i];
         let Some(card) = site.cards.get(&i) else {
             continue;

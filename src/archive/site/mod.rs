@@ -253,6 +253,18 @@ pub struct Site<'a> {
     t: BTreeMap<&'static str, &'static str>,
     /// Related-post index, built when a post page first needs it.
     nav_index: OnceLock<nav::Index>,
+    /// Fingerprint of what the listings and contributors are made of.
+    taxonomy_fp: u64,
+}
+
+/// The listings and contributors' records of a model, kept by the live
+/// preview for its next model: they are reused when the included posts,
+/// their order, kinds, columns, tags, stages and people are the same.
+pub struct Taxonomy {
+    fp: u64,
+    listings: Vec<Listing>,
+    contributors: Vec<Contributor>,
+    anonymous_count: usize,
 }
 
 /// Who claims an output path (see [`Site::check_outputs`]).
@@ -363,17 +375,36 @@ impl<'a> Site<'a> {
         theme: Arc<Theme>,
         reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
     ) -> anyhow::Result<Site<'a>> {
+        let site = Self::new_unchecked(community, opts, theme, reuse, None);
+        site.check_outputs()?;
+        Ok(site)
+    }
+
+    /// Like [`Site::new_with_theme`], without checking the output paths
+    /// ([`Site::check_outputs`]): the live preview checks them only when
+    /// they differ from those of its last good model. The listings and
+    /// contributors of `prior` (an earlier model of the same site settings
+    /// and members, [`Site::take_taxonomy`]) are reused when they were made
+    /// from the same posts.
+    pub fn new_unchecked(
+        community: &'a Project,
+        opts: BuildOptions,
+        theme: Arc<Theme>,
+        reuse: &mut dyn FnMut(usize, &Post) -> Option<Card>,
+        prior: Option<Taxonomy>,
+    ) -> Site<'a> {
         let c = community;
         let lang = c.config.language;
         let now = opts.clock.now;
         let mut order: Vec<usize> = (0..c.posts.len())
             .filter(|&i| c.included(&c.posts[i], now, opts.include))
             .collect();
-        let time_of = |i: usize| c.post_time(&c.posts[i]);
-        order.sort_by(|&a, &b| {
-            time_of(b)
-                .cmp(&time_of(a))
-                .then_with(|| c.posts[a].path.cmp(&c.posts[b].path))
+        // Newest first, then by path; each post's time looked up once.
+        order.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(c.post_time(&c.posts[i])),
+                c.posts[i].path.as_str(),
+            )
         });
 
         let mut cards = HashMap::with_capacity(order.len());
@@ -383,15 +414,25 @@ impl<'a> Site<'a> {
             cards.insert(i, card);
         }
         let t = i18n::table(lang);
-        let listings = model::listings(c, &order, &t);
-        let (contributors, anonymous_count) = model::contributors(c, &order);
+        let taxonomy_fp = model::taxonomy_fp(c, &order);
+        let (listings, contributors, anonymous_count) = match prior {
+            Some(t) if t.fp == taxonomy_fp => (t.listings, t.contributors, t.anonymous_count),
+            _ => {
+                let (contributors, anonymous_count) = model::contributors(c, &order);
+                (
+                    model::listings(c, &order, &t),
+                    contributors,
+                    anonymous_count,
+                )
+            }
+        };
 
         // A card appears on up to a dozen listing pages: render it once,
         // when a page first needs it (an incremental rebuild renders few).
         let card_html: HashMap<usize, OnceLock<Result<String, String>>> =
             cards.keys().map(|&i| (i, OnceLock::new())).collect();
 
-        let site = Site {
+        Site {
             community,
             opts,
             theme,
@@ -403,9 +444,32 @@ impl<'a> Site<'a> {
             anonymous_count,
             t,
             nav_index: OnceLock::new(),
-        };
-        site.check_outputs()?;
-        Ok(site)
+            taxonomy_fp,
+        }
+    }
+
+    /// The listings and contributors of this model, for the next one
+    /// (see [`Site::new_unchecked`]); this model has none left.
+    pub fn take_taxonomy(&mut self) -> Taxonomy {
+        Taxonomy {
+            fp: self.taxonomy_fp,
+            listings: std::mem::take(&mut self.listings),
+            contributors: std::mem::take(&mut self.contributors),
+            anonymous_count: self.anonymous_count,
+        }
+    }
+
+    /// The related-post index, if a page built it: the live preview keeps
+    /// it for its next model while the posts' order, titles, tags and
+    /// columns stay the same.
+    pub(crate) fn take_nav_index(&mut self) -> Option<nav::Index> {
+        self.nav_index.take()
+    }
+
+    /// Gives the model the related-post index of an earlier model of the
+    /// same posts (same order, titles, tags and columns).
+    pub(crate) fn reuse_nav_index(&mut self, index: nav::Index) {
+        let _ = self.nav_index.set(index);
     }
 
     /// Checks every output path of the build in one map — pages, theme

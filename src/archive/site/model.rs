@@ -12,7 +12,9 @@ use crate::core::kind::Kind;
 use crate::core::project::Project;
 use crate::core::slug::encode_path;
 use chrono::{DateTime, Utc};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 
 /// The card of post `p` as seen at `now`.
 pub(super) fn card(c: &Project, p: &Post, now: DateTime<Utc>) -> Card {
@@ -72,6 +74,70 @@ pub(super) fn card(c: &Project, p: &Post, now: DateTime<Utc>) -> Card {
     }
 }
 
+/// A fingerprint of everything the listings and the contributors' records
+/// are made of besides the site's settings and members: the included posts
+/// in order, with their kinds, columns, tags, stages and people.
+pub(super) fn taxonomy_fp(c: &Project, order: &[usize]) -> u64 {
+    let mut h = DefaultHasher::new();
+    c.posts.len().hash(&mut h);
+    for &i in order {
+        let p = &c.posts[i];
+        (i, p.kind, &p.column, &p.tags, &p.stage, &p.authors).hash(&mut h);
+        if let Some(t) = &p.thread {
+            (&t.asked_by, &t.summary_by, &t.accepted, t.answers.len()).hash(&mut h);
+            for a in &t.answers {
+                (&a.author, a.replies.len()).hash(&mut h);
+                for r in &a.replies {
+                    r.author.hash(&mut h);
+                }
+            }
+        }
+    }
+    h.finish()
+}
+
+/// The posts of each term (tag or stage), by slug: terms that slug alike
+/// share one list, named by the first seen. Each distinct term is slugged
+/// and looked up once (a large community repeats a few dozen tags over
+/// thousands of posts).
+#[derive(Default)]
+struct Terms<'a> {
+    by_text: HashMap<&'a str, usize>,
+    by_slug: HashMap<String, usize>,
+    /// (slug, name, posts).
+    list: Vec<(String, String, Vec<usize>)>,
+}
+
+impl<'a> Terms<'a> {
+    /// The posts of `term` so far.
+    fn items(&mut self, term: &'a str) -> &mut Vec<usize> {
+        let k = match self.by_text.get(term) {
+            Some(&k) => k,
+            None => {
+                let slug = term_slug(term);
+                let k = match self.by_slug.get(&slug) {
+                    Some(&k) => k,
+                    None => {
+                        self.list.push((slug.clone(), term.to_string(), Vec::new()));
+                        self.by_slug.insert(slug, self.list.len() - 1);
+                        self.list.len() - 1
+                    }
+                };
+                self.by_text.insert(term, k);
+                k
+            }
+        };
+        &mut self.list[k].2
+    }
+
+    /// (slug, name, posts) of every term, by slug.
+    fn sorted(self) -> Vec<(String, String, Vec<usize>)> {
+        let mut list = self.list;
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        list
+    }
+}
+
 /// The listings of the included posts (`order`, newest first): one per
 /// kind that has a column or a post, one per column, tag and stage. `t` is
 /// the theme's interface table.
@@ -109,39 +175,22 @@ pub(super) fn listings(
                 .collect(),
         });
     }
-    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    let mut stages: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    // Slug each distinct term once (a large community repeats a few dozen tags).
-    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let mut tags = Terms::default();
+    let mut stages = Terms::default();
     for &i in order {
         let p = &c.posts[i];
         for tag in &p.tags {
-            let slug = slugs
-                .entry(tag.as_str())
-                .or_insert_with(|| term_slug(tag))
-                .clone();
-            let items = &mut tags
-                .entry(slug)
-                .or_insert_with(|| (tag.clone(), Vec::new()))
-                .1;
+            let items = tags.items(tag);
             // Tags that slug alike list the post once.
             if items.last() != Some(&i) {
                 items.push(i);
             }
         }
         if let Some(s) = &p.stage {
-            let slug = slugs
-                .entry(s.as_str())
-                .or_insert_with(|| term_slug(s))
-                .clone();
-            stages
-                .entry(slug)
-                .or_insert_with(|| (s.clone(), Vec::new()))
-                .1
-                .push(i);
+            stages.items(s).push(i);
         }
     }
-    for (slug, (name, items)) in tags {
+    for (slug, name, items) in tags.sorted() {
         listings.push(Listing {
             base: format!("tags/{slug}"),
             title: name,
@@ -149,7 +198,7 @@ pub(super) fn listings(
             items,
         });
     }
-    for (slug, (name, items)) in stages {
+    for (slug, name, items) in stages.sorted() {
         listings.push(Listing {
             base: format!("stages/{slug}"),
             title: name,
@@ -167,14 +216,23 @@ pub(super) fn listings(
 pub(super) fn contributors(c: &Project, order: &[usize]) -> (Vec<Contributor>, usize) {
     let mut records: HashMap<&str, Contribution> = HashMap::new();
     let mut anonymous: BTreeSet<&str> = BTreeSet::new();
-    for &i in order {
-        let p = &c.posts[i];
-        for h in p.all_handles() {
-            if c.members
+    // The anonymous members, looked up once (not once per post and handle).
+    let anonymous_members: HashSet<&str> = c
+        .members
+        .handles()
+        .filter(|h| {
+            c.members
                 .get(h)
                 .is_some_and(|m| m.privacy() == Privacy::Anonymous)
-            {
-                anonymous.insert(h);
+        })
+        .collect();
+    for &i in order {
+        let p = &c.posts[i];
+        if !anonymous_members.is_empty() {
+            for h in p.all_handles() {
+                if anonymous_members.contains(h) {
+                    anonymous.insert(h);
+                }
             }
         }
         match &p.thread {

@@ -7,12 +7,51 @@ use crate::core::kind::Kind;
 use crate::core::slug::encode_path;
 use anyhow::anyhow;
 
+/// What the home page shows (see [`Site::home`]).
+pub(crate) struct Home {
+    /// The latest briefs (indices into `Project::posts`).
+    pub(crate) briefs: Vec<usize>,
+    /// The latest solved threads.
+    pub(crate) threads: Vec<usize>,
+    /// The latest cases.
+    pub(crate) cases: Vec<usize>,
+    /// Briefs, solved threads, cases and active contributors.
+    pub(crate) counts: [usize; 4],
+}
+
 impl Site<'_> {
     /// The home page at `path`: the latest briefs, threads and cases, and
     /// the counts.
     pub(super) fn render_home(&self, path: &str) -> anyhow::Result<Vec<u8>> {
-        let c = self.community;
+        let home = self.home();
         let mut ctx = self.base_context(path);
+        let briefs: Vec<&Card> = home
+            .briefs
+            .iter()
+            .filter_map(|i| self.cards.get(i))
+            .collect();
+        ctx.insert("briefs", &briefs);
+        let root = self.root_of(path);
+        ctx.insert("threads_html", &self.cards_html(&home.threads, &root, 3)?);
+        ctx.insert("cases_html", &self.cards_html(&home.cases, &root, 3)?);
+        let [brief, qa, case, contributors] = home.counts;
+        ctx.insert(
+            "counts",
+            &serde_json::json!({
+                "brief": brief,
+                "qa": qa,
+                "case": case,
+                "contributors": contributors,
+            }),
+        );
+        self.render_template("index.html", &ctx)
+    }
+
+    /// What the home page shows besides the site's settings: the latest
+    /// briefs, solved threads and cases, and the counts (the live preview
+    /// renders the page again only when this or one of these cards changed).
+    pub(crate) fn home(&self) -> Home {
+        let c = self.community;
         // Open threads (in the preview) are neither solved nor recent answers.
         let solved = |i: usize| c.posts[i].is_publishable_kind();
         let pick = |k: Kind, n: usize| -> Vec<usize> {
@@ -23,36 +62,26 @@ impl Site<'_> {
                 .take(n)
                 .collect()
         };
-        let briefs: Vec<&Card> = pick(Kind::Brief, 6)
-            .iter()
-            .filter_map(|i| self.cards.get(i))
-            .collect();
-        ctx.insert("briefs", &briefs);
-        let root = self.root_of(path);
-        ctx.insert(
-            "threads_html",
-            &self.cards_html(&pick(Kind::Qa, 8), &root, 3)?,
-        );
-        ctx.insert(
-            "cases_html",
-            &self.cards_html(&pick(Kind::Case, 4), &root, 3)?,
-        );
         let count = |k: Kind| {
             self.order
                 .iter()
                 .filter(|&&i| c.posts[i].kind == k && solved(i))
                 .count()
         };
-        ctx.insert(
-            "counts",
-            &serde_json::json!({
-                "brief": count(Kind::Brief),
-                "qa": count(Kind::Qa),
-                "case": count(Kind::Case),
-                "contributors": self.contributors.iter().filter(|m| m.record.total() > 0).count(),
-            }),
-        );
-        self.render_template("index.html", &ctx)
+        Home {
+            briefs: pick(Kind::Brief, 6),
+            threads: pick(Kind::Qa, 8),
+            cases: pick(Kind::Case, 4),
+            counts: [
+                count(Kind::Brief),
+                count(Kind::Qa),
+                count(Kind::Case),
+                self.contributors
+                    .iter()
+                    .filter(|m| m.record.total() > 0)
+                    .count(),
+            ],
+        }
     }
 
     /// Page `page` of listing `listing`, at `path`.
