@@ -26,6 +26,14 @@ impl BitWriter {
         Self::default()
     }
 
+    /// A new, empty stream with room for `bits` bits.
+    pub(crate) fn with_capacity(bits: usize) -> Self {
+        BitWriter {
+            words: Vec::with_capacity(bits.div_ceil(64)),
+            len: 0,
+        }
+    }
+
     /// Number of bits written.
     pub(crate) fn len(&self) -> usize {
         self.len
@@ -244,6 +252,16 @@ pub(crate) struct Postings {
 }
 
 impl Postings {
+    /// Empties the lists (keeping their memory), ready for another term.
+    pub(crate) fn clear(&mut self) {
+        self.docs.clear();
+        self.tf.clear();
+        self.starts.clear();
+        self.starts.push(0);
+        self.pos.clear();
+        self.heading.clear();
+    }
+
     /// Positions of the `i`-th document.
     pub(crate) fn positions(&self, i: usize) -> &[u32] {
         &self.pos[self.starts[i] as usize..self.starts[i + 1] as usize]
@@ -372,6 +390,17 @@ pub(crate) struct Unigrams {
     pub block: Vec<Option<u32>>,
     /// True when a heading of the body contains the character.
     pub heading: Vec<bool>,
+}
+
+impl Unigrams {
+    /// Empties the lists (keeping their memory), ready for another term.
+    pub(crate) fn clear(&mut self) {
+        self.docs.clear();
+        self.tf.clear();
+        self.title.clear();
+        self.block.clear();
+        self.heading.clear();
+    }
 }
 
 /// Encodes one-character postings.

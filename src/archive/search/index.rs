@@ -754,47 +754,52 @@ fn build_cancellable(
     let encoded: Vec<(String, codec::BitWriter)> = acc
         .into_par_iter()
         .flat_map(|m| m.into_par_iter())
-        .map(|(k, bytes)| {
-            let mut w = codec::BitWriter::new();
-            if cancelled() {
-                return (String::new(), w);
-            }
-            let full = k >> 42 != 1;
-            let mut list = codec::Postings {
-                starts: vec![0],
-                ..Default::default()
-            };
-            let mut uni = codec::Unigrams::default();
-            let mut r = &bytes[..];
-            while !r.is_empty() {
-                let doc = read_varint(&mut r) as u32;
-                let n = read_varint(&mut r) as usize;
-                let h = read_varint(&mut r) == 1;
-                if full {
-                    let mut x = 0u32;
-                    for _ in 0..n {
-                        x += read_varint(&mut r) as u32;
-                        list.pos.push(x);
-                    }
-                    list.docs.push(doc);
-                    list.tf.push(n as u32);
-                    list.starts.push(list.pos.len() as u32);
-                    list.heading.push(h);
-                } else {
-                    uni.heading.push(h);
-                    uni.docs.push(doc);
-                    uni.tf.push(n as u32);
-                    uni.title.push(read_varint(&mut r) == 1);
-                    uni.block.push((read_varint(&mut r) as u32).checked_sub(1));
+        // One set of scratch lists per worker, cleared for each term: a
+        // term's lists used to be allocated (and grown) anew, and the
+        // allocator's locks cost as much as the encoding.
+        .map_init(
+            || (codec::Postings::default(), codec::Unigrams::default()),
+            |(list, uni), (k, bytes)| {
+                // The encoded postings take fewer bits than their varints.
+                let mut w = codec::BitWriter::with_capacity(bytes.len() * 8);
+                if cancelled() {
+                    return (String::new(), w);
                 }
-            }
-            if full {
-                codec::encode_into(&mut w, &list, true);
-            } else {
-                codec::encode_unigrams_into(&mut w, &uni);
-            }
-            (key_string(k), w)
-        })
+                let full = k >> 42 != 1;
+                list.clear();
+                uni.clear();
+                let mut r = &bytes[..];
+                while !r.is_empty() {
+                    let doc = read_varint(&mut r) as u32;
+                    let n = read_varint(&mut r) as usize;
+                    let h = read_varint(&mut r) == 1;
+                    if full {
+                        let mut x = 0u32;
+                        for _ in 0..n {
+                            x += read_varint(&mut r) as u32;
+                            list.pos.push(x);
+                        }
+                        list.docs.push(doc);
+                        list.tf.push(n as u32);
+                        list.starts.push(list.pos.len() as u32);
+                        list.heading.push(h);
+                    } else {
+                        uni.heading.push(h);
+                        uni.docs.push(doc);
+                        uni.tf.push(n as u32);
+                        uni.title.push(read_varint(&mut r) == 1);
+                        uni.block.push((read_varint(&mut r) as u32).checked_sub(1));
+                    }
+                }
+                drop(bytes);
+                if full {
+                    codec::encode_into(&mut w, list, true);
+                } else {
+                    codec::encode_unigrams_into(&mut w, uni);
+                }
+                (key_string(k), w)
+            },
+        )
         .collect();
     if cancelled() {
         return Ok(None);
