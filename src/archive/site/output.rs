@@ -323,30 +323,41 @@ fn copy_content_assets(site: &Site<'_>, dest: &Path) -> anyhow::Result<usize> {
 }
 
 /// Removes a folder tree without following any symbolic link (a link is
-/// removed, never what it points to), its top-level entries in parallel
-/// (deleting thousands of small files is bound by the file system, and two
-/// threads keep it busier than one).
+/// removed, never what it points to), its files in parallel (deleting
+/// thousands of small files is bound by the file system, and two threads
+/// keep it busier than one).
 fn remove_tree(dir: &Path) {
     if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
         let _ = std::fs::remove_file(dir);
         return;
     }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        // `DirEntry::file_type` does not follow links.
-        let entries: Vec<(PathBuf, bool)> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
-            .collect();
-        entries.par_iter().for_each(|(p, is_dir)| {
-            if *is_dir {
-                // Removes links inside as links (std does not follow them).
-                let _ = std::fs::remove_dir_all(p);
-            } else {
-                let _ = std::fs::remove_file(p);
-            }
+    // Every file and link first, all at once (an old output holds tens of
+    // thousands, unevenly spread over a few folders), then the folders,
+    // deepest first. walkdir does not follow links: a link is removed as
+    // a link.
+    let mut files = Vec::new();
+    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if e.file_type().is_dir() {
+            dirs.push((e.depth(), e.into_path()));
+        } else {
+            files.push(e.into_path());
+        }
+    }
+    files.par_iter().for_each(|p| {
+        let _ = std::fs::remove_file(p);
+    });
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for level in dirs.chunk_by(|a, b| a.0 == b.0) {
+        level.par_iter().for_each(|(_, p)| {
+            let _ = std::fs::remove_dir(p);
         });
     }
-    let _ = std::fs::remove_dir(dir);
+    // Anything left (an entry that could not be read above).
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Replaces `out` with the finished temporary folder.
