@@ -289,8 +289,14 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h & (shards - 1)
 }
 
-/// Terms of one document: (key, position), sorted.
-fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
+/// Terms of one document: (key, position), grouped by `bucket(key)` (one
+/// of `buckets`), and within a bucket sorted by key, then position.
+/// Returns them with where each bucket starts (`buckets + 1` offsets).
+fn doc_terms(
+    s: &[char],
+    buckets: usize,
+    bucket: impl Fn(u64) -> u32,
+) -> (Vec<(u64, u32)>, Vec<usize>) {
     let mut v = Vec::with_capacity(s.len() * 2);
     for (i, &c) in s.iter().enumerate() {
         if c == ' ' {
@@ -314,18 +320,44 @@ fn doc_terms(s: &[char]) -> Vec<(u64, u32)> {
             }
         }
     }
-    // Sorting one u64 per term occurrence (key, then position, packed)
-    // is about twice as fast as sorting the pairs; keys take 45 bits, so
-    // this holds for documents under 2^19 characters.
+    // A counting sort by bucket, then a sort of each (small) bucket: about
+    // half the comparisons of one sort, and the records come out grouped
+    // as the index's buckets want them.
+    let b: Vec<u32> = v.iter().map(|x| bucket(x.0)).collect();
+    let mut starts = vec![0usize; buckets + 1];
+    for &x in &b {
+        starts[x as usize + 1] += 1;
+    }
+    for i in 0..buckets {
+        starts[i + 1] += starts[i];
+    }
+    let mut next = starts.clone();
+    // Sorting one u64 per occurrence (key, then position, packed) is about
+    // twice as fast as sorting the pairs; keys take 45 bits, so this holds
+    // for documents under 2^19 characters.
     if s.len() < 1 << 19 {
-        let mut packed: Vec<u64> = v.iter().map(|&(k, p)| k << 19 | p as u64).collect();
-        packed.sort_unstable();
+        let mut packed = vec![0u64; v.len()];
+        for (&(k, p), &x) in v.iter().zip(&b) {
+            packed[next[x as usize]] = k << 19 | p as u64;
+            next[x as usize] += 1;
+        }
+        for w in starts.windows(2) {
+            packed[w[0]..w[1]].sort_unstable();
+        }
         v.clear();
         v.extend(packed.iter().map(|&x| (x >> 19, (x & 0x7_FFFF) as u32)));
     } else {
-        v.sort_unstable();
+        let mut out = vec![(0u64, 0u32); v.len()];
+        for (&t, &x) in v.iter().zip(&b) {
+            out[next[x as usize]] = t;
+            next[x as usize] += 1;
+        }
+        for w in starts.windows(2) {
+            out[w[0]..w[1]].sort_unstable();
+        }
+        v = out;
     }
-    v
+    (v, starts)
 }
 
 #[derive(Serialize)]
@@ -674,30 +706,23 @@ fn build_cancellable(
                 let sentences = doc_sentences(&s, t + 1);
                 let heads = heading_ranges(&s, t + 1, &d.headings);
                 let doc = (ci * CHUNK + j) as u32;
-                let terms = doc_terms(&s);
-                let mut runs: Vec<(u32, u64, u32, u32)> = Vec::new();
-                let mut i = 0;
-                while i < terms.len() {
-                    let k = terms[i].0;
-                    let mut e = i;
-                    while e < terms.len() && terms[e].0 == k {
-                        e += 1;
-                    }
-                    runs.push((bucket(k), k, i as u32, e as u32));
-                    i = e;
-                }
-                runs.sort_unstable_by_key(|r| r.0);
+                let (terms, term_buckets) = doc_terms(&s, BUCKETS, bucket);
                 let mut bytes = Vec::with_capacity(terms.len() * 2);
-                let mut records = Vec::with_capacity(runs.len());
+                let mut records = Vec::new();
                 let mut bucket_starts = vec![0u32; BUCKETS + 1];
-                for &(b, k, i, e) in &runs {
-                    bucket_starts[b as usize + 1] += 1;
-                    let run = &terms[i as usize..e as usize];
-                    add_run(&mut bytes, doc, run, t, &starts, &heads);
-                    records.push((k, bytes.len() as u32));
-                }
                 for b in 0..BUCKETS {
-                    bucket_starts[b + 1] += bucket_starts[b];
+                    let mut i = term_buckets[b];
+                    while i < term_buckets[b + 1] {
+                        let k = terms[i].0;
+                        let mut e = i;
+                        while e < term_buckets[b + 1] && terms[e].0 == k {
+                            e += 1;
+                        }
+                        add_run(&mut bytes, doc, &terms[i..e], t, &starts, &heads);
+                        records.push((k, bytes.len() as u32));
+                        i = e;
+                    }
+                    bucket_starts[b + 1] = records.len() as u32;
                 }
                 DocRecords {
                     bytes,
@@ -1283,7 +1308,11 @@ mod tests {
     fn terms_of_a_doc() {
         let (s, t) = doc_chars("B站", "GPT-4 合伙");
         assert_eq!(t, 2);
-        let terms: Vec<String> = doc_terms(&s).iter().map(|(k, _)| key_string(*k)).collect();
+        let terms: Vec<String> = doc_terms(&s, 1, |_| 0)
+            .0
+            .iter()
+            .map(|(k, _)| key_string(*k))
+            .collect();
         assert!(terms.contains(&"b站".to_string()));
         assert!(terms.contains(&"t-".to_string()));
         assert!(terms.contains(&"合伙".to_string()));
