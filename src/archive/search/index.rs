@@ -922,9 +922,9 @@ fn build_cancellable(
     }
 
     let chunks = super::normalize::table_chunks();
-    let used: std::collections::HashSet<char> = docs
+    let used: rustc_hash::FxHashSet<char> = docs
         .par_iter()
-        .fold(std::collections::HashSet::new, |mut m, d| {
+        .fold(rustc_hash::FxHashSet::default, |mut m, d| {
             m.extend(
                 d.title
                     .chars()
@@ -933,7 +933,7 @@ fn build_cancellable(
             );
             m
         })
-        .reduce(std::collections::HashSet::new, |mut a, b| {
+        .reduce(rustc_hash::FxHashSet::default, |mut a, b| {
             a.extend(b);
             a
         });
@@ -1165,13 +1165,13 @@ impl TextCodec {
         let texts: Vec<&str> = texts.collect();
         let counts = texts
             .par_iter()
-            .fold(HashMap::<char, u64>::new, |mut m, t| {
+            .fold(rustc_hash::FxHashMap::<char, u64>::default, |mut m, t| {
                 for c in t.chars().filter(|c| !c.is_ascii()) {
                     *m.entry(c).or_default() += 1;
                 }
                 m
             })
-            .reduce(HashMap::new, |mut a, b| {
+            .reduce(rustc_hash::FxHashMap::default, |mut a, b| {
                 for (c, n) in b {
                     *a.entry(c).or_default() += n;
                 }
