@@ -462,7 +462,9 @@ fn heading_ranges(s: &[char], body: usize, headings: &[String]) -> Vec<(u32, u32
 /// One post's contribution to the index, made on its own: its postings
 /// records (as [`add_run`] writes them) one after the other, grouped by
 /// term bucket, and what else the index keeps of it.
-struct DocRecords {
+struct DocRecords<'a> {
+    /// The post's text blocks (see [`blocks`]).
+    blocks: Vec<(usize, &'a str)>,
     /// The records, one per term of the post.
     bytes: Vec<u8>,
     /// Per record: its term and where it ends in `bytes`.
@@ -685,6 +687,7 @@ fn build_cancellable(
     let mut text_len = Vec::with_capacity(n_docs);
     const CHUNK: usize = 512;
     let mut sentences: Vec<Vec<Sentence>> = Vec::with_capacity(n_docs);
+    let mut doc_blocks: Vec<Vec<(usize, &str)>> = Vec::with_capacity(n_docs);
     let mut vocab: HashMap<String, u32> = HashMap::new();
     // Time spent making the posts' records and filling the buckets.
     let mut tt = [std::time::Duration::ZERO; 2];
@@ -701,7 +704,8 @@ fn build_cancellable(
             .enumerate()
             .map(|(j, d)| {
                 let (s, t) = doc_chars(&d.title, &d.text);
-                let starts: Vec<usize> = blocks(&d.text).iter().map(|b| b.0).collect();
+                let text_blocks = blocks(&d.text);
+                let starts: Vec<usize> = text_blocks.iter().map(|b| b.0).collect();
                 let words = super::suggest::doc_words(&s);
                 let sentences = doc_sentences(&s, t + 1);
                 let heads = heading_ranges(&s, t + 1, &d.headings);
@@ -725,6 +729,7 @@ fn build_cancellable(
                     bucket_starts[b + 1] = records.len() as u32;
                 }
                 DocRecords {
+                    blocks: text_blocks,
                     bytes,
                     records,
                     bucket_starts,
@@ -756,6 +761,7 @@ fn build_cancellable(
         tt[1] += t0.elapsed();
         for d in per_doc {
             sentences.push(d.sentences);
+            doc_blocks.push(d.blocks);
             for w in d.words {
                 *vocab.entry(w).or_default() += 1;
             }
@@ -987,9 +993,9 @@ fn build_cancellable(
     // is in its third block loads its details and that block only.
     let per_doc: Vec<(DocFile, Vec<String>)> = docs
         .par_iter()
+        .zip(&doc_blocks)
         .enumerate()
-        .map(|(i, d)| {
-            let bl = blocks(&d.text);
+        .map(|(i, (d, bl))| {
             let regular = bl.iter().enumerate().all(|(k, (o, _))| *o == k * BLOCK);
             let meta = DocFile {
                 u: &d.url,
