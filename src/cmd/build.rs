@@ -55,12 +55,7 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
         clock,
     };
     let trace = |what: &str, since: Instant| {
-        if std::env::var_os("QUNSHU_TRACE").is_some() {
-            eprintln!(
-                "build: {what} {:.0} ms",
-                since.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        qunshu::core::trace::phase(&format!("build: {what}"), since);
     };
     let t = Instant::now();
     let site = Site::new(&community, opts)?;

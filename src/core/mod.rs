@@ -23,5 +23,6 @@ pub mod members;
 pub(crate) mod project;
 pub mod slug;
 pub mod time;
+pub mod trace;
 pub(crate) mod watch;
 pub(crate) mod yaml;

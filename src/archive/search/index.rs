@@ -148,12 +148,7 @@ pub fn write_index(community: &Project, posts: &[&Post], out_dir: &Path) -> anyh
     let (files, mut stats) = index_files(community, posts)?;
     let t = Instant::now();
     stats.bytes = write_files(&files, out_dir)?;
-    if std::env::var_os("QUNSHU_TRACE").is_some() {
-        eprintln!(
-            "search index: write files {:.0} ms",
-            t.elapsed().as_secs_f64() * 1000.0
-        );
-    }
+    crate::core::trace::phase("search index: write files", t);
     Ok(stats)
 }
 
@@ -194,12 +189,7 @@ impl IndexJob {
     pub fn of(community: &Project, posts: &[&Post]) -> IndexJob {
         let t = Instant::now();
         let docs = docs_from_posts(community, posts);
-        if std::env::var_os("QUNSHU_TRACE").is_some() {
-            eprintln!(
-                "search index: documents' text {:.0} ms",
-                t.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        crate::core::trace::phase("search index: documents' text", t);
         IndexJob {
             docs,
             columns: community
@@ -661,15 +651,9 @@ fn build_cancellable(
 ) -> anyhow::Result<Option<(Files, Stats)>> {
     let cancelled = || cancel.load(std::sync::atomic::Ordering::Relaxed);
     let started = Instant::now();
-    let trace = std::env::var_os("QUNSHU_TRACE").is_some();
     let mut lap = Instant::now();
     let mut phase = |name: &str| {
-        if trace {
-            eprintln!(
-                "search index: {name} {:.0} ms",
-                lap.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        crate::core::trace::phase(&format!("search index: {name}"), lap);
         lap = Instant::now();
     };
     // Newest first, so that document order is recency order.
@@ -770,7 +754,7 @@ fn build_cancellable(
         }
     }
 
-    if trace {
+    if crate::core::trace::enabled() {
         eprintln!(
             "search index: posts' records {:.0} ms, buckets {:.0} ms",
             tt[0].as_secs_f64() * 1000.0,

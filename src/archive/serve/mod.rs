@@ -163,7 +163,7 @@ pub fn run(root: &Path, opts: ServeOptions) -> anyhow::Result<()> {
                                     if let Ok(mut s) = snapshot.write() {
                                         *s = Arc::new(snapshot_of(&preview));
                                     }
-                                    if std::env::var_os("QUNSHU_TRACE").is_some() {
+                                    if crate::core::trace::enabled() {
                                         println!(
                                             "  search index rebuilt in {:.0} ms (in the background)",
                                             t.elapsed().as_secs_f64() * 1000.0
@@ -321,7 +321,7 @@ fn report_update(
                 "{what}: rendered {} pages ({how}), {changed} changed, {} removed in {ms:.1} ms; reload sent to {sent} tab(s)",
                 r.rendered, r.removed
             );
-            if std::env::var_os("QUNSHU_TRACE").is_some() {
+            if crate::core::trace::enabled() {
                 let phases: Vec<String> = r
                     .phases
                     .iter()

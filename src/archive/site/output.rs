@@ -80,12 +80,7 @@ pub fn write_site_with(
     let _ = fs4::FileExt::try_lock(&lock);
 
     let trace = |what: &str, since: std::time::Instant| {
-        if std::env::var_os("QUNSHU_TRACE").is_some() {
-            eprintln!(
-                "build: {what} {:.0} ms",
-                since.elapsed().as_secs_f64() * 1000.0
-            );
-        }
+        crate::core::trace::phase(&format!("build: {what}"), since);
     };
     let t = std::time::Instant::now();
     let jobs = site.jobs();
