@@ -279,6 +279,14 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     h & (shards - 1)
 }
 
+/// Number of buckets terms are gathered in while the index is built.
+const BUCKETS: usize = 64;
+
+/// The bucket (of [`BUCKETS`]) of a term key.
+fn bucket_of(k: u64) -> u32 {
+    (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as u32
+}
+
 /// Terms of one document: (key, position), grouped by `bucket(key)` (one
 /// of `buckets`), and within a bucket sorted by key, then position.
 /// Returns them with where each bucket starts (`buckets + 1` offsets).
@@ -663,8 +671,7 @@ fn build_cancellable(
     // Terms, accumulated in document order as varint bytes per term, in
     // BUCKETS maps by a hash of the term, so that the posts of a chunk are
     // added to every bucket at the same time (each bucket in post order).
-    const BUCKETS: usize = 64;
-    let bucket = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as u32;
+    let bucket = bucket_of;
     let mut acc: Vec<rustc_hash::FxHashMap<u64, Vec<u8>>> =
         (0..BUCKETS).map(|_| Default::default()).collect();
     let mut title_len = Vec::with_capacity(n_docs);
@@ -1296,6 +1303,36 @@ mod tests {
         assert_eq!(bytes, stats.bytes);
         for (p, text) in &files {
             assert_eq!(&std::fs::read_to_string(out.join(p)).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn terms_of_a_long_document_are_grouped_and_sorted() {
+        // Past 2^19 characters positions no longer fit beside the key in
+        // one u64, and the pairs are sorted as they are.
+        let text = "合伙人 GPT-4 私域流量, rust 的 B 站。".repeat(30_000);
+        for (title, long) in [("标题", true), ("短", false)] {
+            let body = if long {
+                &text[..]
+            } else {
+                &text[..text.len() / 30_000 * 40]
+            };
+            let (s, _) = doc_chars(title, body);
+            assert_eq!(s.len() >= 1 << 19, long);
+            let (v, starts) = doc_terms(&s, BUCKETS, bucket_of);
+            assert_eq!(starts.len(), BUCKETS + 1);
+            for b in 0..BUCKETS {
+                let g = &v[starts[b]..starts[b + 1]];
+                assert!(g.iter().all(|x| bucket_of(x.0) == b as u32));
+                assert!(g.windows(2).all(|w| w[0] < w[1]));
+            }
+            let (mut one, _) = doc_terms(&s, 1, |_| 0);
+            assert!(one.windows(2).all(|w| w[0] < w[1]));
+            let mut grouped = v.clone();
+            grouped.sort_unstable();
+            one.sort_unstable();
+            assert_eq!(grouped, one);
+            assert!(one.len() > s.len());
         }
     }
 
