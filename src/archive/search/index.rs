@@ -33,20 +33,21 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Format version written into the manifest; readers refuse others.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Body text per excerpt block, in normalised code points.
-pub const BLOCK: usize = 384;
+pub const BLOCK: usize = 192;
 /// Aimed-at size of one shard in bytes. The shard count is the total
-/// size over this, rounded up to a power of two, so shards average 2–4 KB:
-/// a query loads two to six of them (its pairs, and the word starts and
-/// ends of a Latin word), so this is most of its bytes. Shards are entries
-/// in pack files ([`super::pack`]), not files, so more of them cost only
-/// their lengths in the manifest (about 1.5 bytes each).
-const SHARD_TARGET: usize = 4 * 1024;
-/// At most this many shards: the manifest, which every first search
-/// loads, holds each shard's length (about two bytes each), so past 8,192
-/// shards (some 4,000 posts) shards grow instead, as before packs.
-const MAX_SHARDS: usize = 1 << 13;
+/// size over this, rounded up to a power of two, so shards average
+/// 256–512 bytes. A query loads one shard per pair of characters (and per
+/// Latin word start and end) it has not loaded before, and all of that
+/// shard's other terms come with it: at 4 KB shards these neighbours were
+/// two thirds of a session's bytes. Shards are entries in pack files
+/// ([`super::pack`]), each pack with its own directory, so more of them
+/// cost the manifest nothing; each costs its statement (about 30 bytes).
+const SHARD_TARGET: usize = 512;
+/// At most this many shards (some 400 MB of postings before shards grow
+/// past the target).
+const MAX_SHARDS: usize = 1 << 20;
 /// Prefix of the term for "a Latin word starts here".
 pub const WORD_START: char = '\u{1}';
 /// Prefix of the term for "a Latin word ends here".
@@ -360,8 +361,11 @@ fn doc_terms(
 
 #[derive(Serialize)]
 struct DocFile<'a> {
-    u: &'a str,
-    t: &'a str,
+    /// The URL with its non-ASCII characters unescaped ([`compact_url`]),
+    /// in the text code: two bytes for a Chinese character, not nine.
+    u: String,
+    /// The title, in the text code.
+    t: String,
     k: &'a str,
     c: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -380,6 +384,70 @@ struct DocFile<'a> {
     bo: usize,
     /// Byte lengths of the text blocks.
     bl: Vec<usize>,
+}
+
+/// `url` (percent-encoded) with its escaped non-ASCII characters written
+/// as themselves; [`expand_url`] gives `url` back. Escapes of ASCII
+/// characters (`%23`, `%20`) and runs that are not UTF-8 or not in
+/// upper-case hex (as `core::slug::encode_path` writes) stay as they are.
+pub fn compact_url(url: &str) -> String {
+    let b = url.as_bytes();
+    let hex = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    // The byte escaped at `i` when it is `%XY` of a non-ASCII byte.
+    let high = |i: usize| -> Option<u8> {
+        if b.get(i) != Some(&b'%') {
+            return None;
+        }
+        let v = hex(*b.get(i + 1)?)? << 4 | hex(*b.get(i + 2)?)?;
+        (v >= 0x80).then_some(v)
+    };
+    let mut out = String::with_capacity(url.len());
+    let mut i = 0;
+    while i < b.len() {
+        let mut run = Vec::new();
+        let mut j = i;
+        while let Some(v) = high(j) {
+            run.push(v);
+            j += 3;
+        }
+        match (run.is_empty(), String::from_utf8(run)) {
+            (false, Ok(t)) => {
+                out.push_str(&t);
+                i = j;
+            }
+            (false, Err(_)) => {
+                out.push_str(&url[i..j]);
+                i = j;
+            }
+            _ => {
+                let c = url[i..].chars().next().unwrap_or('%');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// The percent-encoded URL of a [`compact_url`]: every non-ASCII
+/// character as the upper-case escapes of its UTF-8 bytes.
+pub fn expand_url(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
 }
 
 fn is_zero(x: &usize) -> bool {
@@ -966,7 +1034,7 @@ fn build_cancellable(
         .collect();
 
     phase("facets, folds, words, text code");
-    let shard_heads: Vec<String> = by_shard
+    let shard_statements: Vec<String> = by_shard
         .par_iter()
         .enumerate()
         .map(|(i, m)| {
@@ -989,8 +1057,8 @@ fn build_cancellable(
         .map(|(i, (d, bl))| {
             let regular = bl.iter().enumerate().all(|(k, (o, _))| *o == k * BLOCK);
             let meta = DocFile {
-                u: &d.url,
-                t: &d.title,
+                u: codec.encode(&compact_url(&d.url)),
+                t: codec.encode(&d.title),
                 k: &d.kind,
                 c: &d.column,
                 d: d.date.as_deref(),
@@ -1043,8 +1111,10 @@ fn build_cancellable(
     phase("documents");
     let mut files: Vec<(String, String)> = Vec::new();
     let mut dirs = serde_json::Map::new();
+    let (packs, dir) = pack::write_shard_section("s", &shard_statements);
+    files.extend(packs);
+    dirs.insert("s".to_string(), dir);
     for (name, heads, tails) in [
-        ("s", &shard_heads, &Vec::new()),
         ("m", &misc_heads, &Vec::new()),
         ("d", &doc_heads, &doc_tails),
     ] {
@@ -1256,6 +1326,30 @@ fn read_varint(r: &mut &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_are_stored_compact_and_come_back_the_same() {
+        for path in [
+            "qa/刚创业-怎么找到第一个合伙人.html",
+            "briefs/重庆火锅-b站-gpt-4.html",
+            "cases/a b#c%d?e.html",
+            "x/𠀀-emoji-😀.html",
+            "plain/ascii-only.html",
+        ] {
+            let url = crate::core::slug::encode_path(path);
+            let short = compact_url(&url);
+            assert_eq!(expand_url(&short), url, "{path}");
+            // Non-ASCII characters are written as themselves, ASCII escapes kept.
+            assert!(short.chars().count() <= path.chars().count() + 8, "{short}");
+        }
+        assert_eq!(compact_url("a/%E7%94%A8.html"), "a/用.html");
+        assert_eq!(compact_url("a/%23%20b"), "a/%23%20b");
+        // Not UTF-8, lower-case hex, a lone escape: left alone, and still round-trips.
+        for odd in ["a/%E7%94", "a/%e7%94%a8", "a/%", "a/%E7%94x"] {
+            assert_eq!(compact_url(odd), odd);
+            assert_eq!(expand_url(&compact_url(odd)), odd);
+        }
+    }
 
     #[test]
     fn blocks_cover_text() {

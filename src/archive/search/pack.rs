@@ -2,13 +2,16 @@
 //!
 //! The index is made of thousands of small logical entries (a shard of
 //! postings, a post's details, a block of its text), each one statement
-//! `qunshuSearch.load("key",<json>);` on a line of its own. One file per
+//! `$qs("key",<json>);` on a line of its own ([`CALL`]). One file per
 //! entry made 3,500 files for 400 posts and 60,000 for 10,000: every file
 //! is a deploy cost (object storage bills per request, some hosts cap file
 //! counts). Entries are therefore written one after the other into *pack*
 //! files of about [`PACK_TARGET`] bytes, in three sections:
 //!
-//! - `s`: the shards, in shard order;
+//! - `s`: the shards, in shard order, each pack starting with its own
+//!   directory (`sd/<pack>`: the byte length of each of its shards), so
+//!   the manifest carries two numbers per pack rather than one per shard
+//!   ([`write_shard_section`], [`ShardSection`]);
 //! - `d`: per pack, the details of its posts first (`d/<i>`), then the text
 //!   blocks of those posts (`d/<i>-<k>`); a post's details carry the byte
 //!   offset of its blocks within that tail (`bo`) and their lengths (`bl`);
@@ -35,10 +38,16 @@ use serde_json::{json, Value};
 /// kilobytes per query, not megabytes.
 pub(crate) const PACK_TARGET: usize = 64 * 1024;
 
+/// The function every entry's statement calls: `search.js` defines it (as
+/// `qunshuSearch.load`). Short, because the index has one statement per
+/// shard and per block of text: `qunshuSearch.load(` on each of the
+/// 11,000 statements of a 400-post archive was 200 KB.
+pub(crate) const CALL: &str = "$qs(";
+
 /// The statement that stores `json` under `key`, on a line of its own.
 pub(crate) fn statement(key: &str, json: &str) -> String {
     format!(
-        "qunshuSearch.load({},{json});\n",
+        "{CALL}{},{json});\n",
         serde_json::to_string(key).unwrap_or_default()
     )
 }
@@ -92,6 +101,114 @@ pub(crate) fn write_section(
     let lens: Vec<u32> = heads.iter().map(|h| h.len() as u32).collect();
     let dir = json!([codec::encode_list(&lens), codec::encode_list(starts)]);
     (files, dir)
+}
+
+/// Writes the shard section: pack `j` is the statement `sd/<j>` (the
+/// coded byte lengths of its shards, in order) followed by its shards.
+/// A reader loads a pack's directory before its first shard from that
+/// pack, so the manifest, which every first search loads, holds per pack
+/// only its directory's length and its first shard, and shards can be
+/// small (a query loads a few hundred bytes of other terms with each of
+/// its own, not kilobytes) at any size of index. Returns the pack files
+/// and the manifest's `[directory lengths, pack starts]`.
+pub(crate) fn write_shard_section(section: &str, shards: &[String]) -> (Vec<(String, String)>, Value) {
+    let sizes: Vec<usize> = shards.iter().map(String::len).collect();
+    let starts = pack_starts(&sizes);
+    let mut files = Vec::with_capacity(starts.len());
+    let mut dir_lens = Vec::with_capacity(starts.len());
+    for (j, &s) in starts.iter().enumerate() {
+        let e = starts.get(j + 1).map_or(shards.len(), |&e| e as usize);
+        let s = s as usize;
+        let lens: Vec<u32> = sizes[s..e].iter().map(|&l| l as u32).collect();
+        let dir = statement(
+            &format!("{section}d/{j}"),
+            &serde_json::to_string(&codec::encode_list(&lens)).unwrap_or_default(),
+        );
+        let mut text = String::with_capacity(dir.len() + sizes[s..e].iter().sum::<usize>());
+        text.push_str(&dir);
+        shards[s..e].iter().for_each(|h| text.push_str(h));
+        dir_lens.push(dir.len() as u32);
+        files.push((pack_file(section, j), text));
+    }
+    let dir = json!([codec::encode_list(&dir_lens), codec::encode_list(&starts)]);
+    (files, dir)
+}
+
+/// The shard section's directory, read back from the manifest
+/// ([`write_shard_section`]): where each pack's own directory is, and
+/// which shards each pack holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ShardSection {
+    name: String,
+    /// Per pack: byte length of its directory statement.
+    dir_lens: Vec<u32>,
+    /// Per pack: its first shard.
+    starts: Vec<u32>,
+    /// Number of shards.
+    entries: usize,
+}
+
+impl ShardSection {
+    /// Reads the directory `[directory lengths, starts]` of section `name`,
+    /// which must hold `entries` shards.
+    pub(crate) fn read(name: &str, dir: &Value, entries: usize) -> Result<ShardSection, codec::CodecError> {
+        let dir_lens = codec::decode_list(dir[0].as_str().unwrap_or_default())?;
+        let starts = codec::decode_list(dir[1].as_str().unwrap_or_default())?;
+        if dir_lens.len() != starts.len()
+            || starts.first() != Some(&0)
+            || starts.windows(2).any(|w| w[0] >= w[1])
+            || starts.last().is_some_and(|&s| s as usize >= entries)
+        {
+            return Err(codec::CodecError);
+        }
+        Ok(ShardSection {
+            name: name.to_string(),
+            dir_lens,
+            starts,
+            entries,
+        })
+    }
+
+    /// The pack that holds shard `i`.
+    pub(crate) fn pack_of(&self, i: usize) -> Option<usize> {
+        if i >= self.entries {
+            return None;
+        }
+        Some(self.starts.partition_point(|&s| s as usize <= i) - 1)
+    }
+
+    /// The key of pack `p`'s directory.
+    pub(crate) fn dir_key(&self, p: usize) -> String {
+        format!("{}d/{p}", self.name)
+    }
+
+    /// Where pack `p`'s directory is.
+    pub(crate) fn dir_spot(&self, p: usize) -> Option<Spot> {
+        Some(Spot {
+            file: pack_file(&self.name, p),
+            offset: 0,
+            len: *self.dir_lens.get(p)? as usize,
+        })
+    }
+
+    /// Where shard `i` is, given its pack's directory `lens` (the byte
+    /// length of each of the pack's shards); `None` when `lens` does not
+    /// fit the pack.
+    pub(crate) fn spot(&self, i: usize, lens: &[u32]) -> Option<Spot> {
+        let p = self.pack_of(i)?;
+        let first = self.starts[p] as usize;
+        let end = self.starts.get(p + 1).map_or(self.entries, |&e| e as usize);
+        if lens.len() != end - first {
+            return None;
+        }
+        let k = i - first;
+        let before: u64 = lens[..k].iter().map(|&l| l as u64).sum();
+        Some(Spot {
+            file: pack_file(&self.name, p),
+            offset: (self.dir_lens[p] as u64 + before) as usize,
+            len: lens[k] as usize,
+        })
+    }
 }
 
 /// The keys of the `m` section, in order, from the manifest's fields:
@@ -191,7 +308,7 @@ impl Section {
 
 /// Splits one statement into its key and JSON text (`None` if it is not one).
 pub(crate) fn parse_statement(line: &str) -> Option<(String, &str)> {
-    let rest = line.trim_end().strip_prefix("qunshuSearch.load(")?;
+    let rest = line.trim_end().strip_prefix(CALL)?;
     let body = rest.strip_suffix(");")?;
     // The key is a JSON string without commas in it (keys are ASCII names).
     let comma = body.find(',')?;
@@ -243,6 +360,32 @@ mod tests {
         let t = sec.tail_spot(3, before, tails[3].len()).unwrap();
         let text = &files.iter().find(|f| f.0 == t.file).unwrap().1;
         assert_eq!(&text[t.offset..t.offset + t.len], tails[3]);
+    }
+
+    #[test]
+    fn shards_are_found_through_their_packs_directory() {
+        // Sizes that make several packs, one shard larger than a pack.
+        let shards: Vec<String> = (0..40)
+            .map(|i| statement(&format!("s/{i}"), &format!("\"{}\"", "x".repeat(if i == 7 { 70_000 } else { 5_000 + i * 37 }))))
+            .collect();
+        let (files, dir) = write_shard_section("s", &shards);
+        assert!(files.len() > 2);
+        let sec = ShardSection::read("s", &dir, shards.len()).unwrap();
+        let text = |f: &str| &files.iter().find(|x| x.0 == f).unwrap().1;
+        for (i, want) in shards.iter().enumerate() {
+            let p = sec.pack_of(i).unwrap();
+            let d = sec.dir_spot(p).unwrap();
+            let (key, json) = parse_statement(&text(&d.file)[d.offset..d.offset + d.len]).unwrap();
+            assert_eq!(key, format!("sd/{p}"));
+            let lens = codec::decode_list(&serde_json::from_str::<String>(json).unwrap()).unwrap();
+            let s = sec.spot(i, &lens).unwrap();
+            assert_eq!(&text(&s.file)[s.offset..s.offset + s.len], want);
+            // A directory of the wrong pack does not fit.
+            assert!(sec.spot(i, &lens[1..]).is_none());
+        }
+        assert!(sec.pack_of(shards.len()).is_none());
+        // A manifest that does not match the shard count is refused.
+        assert!(ShardSection::read("s", &dir, 3).is_err());
     }
 
     #[test]

@@ -30,7 +30,7 @@
 use super::codec::{self, Postings};
 use super::index::{shard_of, TextCodec, BLOCK, VERSION, WORD_END, WORD_START};
 use super::normalize::{is_word, normalize_mapped, query_terms};
-use super::pack::{parse_statement, Section, Spot};
+use super::pack::{parse_statement, Section, ShardSection, Spot};
 use anyhow::{anyhow, bail, Context};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
@@ -84,7 +84,9 @@ enum Entry {
 
 /// Where the entries are ([`super::pack`]).
 struct Packs {
-    s: Section,
+    s: ShardSection,
+    /// The shard packs' own directories read so far, by pack.
+    s_dirs: RefCell<HashMap<usize, std::rc::Rc<Vec<u32>>>>,
     d: Section,
     m: Section,
     misc: HashMap<String, usize>,
@@ -176,7 +178,7 @@ struct TermMatch {
 }
 
 /// Reads the JSON payload of an index script file
-/// (`qunshuSearch.load("key",<json>);`).
+/// (`$qs("key",<json>);`, [`super::pack::CALL`]).
 pub fn read_payload(path: &Path) -> anyhow::Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the search index file {}", path.display()))?;
@@ -186,7 +188,7 @@ pub fn read_payload(path: &Path) -> anyhow::Result<serde_json::Value> {
             path.display()
         )
     };
-    let rest = text.strip_prefix("qunshuSearch.load(").ok_or_else(bad)?;
+    let rest = text.strip_prefix(super::pack::CALL).ok_or_else(bad)?;
     let comma = rest.find(',').ok_or_else(bad)?;
     let body = rest[comma + 1..]
         .trim_end()
@@ -267,10 +269,6 @@ impl Index {
             }
             boilerplate.push(ranges);
         }
-        let shards = num("shards")? as u32;
-        if !shards.is_power_of_two() {
-            bail!("{}: bad shard count; rebuild the index", manifest.display());
-        }
         let avg_len = text_len.iter().map(|&l| l as f64).sum::<f64>() / (docs.max(1) as f64);
         let damaged = || {
             anyhow!(
@@ -293,13 +291,18 @@ impl Index {
             .enumerate()
             .map(|(i, k)| (k, i))
             .collect();
+        let shards = num("shards")? as u32;
+        if !shards.is_power_of_two() {
+            bail!("{}: bad shard count; rebuild the index", manifest.display());
+        }
         let packs = Packs {
-            s: section("s")?,
+            s: ShardSection::read("s", &m["pk"]["s"], shards as usize).map_err(|_| damaged())?,
+            s_dirs: RefCell::new(HashMap::new()),
             d: section("d")?,
             m: section("m")?,
             misc,
         };
-        if packs.s.len() != shards as usize || packs.d.len() != docs {
+        if packs.d.len() != docs {
             return Err(damaged());
         }
         Ok(Index {
@@ -365,13 +368,28 @@ impl Index {
     fn get(&self, key: &str) -> anyhow::Result<serde_json::Value> {
         let p = &self.packs;
         let spot = if let Some(i) = key.strip_prefix("s/") {
-            i.parse().ok().and_then(|i| p.s.spot(i))
+            match i.parse::<usize>().ok().and_then(|i| Some((i, p.s.pack_of(i)?))) {
+                Some((i, pack)) => p.s.spot(i, &self.shard_dir(pack)?),
+                None => None,
+            }
         } else if let Some(i) = key.strip_prefix("d/").filter(|i| !i.contains('-')) {
             i.parse().ok().and_then(|i| p.d.spot(i))
         } else {
             p.misc.get(key).and_then(|&i| p.m.spot(i))
         };
         self.read_spot(key, spot)
+    }
+
+    /// The byte lengths of the shards of pack `pack`, from its directory.
+    fn shard_dir(&self, pack: usize) -> anyhow::Result<std::rc::Rc<Vec<u32>>> {
+        if let Some(d) = self.packs.s_dirs.borrow().get(&pack) {
+            return Ok(d.clone());
+        }
+        let key = self.packs.s.dir_key(pack);
+        let v = self.read_spot(&key, self.packs.s.dir_spot(pack))?;
+        let lens = std::rc::Rc::new(codec::decode_list(v.as_str().unwrap_or_default())?);
+        self.packs.s_dirs.borrow_mut().insert(pack, lens.clone());
+        Ok(lens)
     }
 
     /// The terms of shard `shard`, decoded (see `index::shard_value`).
@@ -841,7 +859,10 @@ impl Index {
     /// The stored details of document `doc`.
     pub fn doc(&self, doc: u32) -> anyhow::Result<DocMeta> {
         let v = self.get(&format!("d/{doc}"))?;
-        Ok(serde_json::from_value(v)?)
+        let mut meta: DocMeta = serde_json::from_value(v)?;
+        meta.u = super::index::expand_url(&self.decode_text(&meta.u)?);
+        meta.t = self.decode_text(&meta.t)?;
+        Ok(meta)
     }
 
     fn block(&self, doc: u32, meta: &DocMeta, k: usize) -> anyhow::Result<String> {

@@ -5,7 +5,7 @@
  * decoding, position checks and ranking, so the box and `qunshu search`
  * return the same posts in the same order (tests/browser_search.rs checks).
  *
- * Every index entry is a statement qunshuSearch.load(key, data) in a pack
+ * Every index entry is a statement $qs(key, data) in a pack
  * file, so the archive searches the same way from a web server (which
  * sends just the entry, by Range) and from file:// (where browsers refuse
  * fetch, and the pack is run as a script). Only the shards a query needs
@@ -19,13 +19,16 @@
   Q.load = function (key, data) {
     store[key] = data;
   };
+  /* What the index's statements call (pack.rs CALL): short, as there is
+   * one statement per shard and per block of text. */
+  window.$qs = Q.load;
 
   /* Index entries live in pack files (src/search/pack.rs); the manifest
    * says where each is (file, byte offset, length). Over HTTP an entry is
    * fetched alone with a Range request; a server that ignores Range sends
    * the whole pack, whose statements are all stored. From file://, where
    * fetch is refused, the pack is loaded as a script. */
-  var PREFIX = 'qunshuSearch.load(';
+  var PREFIX = '$qs(';
   function parseStatement(line) {
     line = line.replace(/\s+$/, '');
     if (line.slice(0, PREFIX.length) !== PREFIX || line.slice(-2) !== ');') return null;
@@ -128,6 +131,33 @@
   Section.prototype.spot = function (i) {
     if (!(i >= 0 && i < this.len.length)) return null;
     return { file: 'p/' + this.name + this.pack[i] + '.js', off: this.off[i], len: this.len[i] };
+  };
+  /* The shard section (pack.rs ShardSection): per pack the length of its
+   * own directory (its first statement, sd/<pack>) and its first shard;
+   * a pack's directory, once loaded, gives the byte length of each of its
+   * shards. */
+  function ShardSection(dir, n) {
+    this.dirLen = decodeList(dir[0]);
+    this.starts = decodeList(dir[1]);
+    this.n = n;
+    this.lens = [];
+  }
+  ShardSection.prototype.packOf = function (i) {
+    if (!(i >= 0 && i < this.n)) return -1;
+    return bsearch(this.starts, i + 1) - 1;
+  };
+  ShardSection.prototype.dirSpot = function (p) {
+    if (!(p >= 0 && p < this.dirLen.length)) return null;
+    return { file: 'p/s' + p + '.js', off: 0, len: this.dirLen[p] };
+  };
+  ShardSection.prototype.spot = function (i) {
+    var p = this.packOf(i), lens = this.lens[p];
+    if (p < 0 || !lens) return null;
+    var first = this.starts[p], end = p + 1 < this.starts.length ? this.starts[p + 1] : this.n;
+    if (lens.length !== end - first) return null;
+    var off = this.dirLen[p];
+    for (var k = first; k < i; k++) off += lens[k - first];
+    return { file: 'p/s' + p + '.js', off: off, len: lens[i - first] };
   };
   Section.prototype.tail = function (i, off, len) {
     if (!(i >= 0 && i < this.len.length) || !(len > 0)) return null;
@@ -380,6 +410,7 @@
     var self = this, sec = self.sec, m;
     if (!sec) return null;
     if ((m = /^([sd])\/(\d+)$/.exec(key))) return sec[m[1]].spot(+m[2]);
+    if ((m = /^sd\/(\d+)$/.exec(key))) return sec.s.dirSpot(+m[1]);
     if ((m = /^d\/(\d+)-(\d+)$/.exec(key))) {
       var meta = store['d/' + m[1]], k = +m[2];
       if (!meta) return null;
@@ -394,9 +425,9 @@
     var self = this;
     if (!self.ready) {
       self.ready = self.get('index').then(function (m) {
-        if (m.v !== 3) throw new Error('index version');
+        if (m.v !== 4) throw new Error('index version');
         self.m = m;
-        self.sec = { s: new Section('s', m.pk.s), d: new Section('d', m.pk.d), m: new Section('m', m.pk.m) };
+        self.sec = { s: new ShardSection(m.pk.s, m.shards), d: new Section('d', m.pk.d), m: new Section('m', m.pk.m) };
         var keys = ['t'];
         (m.wl || []).forEach(function (l) { keys.push('w/' + l); });
         Object.keys(m.facets).sort().forEach(function (f) {
@@ -437,7 +468,9 @@
   Engine.prototype.shard = function (i) {
     var self = this, shards = self.shards || (self.shards = {});
     if (!shards[i]) {
-      shards[i] = Promise.all([self.get('s/' + i), self.codeTable()]).then(function (got) {
+      var sec = self.sec.s, p = sec.packOf(i);
+      var dir = sec.lens[p] ? Promise.resolve() : self.get('sd/' + p).then(function (s) { sec.lens[p] = decodeList(s); });
+      shards[i] = Promise.all([dir.then(function () { return self.get('s/' + i); }), self.codeTable()]).then(function (got) {
         var keys = Array.from(self.decodeWith(got[1], got[0][0])), r = new Reader(got[0][1]);
         var map = new Map(), at = 0;
         while (at < keys.length) {
@@ -760,9 +793,22 @@
     var self = this;
     return self.codeTable().then(function (table) { return self.decodeWith(table, s); });
   };
-  /* A post's details (its text blocks are loaded by passage()). */
+  /* A post's details (its text blocks are loaded by passage()); the
+   * title and URL are in the text code, the URL's non-ASCII characters
+   * unescaped (index.rs compact_url): escaped again here, as the site
+   * writes its links. */
   Engine.prototype.doc = function (doc) {
-    return this.get('d/' + doc);
+    var self = this, docs = self.docs || (self.docs = {});
+    if (!docs[doc]) {
+      docs[doc] = Promise.all([self.get('d/' + doc), self.codeTable()]).then(function (got) {
+        var meta = Object.assign({}, got[0]);
+        meta.t = self.decodeWith(got[1], meta.t);
+        meta.u = self.decodeWith(got[1], meta.u).replace(/[^\x00-\x7f]/gu, encodeURIComponent);
+        return meta;
+      });
+      docs[doc].catch(function () { delete docs[doc]; });
+    }
+    return docs[doc];
   };
   /* The excerpt of a hit: {text, highlights: [[start, end)]} in code points;
    * its best passage, then its second passage (after a space) if it has one. */
