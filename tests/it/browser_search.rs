@@ -642,7 +642,9 @@ fn search_benchmark() {
                 // counts as `search/p/s.js`), to see where a session goes.
                 let mut by: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
                 for (p, n) in &log {
-                    let e = by.entry(p.chars().filter(|c| !c.is_ascii_digit()).collect()).or_default();
+                    let e = by
+                        .entry(p.chars().filter(|c| !c.is_ascii_digit()).collect())
+                        .or_default();
                     e.0 += 1;
                     e.1 += n;
                 }

@@ -29,6 +29,7 @@
 //! `qunshu search` reads the pack from disk.
 
 use super::codec;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 /// Aimed-at size of one pack file in bytes: packs fill up to this, so a
@@ -83,21 +84,24 @@ pub(crate) fn write_section(
     tails: &[String],
     starts: &[u32],
 ) -> (Vec<(String, String)>, Value) {
-    let mut files = Vec::with_capacity(starts.len());
-    for (j, &s) in starts.iter().enumerate() {
-        let e = starts.get(j + 1).map_or(heads.len(), |&e| e as usize);
-        let s = s as usize;
-        let size: usize = heads[s..e].iter().map(String::len).sum::<usize>()
-            + tails
-                .get(s..e)
-                .map_or(0, |t| t.iter().map(String::len).sum());
-        let mut text = String::with_capacity(size);
-        heads[s..e].iter().for_each(|h| text.push_str(h));
-        if let Some(t) = tails.get(s..e) {
-            t.iter().for_each(|t| text.push_str(t));
-        }
-        files.push((pack_file(section, j), text));
-    }
+    let files = starts
+        .par_iter()
+        .enumerate()
+        .map(|(j, &s)| {
+            let e = starts.get(j + 1).map_or(heads.len(), |&e| e as usize);
+            let s = s as usize;
+            let size: usize = heads[s..e].iter().map(String::len).sum::<usize>()
+                + tails
+                    .get(s..e)
+                    .map_or(0, |t| t.iter().map(String::len).sum());
+            let mut text = String::with_capacity(size);
+            heads[s..e].iter().for_each(|h| text.push_str(h));
+            if let Some(t) = tails.get(s..e) {
+                t.iter().for_each(|t| text.push_str(t));
+            }
+            (pack_file(section, j), text)
+        })
+        .collect();
     let lens: Vec<u32> = heads.iter().map(|h| h.len() as u32).collect();
     let dir = json!([codec::encode_list(&lens), codec::encode_list(starts)]);
     (files, dir)
@@ -111,25 +115,30 @@ pub(crate) fn write_section(
 /// small (a query loads a few hundred bytes of other terms with each of
 /// its own, not kilobytes) at any size of index. Returns the pack files
 /// and the manifest's `[directory lengths, pack starts]`.
-pub(crate) fn write_shard_section(section: &str, shards: &[String]) -> (Vec<(String, String)>, Value) {
+pub(crate) fn write_shard_section(
+    section: &str,
+    shards: &[String],
+) -> (Vec<(String, String)>, Value) {
     let sizes: Vec<usize> = shards.iter().map(String::len).collect();
     let starts = pack_starts(&sizes);
-    let mut files = Vec::with_capacity(starts.len());
-    let mut dir_lens = Vec::with_capacity(starts.len());
-    for (j, &s) in starts.iter().enumerate() {
-        let e = starts.get(j + 1).map_or(shards.len(), |&e| e as usize);
-        let s = s as usize;
-        let lens: Vec<u32> = sizes[s..e].iter().map(|&l| l as u32).collect();
-        let dir = statement(
-            &format!("{section}d/{j}"),
-            &serde_json::to_string(&codec::encode_list(&lens)).unwrap_or_default(),
-        );
-        let mut text = String::with_capacity(dir.len() + sizes[s..e].iter().sum::<usize>());
-        text.push_str(&dir);
-        shards[s..e].iter().for_each(|h| text.push_str(h));
-        dir_lens.push(dir.len() as u32);
-        files.push((pack_file(section, j), text));
-    }
+    // Packs are independent: each is put together on its own thread.
+    let (files, dir_lens): (Vec<(String, String)>, Vec<u32>) = starts
+        .par_iter()
+        .enumerate()
+        .map(|(j, &s)| {
+            let e = starts.get(j + 1).map_or(shards.len(), |&e| e as usize);
+            let s = s as usize;
+            let lens: Vec<u32> = sizes[s..e].iter().map(|&l| l as u32).collect();
+            let dir = statement(
+                &format!("{section}d/{j}"),
+                &serde_json::to_string(&codec::encode_list(&lens)).unwrap_or_default(),
+            );
+            let mut text = String::with_capacity(dir.len() + sizes[s..e].iter().sum::<usize>());
+            text.push_str(&dir);
+            shards[s..e].iter().for_each(|h| text.push_str(h));
+            ((pack_file(section, j), text), dir.len() as u32)
+        })
+        .unzip();
     let dir = json!([codec::encode_list(&dir_lens), codec::encode_list(&starts)]);
     (files, dir)
 }
@@ -151,7 +160,11 @@ pub(crate) struct ShardSection {
 impl ShardSection {
     /// Reads the directory `[directory lengths, starts]` of section `name`,
     /// which must hold `entries` shards.
-    pub(crate) fn read(name: &str, dir: &Value, entries: usize) -> Result<ShardSection, codec::CodecError> {
+    pub(crate) fn read(
+        name: &str,
+        dir: &Value,
+        entries: usize,
+    ) -> Result<ShardSection, codec::CodecError> {
         let dir_lens = codec::decode_list(dir[0].as_str().unwrap_or_default())?;
         let starts = codec::decode_list(dir[1].as_str().unwrap_or_default())?;
         if dir_lens.len() != starts.len()
@@ -366,7 +379,15 @@ mod tests {
     fn shards_are_found_through_their_packs_directory() {
         // Sizes that make several packs, one shard larger than a pack.
         let shards: Vec<String> = (0..40)
-            .map(|i| statement(&format!("s/{i}"), &format!("\"{}\"", "x".repeat(if i == 7 { 70_000 } else { 5_000 + i * 37 }))))
+            .map(|i| {
+                statement(
+                    &format!("s/{i}"),
+                    &format!(
+                        "\"{}\"",
+                        "x".repeat(if i == 7 { 70_000 } else { 5_000 + i * 37 })
+                    ),
+                )
+            })
             .collect();
         let (files, dir) = write_shard_section("s", &shards);
         assert!(files.len() > 2);

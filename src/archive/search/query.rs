@@ -368,7 +368,11 @@ impl Index {
     fn get(&self, key: &str) -> anyhow::Result<serde_json::Value> {
         let p = &self.packs;
         let spot = if let Some(i) = key.strip_prefix("s/") {
-            match i.parse::<usize>().ok().and_then(|i| Some((i, p.s.pack_of(i)?))) {
+            match i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| Some((i, p.s.pack_of(i)?)))
+            {
                 Some((i, pack)) => p.s.spot(i, &self.shard_dir(pack)?),
                 None => None,
             }
