@@ -14,11 +14,13 @@
 //! - the starts and ends of Latin words (`\u{1}x`, `\u{2}x`), with
 //!   positions, so whole-word matches can rank first.
 //!
-//! Terms are spread over `2^k` shard files by a hash of their characters;
-//! a query loads only the shards of its own terms. Each document also gets
-//! a small file with its title, URL and facets plus the first block of its
-//! text, and one file per further block, so excerpts cost a kilobyte or two
-//! per result shown.
+//! Terms are spread over `2^k` shards of about [`SHARD_TARGET`] bytes by a
+//! hash of their characters; a query loads only the shards of its own
+//! terms. Each document also gets an entry with its title, URL and facets,
+//! and one entry per block of [`BLOCK`] characters of its text, so an
+//! excerpt costs its details and one or two blocks (well under a kilobyte)
+//! per result shown. Entries are statements in pack files
+//! ([`super::pack`]).
 
 use super::codec;
 use super::normalize::{is_word, normalize_into, normalize_mapped};
@@ -359,31 +361,37 @@ fn doc_terms(
     (v, starts)
 }
 
+/// A post's details as stored (`d/<i>`): what a result shows, and where
+/// its text blocks are. Text fields are in the text code ([`TextCodec`]);
+/// `query::Index::doc` and `search.js` decode them.
 #[derive(Serialize)]
 struct DocFile<'a> {
     /// The URL with its non-ASCII characters unescaped ([`compact_url`]),
     /// in the text code: two bytes for a Chinese character, not nine.
     u: String,
-    /// The title, in the text code.
+    /// The title.
     t: String,
     k: &'a str,
     c: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     d: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    g: &'a [String],
+    /// Tags.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    g: Vec<String>,
+    /// Stage.
     #[serde(skip_serializing_if = "Option::is_none")]
-    s: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    b: &'a [String],
-    n: usize,
+    s: Option<String>,
+    /// Credited names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    b: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     o: Option<Vec<usize>>,
     /// Byte offset of the text blocks in the tail of the pack.
     #[serde(skip_serializing_if = "is_zero")]
     bo: usize,
-    /// Byte lengths of the text blocks.
-    bl: Vec<usize>,
+    /// Byte lengths of the text blocks, a coded list ([`codec::encode_list`]):
+    /// their number is the number of blocks.
+    bl: String,
 }
 
 /// `url` (percent-encoded) with its escaped non-ASCII characters written
@@ -1062,13 +1070,12 @@ fn build_cancellable(
                 k: &d.kind,
                 c: &d.column,
                 d: d.date.as_deref(),
-                g: &d.tags,
-                s: d.stage.as_deref(),
-                b: &d.by,
-                n: bl.len(),
+                g: d.tags.iter().map(|t| codec.encode(t)).collect(),
+                s: d.stage.as_deref().map(|s| codec.encode(s)),
+                b: d.by.iter().map(|b| codec.encode(b)).collect(),
                 o: (!regular).then(|| bl.iter().map(|(o, _)| *o).collect()),
                 bo: 0,
-                bl: Vec::new(),
+                bl: String::new(),
             };
             let tail = bl
                 .iter()
@@ -1099,8 +1106,9 @@ fn build_cancellable(
             tail_off = 0;
         }
         meta.bo = tail_off;
-        meta.bl = tail.iter().map(String::len).collect();
-        tail_off += meta.bl.iter().sum::<usize>();
+        let lens: Vec<u32> = tail.iter().map(|t| t.len() as u32).collect();
+        meta.bl = codec::encode_list(&lens);
+        tail_off += lens.iter().map(|&l| l as usize).sum::<usize>();
         doc_heads.push(pack::statement(
             &format!("d/{i}"),
             &serde_json::to_string(&meta)?,

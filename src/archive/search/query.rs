@@ -92,8 +92,32 @@ struct Packs {
     misc: HashMap<String, usize>,
 }
 
-/// A document's stored details (its `d/<id>.js` file).
-#[derive(Debug, Clone, Deserialize)]
+/// A document's details as stored (index.rs `DocFile`): text fields in
+/// the text code, the URL compact, block lengths a coded list.
+#[derive(Deserialize)]
+struct StoredDoc {
+    u: String,
+    t: String,
+    k: String,
+    c: String,
+    #[serde(default)]
+    d: Option<String>,
+    #[serde(default)]
+    g: Vec<String>,
+    #[serde(default)]
+    s: Option<String>,
+    #[serde(default)]
+    b: Vec<String>,
+    #[serde(default)]
+    o: Option<Vec<usize>>,
+    #[serde(default)]
+    bo: usize,
+    #[serde(default)]
+    bl: String,
+}
+
+/// A document's details (its entry `d/<id>`), decoded.
+#[derive(Debug, Clone)]
 pub struct DocMeta {
     /// URL relative to the site root.
     pub u: String,
@@ -104,27 +128,20 @@ pub struct DocMeta {
     /// Column id.
     pub c: String,
     /// Date.
-    #[serde(default)]
     pub d: Option<String>,
     /// Tags.
-    #[serde(default)]
     pub g: Vec<String>,
     /// Stage.
-    #[serde(default)]
     pub s: Option<String>,
     /// Credited names.
-    #[serde(default)]
     pub b: Vec<String>,
     /// Number of text blocks.
     pub n: usize,
     /// Block start offsets, when not multiples of the block size.
-    #[serde(default)]
     pub o: Option<Vec<usize>>,
     /// Byte offset of the text blocks in the tail of the pack.
-    #[serde(default)]
     pub bo: usize,
     /// Byte lengths of the text blocks.
-    #[serde(default)]
     pub bl: Vec<usize>,
 }
 
@@ -863,10 +880,34 @@ impl Index {
     /// The stored details of document `doc`.
     pub fn doc(&self, doc: u32) -> anyhow::Result<DocMeta> {
         let v = self.get(&format!("d/{doc}"))?;
-        let mut meta: DocMeta = serde_json::from_value(v)?;
-        meta.u = super::index::expand_url(&self.decode_text(&meta.u)?);
-        meta.t = self.decode_text(&meta.t)?;
-        Ok(meta)
+        let raw: StoredDoc = serde_json::from_value(v)?;
+        let bl: Vec<usize> = codec::decode_list(&raw.bl)?
+            .into_iter()
+            .map(|l| l as usize)
+            .collect();
+        let text = |s: &str| self.decode_text(s);
+        Ok(DocMeta {
+            u: super::index::expand_url(&text(&raw.u)?),
+            t: text(&raw.t)?,
+            k: raw.k,
+            c: raw.c,
+            d: raw.d,
+            g: raw
+                .g
+                .iter()
+                .map(|g| text(g))
+                .collect::<anyhow::Result<_>>()?,
+            s: raw.s.as_deref().map(text).transpose()?,
+            b: raw
+                .b
+                .iter()
+                .map(|b| text(b))
+                .collect::<anyhow::Result<_>>()?,
+            n: bl.len(),
+            o: raw.o,
+            bo: raw.bo,
+            bl,
+        })
     }
 
     fn block(&self, doc: u32, meta: &DocMeta, k: usize) -> anyhow::Result<String> {

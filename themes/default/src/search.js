@@ -412,7 +412,7 @@
     if ((m = /^([sd])\/(\d+)$/.exec(key))) return sec[m[1]].spot(+m[2]);
     if ((m = /^sd\/(\d+)$/.exec(key))) return sec.s.dirSpot(+m[1]);
     if ((m = /^d\/(\d+)-(\d+)$/.exec(key))) {
-      var meta = store['d/' + m[1]], k = +m[2];
+      var meta = self.metas && self.metas[m[1]], k = +m[2];
       if (!meta) return null;
       var bl = meta.bl || [], off = meta.bo || 0;
       for (var j = 0; j < k; j++) off += bl[j];
@@ -793,17 +793,23 @@
     var self = this;
     return self.codeTable().then(function (table) { return self.decodeWith(table, s); });
   };
-  /* A post's details (its text blocks are loaded by passage()); the
-   * title and URL are in the text code, the URL's non-ASCII characters
-   * unescaped (index.rs compact_url): escaped again here, as the site
-   * writes its links. */
+  /* A post's details (its text blocks are loaded by passage()), decoded
+   * (index.rs DocFile): the text fields are in the text code, the URL's
+   * non-ASCII characters unescaped (index.rs compact_url) and escaped again
+   * here, as the site writes its links; the block lengths a coded list. */
   Engine.prototype.doc = function (doc) {
     var self = this, docs = self.docs || (self.docs = {});
     if (!docs[doc]) {
       docs[doc] = Promise.all([self.get('d/' + doc), self.codeTable()]).then(function (got) {
-        var meta = Object.assign({}, got[0]);
-        meta.t = self.decodeWith(got[1], meta.t);
-        meta.u = self.decodeWith(got[1], meta.u).replace(/[^\x00-\x7f]/gu, encodeURIComponent);
+        var meta = Object.assign({}, got[0]), text = function (s) { return self.decodeWith(got[1], s); };
+        meta.t = text(meta.t);
+        meta.u = text(meta.u).replace(/[^\x00-\x7f]/gu, encodeURIComponent);
+        meta.g = (meta.g || []).map(text);
+        meta.b = (meta.b || []).map(text);
+        if (meta.s !== undefined) meta.s = text(meta.s);
+        meta.bl = decodeList(meta.bl || '');
+        meta.n = meta.bl.length;
+        (self.metas || (self.metas = {}))[doc] = meta;
         return meta;
       });
       docs[doc].catch(function () { delete docs[doc]; });
