@@ -41,6 +41,7 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     let clock = Clock::from_arg(args.clock.as_deref(), community.config.tz)
         .map_err(|m| anyhow::anyhow!("--clock: {m}"))?;
     let loaded = start.elapsed();
+    qunshu::core::trace::phase("build: load and render Markdown", start);
     let out = if args.out.is_absolute() {
         args.out.clone()
     } else {
@@ -85,10 +86,11 @@ pub(crate) fn run(root: &Path, args: Args) -> anyhow::Result<ExitCode> {
     }
     if !quiet {
         println!(
-            "built {} posts into {}: {} files in {:.2}s (loading {:.2}s, search index {:.2}s)",
+            "built {} posts into {}: {} files ({} unchanged) in {:.2}s (loading {:.2}s, search index {:.2}s)",
             report.posts,
             out.display(),
             report.files,
+            report.unchanged,
             start.elapsed().as_secs_f64(),
             loaded.as_secs_f64(),
             report.index_time.as_secs_f64()

@@ -21,6 +21,7 @@ pub mod ledger;
 pub(crate) mod markdown;
 pub mod members;
 pub(crate) mod project;
+pub mod reuse;
 pub mod slug;
 pub mod time;
 pub mod trace;

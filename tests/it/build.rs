@@ -585,3 +585,72 @@ fn help_on_every_command() {
             .stdout(predicates::str::contains("--root"));
     }
 }
+
+/// (inode, link count) of a file.
+fn inode(p: &Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::symlink_metadata(p).unwrap();
+    (m.ino(), m.nlink())
+}
+
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_writes_the_rest() {
+    let post = |title: &str, body: &str| {
+        format!("---\ntitle: {title}\npublish_at: 2026-11-01 08:00\n---\n{body}\n")
+    };
+    let t = site(&[
+        ("content/briefs/a.md", &post("甲篇", "正文甲，没有改动")),
+        ("content/briefs/b.md", &post("乙篇", "正文乙")),
+    ]);
+    let out = t.path().join("public");
+    let build = |out: &Path| {
+        let a = qunshu()
+            .arg("--root")
+            .arg(t.path())
+            .args(["build", "--clock", CLOCK, "--out"])
+            .arg(out)
+            .assert()
+            .success();
+        String::from_utf8_lossy(&a.get_output().stdout).into_owned()
+    };
+    let first = build(&out);
+    assert!(first.contains("(0 unchanged)"), "{first}");
+    let before = snapshot(&out);
+    // Each post's page is at its column's folder, named after its title.
+    let (a, b) = (out.join("briefs/甲篇.html"), out.join("briefs/乙篇.html"));
+    assert!(String::from_utf8_lossy(&before[Path::new("briefs/甲篇.html")]).contains("正文甲"));
+    let (a_ino, b_ino) = (inode(&a).0, inode(&b).0);
+    // A file changed by hand in the old output is written again, not kept.
+    fs::write(out.join("style.css"), "tampered").unwrap();
+    fs::write(
+        t.path().join("content/briefs/b.md"),
+        post("乙篇", "正文乙，改过了"),
+    )
+    .unwrap();
+
+    let second = build(&out);
+    let unchanged: usize = second
+        .split_once("files (")
+        .and_then(|(_, r)| r.split_once(" unchanged)"))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of unchanged files in: {second}"));
+    assert!(unchanged > 0, "{second}");
+    // The unchanged page is the same file, now linked from the new output only.
+    assert_eq!(
+        inode(&a),
+        (a_ino, 1),
+        "the unchanged page was written again"
+    );
+    assert_ne!(inode(&b).0, b_ino, "the changed page was not written again");
+    assert!(fs::read_to_string(&b).unwrap().contains("正文乙，改过了"));
+    assert_eq!(
+        fs::read(out.join("style.css")).unwrap(),
+        before[Path::new("style.css")],
+        "a file tampered with in the old output was kept"
+    );
+    // Reusing files never changes what the build puts out: the same as a
+    // build into an empty folder, file for file.
+    let fresh = t.path().join("fresh");
+    build(&fresh);
+    assert_eq!(snapshot(&out), snapshot(&fresh));
+}

@@ -642,3 +642,33 @@ fn links_inside_the_root_never_publish_settings_hidden_files_or_raw_posts() {
     );
     assert!(!t.path().join("public").exists());
 }
+
+#[test]
+fn a_rebuild_never_reuses_a_link_planted_in_the_old_output() {
+    // The old output's unchanged files are linked into the new one; a
+    // symbolic link planted there, even to a file with the very bytes the
+    // build makes, must become a regular file again, and what it pointed to
+    // must be left alone.
+    let t = site(&[("content/briefs/a.md", POST)]);
+    build(t.path(), &[]).success();
+    let public = t.path().join("public");
+    let outside = TempDir::new().unwrap();
+    let mut planted = Vec::new();
+    for rel in ["index.html", "style.css", "search/index.js"] {
+        let target = outside.path().join(rel.replace('/', "-"));
+        fs::copy(public.join(rel), &target).unwrap();
+        fs::remove_file(public.join(rel)).unwrap();
+        symlink(&target, public.join(rel)).unwrap();
+        planted.push((rel, target));
+    }
+    build(t.path(), &[]).success();
+    for (rel, target) in planted {
+        let m = fs::symlink_metadata(public.join(rel)).unwrap();
+        assert!(m.file_type().is_file(), "{rel} is still a link");
+        assert_eq!(
+            fs::read(public.join(rel)).unwrap(),
+            fs::read(&target).unwrap()
+        );
+        assert!(fs::symlink_metadata(&target).unwrap().file_type().is_file());
+    }
+}

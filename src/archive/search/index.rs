@@ -96,6 +96,9 @@ pub struct Stats {
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// Files identical to the previous index's, reused from it rather than
+    /// written again ([`crate::core::reuse`]).
+    pub reused: usize,
     /// Milliseconds taken.
     pub millis: u128,
 }
@@ -146,11 +149,18 @@ pub fn docs_from_posts(community: &Project, posts: &[&Post]) -> Vec<Doc> {
 }
 
 /// Builds the search index of `posts` (the posts a build includes) into
-/// `out_dir` (normally `<output>/search`), replacing what is there.
-pub fn write_index(community: &Project, posts: &[&Post], out_dir: &Path) -> anyhow::Result<Stats> {
+/// `out_dir` (normally `<output>/search`), replacing what is there. Files
+/// identical to those in `previous` (the last build's index) are linked
+/// from there instead of written ([`crate::core::reuse`]).
+pub fn write_index(
+    community: &Project,
+    posts: &[&Post],
+    out_dir: &Path,
+    previous: Option<&Path>,
+) -> anyhow::Result<Stats> {
     let (files, mut stats) = index_files(community, posts)?;
     let t = Instant::now();
-    stats.bytes = write_files(&files, out_dir)?;
+    (stats.bytes, stats.reused) = write_files(&files, out_dir, previous)?;
     crate::core::trace::phase("search index: write files", t);
     Ok(stats)
 }
@@ -707,7 +717,7 @@ pub fn write_docs(
     out_dir: &Path,
 ) -> anyhow::Result<Stats> {
     let (files, mut stats) = build_docs(docs, columns, lang)?;
-    stats.bytes = write_files(&files, out_dir)?;
+    (stats.bytes, stats.reused) = write_files(&files, out_dir, None)?;
     Ok(stats)
 }
 
@@ -1168,15 +1178,22 @@ fn build_cancellable(
         shards: shards as usize,
         files: files.len(),
         bytes: files.iter().map(|(_, s)| s.len() as u64).sum(),
+        reused: 0,
         millis: started.elapsed().as_millis(),
     };
     Ok(Some((files, stats)))
 }
 
 /// Writes index files (from [`build_docs`] or [`index_files`]) into a fresh
-/// sibling folder of `out_dir`, then swaps it in for `out_dir`. Returns the
-/// bytes written.
-pub fn write_files(files: &[(String, String)], out_dir: &Path) -> anyhow::Result<u64> {
+/// sibling folder of `out_dir`, then swaps it in for `out_dir`. A file
+/// identical to the same file in `previous` is linked from there instead
+/// ([`crate::core::reuse`]). Returns the bytes of the index and the number
+/// of files reused.
+pub fn write_files(
+    files: &[(String, String)],
+    out_dir: &Path,
+    previous: Option<&Path>,
+) -> anyhow::Result<(u64, usize)> {
     let parent = out_dir.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
     let tmp = tempfile::Builder::new()
@@ -1192,17 +1209,18 @@ pub fn write_files(files: &[(String, String)], out_dir: &Path) -> anyhow::Result
     for sub in dirs {
         std::fs::create_dir_all(tmp.path().join(sub))?;
     }
-    let bytes: u64 = files
+    let written: Vec<(u64, bool)> = files
         .par_iter()
         .map(|(p, s)| {
-            std::fs::write(tmp.path().join(p), s).map_err(|e| {
-                anyhow::anyhow!("cannot write {}: {e}", tmp.path().join(p).display())
-            })?;
-            Ok(s.len() as u64)
+            let path = tmp.path().join(p);
+            let old = previous.map(|d| d.join(p));
+            let reused = crate::core::reuse::write(old.as_deref(), &path, s.as_bytes())
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            Ok((s.len() as u64, reused))
         })
-        .collect::<anyhow::Result<Vec<u64>>>()?
-        .into_iter()
-        .sum();
+        .collect::<anyhow::Result<_>>()?;
+    let bytes = written.iter().map(|w| w.0).sum();
+    let reused = written.iter().filter(|w| w.1).count();
     if out_dir.exists() {
         std::fs::remove_dir_all(out_dir)
             .map_err(|e| anyhow::anyhow!("cannot replace {}: {e}", out_dir.display()))?;
@@ -1210,7 +1228,7 @@ pub fn write_files(files: &[(String, String)], out_dir: &Path) -> anyhow::Result
     let tmp = tmp.keep();
     std::fs::rename(&tmp, out_dir)
         .map_err(|e| anyhow::anyhow!("cannot move the index into {}: {e}", out_dir.display()))?;
-    Ok(bytes)
+    Ok((bytes, reused))
 }
 
 /// First code point of the two-byte range used for frequent characters.
@@ -1401,7 +1419,7 @@ mod tests {
         assert!(files.iter().any(|(p, _)| p == "p/d0.js"));
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("search");
-        let bytes = write_files(&files, &out).unwrap();
+        let (bytes, _) = write_files(&files, &out, None).unwrap();
         assert_eq!(bytes, stats.bytes);
         for (p, text) in &files {
             assert_eq!(&std::fs::read_to_string(out.join(p)).unwrap(), text);

@@ -282,6 +282,9 @@ enum Claim<'s> {
 pub struct BuildReport {
     /// Files written (pages, feeds, static files).
     pub files: usize,
+    /// Files identical to the previous build's, reused from it rather than
+    /// written again ([`crate::core::reuse`]).
+    pub unchanged: usize,
     /// Posts published.
     pub posts: usize,
     /// Time spent on the search index.

@@ -16,14 +16,38 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// never replaces a folder qunshu did not make.
 pub const MARKER: &str = ".qunshu-output";
 
-/// Creates parent folders and writes one file.
-fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+/// Where a build writes: the new folder, and the previous output whose
+/// identical files are reused ([`crate::core::reuse`]).
+struct Dest<'a> {
+    /// The new output folder (temporary until it is swapped in).
+    new: &'a Path,
+    /// The previous output, if there is one.
+    old: Option<&'a Path>,
+    /// Files reused from the previous output.
+    reused: AtomicUsize,
+}
+
+impl Dest<'_> {
+    /// Writes one file at `rel`, whose folder exists.
+    fn put(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let path = self.new.join(rel);
+        let old = self.old.map(|o| o.join(rel));
+        if crate::core::reuse::write(old.as_deref(), &path, bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?
+        {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
     }
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+
+    /// Creates the folders of `rel` and writes it.
+    fn put_in_new_folder(&self, rel: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        if let Some(parent) = self.new.join(rel).parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        self.put(rel, bytes)
+    }
 }
 
 /// The file that marks a folder as a build in progress (`.qunshu-build-*`).
@@ -98,12 +122,18 @@ pub fn write_site_with(
         std::fs::create_dir_all(tmp.path().join(d))
             .with_context(|| format!("cannot create {}", d.display()))?;
     }
+    // The previous output is reused only when it is one (the check above
+    // refuses any other folder, but a first build has none).
+    let old = out.join(MARKER).is_file().then_some(out);
+    let dest = Dest {
+        new: tmp.path(),
+        old,
+        reused: AtomicUsize::new(0),
+    };
     let done = AtomicUsize::new(0);
     jobs.par_iter().try_for_each(|job| -> anyhow::Result<()> {
         let page = site.render(job)?;
-        let path = tmp.path().join(&page.path);
-        std::fs::write(&path, &page.bytes)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        dest.put(&page.path, &page.bytes)?;
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if n % 2000 == 0 {
             progress(n, total);
@@ -115,18 +145,18 @@ pub fn write_site_with(
     let mut files = total;
     for (rel, src) in &site.theme.statics {
         match src {
-            StaticSource::Embedded(b) => write_file(tmp.path(), rel, b)?,
+            StaticSource::Embedded(b) => dest.put_in_new_folder(rel, b)?,
             StaticSource::File(p) => {
                 let bytes =
                     std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
-                write_file(tmp.path(), rel, &bytes)?;
+                dest.put_in_new_folder(rel, &bytes)?;
             }
         }
         files += 1;
     }
     files += copy_content_assets(site, tmp.path())?;
     extra.par_iter().try_for_each(|(rel, x)| match x {
-        Extra::Bytes(b) => write_file(tmp.path(), rel, b),
+        Extra::Bytes(b) => dest.put_in_new_folder(rel, b),
         Extra::File(src) => {
             let dest = tmp.path().join(rel);
             if let Some(parent) = dest.parent() {
@@ -146,19 +176,22 @@ pub fn write_site_with(
         .map(|&i| &site.community.posts[i])
         .collect();
     let index_started = std::time::Instant::now();
-    files += crate::archive::search::write_index(
+    let index = crate::archive::search::write_index(
         site.community,
         &indexed,
         &tmp.path().join(crate::archive::search::DIR),
-    )?
-    .files;
-    let index_time = index_started.elapsed();
-    write_file(
-        tmp.path(),
-        MARKER,
-        b"This folder is written by `qunshu build`; it is replaced on every build.\n",
+        old.map(|o| o.join(crate::archive::search::DIR)).as_deref(),
     )?;
+    files += index.files;
+    let index_time = index_started.elapsed();
+    let marker = tmp.path().join(MARKER);
+    std::fs::write(
+        &marker,
+        b"This folder is written by `qunshu build`; it is replaced on every build.\n",
+    )
+    .with_context(|| format!("cannot write {}", marker.display()))?;
 
+    let unchanged = dest.reused.into_inner() + index.reused;
     let t = std::time::Instant::now();
     swap_in(tmp, out)?;
     trace("swap in", t);
@@ -166,6 +199,7 @@ pub fn write_site_with(
     drop(lock);
     Ok(BuildReport {
         files,
+        unchanged,
         posts: site.order.len(),
         index_time,
     })

@@ -1,0 +1,116 @@
+//! Writing a file of a build's output, reusing the previous build's copy
+//! when its bytes have not changed.
+//!
+//! `qunshu build` writes a whole new output folder and swaps it in (a
+//! failed build leaves the old one as it was). Most rebuilds change a few
+//! pages of thousands, yet writing every file anew costs a new inode and
+//! its data for each, and removing the old folder then frees as many
+//! again. So when the previous output holds a regular file with exactly
+//! the new bytes, the new folder gets a hard link to it instead (as
+//! `rsync --link-dest` does): nothing is written, the old folder's removal
+//! frees nothing, and an unchanged file keeps its modification time, so
+//! deploy and sync tools skip it.
+//!
+//! The old file is only ever read, never opened for writing: a file the
+//! new output shares with the old one is identical to what the build would
+//! have written, and a link, a folder or anything else that is not a
+//! regular file in the old output is never reused.
+//!
+//! A leaf of `core`: imports nothing of ours.
+
+use std::io::Read;
+use std::path::Path;
+
+/// Writes `bytes` to the new file `path`, or links `previous` there when it
+/// is a regular file holding exactly `bytes`. Returns whether the previous
+/// file was reused. `path` must not exist yet.
+pub fn write(previous: Option<&Path>, path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if let Some(prev) = previous {
+        if holds(prev, bytes) && std::fs::hard_link(prev, path).is_ok() {
+            return Ok(true);
+        }
+    }
+    std::fs::write(path, bytes).map(|_| false)
+}
+
+/// Whether `path` is a regular file (not a link to one) holding exactly
+/// `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    // Compared piece by piece: no copy of a large file is kept.
+    let mut buf = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reuses_only_an_identical_regular_file() {
+        let t = tempfile::tempdir().unwrap();
+        let old = t.path().join("old.html");
+        std::fs::write(&old, "同样的内容").unwrap();
+        // Identical: linked.
+        let a = t.path().join("a.html");
+        assert!(write(Some(&old), &a, "同样的内容".as_bytes()).unwrap());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "同样的内容");
+        // Same length, other bytes; longer; shorter; no previous file.
+        for (name, text) in [
+            ("b", "同样的内容".replace('容', "存")),
+            ("c", "同样的内容。".to_string()),
+            ("d", "同样".to_string()),
+        ] {
+            let p = t.path().join(name);
+            assert!(!write(Some(&old), &p, text.as_bytes()).unwrap(), "{name}");
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+        }
+        let e = t.path().join("e");
+        assert!(!write(Some(&t.path().join("gone")), &e, b"x").unwrap());
+        assert!(!write(None, &t.path().join("f"), b"x").unwrap());
+        // A folder is not a file.
+        assert!(!write(Some(t.path()), &t.path().join("g"), b"").unwrap());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_reuses_a_link() {
+        let t = tempfile::tempdir().unwrap();
+        let target = t.path().join("outside.txt");
+        std::fs::write(&target, "secret").unwrap();
+        let link = t.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let p = t.path().join("new");
+        assert!(!write(Some(&link), &p, b"secret").unwrap());
+        assert!(std::fs::symlink_metadata(&p).unwrap().file_type().is_file());
+    }
+
+    #[test]
+    fn compares_files_larger_than_the_buffer() {
+        let t = tempfile::tempdir().unwrap();
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let old = t.path().join("old");
+        std::fs::write(&old, &big).unwrap();
+        assert!(write(Some(&old), &t.path().join("a"), &big).unwrap());
+        let mut other = big.clone();
+        other[90_000] ^= 1;
+        assert!(!write(Some(&old), &t.path().join("b"), &other).unwrap());
+    }
+}
