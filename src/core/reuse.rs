@@ -18,19 +18,46 @@
 //!
 //! A leaf of `core`: imports nothing of ours.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// Writes `bytes` to the new file `path`, or links `previous` there when it
 /// is a regular file holding exactly `bytes`. Returns whether the previous
-/// file was reused. `path` must not exist yet.
+/// file was reused.
+///
+/// Whatever is at `path` already is replaced, never written through: it
+/// may be a link to the previous output's file, which must stay as it was.
 pub fn write(previous: Option<&Path>, path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     if let Some(prev) = previous {
-        if holds(prev, bytes) && std::fs::hard_link(prev, path).is_ok() {
-            return Ok(true);
+        if holds(prev, bytes) {
+            match std::fs::hard_link(prev, path) {
+                Ok(()) => return Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::fs::remove_file(path)?;
+                    if std::fs::hard_link(prev, path).is_ok() {
+                        return Ok(true);
+                    }
+                }
+                // Another file system, or links not allowed: write it.
+                Err(_) => {}
+            }
         }
     }
-    std::fs::write(path, bytes).map(|_| false)
+    let new = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut f = match new() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            new()?
+        }
+        f => f?,
+    };
+    f.write_all(bytes)?;
+    Ok(false)
 }
 
 /// Whether `path` is a regular file (not a link to one) holding exactly
@@ -100,6 +127,22 @@ mod tests {
         let p = t.path().join("new");
         assert!(!write(Some(&link), &p, b"secret").unwrap());
         assert!(std::fs::symlink_metadata(&p).unwrap().file_type().is_file());
+    }
+
+    #[test]
+    fn a_second_write_replaces_a_reused_file_and_leaves_the_old_one_alone() {
+        let t = tempfile::tempdir().unwrap();
+        let old = t.path().join("old");
+        std::fs::write(&old, "旧").unwrap();
+        let p = t.path().join("new");
+        assert!(write(Some(&old), &p, "旧".as_bytes()).unwrap());
+        // The same path again, other bytes: a new file, not the old one's.
+        assert!(!write(Some(&old), &p, "新".as_bytes()).unwrap());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "新");
+        assert_eq!(std::fs::read_to_string(&old).unwrap(), "旧");
+        // And once more with the old bytes: linked again.
+        assert!(write(Some(&old), &p, "旧".as_bytes()).unwrap());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "旧");
     }
 
     #[test]
