@@ -14,7 +14,8 @@
 //! The old file is only ever read, never opened for writing: a file the
 //! new output shares with the old one is identical to what the build would
 //! have written, and a link, a folder or anything else that is not a
-//! regular file in the old output is never reused.
+//! regular file in the old output is never reused, nor is a file whose
+//! mode was changed by hand (unreadable to others, or executable).
 //!
 //! A leaf of `core`: imports nothing of ours.
 
@@ -60,14 +61,26 @@ pub fn write(previous: Option<&Path>, path: &Path, bytes: &[u8]) -> std::io::Res
     Ok(false)
 }
 
-/// Whether `path` is a regular file (not a link to one) holding exactly
-/// `bytes`.
+/// Whether `path` is a regular file (not a link to one), readable by all
+/// and not executable, holding exactly `bytes`.
 fn holds(path: &Path, bytes: &[u8]) -> bool {
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return false;
     };
     if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 {
         return false;
+    }
+    // A file whose mode was changed by hand (unreadable to a web server,
+    // executable) would pass that mode on: it is written anew instead.
+    // (Under a umask that leaves out others' read, nothing is reused:
+    // slower, never wrong.)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if mode & 0o444 != 0o444 || mode & 0o7111 != 0 {
+            return false;
+        }
     }
     let Ok(mut f) = std::fs::File::open(path) else {
         return false;
@@ -143,6 +156,25 @@ mod tests {
         // And once more with the old bytes: linked again.
         assert!(write(Some(&old), &p, "旧".as_bytes()).unwrap());
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "旧");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn never_reuses_a_file_whose_mode_was_changed() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = tempfile::tempdir().unwrap();
+        for (i, mode) in [0o000, 0o600, 0o640, 0o755, 0o4644].into_iter().enumerate() {
+            let old = t.path().join(format!("old{i}"));
+            std::fs::write(&old, "页").unwrap();
+            std::fs::set_permissions(&old, std::fs::Permissions::from_mode(mode)).unwrap();
+            let p = t.path().join(format!("new{i}"));
+            assert!(!write(Some(&old), &p, "页".as_bytes()).unwrap(), "{mode:o}");
+            assert_eq!(std::fs::read_to_string(&p).unwrap(), "页");
+        }
+        let old = t.path().join("plain");
+        std::fs::write(&old, "页").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(write(Some(&old), &t.path().join("b"), "页".as_bytes()).unwrap());
     }
 
     #[test]
